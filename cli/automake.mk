@@ -1,0 +1,6 @@
+# cli: the nfvhost binary, one file per subcommand.
+bin_PROGRAMS += nfvhost
+nfvhost_SOURCES = \
+	cli/main.c cli/commands.h \
+	cli/cmd-plan.c
+nfvhost_LDADD = $(NFV_LIBS)

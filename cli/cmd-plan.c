@@ -1,0 +1,171 @@
+/* cmd-plan.c: 'nfvhost plan', the front of planner/. */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "planner/emit.h"
+#include "planner/intent.h"
+#include "planner/output.h"
+#include "planner/plan.h"
+#include "planner/topology.h"
+#include "planner/util.h"
+
+struct plan_opts {
+    const char *topology;
+    const char *sysfs_root;
+    const char *intent;
+    const char *output;
+    bool json;
+    bool no_color;
+};
+
+static void
+plan_usage(void)
+{
+    printf("Usage: nfvhost plan [--topology FILE.xml] [--sysfs-root DIR] "
+           "[--intent FILE.ini]\n"
+           "                    [--output DIR] [--json] [--no-color]\n"
+           "Partition the host's cores into housekeeping, OVS PMD, guest "
+           "and emulator-share\npools, place the VMs the intent lists, size "
+           "hugepages per NUMA node, and\nwrite the configuration that "
+           "makes it so.\n\n"
+           "  --topology FILE.xml  plan the host exported with 'lstopo --of "
+           "xml' (default:\n"
+           "                       discover this machine with hwloc)\n"
+           "  --sysfs-root DIR     read NIC facts from DIR/sys and DIR/proc "
+           "(a fake tree)\n"
+           "  --intent FILE.ini    what to plan for (default: docs/"
+           "planner.md, 'Defaults')\n"
+           "  --output DIR         write plan.json, kernel-cmdline.txt, "
+           "grub.d/nfvhost.cfg,\n"
+           "                       ovs-other-config.sh and tuned/cpu-"
+           "partitioning-variables.conf\n"
+           "  --json               print plan.json instead of the summary\n"
+           "  --no-color           no colours in the picture (also "
+           "NO_COLOR, or not a tty)\n\n"
+           "Exit status: 0 planned, 1 system error, 2 bad input, "
+           "3 infeasible.\n");
+}
+
+static int
+parse_opts(int argc, char *argv[], struct plan_opts *o)
+{
+    static const struct option longopts[] = {
+        { "topology", required_argument, NULL, 't' },
+        { "sysfs-root", required_argument, NULL, 's' },
+        { "intent", required_argument, NULL, 'i' },
+        { "output", required_argument, NULL, 'o' },
+        { "json", no_argument, NULL, 'j' },
+        { "no-color", no_argument, NULL, 'n' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': o->topology = optarg; break;
+        case 's': o->sysfs_root = optarg; break;
+        case 'i': o->intent = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'j': o->json = true; break;
+        case 'n': o->no_color = true; break;
+        case 'h': plan_usage(); return -1;
+        case ':':
+            return cli_usage_error("plan", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("plan", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc) {
+        return cli_usage_error("plan", "unexpected argument '%s'",
+                               argv[optind]);
+    }
+    if (o->sysfs_root) {
+        struct stat st;
+        if (stat(o->sysfs_root, &st) || !S_ISDIR(st.st_mode)) {
+            return cli_usage_error("plan", "--sysfs-root %s: not a "
+                                   "directory", o->sysfs_root);
+        }
+    }
+    return 0;
+}
+
+static int
+write_outputs(const struct plan *p, const char *dir, struct diag *diag)
+{
+    struct output_file files[] = {
+        { "plan.json", emit_plan_json(p), 0644 },
+        { "kernel-cmdline.txt", emit_kernel_cmdline(p), 0644 },
+        { "grub.d/nfvhost.cfg", emit_grub_dropin(p), 0644 },
+        { "ovs-other-config.sh", emit_ovs_script(p), 0755 },
+        { "tuned/cpu-partitioning-variables.conf", emit_tuned(p), 0644 },
+    };
+    int n = sizeof files / sizeof files[0];
+    int error = output_write_dir(dir, "plan.json", files, n, diag);
+
+    for (int i = 0; i < n; i++) {
+        free(files[i].text);
+    }
+    return error;
+}
+
+int
+cmd_plan(int argc, char *argv[])
+{
+    struct plan_opts o = { NULL };
+    struct topology_source src;
+    struct nfv_topology topo;
+    struct intent intent;
+    struct plan plan;
+    struct diag diag;
+    int error;
+
+    error = parse_opts(argc, argv, &o);
+    if (error) {
+        return error < 0 ? 0 : error;
+    }
+    diag_init(&diag);
+    intent_default(&intent);
+    memset(&topo, 0, sizeof topo);
+    memset(&plan, 0, sizeof plan);
+    src.xml_file = o.topology;
+    src.sysfs_root = o.sysfs_root;
+
+    if ((o.intent && (error = intent_parse_file(o.intent, &intent, &diag)))
+        || (error = topology_load(&src, &topo, &diag))
+        || (error = plan_build(&topo, &intent, &plan, &diag))
+        || (o.output && (error = write_outputs(&plan, o.output, &diag)))) {
+        goto out;
+    }
+    bool color = !o.no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO);
+    char *text = o.json ? emit_plan_json(&plan) : emit_summary(&plan, color);
+    fputs(text, stdout);
+    free(text);
+    if (o.output && !o.json) {
+        printf("\nWrote %s/: plan.json kernel-cmdline.txt grub.d/nfvhost.cfg "
+               "ovs-other-config.sh tuned/cpu-partitioning-variables.conf\n",
+               o.output);
+    }
+
+out:
+    if (error) {
+        cli_report(&diag);
+    }
+    plan_destroy(&plan);
+    topology_destroy(&topo);
+    intent_destroy(&intent);
+    diag_destroy(&diag);
+    return error;
+}

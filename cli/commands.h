@@ -1,0 +1,17 @@
+/* commands.h: the nfvhost subcommands.  Each is a thin front over a library
+ * module: it parses flags, calls the module, prints, and returns the exit
+ * status (0 ok, 1 system error, 2 bad input, 3 infeasible). */
+#ifndef NFV_COMMANDS_H
+#define NFV_COMMANDS_H 1
+
+struct diag;
+
+int cmd_plan(int argc, char *argv[]);
+
+/* Prints "nfvhost: MSG" and any warnings; returns diag's status. */
+int cli_report(const struct diag *);
+/* Prints "nfvhost SUB: unknown option ..." style errors; returns 2. */
+int cli_usage_error(const char *sub, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif /* cli/commands.h */

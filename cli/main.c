@@ -1,0 +1,86 @@
+/* main.c: the nfvhost command: dispatch to a subcommand. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "planner/diag.h"
+
+struct command {
+    const char *name;
+    int (*main)(int argc, char *argv[]);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    { "plan", cmd_plan,
+      "topology + intent -> CPU pools, hugepages, OVS/kernel/tuned config" },
+};
+
+static void
+usage(FILE *f)
+{
+    fprintf(f, "Usage: nfvhost [--help] [--version] COMMAND [ARGS]\n"
+            "Turn one Linux server into an NFV host: OVS-DPDK, vhost-user "
+            "VMs, SR-IOV.\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\nRun 'nfvhost COMMAND --help' for a command's options.\n"
+            "Exit status: 0 done, 1 system error, 2 bad input, "
+            "3 infeasible plan.\n");
+}
+
+int
+cli_report(const struct diag *d)
+{
+    for (size_t i = 0; i < d->n_warnings; i++) {
+        fprintf(stderr, "nfvhost: warning: %s\n", d->warnings[i]);
+    }
+    if (d->status) {
+        fprintf(stderr, "nfvhost: %s%s\n",
+                d->status == 3 ? "infeasible plan: " : "", d->msg);
+    }
+    return d->status;
+}
+
+int
+cli_usage_error(const char *sub, const char *fmt, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "nfvhost %s: ", sub);
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fprintf(stderr, "\nTry 'nfvhost %s --help'.\n", sub);
+    return NFV_EINPUT;
+}
+
+int
+main(int argc, char *argv[])
+{
+    if (argc < 2) {
+        usage(stderr);
+        return NFV_EINPUT;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("nfvhost %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (!strcmp(argv[1], commands[i].name)) {
+            return commands[i].main(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "nfvhost: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return NFV_EINPUT;
+}

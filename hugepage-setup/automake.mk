@@ -1,0 +1,1 @@
+# hugepage-setup: sources and tests of this part are added here.

@@ -1,0 +1,33 @@
+#!/bin/sh
+# install-deps.sh: install the Debian 12 packages nfvhost needs to build
+# and to run its whole test suite.  Idempotent: packages already present
+# are left alone, and apt-get is not run at all when nothing is missing.
+set -e
+
+PACKAGES="
+build-essential autoconf automake libtool pkg-config
+libhwloc-dev hwloc-nox libxml2-dev libxml2-utils libjansson-dev libinih-dev
+python3 iproute2 kmod
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "install-deps: all packages present"
+    exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends $missing

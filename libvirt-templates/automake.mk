@@ -1,0 +1,1 @@
+# libvirt-templates: sources and tests of this part are added here.

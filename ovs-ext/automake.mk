@@ -1,0 +1,1 @@
+# ovs-ext: sources and tests of this part are added here.

@@ -1,0 +1,16 @@
+# planner: topology + intent -> plan (pure), plan -> text (emitters).
+libnfvhost_a_SOURCES += \
+	planner/diag.c planner/diag.h \
+	planner/util.c planner/util.h \
+	planner/topology.c planner/topology.h \
+	planner/sysfs-nic.c planner/sysfs-nic.h \
+	planner/intent.c planner/intent.h \
+	planner/plan.c planner/plan.h planner/plan-state.h \
+	planner/pools.c \
+	planner/vm-place.c \
+	planner/memory.c \
+	planner/emit.h \
+	planner/emit-config.c \
+	planner/emit-json.c \
+	planner/emit-summary.c \
+	planner/output.c planner/output.h

@@ -1,0 +1,259 @@
+/* emit-config.c: OVS other_config, kernel arguments, GRUB and tuned files.
+ *
+ * Kernel arguments: isolcpus=managed_irq,domain,<PMD+guest+idle> takes
+ * the busy-polling and pinned-vCPU cores out of scheduler load balancing
+ * ('domain') and keeps managed device interrupts (NVMe, multiqueue NICs)
+ * off them where the kernel can ('managed_irq'); nohz_full and rcu_nocbs
+ * on the same set stop the timer tick and RCU callbacks there; irqaffinity,
+ * kthread_cpus and systemd.cpu_affinity keep everything else on the
+ * housekeeping pool.  The emulator-share pool is left out of isolcpus on
+ * purpose: QEMU's emulator threads of all VMs share it and need the
+ * scheduler to balance them. */
+#include <config.h>
+
+#include "planner/emit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/util.h"
+
+static char *
+socket_mem_list(const struct plan *p)
+{
+    int last = -1;
+    struct sbuf b;
+
+    for (int s = 0; s < p->n_numas; s++) {
+        if (p->numas[s].socket_mem_mb) {
+            last = p->numas[s].os_index;
+        }
+    }
+    sbuf_init(&b);
+    /* DPDK reads the list by position: entry i is NUMA node i, so gaps in
+     * the node numbering get explicit zeros. */
+    for (int node = 0; node <= last; node++) {
+        const struct plan_numa *pn = plan_find_numa(p, node);
+        sbuf_printf(&b, "%s%" PRIu64, node ? "," : "",
+                    pn ? pn->socket_mem_mb : 0);
+    }
+    if (last < 0) {
+        sbuf_puts(&b, "0");
+    }
+    return sbuf_steal(&b);
+}
+
+static char *
+dpdk_extra(const struct plan *p)
+{
+    struct sbuf b;
+
+    /* An allowlist of exactly the planned uplinks: DPDK must not probe and
+     * take over any other PCI device of the host.  No uplink, no PCI. */
+    if (!p->n_uplinks) {
+        return xstrdup("--no-pci");
+    }
+    sbuf_init(&b);
+    for (int i = 0; i < p->n_uplinks; i++) {
+        sbuf_printf(&b, "%s-a %s", i ? " " : "", p->uplinks[i].nic->pci);
+    }
+    return sbuf_steal(&b);
+}
+
+void
+plan_ovs_config(const struct plan *p, struct ovs_config *c)
+{
+    static const char *keys[N_OVS_KEYS] = {
+        "dpdk-init", "dpdk-lcore-mask", "pmd-cpu-mask", "dpdk-socket-mem",
+        "dpdk-socket-limit", "dpdk-extra", "pmd-rxq-assign",
+    };
+    hwloc_bitmap_t pmd = xbitmap();
+
+    for (int i = 0; i < N_OVS_KEYS; i++) {
+        c->key[i] = keys[i];
+    }
+    c->value[OVS_DPDK_INIT] = xstrdup("true");
+    c->value[OVS_DPDK_LCORE_MASK] = cpumask_format(p->pool[POOL_HOUSEKEEPING]);
+    hwloc_bitmap_copy(pmd, p->pool[POOL_PMD]);
+    c->value[OVS_PMD_CPU_MASK] = cpumask_format(pmd);
+    c->value[OVS_SOCKET_MEM] = socket_mem_list(p);
+    c->value[OVS_SOCKET_LIMIT] = socket_mem_list(p);
+    c->value[OVS_DPDK_EXTRA] = dpdk_extra(p);
+    c->value[OVS_PMD_RXQ_ASSIGN] = xstrdup(p->intent->pmd_rxq_assign);
+    hwloc_bitmap_free(pmd);
+}
+
+void
+ovs_config_destroy(struct ovs_config *c)
+{
+    for (int i = 0; i < N_OVS_KEYS; i++) {
+        free(c->value[i]);
+    }
+}
+
+static const char *
+iommu_args(const struct plan *p)
+{
+    if (!strcmp(p->topo->cpu_vendor, "GenuineIntel")) {
+        return "intel_iommu=on iommu=pt";
+    } else if (!strcmp(p->topo->cpu_vendor, "AuthenticAMD")
+               || !strcmp(p->topo->cpu_vendor, "HygonGenuine")) {
+        return "amd_iommu=on iommu=pt";
+    }
+    return "iommu=pt";
+}
+
+/* The kernel's per-node form "hugepages=0:4,1:2" (Linux 5.16+) reserves
+ * exactly what each node needs; it only accepts node ids below the number
+ * of online nodes, so a host with gaps in its numbering gets the total,
+ * which the kernel spreads evenly. */
+static char *
+hugepage_args(const struct plan *p)
+{
+    const char *size = p->hugepage_kb == 1048576 ? "1G" : "2M";
+    bool gaps = false;
+    uint64_t total = 0;
+    struct sbuf b;
+
+    for (int s = 0; s < p->n_numas; s++) {
+        gaps |= p->numas[s].os_index != s;
+        total += p->numas[s].hugepages;
+    }
+    sbuf_init(&b);
+    sbuf_printf(&b, "default_hugepagesz=%s hugepagesz=%s hugepages=", size,
+                size);
+    if (gaps) {
+        sbuf_printf(&b, "%" PRIu64, total);
+    } else {
+        bool first = true;
+        for (int s = 0; s < p->n_numas; s++) {
+            if (p->numas[s].hugepages) {
+                sbuf_printf(&b, "%s%d:%" PRIu64, first ? "" : ",",
+                            p->numas[s].os_index, p->numas[s].hugepages);
+                first = false;
+            }
+        }
+        if (first) {
+            sbuf_puts(&b, "0");
+        }
+    }
+    return sbuf_steal(&b);
+}
+
+void
+plan_kernel_args(const struct plan *p, struct kernel_args *k)
+{
+    hwloc_bitmap_t iso = xbitmap();
+    char *iso_list, *hk_list;
+
+    plan_isolated_cpus(p, iso);
+    iso_list = cpulist_format(iso);
+    hk_list = cpulist_format(p->pool[POOL_HOUSEKEEPING]);
+    k->isolcpus = xasprintf("isolcpus=managed_irq,domain,%s", iso_list);
+    k->nohz_full = xasprintf("nohz_full=%s", iso_list);
+    k->rcu_nocbs = xasprintf("rcu_nocbs=%s", iso_list);
+    k->irqaffinity = xasprintf("irqaffinity=%s kthread_cpus=%s", hk_list,
+                               hk_list);
+    k->cpu_affinity = xasprintf("systemd.cpu_affinity=%s", hk_list);
+    k->iommu = xstrdup(iommu_args(p));
+    k->hugepages = hugepage_args(p);
+    k->cmdline = xasprintf("%s %s %s %s %s %s %s", k->isolcpus, k->nohz_full,
+                           k->rcu_nocbs, k->irqaffinity, k->cpu_affinity,
+                           k->iommu, k->hugepages);
+    free(iso_list);
+    free(hk_list);
+    hwloc_bitmap_free(iso);
+}
+
+void
+kernel_args_destroy(struct kernel_args *k)
+{
+    free(k->isolcpus);
+    free(k->nohz_full);
+    free(k->rcu_nocbs);
+    free(k->irqaffinity);
+    free(k->cpu_affinity);
+    free(k->iommu);
+    free(k->hugepages);
+    free(k->cmdline);
+}
+
+char *
+emit_kernel_cmdline(const struct plan *p)
+{
+    struct kernel_args k;
+    char *s;
+
+    plan_kernel_args(p, &k);
+    s = xasprintf("%s\n", k.cmdline);
+    kernel_args_destroy(&k);
+    return s;
+}
+
+char *
+emit_grub_dropin(const struct plan *p)
+{
+    struct kernel_args k;
+    char *s;
+
+    plan_kernel_args(p, &k);
+    s = xasprintf("# Generated by nfvhost " PACKAGE_VERSION ".  Install as "
+                  "/etc/default/grub.d/nfvhost.cfg,\n"
+                  "# then run update-grub and reboot.\n"
+                  "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
+                  "%s\"\n", k.cmdline);
+    kernel_args_destroy(&k);
+    return s;
+}
+
+char *
+emit_ovs_script(const struct plan *p)
+{
+    struct ovs_config c;
+    struct sbuf b;
+
+    plan_ovs_config(p, &c);
+    sbuf_init(&b);
+    sbuf_puts(&b, "#!/bin/sh\n"
+              "# Generated by nfvhost " PACKAGE_VERSION ": OVS-DPDK settings "
+              "of the plan.\n"
+              "# dpdk-* keys take effect when ovs-vswitchd restarts; "
+              "pmd-cpu-mask and\n"
+              "# pmd-rxq-assign apply at once.\n"
+              "set -e\n"
+              "ovs-vsctl --no-wait set Open_vSwitch .");
+    for (int i = 0; i < N_OVS_KEYS; i++) {
+        sbuf_printf(&b, " \\\n    other_config:%s=\"%s\"", c.key[i],
+                    c.value[i]);
+    }
+    sbuf_puts(&b, "\n");
+    ovs_config_destroy(&c);
+    return sbuf_steal(&b);
+}
+
+char *
+emit_tuned(const struct plan *p)
+{
+    hwloc_bitmap_t iso = xbitmap(), nobal = xbitmap();
+    char *iso_list, *nobal_list, *s;
+
+    plan_isolated_cpus(p, iso);
+    hwloc_bitmap_or(nobal, p->pool[POOL_PMD], p->pool[POOL_IDLE]);
+    iso_list = cpulist_format(iso);
+    nobal_list = cpulist_format(nobal);
+    /* no_balance_cores: PMD threads are pinned one per PU and never move,
+     * so load balancing there only costs; guest cores keep it for vCPUs
+     * of VMs nova has not pinned yet. */
+    s = xasprintf("# Generated by nfvhost " PACKAGE_VERSION ".  Install as\n"
+                  "# /etc/tuned/cpu-partitioning-variables.conf, then: "
+                  "tuned-adm profile cpu-partitioning\n"
+                  "isolated_cores=%s\n"
+                  "no_balance_cores=%s\n", iso_list, nobal_list);
+    free(iso_list);
+    free(nobal_list);
+    hwloc_bitmap_free(iso);
+    hwloc_bitmap_free(nobal);
+    return s;
+}

@@ -1,0 +1,258 @@
+/* emit-json.c: plan -> plan.json (schema: docs/plan-format.md).
+ *
+ * Built with jansson, keys in insertion order, so the same plan always
+ * gives the same bytes. */
+#include <config.h>
+
+#include "planner/emit.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/util.h"
+
+static json_t *
+jlist(hwloc_const_bitmap_t set)
+{
+    char *s = cpulist_format(set);
+    json_t *j = json_string(s);
+    free(s);
+    return j;
+}
+
+static json_t *
+jpools(hwloc_bitmap_t const pool[N_POOLS])
+{
+    json_t *o = json_object();
+
+    for (int i = POOL_HOUSEKEEPING; i < N_POOLS; i++) {
+        json_object_set_new(o, pool_name(i), jlist(pool[i]));
+    }
+    return o;
+}
+
+static json_t *
+jhost(const struct plan *p)
+{
+    hwloc_bitmap_t unusable = xbitmap();
+    json_t *o;
+
+    hwloc_bitmap_andnot(unusable, p->topo->all_pus, p->topo->usable);
+    o = json_pack("{s:s, s:i, s:b, s:o, s:o}",
+                  "cpu_vendor", p->topo->cpu_vendor,
+                  "smt", p->topo->smt,
+                  "hybrid", p->topo->hybrid,
+                  "usable_cpus", jlist(p->topo->usable),
+                  "unusable_cpus", jlist(unusable));
+    hwloc_bitmap_free(unusable);
+    return o;
+}
+
+static json_t *
+jsettings(const struct plan *p)
+{
+    const struct intent *in = p->intent;
+
+    return json_pack("{s:i, s:I, s:I, s:i, s:s, s:i, s:s, s:s, s:i}",
+                     "housekeeping_cores_per_numa",
+                     in->housekeeping_cores_per_numa,
+                     "host_memory_mb", (json_int_t) in->host_memory_mb,
+                     "hugepage_size_kb", (json_int_t) p->hugepage_kb,
+                     "pmd_cores_per_numa", in->pmd_cores_default,
+                     "pmd_siblings", in->pmd_siblings_idle ? "idle" : "use",
+                     "mtu", in->mtu,
+                     "pmd_rxq_assign", in->pmd_rxq_assign,
+                     "emulator_policy",
+                     emulator_policy_name(in->emulator_policy),
+                     "emulator_shared_cores",
+                     in->emulator_policy == EMU_SHARE
+                     ? in->emulator_shared_cores : 0);
+}
+
+static json_t *
+jnuma(const struct plan *p, const struct plan_numa *pn)
+{
+    const struct nfv_numa *tn = topology_find_numa(p->topo, pn->os_index);
+    json_t *l3s = json_array();
+
+    for (int l = 0; l < p->topo->n_l3s; l++) {
+        const struct nfv_l3 *l3 = &p->topo->l3s[l];
+        if (l3->numa == pn->os_index) {
+            json_array_append_new(l3s, json_pack(
+                "{s:i, s:o, s:I}", "index", l, "cpus", jlist(l3->pus),
+                "size_kb", (json_int_t) (l3->size / 1024)));
+        }
+    }
+    return json_pack(
+        "{s:i, s:b, s:I, s:o, s:o, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I}}",
+        "id", pn->os_index,
+        "has_cpus", pn->has_cpus,
+        "memory_mb", (json_int_t) pn->memory_mb,
+        "cpus", jlist(tn->pus),
+        "l3_domains", l3s,
+        "pools", jpools(pn->pool),
+        "ovs_socket_mem_mb", (json_int_t) pn->socket_mem_mb,
+        "host_memory_mb", (json_int_t) pn->host_memory_mb,
+        "hugepages",
+        "size_kb", (json_int_t) p->hugepage_kb,
+        "count", (json_int_t) pn->hugepages,
+        "ovs", (json_int_t) pn->hugepages_ovs,
+        "guests", (json_int_t) pn->hugepages_guests);
+}
+
+static json_t *
+jstr_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *
+juplink(const struct plan_uplink *u)
+{
+    const struct nfv_nic *n = u->nic;
+    char vendor[8], device[8];
+
+    snprintf(vendor, sizeof vendor, "%04x", n->vendor);
+    snprintf(device, sizeof device, "%04x", n->device);
+    return json_pack("{s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:b, s:o, s:i, "
+                     "s:i, s:b}",
+                     "pci", n->pci,
+                     "numa", u->numa,
+                     "numa_reported", n->numa,
+                     "vendor", vendor,
+                     "device", device,
+                     "driver", jstr_or_null(n->driver),
+                     "ifname", jstr_or_null(n->ifname),
+                     "is_vf", n->is_vf,
+                     "physfn", jstr_or_null(n->physfn),
+                     "sriov_totalvfs", n->totalvfs,
+                     "sriov_numvfs", n->numvfs,
+                     "has_route", n->has_route);
+}
+
+static json_t *
+jnic(int index, const struct plan_nic *n)
+{
+    json_t *o = json_pack("{s:i, s:s, s:o}", "index", index,
+                          "type", nic_type_name(n->type),
+                          "vlan", n->vlan ? json_integer(n->vlan)
+                                          : json_null());
+
+    if (n->type == NIC_VHOST) {
+        json_object_set_new(o, "pmd_cpu", n->pmd_cpu >= 0
+                            ? json_integer(n->pmd_cpu) : json_null());
+    } else {
+        json_object_set_new(o, "pf", jstr_or_null(n->pf));
+    }
+    return o;
+}
+
+static json_t *
+jvm(const struct plan *p, const struct plan_vm *v)
+{
+    json_t *pins = json_array(), *nics = json_array();
+
+    for (int i = 0; i < v->intent->vcpus; i++) {
+        json_array_append_new(pins, json_integer(v->vcpupin[i]));
+    }
+    for (int i = 0; i < v->n_nics; i++) {
+        json_array_append_new(nics, jnic(i, &v->nics[i]));
+    }
+    return json_pack(
+        "{s:s, s:i, s:i, s:i, s:I, s:s, s:o, s:o, s:o, s:{s:i, s:i, s:i}, "
+        "s:{s:I, s:I}, s:i, s:o}",
+        "name", v->intent->name,
+        "numa", v->numa,
+        "l3", v->l3,
+        "vcpus", v->intent->vcpus,
+        "memory_mb", (json_int_t) v->intent->memory_mb,
+        "thread_policy", thread_policy_name(v->intent->thread_policy),
+        "cpus", jlist(v->cpus),
+        "vcpupin", pins,
+        "emulatorpin", jlist(v->emulatorpin),
+        "topology", "sockets", v->sockets, "cores", v->cores,
+        "threads", v->threads,
+        "hugepages", "size_kb", (json_int_t) p->hugepage_kb,
+        "count", (json_int_t) v->hugepages,
+        "queues", v->queues,
+        "nics", nics);
+}
+
+static json_t *
+jovs(const struct plan *p)
+{
+    struct ovs_config c;
+    json_t *o = json_object();
+
+    plan_ovs_config(p, &c);
+    for (int i = 0; i < N_OVS_KEYS; i++) {
+        json_object_set_new(o, c.key[i], json_string(c.value[i]));
+    }
+    ovs_config_destroy(&c);
+    return o;
+}
+
+static json_t *
+jkernel(const struct plan *p)
+{
+    struct kernel_args k;
+    hwloc_bitmap_t iso = xbitmap();
+    json_t *o;
+
+    plan_kernel_args(p, &k);
+    plan_isolated_cpus(p, iso);
+    o = json_pack("{s:s, s:o, s:o}", "cmdline", k.cmdline,
+                  "isolated_cpus", jlist(iso),
+                  "housekeeping_cpus", jlist(p->pool[POOL_HOUSEKEEPING]));
+    kernel_args_destroy(&k);
+    hwloc_bitmap_free(iso);
+    return o;
+}
+
+char *
+emit_plan_json(const struct plan *p)
+{
+    json_t *root, *numas = json_array(), *uplinks = json_array();
+    json_t *vms = json_array(), *warnings = json_array();
+    char *text, *s;
+
+    for (int i = 0; i < p->n_numas; i++) {
+        json_array_append_new(numas, jnuma(p, &p->numas[i]));
+    }
+    for (int i = 0; i < p->n_uplinks; i++) {
+        json_array_append_new(uplinks, juplink(&p->uplinks[i]));
+    }
+    for (int i = 0; i < p->n_vms; i++) {
+        json_array_append_new(vms, jvm(p, &p->vms[i]));
+    }
+    for (size_t i = 0; i < p->diag->n_warnings; i++) {
+        json_array_append_new(warnings, json_string(p->diag->warnings[i]));
+    }
+    root = json_pack("{s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+                     "s:o, s:o}",
+                     "format", "nfvhost-plan",
+                     "version", 1,
+                     "generator", "nfvhost " PACKAGE_VERSION,
+                     "host", jhost(p),
+                     "settings", jsettings(p),
+                     "pools", jpools(p->pool),
+                     "numa_nodes", numas,
+                     "uplinks", uplinks,
+                     "vms", vms,
+                     "ovs", jovs(p),
+                     "kernel", jkernel(p),
+                     "warnings", warnings);
+    if (!root) {
+        xalloc_die();
+    }
+    text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!text) {
+        xalloc_die();
+    }
+    s = xasprintf("%s\n", text);
+    free(text);
+    return s;
+}

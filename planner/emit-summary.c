@@ -1,0 +1,279 @@
+/* emit-summary.c: the plan for people: a picture of the machine and a
+ * summary.
+ *
+ * The picture shows each NUMA node, its L3 domains and cores, and every PU
+ * labelled with its pool (and coloured, on a terminal): H housekeeping,
+ * P PMD, E emulator-share, G guest, 1-9/a-z the VM pinned there, '.' an
+ * idle PMD sibling, 'x' offline or not allowed. */
+#include <config.h>
+
+#include "planner/emit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/util.h"
+
+#define CORES_PER_ROW 4
+
+struct style {
+    char letter;
+    const char *color;      /* ANSI SGR parameters. */
+};
+
+static const char vm_letters[] = "123456789abcdefghijklmnopqrstuvwxyz";
+
+static struct style
+pu_style(const struct plan *p, int pu)
+{
+    const struct plan_vm *vm = plan_vm_of(p, pu);
+
+    if (vm) {
+        int i = vm - p->vms;
+        char c = i < (int) sizeof vm_letters - 1 ? vm_letters[i] : '+';
+        return (struct style) { c, "30;46" };
+    }
+    switch (plan_pool_of(p, pu)) {
+    case POOL_HOUSEKEEPING: return (struct style) { 'H', "97;44" };
+    case POOL_PMD:          return (struct style) { 'P', "97;41" };
+    case POOL_EMULATOR:     return (struct style) { 'E', "30;43" };
+    case POOL_GUEST:        return (struct style) { 'G', "30;42" };
+    case POOL_IDLE:         return (struct style) { '.', "97;100" };
+    case POOL_NONE:
+    case N_POOLS:
+    default:                return (struct style) { 'x', "2" };
+    }
+}
+
+static void
+put_pu(struct sbuf *b, const struct plan *p, int pu, int width, bool color)
+{
+    struct style st = pu_style(p, pu);
+
+    if (!hwloc_bitmap_isset(p->topo->usable, pu)) {
+        st = (struct style) { 'x', "2" };
+    }
+    if (color) {
+        sbuf_printf(b, "\033[%sm%*d %c\033[0m", st.color, width, pu,
+                    st.letter);
+    } else {
+        sbuf_printf(b, "%*d %c", width, pu, st.letter);
+    }
+}
+
+/* One core: "[ 3 P  9 P]", offline siblings included as 'x'. */
+static void
+put_core(struct sbuf *b, const struct plan *p, const struct nfv_core *c,
+         int width, bool color)
+{
+    int id;
+
+    sbuf_puts(b, "[");
+    hwloc_bitmap_foreach_begin(id, c->pus) {
+        if (id != hwloc_bitmap_first(c->pus)) {
+            sbuf_puts(b, " ");
+        }
+        put_pu(b, p, id, width, color);
+    } hwloc_bitmap_foreach_end();
+    sbuf_puts(b, "]");
+}
+
+static void
+put_l3(struct sbuf *b, const struct plan *p, int l3, int width, bool color)
+{
+    char size[32];
+    int n = 0;
+
+    if (p->topo->l3s[l3].size) {
+        format_bytes(p->topo->l3s[l3].size, size, sizeof size);
+    } else {
+        snprintf(size, sizeof size, "no L3");
+    }
+    sbuf_printf(b, "  L3 #%d (%s)\n", l3, size);
+    for (int i = 0; i < p->topo->n_cores; i++) {
+        if (p->topo->cores[i].l3 != l3) {
+            continue;
+        }
+        sbuf_puts(b, n % CORES_PER_ROW ? " " : "    ");
+        put_core(b, p, &p->topo->cores[i], width, color);
+        if (++n % CORES_PER_ROW == 0) {
+            sbuf_puts(b, "\n");
+        }
+    }
+    if (n % CORES_PER_ROW) {
+        sbuf_puts(b, "\n");
+    }
+}
+
+static void
+put_numa(struct sbuf *b, const struct plan *p, const struct plan_numa *pn,
+         int width, bool color)
+{
+    char mem[32];
+
+    format_bytes(pn->memory_mb * 1024 * 1024, mem, sizeof mem);
+    sbuf_printf(b, "NUMA node %d: %s", pn->os_index, mem);
+    if (pn->hugepages) {
+        sbuf_printf(b, ", hugepages %" PRIu64 " x %s (OVS %" PRIu64
+                    ", guests %" PRIu64 ")", pn->hugepages,
+                    p->hugepage_kb == 1048576 ? "1G" : "2M",
+                    pn->hugepages_ovs, pn->hugepages_guests);
+    }
+    if (!pn->has_cpus) {
+        sbuf_puts(b, ", no CPUs (memory only)\n");
+        return;
+    }
+    sbuf_puts(b, "\n");
+    for (int l = 0; l < p->topo->n_l3s; l++) {
+        if (p->topo->l3s[l].numa == pn->os_index) {
+            put_l3(b, p, l, width, color);
+        }
+    }
+}
+
+static void
+put_legend(struct sbuf *b, const struct plan *p, bool color)
+{
+    static const struct {
+        enum pool pool;
+        const char *text;
+    } entries[] = {
+        { POOL_HOUSEKEEPING, "housekeeping" },
+        { POOL_PMD, "OVS PMD" },
+        { POOL_EMULATOR, "emulator-share" },
+        { POOL_GUEST, "guest (unpinned)" },
+        { POOL_IDLE, "idle PMD sibling" },
+    };
+    const char *letters = "HPEG.";
+
+    sbuf_puts(b, "Legend:");
+    for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
+        struct style st = { letters[i], "" };
+        int pu = hwloc_bitmap_first(p->pool[entries[i].pool]);
+        if (pu >= 0) {
+            st = pu_style(p, pu);
+            st.letter = letters[i];
+        }
+        if (color && pu >= 0) {
+            sbuf_printf(b, " \033[%sm%c\033[0m %s", st.color, st.letter,
+                        entries[i].text);
+        } else {
+            sbuf_printf(b, " %c %s", st.letter, entries[i].text);
+        }
+        sbuf_puts(b, i + 1 < ARRAY_SIZE(entries) ? "," : "");
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        sbuf_printf(b, ", %c %s",
+                    v < (int) sizeof vm_letters - 1 ? vm_letters[v] : '+',
+                    p->vms[v].intent->name);
+    }
+    sbuf_puts(b, ", x offline/not allowed\n");
+}
+
+static void
+put_pools(struct sbuf *b, const struct plan *p)
+{
+    sbuf_puts(b, "\nPools:\n");
+    for (int i = POOL_HOUSEKEEPING; i < N_POOLS; i++) {
+        char *list = cpulist_format(p->pool[i]);
+        sbuf_printf(b, "  %-13s %s\n", pool_name(i), *list ? list : "-");
+        free(list);
+    }
+}
+
+static void
+put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
+{
+    char *emu = cpulist_format(v->emulatorpin);
+
+    sbuf_printf(b, "  %s: node %d, L3 #%d, %d vCPUs ->", v->intent->name,
+                v->numa, v->l3, v->intent->vcpus);
+    for (int i = 0; i < v->intent->vcpus; i++) {
+        sbuf_printf(b, "%s%d", i ? "," : " ", v->vcpupin[i]);
+    }
+    sbuf_printf(b, "; emulator %s; topology %d socket, %d cores, %d "
+                "threads; %" PRIu64 " x %s hugepages\n", *emu ? emu : "-",
+                v->sockets, v->cores, v->threads, v->hugepages,
+                p->hugepage_kb == 1048576 ? "1G" : "2M");
+    for (int n = 0; n < v->n_nics; n++) {
+        const struct plan_nic *nic = &v->nics[n];
+        sbuf_printf(b, "    nic %d: %s", n, nic_type_name(nic->type));
+        if (nic->vlan) {
+            sbuf_printf(b, " vlan %d", nic->vlan);
+        }
+        if (nic->type == NIC_VHOST) {
+            sbuf_printf(b, ", polled by PMD on CPU %d\n", nic->pmd_cpu);
+        } else {
+            sbuf_printf(b, ", VF of %s\n", nic->pf);
+        }
+    }
+    free(emu);
+}
+
+static void
+put_rest(struct sbuf *b, const struct plan *p)
+{
+    struct ovs_config c;
+    struct kernel_args k;
+
+    if (p->n_vms) {
+        sbuf_puts(b, "\nVMs:\n");
+        for (int v = 0; v < p->n_vms; v++) {
+            put_vm(b, p, &p->vms[v]);
+        }
+    }
+    if (p->n_uplinks) {
+        sbuf_puts(b, "\nUplinks:\n");
+        for (int i = 0; i < p->n_uplinks; i++) {
+            const struct nfv_nic *n = p->uplinks[i].nic;
+            sbuf_printf(b, "  %s [%04x:%04x] node %d%s%s%s\n", n->pci,
+                        n->vendor, n->device, p->uplinks[i].numa,
+                        n->is_vf ? ", VF of " : "", n->is_vf ? n->physfn : "",
+                        n->has_route ? ", carries a route!" : "");
+        }
+    }
+    plan_ovs_config(p, &c);
+    sbuf_puts(b, "\nOVS other_config:\n");
+    for (int i = 0; i < N_OVS_KEYS; i++) {
+        sbuf_printf(b, "  %s=%s\n", c.key[i], c.value[i]);
+    }
+    ovs_config_destroy(&c);
+    plan_kernel_args(p, &k);
+    sbuf_printf(b, "\nKernel command line:\n  %s\n", k.cmdline);
+    kernel_args_destroy(&k);
+    if (p->diag->n_warnings) {
+        sbuf_puts(b, "\nWarnings:\n");
+        for (size_t i = 0; i < p->diag->n_warnings; i++) {
+            sbuf_printf(b, "  %s\n", p->diag->warnings[i]);
+        }
+    }
+}
+
+char *
+emit_summary(const struct plan *p, bool color)
+{
+    int last = hwloc_bitmap_last(p->topo->all_pus);
+    int width = last >= 100 ? 3 : last >= 10 ? 2 : 1;
+    int n_cpu_nodes = 0;
+    struct sbuf b;
+
+    for (int s = 0; s < p->n_numas; s++) {
+        n_cpu_nodes += p->numas[s].has_cpus;
+    }
+    sbuf_init(&b);
+    sbuf_printf(&b, "nfvhost plan: %d NUMA node(s) (%d with CPUs), %d "
+                "cores, %d usable PUs, %s, SMT %d%s\n\n", p->n_numas,
+                n_cpu_nodes, p->topo->n_cores,
+                hwloc_bitmap_weight(p->topo->usable),
+                *p->topo->cpu_vendor ? p->topo->cpu_vendor : "unknown vendor",
+                p->topo->smt, p->topo->hybrid ? ", hybrid CPU kinds" : "");
+    for (int s = 0; s < p->n_numas; s++) {
+        put_numa(&b, p, &p->numas[s], width, color);
+    }
+    put_legend(&b, p, color);
+    put_pools(&b, p);
+    put_rest(&b, p);
+    return sbuf_steal(&b);
+}

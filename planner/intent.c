@@ -1,0 +1,649 @@
+/* intent.c: the INI intent file (see intent.h).
+ *
+ * inih does the INI syntax.  It reads through our line reader, which counts
+ * lines (so every message can name file:line) and notices section headers
+ * (so unknown, duplicate or empty sections are reported at their header,
+ * which inih itself never hands to the key handler). */
+#include "planner/intent.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ini.h>
+
+#include "planner/topology.h"
+#include "planner/util.h"
+
+#define MAX_SEEN 4096
+
+struct seen_key {
+    char *section;
+    char *key;
+    int line;
+};
+
+struct parse_ctx {
+    const char *path;
+    FILE *file;
+    struct intent *intent;
+    struct diag *diag;
+    int line;                   /* Lines read so far. */
+    int err_line;               /* Line of the first error we reported. */
+    bool line_too_long;
+    struct seen_key *seen;      /* Keys and "[section]" headers seen. */
+    int n_seen;
+};
+
+void
+intent_default(struct intent *in)
+{
+    memset(in, 0, sizeof *in);
+    in->housekeeping_cores_per_numa = 1;
+    in->host_memory_mb = 4096;
+    in->hugepage_kb = 1048576;
+    in->guest_memory_percent = 75;
+    in->pmd_cores_default = 1;
+    in->pmd_cores_node = xmalloc(INTENT_MAX_NODES * sizeof *in->pmd_cores_node);
+    for (int i = 0; i < INTENT_MAX_NODES; i++) {
+        in->pmd_cores_node[i] = -1;
+    }
+    in->pmd_siblings_idle = false;
+    in->mtu = 1500;
+    in->pmd_rxq_assign = xstrdup("group");
+    in->emulator_policy = EMU_SHARE;
+    in->emulator_shared_cores = 1;
+}
+
+void
+intent_destroy(struct intent *in)
+{
+    for (int i = 0; i < in->n_uplinks; i++) {
+        free(in->uplinks[i].pci);
+    }
+    free(in->uplinks);
+    for (int i = 0; i < in->n_vms; i++) {
+        free(in->vms[i].name);
+        free(in->vms[i].nics);
+        free(in->vms[i].sriov_pf);
+    }
+    free(in->vms);
+    free(in->pmd_cores_node);
+    free(in->pmd_rxq_assign);
+    free(in->file);
+    memset(in, 0, sizeof *in);
+}
+
+int
+intent_pmd_cores(const struct intent *in, int node)
+{
+    if (node >= 0 && node < INTENT_MAX_NODES && in->pmd_cores_node[node] >= 0) {
+        return in->pmd_cores_node[node];
+    }
+    return in->pmd_cores_default;
+}
+
+const char *
+emulator_policy_name(enum emulator_policy p)
+{
+    return p == EMU_SHARE ? "share" : p == EMU_ISOLATE ? "isolate" : "none";
+}
+
+const char *
+thread_policy_name(enum thread_policy p)
+{
+    return (p == THREAD_PREFER ? "prefer"
+            : p == THREAD_ISOLATE ? "isolate" : "require");
+}
+
+const char *
+nic_type_name(enum nic_type t)
+{
+    return t == NIC_VHOST ? "vhost" : "sriov";
+}
+
+static int
+bad(struct parse_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+bad(struct parse_ctx *ctx, const char *fmt, ...)
+{
+    char msg[768];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(msg, sizeof msg, fmt, args);
+    va_end(args);
+    if (!ctx->diag->status) {
+        ctx->err_line = ctx->line;
+    }
+    diag_error(ctx->diag, NFV_EINPUT, "%s:%d: %s", ctx->path, ctx->line, msg);
+    return 0;
+}
+
+static bool
+parse_int(const char *s, long min, long max, int *out)
+{
+    char *end;
+    long v;
+
+    if (!*s || isspace((unsigned char) *s)) {
+        return false;
+    }
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static char *
+trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char) *s)) {
+        s++;
+    }
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char) end[-1])) {
+        *--end = '\0';
+    }
+    return s;
+}
+
+/* Remembers (section, key) and returns the line it was first seen on, or 0
+ * if this is the first time. */
+static int
+seen_before(struct parse_ctx *ctx, const char *section, const char *key)
+{
+    for (int i = 0; i < ctx->n_seen; i++) {
+        if (!strcmp(ctx->seen[i].section, section)
+            && !strcmp(ctx->seen[i].key, key)) {
+            return ctx->seen[i].line;
+        }
+    }
+    ctx->seen = xrealloc(ctx->seen, (ctx->n_seen + 1) * sizeof *ctx->seen);
+    ctx->seen[ctx->n_seen].section = xstrdup(section);
+    ctx->seen[ctx->n_seen].key = xstrdup(key);
+    ctx->seen[ctx->n_seen].line = ctx->line;
+    ctx->n_seen++;
+    return 0;
+}
+
+static bool
+vm_name_valid(const char *name)
+{
+    size_t len = strlen(name);
+
+    if (len == 0 || len > 32 || !isalnum((unsigned char) name[0])) {
+        return false;
+    }
+    for (const char *p = name; *p; p++) {
+        if (!isalnum((unsigned char) *p) && *p != '-' && *p != '_') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static struct intent_vm *
+find_vm(struct intent *in, const char *name)
+{
+    for (int i = 0; i < in->n_vms; i++) {
+        if (!strcmp(in->vms[i].name, name)) {
+            return &in->vms[i];
+        }
+    }
+    return NULL;
+}
+
+/* Called by the line reader for every "[...]" header line. */
+static void
+section_header(struct parse_ctx *ctx, const char *name)
+{
+    struct intent *in = ctx->intent;
+    bool is_vm = !strncmp(name, "vm ", 3);
+    struct intent_vm *v;
+    int first;
+
+    if (!is_vm && strcmp(name, "host") && strcmp(name, "ovs")
+        && strcmp(name, "emulator")) {
+        bad(ctx, "unknown section [%s]: expected [host], [ovs], [emulator] "
+            "or [vm NAME]", name);
+        return;
+    }
+    if (is_vm && !vm_name_valid(name + 3)) {
+        bad(ctx, "bad VM name '%s' in [%s]: expected 1-32 letters, "
+            "digits, '-' or '_', starting with a letter or digit",
+            name + 3, name);
+        return;
+    }
+    first = seen_before(ctx, name, "");
+    if (first) {
+        bad(ctx, "duplicate section [%s] (first on line %d)", name, first);
+        return;
+    }
+    if (is_vm) {
+        in->vms = xrealloc(in->vms, (in->n_vms + 1) * sizeof *in->vms);
+        v = &in->vms[in->n_vms++];
+        memset(v, 0, sizeof *v);
+        v->name = xstrdup(name + 3);
+        v->line = ctx->line;
+        v->numa = -1;
+        v->thread_policy = THREAD_PREFER;
+    }
+}
+
+/* Reads one line for inih, counting lines and spotting section headers. */
+static char *
+line_reader(char *str, int num, void *ctx_)
+{
+    struct parse_ctx *ctx = ctx_;
+    size_t len;
+    char *p;
+
+    if (ctx->diag->status || !fgets(str, num, ctx->file)) {
+        return NULL;
+    }
+    ctx->line++;
+    len = strlen(str);
+    if (len == (size_t) num - 1 && str[len - 1] != '\n' && !feof(ctx->file)) {
+        ctx->line_too_long = true;
+        bad(ctx, "line longer than %d characters", num - 2);
+        return NULL;
+    }
+    for (p = str; isspace((unsigned char) *p); p++) {
+        continue;
+    }
+    if (*p == '[') {
+        char name[256];
+        const char *end = strchr(p, ']');
+
+        if (end && (size_t) (end - p) < sizeof name) {
+            memcpy(name, p + 1, end - p - 1);
+            name[end - p - 1] = '\0';
+            section_header(ctx, trim(name));
+        }
+    }
+    return str;
+}
+
+static bool
+parse_pmd_cores(struct intent *in, const char *value)
+{
+    char *copy = xstrdup(value);
+    char *save = NULL;
+    bool ok = true;
+    int n;
+
+    if (parse_int(value, 0, 64, &n)) {
+        in->pmd_cores_default = n;
+        free(copy);
+        return true;
+    }
+    for (char *tok = strtok_r(copy, ",", &save); tok && ok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(tok, ':');
+        int node;
+
+        if (!colon) {
+            ok = false;
+            break;
+        }
+        *colon = '\0';
+        ok = (parse_int(trim(tok), 0, INTENT_MAX_NODES - 1, &node)
+              && parse_int(trim(colon + 1), 0, 64, &n)
+              && in->pmd_cores_node[node] < 0);
+        if (ok) {
+            in->pmd_cores_node[node] = n;
+        }
+    }
+    free(copy);
+    return ok;
+}
+
+static int
+handle_host(struct parse_ctx *ctx, const char *key, const char *value)
+{
+    struct intent *in = ctx->intent;
+
+    if (!strcmp(key, "housekeeping_cores_per_numa")) {
+        if (!parse_int(value, 1, 64, &in->housekeeping_cores_per_numa)) {
+            return bad(ctx, "bad housekeeping_cores_per_numa '%s': expected "
+                       "an integer from 1 to 64", value);
+        }
+    } else if (!strcmp(key, "host_memory")) {
+        if (!parse_size_mb(value, &in->host_memory_mb)) {
+            return bad(ctx, "bad host_memory '%s': expected a size such as "
+                       "4G or 512M", value);
+        }
+    } else if (!strcmp(key, "hugepage_size")) {
+        if (!strcasecmp(value, "1G")) {
+            in->hugepage_kb = 1048576;
+        } else if (!strcasecmp(value, "2M")) {
+            in->hugepage_kb = 2048;
+        } else {
+            return bad(ctx, "bad hugepage_size '%s': expected 2M or 1G",
+                       value);
+        }
+    } else if (!strcmp(key, "guest_memory_percent")) {
+        if (!parse_int(value, 0, 95, &in->guest_memory_percent)) {
+            return bad(ctx, "bad guest_memory_percent '%s': expected an "
+                       "integer from 0 to 95", value);
+        }
+    } else {
+        return bad(ctx, "unknown key '%s' in [host]: expected "
+                   "housekeeping_cores_per_numa, host_memory, hugepage_size "
+                   "or guest_memory_percent", key);
+    }
+    return 1;
+}
+
+static int
+handle_ovs(struct parse_ctx *ctx, const char *key, const char *value)
+{
+    struct intent *in = ctx->intent;
+
+    if (!strcmp(key, "uplink")) {
+        if (!pci_address_valid(value)) {
+            return bad(ctx, "bad uplink '%s': expected a PCI address such "
+                       "as 0000:03:00.0", value);
+        }
+        for (int i = 0; i < in->n_uplinks; i++) {
+            if (!strcasecmp(in->uplinks[i].pci, value)) {
+                return bad(ctx, "duplicate uplink %s (first on line %d)",
+                           value, in->uplinks[i].line);
+            }
+        }
+        in->uplinks = xrealloc(in->uplinks,
+                               (in->n_uplinks + 1) * sizeof *in->uplinks);
+        in->uplinks[in->n_uplinks].pci = xstrdup(value);
+        in->uplinks[in->n_uplinks].line = ctx->line;
+        for (char *p = in->uplinks[in->n_uplinks].pci; *p; p++) {
+            *p = tolower((unsigned char) *p);
+        }
+        in->n_uplinks++;
+    } else if (!strcmp(key, "pmd_cores_per_numa")) {
+        if (!parse_pmd_cores(in, value)) {
+            return bad(ctx, "bad pmd_cores_per_numa '%s': expected a count "
+                       "(0-64) or per-node counts such as 0:2,1:1", value);
+        }
+    } else if (!strcmp(key, "pmd_siblings")) {
+        if (!strcmp(value, "use") || !strcmp(value, "idle")) {
+            in->pmd_siblings_idle = !strcmp(value, "idle");
+        } else {
+            return bad(ctx, "bad pmd_siblings '%s': expected use or idle",
+                       value);
+        }
+    } else if (!strcmp(key, "mtu")) {
+        if (!parse_int(value, 68, 9702, &in->mtu)) {
+            return bad(ctx, "bad mtu '%s': expected an integer from 68 to "
+                       "9702", value);
+        }
+    } else if (!strcmp(key, "pmd_rxq_assign")) {
+        if (strcmp(value, "cycles") && strcmp(value, "roundrobin")
+            && strcmp(value, "group")) {
+            return bad(ctx, "bad pmd_rxq_assign '%s': expected cycles, "
+                       "roundrobin or group", value);
+        }
+        free(in->pmd_rxq_assign);
+        in->pmd_rxq_assign = xstrdup(value);
+    } else {
+        return bad(ctx, "unknown key '%s' in [ovs]: expected uplink, "
+                   "pmd_cores_per_numa, pmd_siblings, mtu or pmd_rxq_assign",
+                   key);
+    }
+    return 1;
+}
+
+static int
+handle_emulator(struct parse_ctx *ctx, const char *key, const char *value)
+{
+    struct intent *in = ctx->intent;
+
+    if (!strcmp(key, "policy")) {
+        if (!strcmp(value, "share")) {
+            in->emulator_policy = EMU_SHARE;
+        } else if (!strcmp(value, "isolate")) {
+            in->emulator_policy = EMU_ISOLATE;
+        } else if (!strcmp(value, "none")) {
+            in->emulator_policy = EMU_NONE;
+        } else {
+            return bad(ctx, "bad policy '%s': expected share, isolate or "
+                       "none", value);
+        }
+    } else if (!strcmp(key, "shared_cores")) {
+        if (!parse_int(value, 1, 64, &in->emulator_shared_cores)) {
+            return bad(ctx, "bad shared_cores '%s': expected an integer "
+                       "from 1 to 64", value);
+        }
+    } else {
+        return bad(ctx, "unknown key '%s' in [emulator]: expected policy or "
+                   "shared_cores", key);
+    }
+    return 1;
+}
+
+static bool
+parse_nics(const char *value, struct intent_vm *vm, char *why, size_t size)
+{
+    char *copy = xstrdup(value);
+    char *save = NULL;
+
+    free(vm->nics);
+    vm->nics = NULL;
+    vm->n_nics = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        struct intent_nic nic = { .vlan = 0 };
+        char *t = trim(tok);
+        char *colon = strchr(t, ':');
+
+        if (colon) {
+            *colon = '\0';
+            if (!parse_int(trim(colon + 1), 1, 4094, &nic.vlan)) {
+                snprintf(why, size, "bad VLAN '%s' (1-4094)",
+                         trim(colon + 1));
+                goto error;
+            }
+        }
+        t = trim(t);
+        if (!strcmp(t, "vhost")) {
+            nic.type = NIC_VHOST;
+        } else if (!strcmp(t, "sriov")) {
+            nic.type = NIC_SRIOV;
+        } else {
+            snprintf(why, size, "bad NIC type '%s'", t);
+            goto error;
+        }
+        if (vm->n_nics >= 32) {
+            snprintf(why, size, "more than 32 NICs");
+            goto error;
+        }
+        vm->nics = xrealloc(vm->nics, (vm->n_nics + 1) * sizeof *vm->nics);
+        vm->nics[vm->n_nics++] = nic;
+    }
+    free(copy);
+    if (!vm->n_nics) {
+        snprintf(why, size, "no NICs listed");
+        return false;
+    }
+    return true;
+
+error:
+    free(copy);
+    return false;
+}
+
+static int
+handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
+          const char *value)
+{
+    char why[128];
+
+    if (!strcmp(key, "vcpus")) {
+        if (!parse_int(value, 1, 1024, &vm->vcpus)) {
+            return bad(ctx, "bad vcpus '%s' for VM %s: expected an integer "
+                       "from 1 to 1024", value, vm->name);
+        }
+    } else if (!strcmp(key, "memory")) {
+        if (!parse_size_mb(value, &vm->memory_mb) || !vm->memory_mb) {
+            return bad(ctx, "bad memory '%s' for VM %s: expected a size "
+                       "such as 4G or 512M", value, vm->name);
+        }
+    } else if (!strcmp(key, "nics")) {
+        if (!parse_nics(value, vm, why, sizeof why)) {
+            return bad(ctx, "bad nics '%s' for VM %s: %s; expected a list "
+                       "of TYPE[:VLAN] with TYPE vhost or sriov and VLAN "
+                       "1-4094, e.g. vhost:100, sriov:300",
+                       value, vm->name, why);
+        }
+    } else if (!strcmp(key, "thread_policy")) {
+        if (!strcmp(value, "prefer")) {
+            vm->thread_policy = THREAD_PREFER;
+        } else if (!strcmp(value, "isolate")) {
+            vm->thread_policy = THREAD_ISOLATE;
+        } else if (!strcmp(value, "require")) {
+            vm->thread_policy = THREAD_REQUIRE;
+        } else {
+            return bad(ctx, "bad thread_policy '%s' for VM %s: expected "
+                       "prefer, isolate or require", value, vm->name);
+        }
+    } else if (!strcmp(key, "numa")) {
+        if (!parse_int(value, 0, INTENT_MAX_NODES - 1, &vm->numa)) {
+            return bad(ctx, "bad numa '%s' for VM %s: expected a NUMA node "
+                       "number", value, vm->name);
+        }
+    } else if (!strcmp(key, "sriov_pf")) {
+        if (!pci_address_valid(value)) {
+            return bad(ctx, "bad sriov_pf '%s' for VM %s: expected a PCI "
+                       "address such as 0000:03:00.0", value, vm->name);
+        }
+        free(vm->sriov_pf);
+        vm->sriov_pf = xstrdup(value);
+    } else if (!strcmp(key, "queues")) {
+        if (!parse_int(value, 1, 16, &vm->queues)) {
+            return bad(ctx, "bad queues '%s' for VM %s: expected an integer "
+                       "from 1 to 16", value, vm->name);
+        }
+    } else {
+        return bad(ctx, "unknown key '%s' in [vm %s]: expected vcpus, "
+                   "memory, nics, thread_policy, numa, sriov_pf or queues",
+                   key, vm->name);
+    }
+    return 1;
+}
+
+static int
+handler(void *ctx_, const char *section, const char *key, const char *value)
+{
+    struct parse_ctx *ctx = ctx_;
+    int first;
+
+    if (ctx->diag->status) {
+        return 0;
+    }
+    if (!*section) {
+        return bad(ctx, "key '%s' outside any section: put it under "
+                   "[host], [ovs], [emulator] or [vm NAME]", key);
+    }
+    if (!*value) {
+        return bad(ctx, "empty value for '%s' in [%s]", key, section);
+    }
+    if (strcmp(key, "uplink")) {
+        first = seen_before(ctx, section, key);
+        if (first) {
+            return bad(ctx, "duplicate key '%s' in [%s] (first set on line "
+                       "%d)", key, section, first);
+        }
+    }
+    if (!strcmp(section, "host")) {
+        return handle_host(ctx, key, value);
+    } else if (!strcmp(section, "ovs")) {
+        return handle_ovs(ctx, key, value);
+    } else if (!strcmp(section, "emulator")) {
+        return handle_emulator(ctx, key, value);
+    } else if (!strncmp(section, "vm ", 3)) {
+        struct intent_vm *vm = find_vm(ctx->intent, section + 3);
+        if (vm) {
+            return handle_vm(ctx, vm, key, value);
+        }
+    }
+    /* The header was already reported by section_header(). */
+    return 0;
+}
+
+static int
+check_complete(struct parse_ctx *ctx)
+{
+    struct intent *in = ctx->intent;
+
+    for (int i = 0; i < in->n_vms; i++) {
+        struct intent_vm *vm = &in->vms[i];
+        const char *missing = (!vm->vcpus ? "vcpus"
+                               : !vm->memory_mb ? "memory" : NULL);
+
+        if (missing) {
+            ctx->line = vm->line;
+            bad(ctx, "[vm %s] has no '%s': every VM needs vcpus and memory",
+                vm->name, missing);
+            return ctx->diag->status;
+        }
+        if (vm->thread_policy == THREAD_REQUIRE && vm->vcpus % 2) {
+            ctx->line = vm->line;
+            bad(ctx, "[vm %s] has thread_policy = require and an odd number "
+                "of vcpus (%d): require pins vCPUs to sibling pairs, so use "
+                "an even count or thread_policy = prefer", vm->name,
+                vm->vcpus);
+            return ctx->diag->status;
+        }
+    }
+    return 0;
+}
+
+int
+intent_parse_file(const char *path, struct intent *in, struct diag *diag)
+{
+    struct parse_ctx ctx = {
+        .path = path, .intent = in, .diag = diag,
+    };
+    int error_line;
+
+    ctx.file = fopen(path, "r");
+    if (!ctx.file) {
+        return diag_error(diag, errno == ENOENT ? NFV_EINPUT : NFV_ESYSTEM,
+                          "%s: cannot open intent file: %s", path,
+                          strerror(errno));
+    }
+    free(in->file);
+    in->file = xstrdup(path);
+
+    error_line = ini_parse_stream(line_reader, &ctx, handler, &ctx);
+    if (ferror(ctx.file)) {
+        diag_error(diag, NFV_ESYSTEM, "%s: read error", path);
+    }
+    fclose(ctx.file);
+    /* inih goes on after a syntax error, so a later key may already have
+     * been reported: the earlier line wins. */
+    if (error_line > 0 && (!diag->status || error_line < ctx.err_line)
+        && !ctx.line_too_long) {
+        diag->status = 0;
+        ctx.line = error_line;
+        bad(&ctx, "expected 'key = value', '[section]' or a comment");
+    }
+    for (int i = 0; i < ctx.n_seen; i++) {
+        free(ctx.seen[i].section);
+        free(ctx.seen[i].key);
+    }
+    free(ctx.seen);
+    if (!diag->status) {
+        check_complete(&ctx);
+    }
+    return diag->status;
+}

@@ -1,0 +1,78 @@
+/* intent.h: what the user asks of the host, read from an INI file.
+ *
+ * intent_default() fills the documented defaults; intent_parse_file()
+ * overlays an INI file on them (with inih), rejecting unknown sections and
+ * keys, bad values and duplicates with a "file:line: ..." message. */
+#ifndef NFV_INTENT_H
+#define NFV_INTENT_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "planner/diag.h"
+
+#define INTENT_MAX_NODES 1024
+
+enum emulator_policy { EMU_SHARE, EMU_ISOLATE, EMU_NONE };
+enum thread_policy { THREAD_PREFER, THREAD_ISOLATE, THREAD_REQUIRE };
+enum nic_type { NIC_VHOST, NIC_SRIOV };
+
+struct intent_nic {
+    enum nic_type type;
+    int vlan;                   /* 0: untagged. */
+};
+
+struct intent_vm {
+    char *name;
+    int line;                   /* Line of its section header, for messages. */
+    int vcpus;
+    uint64_t memory_mb;
+    struct intent_nic *nics;
+    int n_nics;
+    enum thread_policy thread_policy;
+    int numa;                   /* -1: let the planner choose. */
+    char *sriov_pf;             /* NULL: the first uplink. */
+    int queues;                 /* vhost queue pairs per NIC; 0 = vcpus. */
+};
+
+struct intent_uplink {
+    char *pci;
+    int line;
+};
+
+struct intent {
+    char *file;                 /* NULL when the defaults are used. */
+
+    /* [host] */
+    int housekeeping_cores_per_numa;
+    uint64_t host_memory_mb;
+    uint64_t hugepage_kb;       /* 2048 or 1048576. */
+    int guest_memory_percent;   /* Share planned as hugepages w/o VMs. */
+
+    /* [ovs] */
+    struct intent_uplink *uplinks;
+    int n_uplinks;
+    int pmd_cores_default;
+    int *pmd_cores_node;        /* [INTENT_MAX_NODES], -1 = default. */
+    bool pmd_siblings_idle;
+    int mtu;
+    char *pmd_rxq_assign;       /* cycles | roundrobin | group */
+
+    /* [emulator] */
+    enum emulator_policy emulator_policy;
+    int emulator_shared_cores;
+
+    struct intent_vm *vms;
+    int n_vms;
+};
+
+void intent_default(struct intent *);
+int intent_parse_file(const char *path, struct intent *, struct diag *);
+void intent_destroy(struct intent *);
+
+int intent_pmd_cores(const struct intent *, int node);
+const char *emulator_policy_name(enum emulator_policy);
+const char *thread_policy_name(enum thread_policy);
+const char *nic_type_name(enum nic_type);
+
+#endif /* planner/intent.h */

@@ -1,0 +1,120 @@
+/* memory.c: rule 9, hugepages and host memory per NUMA node.
+ *
+ * OVS socket memory uses TripleO's derive-params formula (BRIEF section 3;
+ * tripleo-common's derive_params workflow, removed in 2022): per MTU,
+ * (ceil(MTU/1024)*1024 + 800) * 4096 * 64 bytes for the mbufs, plus 512 MiB,
+ * rounded up to a multiple of 1024 MiB.  MTU 1500 gives 2048 MiB and 9000
+ * gives 3072 MiB, which covers OVS 3.x's shared mempool (262144 mbufs,
+ * about 788 MiB at MTU 1500) with room for a second MTU or a restart. */
+#include "planner/plan.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "planner/util.h"
+
+uint64_t
+ovs_socket_mem_mb(int mtu)
+{
+    uint64_t frame = (uint64_t) (mtu + 1023) / 1024 * 1024 + 800;
+    uint64_t mb = frame * 4096 * 64 / (1024 * 1024) + 512;
+
+    return (mb + 1023) / 1024 * 1024;
+}
+
+static uint64_t
+pages_for(uint64_t mb, uint64_t page_mb)
+{
+    return (mb + page_mb - 1) / page_mb;
+}
+
+static int
+nodes_with_cpus(const struct plan *p)
+{
+    int n = 0;
+
+    for (int s = 0; s < p->n_numas; s++) {
+        n += p->numas[s].has_cpus;
+    }
+    return n;
+}
+
+static int
+check_node(struct plan *p, struct plan_numa *pn, uint64_t page_mb)
+{
+    uint64_t ovs = pn->hugepages_ovs * page_mb;
+    uint64_t guests = pn->hugepages_guests * page_mb;
+    uint64_t need = ovs + guests + pn->host_memory_mb;
+
+    if (need <= pn->memory_mb) {
+        return 0;
+    }
+    return diag_error(p->diag, NFV_EINFEASIBLE,
+                      "NUMA node %d cannot hold its memory plan: OVS %" PRIu64
+                      " MiB + guests %" PRIu64 " MiB + host %" PRIu64
+                      " MiB = %" PRIu64 " MiB, but the node has %" PRIu64
+                      " MiB: short by %" PRIu64 " MiB; give VMs on it less "
+                      "memory, move one with numa = N, or lower "
+                      "host_memory", pn->os_index, ovs, guests,
+                      pn->host_memory_mb, need, pn->memory_mb,
+                      need - pn->memory_mb);
+}
+
+int
+plan_memory(struct plan *p)
+{
+    const struct intent *in = p->intent;
+    uint64_t page_mb = p->hugepage_kb / 1024;
+    int n_cpu_nodes = nodes_with_cpus(p);
+    uint64_t host_share = (in->host_memory_mb + n_cpu_nodes - 1)
+                          / (n_cpu_nodes ? n_cpu_nodes : 1);
+
+    for (int s = 0; s < p->n_numas; s++) {
+        struct plan_numa *pn = &p->numas[s];
+
+        if (!hwloc_bitmap_iszero(pn->pool[POOL_PMD])) {
+            pn->socket_mem_mb = ovs_socket_mem_mb(in->mtu);
+            pn->hugepages_ovs = pages_for(pn->socket_mem_mb, page_mb);
+        }
+        if (pn->has_cpus) {
+            pn->host_memory_mb = host_share;
+        }
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        struct plan_vm *pv = &p->vms[v];
+        struct plan_numa *pn = plan_find_numa(p, pv->numa);
+
+        pv->hugepages = pages_for(pv->intent->memory_mb, page_mb);
+        if (pv->hugepages * page_mb != pv->intent->memory_mb) {
+            diag_warn(p->diag, "VM %s: memory %" PRIu64 " MiB rounded up to "
+                      "%" PRIu64 " MiB, a whole number of %" PRIu64 " MiB "
+                      "hugepages", pv->intent->name, pv->intent->memory_mb,
+                      pv->hugepages * page_mb, page_mb);
+        }
+        pn->hugepages_guests += pv->hugepages;
+    }
+    /* With no VM listed (nova places them), a fixed share of what is left
+     * on each node that has a guest pool becomes guest hugepages. */
+    for (int s = 0; s < p->n_numas && !p->n_vms; s++) {
+        struct plan_numa *pn = &p->numas[s];
+        uint64_t used = pn->host_memory_mb + pn->hugepages_ovs * page_mb;
+
+        if (!hwloc_bitmap_iszero(pn->pool[POOL_GUEST])
+            && pn->memory_mb > used) {
+            pn->hugepages_guests = ((pn->memory_mb - used)
+                                    * in->guest_memory_percent / 100
+                                    / page_mb);
+        }
+    }
+    for (int s = 0; s < p->n_numas; s++) {
+        struct plan_numa *pn = &p->numas[s];
+        int error;
+
+        pn->hugepages = pn->hugepages_ovs + pn->hugepages_guests;
+        if ((error = check_node(p, pn, page_mb))) {
+            return error;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,301 @@
+/* plan.c: plan_build() and the plan's accessors (see plan.h). */
+#include "planner/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/plan-state.h"
+#include "planner/util.h"
+
+const char *
+pool_name(enum pool p)
+{
+    static const char *names[N_POOLS] = {
+        [POOL_NONE] = "none",
+        [POOL_HOUSEKEEPING] = "housekeeping",
+        [POOL_PMD] = "pmd",
+        [POOL_EMULATOR] = "emulator",
+        [POOL_GUEST] = "guest",
+        [POOL_IDLE] = "idle",
+    };
+    return names[p];
+}
+
+enum pool
+plan_pool_of(const struct plan *p, int pu)
+{
+    for (int i = POOL_HOUSEKEEPING; i < N_POOLS; i++) {
+        if (hwloc_bitmap_isset(p->pool[i], pu)) {
+            return i;
+        }
+    }
+    return POOL_NONE;
+}
+
+const struct plan_vm *
+plan_vm_of(const struct plan *p, int pu)
+{
+    for (int v = 0; v < p->n_vms; v++) {
+        if (hwloc_bitmap_isset(p->vms[v].cpus, pu)) {
+            return &p->vms[v];
+        }
+    }
+    return NULL;
+}
+
+struct plan_numa *
+plan_find_numa(const struct plan *p, int os_index)
+{
+    for (int s = 0; s < p->n_numas; s++) {
+        if (p->numas[s].os_index == os_index) {
+            return &p->numas[s];
+        }
+    }
+    return NULL;
+}
+
+void
+plan_isolated_cpus(const struct plan *p, hwloc_bitmap_t set)
+{
+    hwloc_bitmap_or(set, p->pool[POOL_PMD], p->pool[POOL_GUEST]);
+    hwloc_bitmap_or(set, set, p->pool[POOL_IDLE]);
+}
+
+static void
+init_plan(struct plan *p, const struct nfv_topology *t,
+          const struct intent *in, struct diag *diag)
+{
+    memset(p, 0, sizeof *p);
+    p->topo = t;
+    p->intent = in;
+    p->diag = diag;
+    p->hugepage_kb = in->hugepage_kb;
+    p->emulator_numa = -1;
+    for (int i = 0; i < N_POOLS; i++) {
+        p->pool[i] = xbitmap();
+    }
+    p->n_numas = t->n_numas;
+    p->numas = xcalloc(t->n_numas, sizeof *p->numas);
+    for (int s = 0; s < t->n_numas; s++) {
+        struct plan_numa *pn = &p->numas[s];
+        pn->os_index = t->numas[s].os_index;
+        pn->has_cpus = t->numas[s].n_cores > 0;
+        pn->memory_mb = t->numas[s].memory / (1024 * 1024);
+        for (int i = 0; i < N_POOLS; i++) {
+            pn->pool[i] = xbitmap();
+        }
+    }
+    p->n_vms = in->n_vms;
+    p->vms = xcalloc(in->n_vms, sizeof *p->vms);
+    for (int v = 0; v < in->n_vms; v++) {
+        struct plan_vm *pv = &p->vms[v];
+        pv->intent = &in->vms[v];
+        pv->vcpupin = xcalloc(in->vms[v].vcpus, sizeof *pv->vcpupin);
+        pv->cpus = xbitmap();
+        pv->emulatorpin = xbitmap();
+        pv->l3 = -1;
+        pv->queues = in->vms[v].queues ? in->vms[v].queues : 1;
+    }
+}
+
+static int
+lowest_cpu_node(const struct plan *p)
+{
+    for (int s = 0; s < p->n_numas; s++) {
+        if (p->numas[s].has_cpus) {
+            return p->numas[s].os_index;
+        }
+    }
+    return 0;
+}
+
+/* Resolves [ovs] uplink addresses to NICs of the topology. */
+static int
+resolve_uplinks(struct plan *p)
+{
+    const struct intent *in = p->intent;
+
+    p->uplinks = xcalloc(in->n_uplinks, sizeof *p->uplinks);
+    for (int i = 0; i < in->n_uplinks; i++) {
+        const struct nfv_nic *nic = topology_find_nic(p->topo,
+                                                      in->uplinks[i].pci);
+        struct plan_numa *pn;
+
+        if (!nic) {
+            return diag_error(p->diag, NFV_EINPUT,
+                              "%s:%d: uplink %s is not a network device of "
+                              "this topology%s", in->file,
+                              in->uplinks[i].line, in->uplinks[i].pci,
+                              p->topo->n_nics ? " (see 'NICs' in the plan "
+                              "summary of a run without it)" : " (it has "
+                              "no NICs; add --sysfs-root or a topology with "
+                              "I/O)");
+        }
+        p->uplinks[p->n_uplinks].nic = nic;
+        p->uplinks[p->n_uplinks].numa = nic->numa;
+        pn = nic->numa >= 0 ? plan_find_numa(p, nic->numa) : NULL;
+        if (nic->numa < 0) {
+            diag_warn(p->diag, "uplink %s: NUMA node unknown (-1); treating "
+                      "it as node 0", nic->pci);
+            p->uplinks[p->n_uplinks].numa = 0;
+        } else if (!pn || !pn->has_cpus) {
+            int to = lowest_cpu_node(p);
+            diag_warn(p->diag, "uplink %s: NUMA node %d has no CPUs; polling "
+                      "it from node %d", nic->pci, nic->numa, to);
+            p->uplinks[p->n_uplinks].numa = to;
+        }
+        if (nic->has_route) {
+            diag_warn(p->diag, "uplink %s (%s) carries a route or address: "
+                      "'nfvhost ovs apply' will refuse to take it over",
+                      nic->pci, nic->ifname);
+        }
+        p->n_uplinks++;
+    }
+    if (!plan_find_numa(p, 0) && p->n_uplinks) {
+        for (int i = 0; i < p->n_uplinks; i++) {
+            if (!plan_find_numa(p, p->uplinks[i].numa)) {
+                p->uplinks[i].numa = lowest_cpu_node(p);
+            }
+        }
+    }
+    return 0;
+}
+
+static void
+init_vm_nics(struct plan *p)
+{
+    for (int v = 0; v < p->n_vms; v++) {
+        struct plan_vm *pv = &p->vms[v];
+        const struct intent_vm *vm = pv->intent;
+
+        pv->n_nics = vm->n_nics;
+        pv->nics = xcalloc(vm->n_nics, sizeof *pv->nics);
+        for (int n = 0; n < vm->n_nics; n++) {
+            pv->nics[n].type = vm->nics[n].type;
+            pv->nics[n].vlan = vm->nics[n].vlan;
+            pv->nics[n].pmd_cpu = -1;
+            if (vm->nics[n].type == NIC_SRIOV) {
+                const char *pf = (vm->sriov_pf ? vm->sriov_pf
+                                  : p->n_uplinks ? p->uplinks[0].nic->pci
+                                  : "");
+                snprintf(pv->nics[n].pf, sizeof pv->nics[n].pf, "%s", pf);
+            }
+        }
+    }
+}
+
+/* The guest CPU topology: threads=2 when every core the VM uses holds
+ * two of its vCPUs, so the guest scheduler knows they are siblings. */
+static void
+set_guest_topology(struct plan *p)
+{
+    for (int v = 0; v < p->n_vms; v++) {
+        struct plan_vm *pv = &p->vms[v];
+        int threads = pv->intent->thread_policy == THREAD_ISOLATE ? 1
+                                                                  : p->topo->smt;
+
+        for (int i = 0; i < p->topo->n_cores && threads > 1; i++) {
+            hwloc_bitmap_t both = xbitmap();
+            int w;
+
+            hwloc_bitmap_and(both, p->topo->cores[i].pus, pv->cpus);
+            w = hwloc_bitmap_weight(both);
+            hwloc_bitmap_free(both);
+            if (w && w != threads) {
+                threads = 1;
+            }
+        }
+        pv->threads = threads;
+        pv->cores = pv->intent->vcpus / threads;
+        pv->sockets = 1;
+    }
+}
+
+/* share: every VM's emulator threads on the emulator-share pool; isolate
+ * was set while placing the VM; none leaves them unpinned (empty). */
+static void
+set_emulator_pins(struct plan *p)
+{
+    for (int v = 0; v < p->n_vms && p->intent->emulator_policy == EMU_SHARE;
+         v++) {
+        hwloc_bitmap_copy(p->vms[v].emulatorpin, p->pool[POOL_EMULATOR]);
+    }
+}
+
+int
+plan_build(const struct nfv_topology *t, const struct intent *in,
+           struct plan *p, struct diag *diag)
+{
+    struct plan_state st;
+    int n = t->n_cores;
+    int error;
+
+    init_plan(p, t, in, diag);
+    if ((error = resolve_uplinks(p))) {
+        return error;
+    }
+    init_vm_nics(p);
+    for (int v = 0; v < p->n_vms; v++) {
+        if (in->vms[v].sriov_pf && !topology_find_nic(t, in->vms[v].sriov_pf)) {
+            return diag_error(diag, NFV_EINPUT, "%s:%d: [vm %s] sriov_pf %s "
+                              "is not a network device of this topology",
+                              in->file, in->vms[v].line, in->vms[v].name,
+                              in->vms[v].sriov_pf);
+        }
+        if (in->vms[v].thread_policy == THREAD_REQUIRE && t->smt < 2) {
+            return diag_error(diag, NFV_EINFEASIBLE,
+                              "VM %s has thread_policy = require, but this "
+                              "host has no SMT (one PU per core): use "
+                              "prefer or isolate", in->vms[v].name);
+        }
+    }
+
+    memset(&st, 0, sizeof st);
+    st.plan = p;
+    st.topo = t;
+    st.intent = in;
+    st.core_pool = xmalloc(n * sizeof *st.core_pool);
+    st.core_vm = xmalloc(n * sizeof *st.core_vm);
+    for (int i = 0; i < n; i++) {
+        st.core_pool[i] = CORE_FREE;
+        st.core_vm[i] = -1;
+    }
+    st.vm_numa = xcalloc(in->n_vms, sizeof *st.vm_numa);
+    st.pmd_count = xcalloc(p->n_numas, sizeof *st.pmd_count);
+
+    error = plan_pools(&st);
+    free(st.core_pool);
+    free(st.core_vm);
+    free(st.vm_numa);
+    free(st.pmd_count);
+    if (error) {
+        return error;
+    }
+    set_guest_topology(p);
+    set_emulator_pins(p);
+    return plan_memory(p);
+}
+
+void
+plan_destroy(struct plan *p)
+{
+    for (int i = 0; i < N_POOLS; i++) {
+        hwloc_bitmap_free(p->pool[i]);
+    }
+    for (int s = 0; s < p->n_numas; s++) {
+        for (int i = 0; i < N_POOLS; i++) {
+            hwloc_bitmap_free(p->numas[s].pool[i]);
+        }
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        free(p->vms[v].vcpupin);
+        free(p->vms[v].nics);
+        hwloc_bitmap_free(p->vms[v].cpus);
+        hwloc_bitmap_free(p->vms[v].emulatorpin);
+    }
+    free(p->numas);
+    free(p->vms);
+    free(p->uplinks);
+    memset(p, 0, sizeof *p);
+}

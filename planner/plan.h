@@ -1,0 +1,100 @@
+/* plan.h: the plan, and plan_build(), the pure function that makes it.
+ *
+ * plan_build(topology, intent) partitions the usable PUs into pools
+ * (housekeeping, PMD, emulator-share, guest, idle), places every listed VM
+ * and sizes hugepages per NUMA node.  It does no I/O: emitters turn the
+ * plan into text (emit-*.c), appliers make it real.  The rules, one file
+ * each: pools.c (rules 1-5, 7, 8), vm-place.c (rule 6), memory.c (rule 9);
+ * docs/planner.md explains why each rule is what it is. */
+#ifndef NFV_PLAN_H
+#define NFV_PLAN_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <hwloc.h>
+
+#include "planner/diag.h"
+#include "planner/intent.h"
+#include "planner/topology.h"
+
+enum pool {
+    POOL_NONE,              /* Offline or disallowed: never planned. */
+    POOL_HOUSEKEEPING,
+    POOL_PMD,
+    POOL_EMULATOR,
+    POOL_GUEST,
+    POOL_IDLE,              /* PMD siblings left idle (pmd_siblings=idle). */
+    N_POOLS
+};
+
+struct plan_nic {
+    enum nic_type type;
+    int vlan;
+    int pmd_cpu;            /* vhost: the PMD PU that polls its rx queues. */
+    char pf[16];            /* sriov: PF to take the VF from. */
+};
+
+struct plan_vm {
+    const struct intent_vm *intent;
+    int numa;
+    int l3;                 /* L3 index holding most of its vCPUs. */
+    int *vcpupin;           /* vcpus entries: host PU of each vCPU. */
+    hwloc_bitmap_t cpus;    /* The set of vcpupin. */
+    hwloc_bitmap_t emulatorpin;
+    int sockets, cores, threads;    /* Guest CPU topology. */
+    uint64_t hugepages;     /* Pages of plan->hugepage_kb. */
+    struct plan_nic *nics;
+    int n_nics;
+    int queues;
+};
+
+struct plan_numa {
+    int os_index;
+    bool has_cpus;
+    uint64_t memory_mb;
+    hwloc_bitmap_t pool[N_POOLS];
+    uint64_t socket_mem_mb;     /* OVS dpdk-socket-mem share, 0 if none. */
+    uint64_t hugepages;         /* Total pages of plan->hugepage_kb. */
+    uint64_t hugepages_ovs;     /* Of which for OVS. */
+    uint64_t hugepages_guests;  /* Of which for guests. */
+    uint64_t host_memory_mb;    /* Kept as ordinary memory. */
+};
+
+struct plan_uplink {
+    const struct nfv_nic *nic;
+    int numa;               /* nic->numa, or 0 when unknown. */
+};
+
+struct plan {
+    const struct nfv_topology *topo;
+    const struct intent *intent;
+
+    hwloc_bitmap_t pool[N_POOLS];   /* Union over nodes. */
+    struct plan_numa *numas;        /* Parallel to topo->numas. */
+    int n_numas;
+    struct plan_vm *vms;
+    int n_vms;
+    struct plan_uplink *uplinks;
+    int n_uplinks;
+    uint64_t hugepage_kb;
+    int emulator_numa;              /* -1: no emulator-share pool. */
+    struct diag *diag;              /* Warnings are collected here. */
+};
+
+int plan_build(const struct nfv_topology *, const struct intent *,
+               struct plan *, struct diag *);
+void plan_destroy(struct plan *);
+
+const char *pool_name(enum pool);
+enum pool plan_pool_of(const struct plan *, int pu);
+const struct plan_vm *plan_vm_of(const struct plan *, int pu);
+struct plan_numa *plan_find_numa(const struct plan *, int os_index);
+
+/* Rule 9 (memory.c). */
+int plan_memory(struct plan *);
+uint64_t ovs_socket_mem_mb(int mtu);
+
+/* Derived sets used by several emitters. */
+void plan_isolated_cpus(const struct plan *, hwloc_bitmap_t);
+
+#endif /* planner/plan.h */

@@ -1,0 +1,391 @@
+/* topology.c: hwloc (live or XML) -> struct nfv_topology (see topology.h).
+ *
+ * This is the planner's only input stage with I/O besides the intent file:
+ * it asks hwloc for cores, caches, NUMA nodes and CPU kinds, then fills NIC
+ * facts from sysfs (see sysfs-nic.c). */
+#include "planner/topology.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "planner/sysfs-nic.h"
+#include "planner/util.h"
+
+bool
+pci_address_valid(const char *s)
+{
+    /* dddd:bb:dd.f */
+    static const char shape[] = "xxxx:xx:xx.x";
+
+    if (strlen(s) != sizeof shape - 1) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        if (shape[i] == 'x' ? !isxdigit((unsigned char) s[i])
+                            : s[i] != shape[i]) {
+            return false;
+        }
+    }
+    return s[11] >= '0' && s[11] <= '7';
+}
+
+const struct nfv_numa *
+topology_find_numa(const struct nfv_topology *t, int os_index)
+{
+    for (int i = 0; i < t->n_numas; i++) {
+        if (t->numas[i].os_index == os_index) {
+            return &t->numas[i];
+        }
+    }
+    return NULL;
+}
+
+const struct nfv_nic *
+topology_find_nic(const struct nfv_topology *t, const char *pci)
+{
+    for (int i = 0; i < t->n_nics; i++) {
+        if (!strcasecmp(t->nics[i].pci, pci)) {
+            return &t->nics[i];
+        }
+    }
+    return NULL;
+}
+
+void
+topology_destroy(struct nfv_topology *t)
+{
+    for (int i = 0; i < t->n_numas; i++) {
+        hwloc_bitmap_free(t->numas[i].pus);
+    }
+    for (int i = 0; i < t->n_cores; i++) {
+        hwloc_bitmap_free(t->cores[i].pus);
+    }
+    for (int i = 0; i < t->n_l3s; i++) {
+        hwloc_bitmap_free(t->l3s[i].pus);
+    }
+    hwloc_bitmap_free(t->all_pus);
+    hwloc_bitmap_free(t->usable);
+    free(t->numas);
+    free(t->cores);
+    free(t->l3s);
+    free(t->nics);
+    memset(t, 0, sizeof *t);
+}
+
+/* The NUMA node that "owns" a core: the smallest node whose CPU set holds
+ * the core, preferring ordinary DRAM over nodes hwloc marks with a subtype
+ * (MCDRAM, HBM, NVM, CXL...), then the lowest OS index.  Memory-only nodes
+ * thereby own no cores and get no CPU pools. */
+static int
+owning_numa(hwloc_topology_t topo, hwloc_obj_t core)
+{
+    hwloc_obj_t best = NULL;
+    hwloc_obj_t n = NULL;
+
+    while ((n = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, n))) {
+        if (!n->cpuset || hwloc_bitmap_iszero(n->cpuset)
+            || !hwloc_bitmap_isincluded(core->cpuset, n->cpuset)) {
+            continue;
+        }
+        if (!best) {
+            best = n;
+            continue;
+        }
+        int w = hwloc_bitmap_weight(n->cpuset);
+        int bw = hwloc_bitmap_weight(best->cpuset);
+        bool sub = n->subtype != NULL, bsub = best->subtype != NULL;
+        if (w < bw || (w == bw && bsub && !sub)
+            || (w == bw && sub == bsub && n->os_index < best->os_index)) {
+            best = n;
+        }
+    }
+    if (best) {
+        return best->os_index;
+    }
+    return core->nodeset ? hwloc_bitmap_first(core->nodeset) : 0;
+}
+
+static int
+cmp_numa(const void *a_, const void *b_)
+{
+    const struct nfv_numa *a = a_, *b = b_;
+    return (a->os_index > b->os_index) - (a->os_index < b->os_index);
+}
+
+static int
+cmp_core(const void *a_, const void *b_)
+{
+    const struct nfv_core *a = a_, *b = b_;
+    return (a->first_pu > b->first_pu) - (a->first_pu < b->first_pu);
+}
+
+static int
+cmp_nic(const void *a_, const void *b_)
+{
+    const struct nfv_nic *a = a_, *b = b_;
+    return strcmp(a->pci, b->pci);
+}
+
+static void
+load_numas(hwloc_topology_t topo, struct nfv_topology *t)
+{
+    int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
+    hwloc_obj_t obj = NULL;
+
+    t->numas = xcalloc(n, sizeof *t->numas);
+    while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE,
+                                             obj))) {
+        struct nfv_numa *m = &t->numas[t->n_numas++];
+        m->os_index = obj->os_index;
+        m->memory = obj->attr->numanode.local_memory;
+        m->pus = xbitmap();
+    }
+    qsort(t->numas, t->n_numas, sizeof *t->numas, cmp_numa);
+}
+
+/* Rank of each CPU kind, 0 for the most performant.  hwloc lists kinds by
+ * increasing efficiency (its "efficiency" means performance here), so the
+ * last kind is rank 0. */
+static int
+kind_rank_of(hwloc_topology_t topo, hwloc_const_bitmap_t pus)
+{
+    int nr = hwloc_cpukinds_get_nr(topo, 0);
+    int best = nr > 0 ? nr - 1 : 0;
+
+    if (nr <= 1) {
+        return 0;
+    }
+    hwloc_bitmap_t set = xbitmap();
+    for (int i = 0; i < nr; i++) {
+        if (hwloc_cpukinds_get_info(topo, i, set, NULL, NULL, NULL, 0) == 0
+            && hwloc_bitmap_intersects(set, pus) && nr - 1 - i < best) {
+            best = nr - 1 - i;
+        }
+    }
+    hwloc_bitmap_free(set);
+    return best;
+}
+
+static int
+l3_index(struct nfv_topology *t, hwloc_obj_t *keys, hwloc_obj_t l3, int numa,
+         uint64_t size)
+{
+    /* Without an L3 object, each NUMA node is one cache domain: key it by
+     * a negative pseudo-key so it never matches a real cache. */
+    for (int i = 0; i < t->n_l3s; i++) {
+        if (l3 ? keys[i] == l3 : (!keys[i] && t->l3s[i].numa == numa)) {
+            return i;
+        }
+    }
+    keys[t->n_l3s] = l3;
+    t->l3s[t->n_l3s].numa = numa;
+    t->l3s[t->n_l3s].size = size;
+    t->l3s[t->n_l3s].pus = xbitmap();
+    return t->n_l3s++;
+}
+
+static void
+add_core(hwloc_topology_t topo, struct nfv_topology *t, hwloc_obj_t *l3keys,
+         hwloc_obj_t obj)
+{
+    hwloc_bitmap_t pus = xbitmap();
+    hwloc_obj_t l3;
+    struct nfv_core *c;
+    struct nfv_numa *m;
+
+    hwloc_bitmap_and(pus, obj->cpuset, t->usable);
+    if (hwloc_bitmap_iszero(pus)) {
+        hwloc_bitmap_free(pus);
+        return;
+    }
+    c = &t->cores[t->n_cores++];
+    c->pus = pus;
+    c->first_pu = hwloc_bitmap_first(pus);
+    c->numa = owning_numa(topo, obj);
+    c->kind_rank = kind_rank_of(topo, pus);
+    l3 = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_L3CACHE, obj);
+    c->l3 = l3_index(t, l3keys, l3, c->numa, l3 ? l3->attr->cache.size : 0);
+    hwloc_bitmap_or(t->l3s[c->l3].pus, t->l3s[c->l3].pus, pus);
+    if (hwloc_bitmap_weight(pus) > t->smt) {
+        t->smt = hwloc_bitmap_weight(pus);
+    }
+    m = (struct nfv_numa *) topology_find_numa(t, c->numa);
+    if (m) {
+        hwloc_bitmap_or(m->pus, m->pus, pus);
+        m->n_cores++;
+    }
+}
+
+static void
+load_cores(hwloc_topology_t topo, struct nfv_topology *t)
+{
+    int n_pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+    hwloc_obj_t *l3keys = xcalloc(n_pus, sizeof *l3keys);
+    hwloc_bitmap_t covered = xbitmap();
+    hwloc_obj_t obj = NULL;
+
+    t->cores = xcalloc(n_pus, sizeof *t->cores);
+    t->l3s = xcalloc(n_pus, sizeof *t->l3s);
+    while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_CORE, obj))) {
+        add_core(topo, t, l3keys, obj);
+        hwloc_bitmap_or(covered, covered, obj->cpuset);
+    }
+    /* A PU without a Core parent (some exports lack cores) is a core. */
+    obj = NULL;
+    while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, obj))) {
+        if (!hwloc_bitmap_isset(covered, obj->os_index)) {
+            add_core(topo, t, l3keys, obj);
+        }
+    }
+    hwloc_bitmap_free(covered);
+    free(l3keys);
+    qsort(t->cores, t->n_cores, sizeof *t->cores, cmp_core);
+}
+
+static void
+load_cpu_vendor(hwloc_topology_t topo, struct nfv_topology *t)
+{
+    hwloc_obj_t pkg = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PACKAGE,
+                                                 NULL);
+    const char *v = NULL;
+
+    if (pkg) {
+        v = hwloc_obj_get_info_by_name(pkg, "CPUVendor");
+    }
+    if (!v) {
+        v = hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo), "CPUVendor");
+    }
+    snprintf(t->cpu_vendor, sizeof t->cpu_vendor, "%s", v ? v : "");
+}
+
+/* The NUMA node of a PCI device as hwloc sees it: the node set of its
+ * nearest CPU-side ancestor, if that is one node; -1 otherwise. */
+static int
+pci_numa(hwloc_topology_t topo, hwloc_obj_t pci)
+{
+    hwloc_obj_t anc = hwloc_get_non_io_ancestor_obj(topo, pci);
+
+    if (!anc || !anc->nodeset || hwloc_bitmap_weight(anc->nodeset) < 1) {
+        return -1;
+    }
+    if (hwloc_bitmap_isequal(anc->nodeset,
+                             hwloc_get_root_obj(topo)->nodeset)
+        && hwloc_bitmap_weight(anc->nodeset) > 1) {
+        return -1;
+    }
+    return hwloc_bitmap_first(anc->nodeset);
+}
+
+static void
+load_pci_nics(hwloc_topology_t topo, struct nfv_topology *t)
+{
+    hwloc_obj_t obj = NULL;
+    int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PCI_DEVICE);
+
+    t->nics = xcalloc(n, sizeof *t->nics);
+    while ((obj = hwloc_get_next_pcidev(topo, obj))) {
+        struct hwloc_pcidev_attr_s *a = &obj->attr->pcidev;
+        struct nfv_nic *nic;
+
+        if ((a->class_id >> 8) != 0x02) {
+            continue;           /* Not a network controller. */
+        }
+        nic = &t->nics[t->n_nics++];
+        snprintf(nic->pci, sizeof nic->pci, "%04x:%02x:%02x.%01x",
+                 a->domain & 0xffff, a->bus, a->dev, a->func & 7);
+        nic->numa = pci_numa(topo, obj);
+        nic->vendor = a->vendor_id;
+        nic->device = a->device_id;
+        nic->totalvfs = nic->numvfs = -1;
+        nic->carrier = -1;
+        for (hwloc_obj_t c = obj->io_first_child; c; c = c->next_sibling) {
+            if (c->type == HWLOC_OBJ_OS_DEVICE
+                && c->attr->osdev.type == HWLOC_OBJ_OSDEV_NETWORK
+                && !nic->ifname[0]) {
+                snprintf(nic->ifname, sizeof nic->ifname, "%s", c->name);
+            }
+        }
+    }
+}
+
+int
+topology_from_hwloc(hwloc_topology_t topo, const char *sysfs_root,
+                    struct nfv_topology *t, struct diag *diag)
+{
+    memset(t, 0, sizeof *t);
+    t->all_pus = xbitmap_dup(hwloc_topology_get_complete_cpuset(topo));
+    t->usable = xbitmap();
+    /* The root cpuset holds the online PUs (offline ones exist only in the
+     * complete set); intersecting with the allowed set drops PUs that
+     * cgroups or the administrator have taken away from us. */
+    hwloc_bitmap_and(t->usable, hwloc_get_root_obj(topo)->cpuset,
+                     hwloc_topology_get_allowed_cpuset(topo));
+    t->hybrid = hwloc_cpukinds_get_nr(topo, 0) > 1;
+
+    load_numas(topo, t);
+    load_cores(topo, t);
+    load_cpu_vendor(topo, t);
+    load_pci_nics(topo, t);
+    if (sysfs_root && sysfs_nic_load(sysfs_root, t, diag)) {
+        return diag->status;
+    }
+    qsort(t->nics, t->n_nics, sizeof *t->nics, cmp_nic);
+    if (!t->n_cores) {
+        return diag_error(diag, NFV_EINPUT,
+                          "topology has no online, allowed CPUs to plan");
+    }
+    return 0;
+}
+
+int
+topology_load(const struct topology_source *src, struct nfv_topology *t,
+              struct diag *diag)
+{
+    hwloc_topology_t topo;
+    const char *root = src->sysfs_root;
+    int error;
+
+    if (hwloc_topology_init(&topo)) {
+        return diag_error(diag, NFV_ESYSTEM, "hwloc: cannot initialize");
+    }
+    hwloc_topology_set_flags(topo, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
+    hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
+    if (src->xml_file) {
+        struct stat st;
+
+        if (stat(src->xml_file, &st)) {
+            hwloc_topology_destroy(topo);
+            return diag_error(diag, NFV_EINPUT, "--topology %s: %s",
+                              src->xml_file, strerror(errno));
+        }
+        if (hwloc_topology_set_xml(topo, src->xml_file)) {
+            hwloc_topology_destroy(topo);
+            return diag_error(diag, NFV_EINPUT,
+                              "--topology %s: not an hwloc XML topology",
+                              src->xml_file);
+        }
+    } else if (!root) {
+        root = "";
+    }
+    if (hwloc_topology_load(topo)) {
+        hwloc_topology_destroy(topo);
+        return diag_error(diag, src->xml_file ? NFV_EINPUT : NFV_ESYSTEM,
+                          "%s%s: hwloc cannot load the topology: %s",
+                          src->xml_file ? "--topology " : "live machine",
+                          src->xml_file ? src->xml_file : "",
+                          strerror(errno));
+    }
+    error = topology_from_hwloc(topo, root, t, diag);
+    hwloc_topology_destroy(topo);
+    if (error && src->xml_file && !strstr(diag->msg, src->xml_file)) {
+        char msg[sizeof diag->msg];
+        snprintf(msg, sizeof msg, "--topology %s: %s", src->xml_file,
+                 diag->msg);
+        memcpy(diag->msg, msg, sizeof msg);
+    }
+    return error;
+}

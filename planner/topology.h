@@ -1,0 +1,84 @@
+/* topology.h: the hardware facts the planner works from.
+ *
+ * topology_load() reads a machine (live, through hwloc, or an hwloc XML
+ * export from another host) and NIC facts (hwloc PCI objects, then sysfs
+ * under a root prefix) into a plain model: NUMA nodes, physical cores with
+ * their online, allowed PUs, L3 domains, CPU kinds and NICs.  Everything
+ * after this module is pure: it never looks at the machine again. */
+#ifndef NFV_TOPOLOGY_H
+#define NFV_TOPOLOGY_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <hwloc.h>
+
+#include "planner/diag.h"
+
+struct nfv_core {
+    int numa;               /* OS index of the NUMA node that owns it. */
+    int l3;                 /* Index into topology->l3s. */
+    int kind_rank;          /* 0 = most performant CPU kind. */
+    int first_pu;           /* Lowest online PU, for ordering. */
+    hwloc_bitmap_t pus;     /* Online, allowed PUs of this core. */
+};
+
+struct nfv_l3 {
+    int numa;               /* Node of its cores. */
+    uint64_t size;          /* Bytes, 0 if unknown. */
+    hwloc_bitmap_t pus;     /* Plannable PUs under it. */
+};
+
+struct nfv_numa {
+    int os_index;
+    uint64_t memory;        /* Bytes of local memory. */
+    hwloc_bitmap_t pus;     /* Plannable PUs owned by this node. */
+    int n_cores;            /* Plannable cores owned by this node. */
+};
+
+struct nfv_nic {
+    char pci[16];           /* "0000:03:00.0" */
+    int numa;               /* -1 when unknown. */
+    unsigned vendor, device;
+    char driver[32];        /* Empty when unknown. */
+    char ifname[32];        /* Empty when none. */
+    bool is_vf;
+    char physfn[16];        /* PF address of a VF. */
+    int totalvfs, numvfs;   /* -1 when unknown. */
+    int carrier;            /* 1 up, 0 down, -1 unknown. */
+    bool has_route;         /* The interface carries a route or address. */
+};
+
+struct nfv_topology {
+    char cpu_vendor[32];    /* "GenuineIntel", "AuthenticAMD" or "". */
+    int smt;                /* Largest number of PUs in one core. */
+    bool hybrid;            /* More than one CPU kind. */
+    hwloc_bitmap_t all_pus; /* Every PU the hardware has (incl. offline). */
+    hwloc_bitmap_t usable;  /* Online and allowed PUs. */
+
+    struct nfv_numa *numas; /* Sorted by os_index; CPU-less nodes too. */
+    int n_numas;
+    struct nfv_core *cores; /* Sorted by first_pu. */
+    int n_cores;
+    struct nfv_l3 *l3s;
+    int n_l3s;
+    struct nfv_nic *nics;   /* Sorted by PCI address. */
+    int n_nics;
+};
+
+struct topology_source {
+    const char *xml_file;   /* NULL: discover the live machine. */
+    const char *sysfs_root; /* NULL: "" (the real /sys and /proc). */
+};
+
+int topology_load(const struct topology_source *, struct nfv_topology *,
+                  struct diag *);
+int topology_from_hwloc(hwloc_topology_t, const char *sysfs_root,
+                        struct nfv_topology *, struct diag *);
+void topology_destroy(struct nfv_topology *);
+
+const struct nfv_numa *topology_find_numa(const struct nfv_topology *, int);
+const struct nfv_nic *topology_find_nic(const struct nfv_topology *,
+                                        const char *pci);
+bool pci_address_valid(const char *);
+
+#endif /* planner/topology.h */

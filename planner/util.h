@@ -1,0 +1,51 @@
+/* util.h: small helpers shared by every part: checked allocation, string
+ * building, CPU-set formatting (lists and hex masks), size parsing and
+ * atomic file output. */
+#ifndef NFV_UTIL_H
+#define NFV_UTIL_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <hwloc.h>
+
+#define ARRAY_SIZE(a) (sizeof (a) / sizeof (a)[0])
+
+void xalloc_die(void) __attribute__((noreturn));
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xrealloc(void *, size_t);
+char *xstrdup(const char *);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+hwloc_bitmap_t xbitmap(void);
+hwloc_bitmap_t xbitmap_dup(hwloc_const_bitmap_t);
+
+/* A growing string. */
+struct sbuf {
+    char *s;
+    size_t len, cap;
+};
+void sbuf_init(struct sbuf *);
+void sbuf_printf(struct sbuf *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sbuf_puts(struct sbuf *, const char *);
+char *sbuf_steal(struct sbuf *);
+void sbuf_destroy(struct sbuf *);
+
+/* "0-3,8,10-11"; "" for an empty set. Caller frees. */
+char *cpulist_format(hwloc_const_bitmap_t);
+/* "0x..." hex mask without separators (the form OVS and DPDK parse);
+ * "0x0" for an empty set. Caller frees. */
+char *cpumask_format(hwloc_const_bitmap_t);
+/* Parses "0-3,8"; returns false on bad syntax. */
+bool cpulist_parse(const char *, hwloc_bitmap_t);
+
+/* "4G", "512M", "2048" (MiB), "1T": to MiB. False on bad syntax/overflow. */
+bool parse_size_mb(const char *, uint64_t *mb);
+/* "1.5 GiB" style, into buf. */
+const char *format_bytes(uint64_t bytes, char *buf, size_t size);
+
+/* Writes 'text' to 'path' through a temporary file and rename(). */
+int write_file_atomic(const char *path, const char *text, int mode);
+
+#endif /* planner/util.h */

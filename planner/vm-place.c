@@ -1,0 +1,357 @@
+/* vm-place.c: rule 6, placing each listed VM.
+ *
+ * First every VM gets a NUMA node (its explicit 'numa', else the node of
+ * the PF its SR-IOV NICs come from, else the node with the most free guest
+ * cores).  Then, node by node, its vCPUs get whole cores of one L3 domain
+ * when they fit (best fit: the tightest domain that holds the VM), sibling
+ * PUs to consecutive vCPUs; finally each vhost NIC gets the PMD that will
+ * poll it, preferring a PMD in the VM's own L3 domain. */
+#include "planner/plan-state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/util.h"
+
+int
+vm_cores_needed(const struct intent_vm *vm, int smt, bool emu_isolate)
+{
+    int cores;
+
+    if (vm->thread_policy == THREAD_ISOLATE || smt < 2) {
+        return vm->vcpus + (emu_isolate ? 1 : 0);
+    }
+    cores = (vm->vcpus + smt - 1) / smt;
+    /* With a PU left over on its last core, 'isolate' emulator threads go
+     * there; otherwise they need one more core. */
+    if (emu_isolate && vm->vcpus % smt == 0) {
+        cores++;
+    }
+    return cores;
+}
+
+static int
+node_smt(const struct plan_state *st, int numa)
+{
+    int smt = 1;
+
+    for (int i = 0; i < st->topo->n_cores; i++) {
+        const struct nfv_core *c = &st->topo->cores[i];
+        if (c->numa == numa && hwloc_bitmap_weight(c->pus) > smt) {
+            smt = hwloc_bitmap_weight(c->pus);
+        }
+    }
+    return smt;
+}
+
+static const char *
+sriov_pf_of(const struct plan *p, const struct intent_vm *vm)
+{
+    if (vm->sriov_pf) {
+        return vm->sriov_pf;
+    }
+    return p->n_uplinks ? p->uplinks[0].nic->pci : NULL;
+}
+
+static bool
+vm_has_sriov(const struct intent_vm *vm)
+{
+    for (int i = 0; i < vm->n_nics; i++) {
+        if (vm->nics[i].type == NIC_SRIOV) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+pf_numa(const struct plan *p, const char *pci)
+{
+    for (int i = 0; i < p->n_uplinks; i++) {
+        if (!strcasecmp(p->uplinks[i].nic->pci, pci)) {
+            return p->uplinks[i].numa;
+        }
+    }
+    const struct nfv_nic *nic = topology_find_nic(p->topo, pci);
+    return nic && nic->numa >= 0 ? nic->numa : 0;
+}
+
+/* Picks each VM's node.  Free capacity is estimated in cores, from the
+ * cores left after housekeeping and the PMD cores every node is likely to
+ * need; the exact fit is checked per node later. */
+int
+vm_choose_nodes(struct plan_state *st)
+{
+    struct plan *p = st->plan;
+    const struct intent *in = st->intent;
+    int *free_cores = xcalloc(p->n_numas, sizeof *free_cores);
+    bool emu_iso = in->emulator_policy == EMU_ISOLATE;
+
+    for (int s = 0; s < p->n_numas; s++) {
+        if (p->numas[s].has_cpus) {
+            free_cores[s] = (state_free_cores(st, p->numas[s].os_index, -1)
+                             - intent_pmd_cores(in, p->numas[s].os_index));
+        }
+    }
+    for (int v = 0; v < in->n_vms; v++) {
+        const struct intent_vm *vm = &in->vms[v];
+        int slot = -1;
+
+        if (vm->numa >= 0) {
+            slot = state_numa_slot(st, vm->numa);
+            if (slot < 0 || !p->numas[slot].has_cpus) {
+                free(free_cores);
+                return diag_error(p->diag, NFV_EINPUT,
+                                  "%s:%d: [vm %s] numa = %d, but the "
+                                  "topology has no NUMA node %d with usable "
+                                  "CPUs", in->file, vm->line, vm->name,
+                                  vm->numa, vm->numa);
+            }
+        } else if (vm_has_sriov(vm)) {
+            const char *pf = sriov_pf_of(p, vm);
+            if (!pf) {
+                free(free_cores);
+                return diag_error(p->diag, NFV_EINPUT,
+                                  "%s:%d: [vm %s] has an sriov NIC but no PF "
+                                  "to take its VF from: add an [ovs] uplink "
+                                  "or sriov_pf = PCI-ADDRESS", in->file,
+                                  vm->line, vm->name);
+            }
+            slot = state_numa_slot(st, pf_numa(p, pf));
+        }
+        if (slot < 0 || !p->numas[slot].has_cpus) {
+            for (int s = 0; s < p->n_numas; s++) {
+                if (p->numas[s].has_cpus
+                    && (slot < 0 || free_cores[s] > free_cores[slot])) {
+                    slot = s;
+                }
+            }
+        }
+        st->vm_numa[v] = p->numas[slot].os_index;
+        free_cores[slot] -= vm_cores_needed(vm, node_smt(st, st->vm_numa[v]),
+                                            emu_iso);
+    }
+    free(free_cores);
+    return 0;
+}
+
+/* Free cores usable by guests in L3 domain 'l3' of node 'numa', counting
+ * only cores with at least 'min_pus' PUs. */
+static int
+l3_free(const struct plan_state *st, int l3, int min_pus)
+{
+    int n = 0;
+
+    for (int i = 0; i < st->topo->n_cores; i++) {
+        const struct nfv_core *c = &st->topo->cores[i];
+        if (c->l3 == l3 && st->core_pool[i] == CORE_FREE && !c->kind_rank
+            && hwloc_bitmap_weight(c->pus) >= min_pus) {
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Chooses the L3 domain for a VM that needs 'need' cores: the tightest one
+ * that holds it whole, or -1 when none does. */
+static int
+best_fit_l3(const struct plan_state *st, int numa, int need, int min_pus)
+{
+    int best = -1, best_free = 0;
+
+    for (int l = 0; l < st->topo->n_l3s; l++) {
+        int f;
+        if (st->topo->l3s[l].numa != numa) {
+            continue;
+        }
+        f = l3_free(st, l, min_pus);
+        if (f >= need && (best < 0 || f < best_free)) {
+            best = l;
+            best_free = f;
+        }
+    }
+    return best;
+}
+
+/* The free core to take next for a VM: in L3 'l3' if it has one, else in
+ * the L3 domain of the node with the most free cores (a VM that does not
+ * fit one domain spreads over as few as possible). */
+static int
+next_core(const struct plan_state *st, int numa, int l3, int min_pus)
+{
+    int best_l3 = -1, best_free = 0;
+
+    if (l3 >= 0 && l3_free(st, l3, min_pus) == 0) {
+        l3 = -1;
+    }
+    if (l3 < 0) {
+        for (int l = 0; l < st->topo->n_l3s; l++) {
+            int f = st->topo->l3s[l].numa == numa ? l3_free(st, l, min_pus)
+                                                  : 0;
+            if (f > best_free) {
+                best_l3 = l;
+                best_free = f;
+            }
+        }
+        l3 = best_l3;
+    }
+    for (int i = 0; l3 >= 0 && i < st->topo->n_cores; i++) {
+        const struct nfv_core *c = &st->topo->cores[i];
+        if (c->l3 == l3 && st->core_pool[i] == CORE_FREE && !c->kind_rank
+            && hwloc_bitmap_weight(c->pus) >= min_pus) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void
+record_pin(struct plan_vm *pv, int vcpu, int pu)
+{
+    pv->vcpupin[vcpu] = pu;
+    hwloc_bitmap_set(pv->cpus, pu);
+}
+
+/* Takes cores for one VM.  Returns the number of vCPUs it could not place
+ * (0 on success). */
+static int
+place_vm(struct plan_state *st, int v, int numa, bool commit)
+{
+    const struct intent_vm *vm = &st->intent->vms[v];
+    struct plan_vm *pv = &st->plan->vms[v];
+    bool emu_iso = st->intent->emulator_policy == EMU_ISOLATE;
+    bool one_per_core = vm->thread_policy == THREAD_ISOLATE;
+    int min_pus = vm->thread_policy == THREAD_REQUIRE ? 2 : 1;
+    int smt = node_smt(st, numa);
+    int need = vm_cores_needed(vm, smt, emu_iso);
+    int l3 = best_fit_l3(st, numa, need, min_pus);
+    int placed = 0;
+    bool emu_done = !emu_iso;
+
+    while (placed < vm->vcpus || !emu_done) {
+        int c = next_core(st, numa, l3, min_pus);
+        int id;
+
+        if (c < 0) {
+            break;
+        }
+        if (l3 < 0) {
+            l3 = st->topo->cores[c].l3;
+        }
+        st->core_pool[c] = POOL_GUEST;
+        st->core_vm[c] = v;
+        /* Consecutive vCPUs on sibling PUs; with thread_policy=isolate only
+         * a core's first PU is used and its siblings stay empty.  Once the
+         * vCPUs are placed, an 'isolate' emulator PU takes the next free PU:
+         * the sibling left over on the last core, or a fresh core. */
+        int k = 0;
+        hwloc_bitmap_foreach_begin(id, st->topo->cores[c].pus) {
+            if (one_per_core && k++ > 0) {
+                break;
+            }
+            if (placed < vm->vcpus) {
+                if (commit) {
+                    record_pin(pv, placed, id);
+                }
+                placed++;
+            } else if (!emu_done) {
+                if (commit) {
+                    hwloc_bitmap_set(pv->emulatorpin, id);
+                }
+                emu_done = true;
+            } else {
+                break;
+            }
+        } hwloc_bitmap_foreach_end();
+    }
+    if (commit) {
+        pv->numa = numa;
+        pv->l3 = l3;
+    }
+    return vm->vcpus - placed + (emu_done ? 0 : 1);
+}
+
+static int
+cmp_vm_size(const void *a_, const void *b_, void *st_)
+{
+    const struct plan_state *st = st_;
+    int a = *(const int *) a_, b = *(const int *) b_;
+    int va = st->intent->vms[a].vcpus, vb = st->intent->vms[b].vcpus;
+
+    return va != vb ? vb - va : a - b;
+}
+
+/* Places every VM chosen for node 'numa', biggest first (fewer stranded
+ * cores), in intent order among equals.  With pmd_l3 >= 0, *score is the
+ * number of the node's VM cores in that L3 domain.  Returns 0, or the
+ * number of vCPUs (and emulator PUs) that VM *failed_vm could not get. */
+int
+vm_fit_node(struct plan_state *st, int numa, bool commit, int pmd_l3,
+            int *score, int *failed_vm)
+{
+    const struct intent *in = st->intent;
+    int *order = xcalloc(in->n_vms, sizeof *order);
+    int n = 0;
+
+    for (int v = 0; v < in->n_vms; v++) {
+        if (st->vm_numa[v] == numa) {
+            order[n++] = v;
+        }
+    }
+    qsort_r(order, n, sizeof *order, cmp_vm_size, st);
+    for (int i = 0; i < n; i++) {
+        int shortfall = place_vm(st, order[i], numa, commit);
+        if (shortfall) {
+            *failed_vm = order[i];
+            free(order);
+            return shortfall;
+        }
+    }
+    free(order);
+    *score = 0;
+    for (int i = 0; i < st->topo->n_cores; i++) {
+        if (st->topo->cores[i].l3 == pmd_l3 && st->core_vm[i] >= 0) {
+            *score += 1;
+        }
+    }
+    return 0;
+}
+
+/* Gives every vhost NIC's rx queues a PMD on the VM's node: the least
+ * loaded PMD PU, those in the VM's own L3 domain first. */
+void
+vm_assign_pmds(struct plan_state *st)
+{
+    struct plan *p = st->plan;
+    int max_pu = hwloc_bitmap_last(st->topo->all_pus) + 1;
+    int *load = xcalloc(max_pu, sizeof *load);
+
+    for (int v = 0; v < p->n_vms; v++) {
+        struct plan_vm *pv = &p->vms[v];
+        struct plan_numa *pn = plan_find_numa(p, pv->numa);
+
+        for (int n = 0; n < pv->n_nics; n++) {
+            int best = -1, id;
+
+            if (pv->nics[n].type != NIC_VHOST) {
+                continue;
+            }
+            hwloc_bitmap_foreach_begin(id, pn->pool[POOL_PMD]) {
+                bool local = pv->l3 >= 0 && hwloc_bitmap_isset(
+                    st->topo->l3s[pv->l3].pus, id);
+                bool best_local = best >= 0 && pv->l3 >= 0
+                    && hwloc_bitmap_isset(st->topo->l3s[pv->l3].pus, best);
+                if (best < 0 || (local && !best_local)
+                    || (local == best_local && load[id] < load[best])) {
+                    best = id;
+                }
+            } hwloc_bitmap_foreach_end();
+            pv->nics[n].pmd_cpu = best;
+            if (best >= 0) {
+                load[best]++;
+            }
+        }
+    }
+    free(load);
+}

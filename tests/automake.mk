@@ -1,0 +1,1 @@
+# tests: TAP unit tests (C) and integration tests (shell).

@@ -1,0 +1,1 @@
+# vhost: sources and tests of this part are added here.
