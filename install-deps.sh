@@ -4,10 +4,14 @@
 # are left alone, and apt-get is not run at all when nothing is missing.
 set -e
 
+# One line per part; keep each part's packages on its own line.
 PACKAGES="
-build-essential autoconf automake libtool pkg-config
+build-essential autoconf automake libtool pkg-config python3 iproute2 kmod
 libhwloc-dev hwloc-nox libxml2-dev libxml2-utils libjansson-dev libinih-dev
-python3 iproute2 kmod
+systemd util-linux
+openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev tcpdump iputils-ping
+libvirt-clients libvirt-daemon libvirt-dev python3-nova
+clang
 "
 
 missing=""

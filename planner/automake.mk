@@ -13,4 +13,5 @@ libnfvhost_a_SOURCES += \
 	planner/emit-config.c \
 	planner/emit-json.c \
 	planner/emit-summary.c \
-	planner/output.c planner/output.h
+	planner/output.c planner/output.h \
+	planner/plan-file.c planner/plan-file.h
