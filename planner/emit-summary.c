@@ -71,8 +71,8 @@ put_core(struct sbuf *b, const struct plan *p, const struct nfv_core *c,
     int id;
 
     sbuf_puts(b, "[");
-    hwloc_bitmap_foreach_begin(id, c->pus) {
-        if (id != hwloc_bitmap_first(c->pus)) {
+    hwloc_bitmap_foreach_begin(id, c->hw_pus) {
+        if (id != hwloc_bitmap_first(c->hw_pus)) {
             sbuf_puts(b, " ");
         }
         put_pu(b, p, id, width, color);

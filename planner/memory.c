@@ -50,6 +50,14 @@ check_node(struct plan *p, struct plan_numa *pn, uint64_t page_mb)
     if (need <= pn->memory_mb) {
         return 0;
     }
+    if (!pn->memory_mb) {
+        /* Some exports (and synthetic topologies) carry no memory sizes:
+         * plan what was asked, but say that nothing checked it. */
+        diag_warn(p->diag, "NUMA node %d: memory size unknown in the "
+                  "topology; its %" PRIu64 " MiB of hugepages and host "
+                  "memory were not checked against it", pn->os_index, need);
+        return 0;
+    }
     return diag_error(p->diag, NFV_EINFEASIBLE,
                       "NUMA node %d cannot hold its memory plan: OVS %" PRIu64
                       " MiB + guests %" PRIu64 " MiB + host %" PRIu64

@@ -63,6 +63,7 @@ topology_destroy(struct nfv_topology *t)
     }
     for (int i = 0; i < t->n_cores; i++) {
         hwloc_bitmap_free(t->cores[i].pus);
+        hwloc_bitmap_free(t->cores[i].hw_pus);
     }
     for (int i = 0; i < t->n_l3s; i++) {
         hwloc_bitmap_free(t->l3s[i].pus);
@@ -204,6 +205,8 @@ add_core(hwloc_topology_t topo, struct nfv_topology *t, hwloc_obj_t *l3keys,
     }
     c = &t->cores[t->n_cores++];
     c->pus = pus;
+    c->hw_pus = xbitmap_dup(obj->complete_cpuset ? obj->complete_cpuset
+                                                 : obj->cpuset);
     c->first_pu = hwloc_bitmap_first(pus);
     c->numa = owning_numa(topo, obj);
     c->kind_rank = kind_rank_of(topo, pus);

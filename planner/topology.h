@@ -20,6 +20,7 @@ struct nfv_core {
     int kind_rank;          /* 0 = most performant CPU kind. */
     int first_pu;           /* Lowest online PU, for ordering. */
     hwloc_bitmap_t pus;     /* Online, allowed PUs of this core. */
+    hwloc_bitmap_t hw_pus;  /* All its PUs, offline and disallowed too. */
 };
 
 struct nfv_l3 {

@@ -1,1 +1,13 @@
-# tests: TAP unit tests (C) and integration tests (shell).
+# tests: TAP unit tests (C) and integration tests (shell) of the planner
+# and the CLI; each other part lists its own tests in its automake.mk.
+EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/topologies
+
+check_PROGRAMS += tests/unit/test-plan-invariants tests/unit/test-util
+tests_unit_test_plan_invariants_SOURCES = tests/unit/test-plan-invariants.c
+tests_unit_test_plan_invariants_LDADD = $(NFV_LIBS)
+tests_unit_test_util_SOURCES = tests/unit/test-util.c
+tests_unit_test_util_LDADD = $(NFV_LIBS)
+
+TESTS += \
+	tests/unit/test-util \
+	tests/unit/test-plan-invariants

@@ -54,3 +54,15 @@ scratch() {
     SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/nfvhost-test.XXXXXX")
     trap 'rm -rf "$SCRATCH"' EXIT
 }
+
+# jget FILE EXPR: evaluate a Python expression over the JSON document 'd'.
+jget() {
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); v = eval(sys.argv[2]); print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "$1" "$2"
+}
+
+# plan_json OUT.json ARGS...: run 'nfvhost plan --json ARGS', keep stdout.
+plan_json() {
+    _out=$1
+    shift
+    "$NFVHOST" plan --json "$@" > "$_out" 2> "$_out.err"
+}

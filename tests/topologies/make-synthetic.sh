@@ -69,4 +69,41 @@ gen bench-8s-448.xml "pack:8 group:2 [numa(memory=68719476736)] l3:1(size=419430
 vendor bench-8s-448.xml GenuineIntel
 add_io bench-8s-448.xml 0 "$(nic_xml 0000:18:00.0 8086:1592 ens1f0 9000 9001)"
 add_io bench-8s-448.xml 5 "$(nic_xml 0000:d8:00.0 8086:1592 ens9f0 9002 9003)"
+# NUMA ids with a gap (0 and 3), NIC on node 3, 2 x 6 cores, SMT 2.
+gen gaps-2n.xml "pack:2 [numa(memory=$G indexes=0,3)] l3:1(size=33554432) core:6 pu:2"
+vendor gaps-2n.xml GenuineIntel
+add_io gaps-2n.xml 1 "$(nic_xml 0000:86:00.0 8086:1572 ens3f0 900 901)"
+
+# A memory-only node (CXL-style, attached to the machine, P#2) beside two
+# ordinary nodes with 4 cores each.
+gen cxl-3n.xml "[numa(memory=$G)] pack:2 [numa(memory=$G)] l3:1(size=33554432) core:4 pu:2"
+vendor cxl-3n.xml GenuineIntel
+
+# Hybrid CPU kinds: 12 cores x 2 PUs; cores 0-7 (PUs 0-7,24-31... by
+# logical order PU 2k and 2k+1) are the performance kind, cores 8-11 the
+# efficient kind (hwloc lists kinds by increasing efficiency value).
+gen hybrid-12c.xml "pack:1 [numa(memory=$G)] l3:1(size=33554432) core:12 pu:2"
+vendor hybrid-12c.xml GenuineIntel
+sed -i 's|</topology>|  <cpukind cpuset="0x0000ffff" forced_efficiency="1">\n    <info name="CoreType" value="IntelCore"/>\n  </cpukind>\n  <cpukind cpuset="0x00ff0000" forced_efficiency="0">\n    <info name="CoreType" value="IntelAtom"/>\n  </cpukind>\n</topology>|' hybrid-12c.xml
+
+# Offline and disallowed CPUs: 8 cores x 2 PUs (siblings N, N+8); PU 5 is
+# offline (in complete_cpuset only) and PU 14 is not allowed (cgroup).
+gen offline-8c.xml "pack:1 [numa(memory=$G)] l3:1(size=33554432) core:8 pu:2(indexes=$(python3 -c 'print(",".join(f"{c},{c+8}" for c in range(8)))'))"
+vendor offline-8c.xml AuthenticAMD
+python3 - offline-8c.xml <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+def clear(attr, bit):
+    def fix(m):
+        v = int(m.group(2).replace(',0x', ''), 16) & ~(1 << bit)
+        return '%s="0x%08x"' % (m.group(1), v)
+    return fix
+# PU 5 offline: drop its object and its bit from every cpuset (not from
+# complete_cpuset); PU 14 disallowed: drop its bit from allowed_cpuset.
+text = re.sub(r'\s*<object type="PU" os_index="5"[^>]*/>', '', text)
+text = re.sub(r'( cpuset)="(0x[0-9a-f,x]+)"', clear('cpuset', 5), text)
+text = re.sub(r'(allowed_cpuset)="(0x[0-9a-f,x]+)"', clear('allowed', 14), text)
+open(path, 'w').write(text)
+PY
 echo "regenerated"

@@ -1,0 +1,89 @@
+/* test-util.c: CPU list and mask formatting, size parsing, the OVS socket
+ * memory formula and the intent defaults. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "planner/intent.h"
+#include "planner/plan.h"
+#include "planner/util.h"
+#include "tests/unit/tap.h"
+
+static void
+test_cpulists(void)
+{
+    hwloc_bitmap_t set = xbitmap();
+    char *s;
+
+    ok(cpulist_parse("0-3,8,10-11", set), "cpulist_parse accepts ranges");
+    s = cpulist_format(set);
+    is_str(s, "0-3,8,10-11", "cpulist_format round-trips");
+    free(s);
+    s = cpumask_format(set);
+    is_str(s, "0xd0f", "cpumask_format: hex mask OVS reads");
+    free(s);
+    hwloc_bitmap_zero(set);
+    hwloc_bitmap_set(set, 64);
+    hwloc_bitmap_set(set, 0);
+    s = cpumask_format(set);
+    is_str(s, "0x10000000000000001", "mask past 64 CPUs has no separators");
+    free(s);
+    hwloc_bitmap_zero(set);
+    s = cpumask_format(set);
+    is_str(s, "0x0", "empty mask");
+    free(s);
+    s = cpulist_format(set);
+    is_str(s, "", "empty list");
+    free(s);
+    ok(!cpulist_parse("3-1", set), "cpulist_parse rejects a reversed range");
+    ok(!cpulist_parse("1,,2", set), "cpulist_parse rejects an empty item");
+    ok(!cpulist_parse("a", set), "cpulist_parse rejects letters");
+    hwloc_bitmap_free(set);
+}
+
+static void
+test_sizes(void)
+{
+    uint64_t mb = 0;
+
+    ok(parse_size_mb("4G", &mb) && mb == 4096, "4G is 4096 MiB");
+    ok(parse_size_mb("512M", &mb) && mb == 512, "512M is 512 MiB");
+    ok(parse_size_mb("2048", &mb) && mb == 2048, "bare numbers are MiB");
+    ok(parse_size_mb("1T", &mb) && mb == 1048576, "1T");
+    ok(!parse_size_mb("4X", &mb), "unknown unit rejected");
+    ok(!parse_size_mb("-4G", &mb), "negative rejected");
+    ok(!parse_size_mb("99999999999999999999G", &mb), "overflow rejected");
+}
+
+static void
+test_socket_mem(void)
+{
+    /* TripleO derive-params values quoted in BRIEF section 3. */
+    is_int(ovs_socket_mem_mb(1500), 2048, "socket memory for MTU 1500");
+    is_int(ovs_socket_mem_mb(9000), 3072, "socket memory for MTU 9000");
+    is_int(ovs_socket_mem_mb(68), 1024, "socket memory for MTU 68");
+}
+
+static void
+test_defaults(void)
+{
+    struct intent in;
+
+    intent_default(&in);
+    is_int(in.housekeeping_cores_per_numa, 1, "default: 1 housekeeping core");
+    is_int(intent_pmd_cores(&in, 5), 1, "default: 1 PMD core per node");
+    ok(in.emulator_policy == EMU_SHARE && in.emulator_shared_cores == 1,
+       "default: emulator share on 1 core");
+    is_int(in.n_vms, 0, "default: no VMs listed");
+    intent_destroy(&in);
+}
+
+int
+main(void)
+{
+    test_cpulists();
+    test_sizes();
+    test_socket_mem();
+    test_defaults();
+    return done_testing();
+}
