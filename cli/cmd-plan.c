@@ -149,6 +149,9 @@ cmd_plan(int argc, char *argv[])
         || (o.output && (error = write_outputs(&plan, o.output, &diag)))) {
         goto out;
     }
+    if (o.json) {
+        cli_report(&diag);      /* Warnings; the summary shows its own. */
+    }
     bool color = !o.no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO);
     char *text = o.json ? emit_plan_json(&plan) : emit_summary(&plan, color);
     fputs(text, stdout);

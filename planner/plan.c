@@ -236,6 +236,12 @@ plan_build(const struct nfv_topology *t, const struct intent *in,
         return error;
     }
     init_vm_nics(p);
+    if (strcmp(t->cpu_vendor, "GenuineIntel") && strcmp(t->cpu_vendor,
+                                                        "AuthenticAMD")) {
+        diag_warn(diag, "CPU vendor %s: the kernel command line gets only "
+                  "iommu=pt; add intel_iommu=on or amd_iommu=on yourself",
+                  *t->cpu_vendor ? t->cpu_vendor : "unknown");
+    }
     for (int v = 0; v < p->n_vms; v++) {
         if (in->vms[v].sriov_pf && !topology_find_nic(t, in->vms[v].sriov_pf)) {
             return diag_error(diag, NFV_EINPUT, "%s:%d: [vm %s] sriov_pf %s "

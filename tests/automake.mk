@@ -11,3 +11,6 @@ tests_unit_test_util_LDADD = $(NFV_LIBS)
 TESTS += \
 	tests/unit/test-util \
 	tests/unit/test-plan-invariants
+
+TESTS += tests/planner-rules.sh
+EXTRA_DIST += tests/planner-rules.sh

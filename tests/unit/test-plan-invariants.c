@@ -302,8 +302,8 @@ main(void)
     }
     ok(tap_failed == 0, "invariants hold over %d generated cases (%d "
        "planned, %d infeasible)", cases, planned, infeasible);
-    ok(planned >= cases / 3, "most cases plan (%d of %d), so the checks "
-       "exercised real plans", planned, cases);
+    ok(planned >= cases / 3, "at least a third of the cases plan (%d of %d), so the "
+       "checks exercised real plans", planned, cases);
     ok(infeasible > 0, "some cases are infeasible (%d), so the limits are "
        "exercised too", infeasible);
     return done_testing();

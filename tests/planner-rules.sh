@@ -1,0 +1,239 @@
+#!/bin/sh
+# planner-rules.sh: each planning rule of docs/planner.md, on the fixture
+# topologies and the synthetic ones in tests/topologies.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+scratch
+cd "$SCRATCH"
+
+intent() { # intent NAME: write stdin to NAME.ini
+    cat > "$1.ini"
+}
+
+# Rule 1: whole cores; pmd_siblings = idle leaves the PMD's sibling idle.
+intent idle <<'INI'
+[ovs]
+pmd_siblings = idle
+INI
+plan_json idle.json --topology "$HOMELAB/topology.xml" --intent idle.ini
+tap_is "$(jget idle.json 'd["pools"]["pmd"]')" "3" "rule 1: PMD keeps one PU of its core"
+tap_is "$(jget idle.json 'd["pools"]["idle"]')" "9" "rule 1: its sibling is idle"
+tap_is "$(jget idle.json 'd["ovs"]["pmd-cpu-mask"]')" "0x8" "rule 1: idle sibling not in pmd-cpu-mask"
+plan_json default.json --topology "$TOPO/24em64t-2n6c2t-pci.xml"
+tap_is "$(jget default.json 'd["pools"]["housekeeping"]')" "0-1,12-13" \
+    "rules 1-2: housekeeping takes whole cores (siblings +12) with each node's lowest PU"
+
+# Rule 2: housekeeping per node starts at the node's lowest PU; N cores.
+intent hk2 <<'INI'
+[host]
+housekeeping_cores_per_numa = 2
+INI
+plan_json hk2.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent hk2.ini
+tap_is "$(jget hk2.json 'd["numa_nodes"][1]["pools"]["housekeeping"]')" "8-9,24-25" \
+    "rule 2: 2 housekeeping cores on node 1 start at its lowest PU"
+
+# Rule 3: a PMD on the uplink's node and on every node with guests, never
+# on housekeeping; a node whose leftover cannot host guests gets none.
+intent up1 <<'INI'
+[ovs]
+uplink = 0000:81:00.0
+INI
+plan_json up1.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent up1.ini
+tap_is "$(jget up1.json 'd["uplinks"][0]["numa"]')" "1" "rule 3: uplink 81:00.0 is on node 1"
+tap_is "$(jget up1.json 'd["numa_nodes"][1]["pools"]["pmd"]')" "9,25" "rule 3: PMD on the uplink's node"
+tap_is "$(jget up1.json 'd["numa_nodes"][0]["pools"]["pmd"]')" "2,18" "rule 3: PMD on node 0 too (it has guests)"
+intent hk7 <<'INI'
+[ovs]
+pmd_cores_per_numa = 0:1,1:7
+INI
+plan_json hk7.json --topology "$TOPO/nosmt-2n8c.xml" --intent hk7.ini
+tap_is "$(jget hk7.json '[n["pools"]["pmd"] for n in d["numa_nodes"]]')" '["2", ""]' \
+    "rule 3: no PMD on node 1, where 7 PMDs would leave no guest to serve"
+tap_is "$(jget hk7.json '[n["pools"]["guest"] for n in d["numa_nodes"]]')" '["3-7", ""]' \
+    "rule 3: ... and no guest pool there"
+grep -q "left over with no PMD" hk7.json.err
+tap_ok $? "rule 3: the leftover core is reported as given to housekeeping"
+
+# Rule 4: emulator-share on node 0 unless guests live only elsewhere;
+# isolate takes one extra PU per VM; none warns.
+tap_is "$(jget up1.json 'd["pools"]["emulator"]')" "1,17" "rule 4: emulator-share on node 0 by default"
+intent emu1 <<'INI'
+[vm far]
+vcpus = 2
+memory = 2G
+nics = vhost
+numa = 1
+INI
+plan_json emu1.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent emu1.ini
+tap_is "$(jget emu1.json 'd["numa_nodes"][1]["pools"]["emulator"]')" "9,25" \
+    "rule 4: emulator-share follows guests that live only on node 1"
+tap_is "$(jget emu1.json 'd["vms"][0]["emulatorpin"]')" "9,25" "rule 4: the VM's emulatorpin is that pool"
+intent iso <<'INI'
+[emulator]
+policy = isolate
+[vm a]
+vcpus = 2
+memory = 2G
+nics = vhost
+[vm b]
+vcpus = 3
+memory = 2G
+nics = vhost
+INI
+plan_json iso.json --topology "$HOMELAB/topology.xml" --intent iso.ini
+tap_is "$(jget iso.json '[v["emulatorpin"] for v in d["vms"]]')" '["5", "8"]' \
+    "rule 4: isolate gives each VM one extra guest PU (a fresh core for a, b's leftover sibling)"
+tap_is "$(jget iso.json 'd["pools"]["emulator"]')" "" "rule 4: isolate has no shared pool"
+intent none <<'INI'
+[emulator]
+policy = none
+INI
+plan_json none.json --topology "$HOMELAB/topology.xml" --intent none.ini
+grep -q "emulator threads will float" none.json.err
+tap_ok $? "rule 4: policy none warns that emulator threads float over vCPUs"
+
+# Rule 5: the rest is the guest pool.
+tap_is "$(jget up1.json 'd["pools"]["guest"]')" "3-7,10-15,19-23,26-31" "rule 5: all remaining cores are guests"
+
+# Rule 6: VM placement.
+intent sriov <<'INI'
+[ovs]
+uplink = 0000:81:00.0
+[vm r]
+vcpus = 4
+memory = 4G
+nics = vhost:10, sriov:20
+INI
+plan_json sriov.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent sriov.ini
+tap_is "$(jget sriov.json 'd["vms"][0]["numa"]')" "1" "rule 6: a VM with SR-IOV NICs sits on its PF's node"
+tap_is "$(jget sriov.json 'd["vms"][0]["vcpupin"]')" "[11, 27, 12, 28]" \
+    "rule 6: sibling PUs go to consecutive vCPUs"
+tap_is "$(jget sriov.json 'd["vms"][0]["topology"]')" '{"sockets": 1, "cores": 2, "threads": 2}' \
+    "rule 6: guest topology says threads=2"
+tap_is "$(jget sriov.json 'd["vms"][0]["nics"][1]["pf"]')" "0000:81:00.0" "rule 6: the VF comes from the uplink PF"
+intent most <<'INI'
+[vm big]
+vcpus = 8
+memory = 4G
+nics = vhost
+[vm next]
+vcpus = 4
+memory = 4G
+nics = vhost
+INI
+plan_json most.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent most.ini
+tap_is "$(jget most.json '[v["numa"] for v in d["vms"]]')" "[0, 1]" \
+    "rule 6: each VM goes to the node with the most free guest cores (ties: lowest node)"
+intent l3 <<'INI'
+[vm a]
+vcpus = 6
+memory = 2G
+nics = vhost
+[vm b]
+vcpus = 4
+memory = 2G
+nics = vhost
+INI
+plan_json l3.json --topology "$TOPO/amd-2ccd-16c.xml" --intent l3.ini
+a_l3=$(jget l3.json 'd["vms"][0]["l3"]')
+tap_is "$(jget l3.json '[set(int(c) for c in v["vcpupin"]) <= set(__import__("itertools").chain.from_iterable(range(int(r.split("-")[0]), int(r.split("-")[-1]) + 1) for r in d["numa_nodes"][0]["l3_domains"][v["l3"]]["cpus"].split(","))) for v in d["vms"]]')" \
+    "[true, true]" "rule 6: each VM's vCPUs lie within one L3 domain"
+intent isolate <<'INI'
+[vm q]
+vcpus = 3
+memory = 2G
+nics = vhost
+thread_policy = isolate
+INI
+plan_json isolate.json --topology "$HOMELAB/topology.xml" --intent isolate.ini
+tap_is "$(jget isolate.json 'd["vms"][0]["vcpupin"]')" "[4, 5, 2]" \
+    "rule 6: thread_policy isolate uses one PU per core"
+tap_is "$(jget isolate.json 'd["vms"][0]["topology"]["threads"]')" "1" "rule 6: isolate means threads=1"
+intent numa3 <<'INI'
+[vm n]
+vcpus = 2
+memory = 2G
+nics = vhost
+numa = 3
+INI
+plan_json numa3.json --topology "$TOPO/gaps-2n.xml" --intent numa3.ini
+tap_is "$(jget numa3.json 'd["vms"][0]["numa"]')" "3" "rule 6: numa = 3 honoured on a host with node ids 0 and 3"
+intent toobig <<'INI'
+[vm huge]
+vcpus = 10
+memory = 2G
+nics = vhost
+INI
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent toobig.ini > /dev/null 2> toobig.err
+tap_is "$?" "3" "rule 6: a VM that does not fit is infeasible (exit 3)"
+tap_is "$(cat toobig.err)" "nfvhost: infeasible plan: VM huge (10 vCPUs, thread_policy prefer) does not fit on NUMA node 0: 4 vCPU(s) short after housekeeping, 1 PMD core(s), the emulator pool and the VMs placed before it; give it fewer vcpus, move it with numa = N or lower pmd_cores_per_numa" \
+    "rule 6: the message says which VM, where and by how much"
+
+# Rule 7: the PMD sits in the L3 domain with most of the vCPUs it serves.
+plan_json homelab.json --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini"
+tap_is "$(jget homelab.json 'd["pools"]["pmd"]')" "3,9" "rule 7: home-lab PMD in L3 #1 with two of the three VMs"
+tap_is "$(jget homelab.json '[v["l3"] for v in d["vms"]]')" "[0, 1, 1]" "rule 7: VMs' L3 domains"
+plan_json amd.json --topology "$TOPO/amd-2ccd-16c.xml"
+tap_is "$(jget amd.json 'd["pools"]["pmd"]')" "8,24" \
+    "rule 7: with no VM listed the PMD goes to the L3 domain with most guest cores"
+
+# Rule 8: hybrid CPUs.
+intent hy <<'INI'
+[vm v]
+vcpus = 4
+memory = 2G
+nics = vhost
+INI
+plan_json hy.json --topology "$TOPO/hybrid-12c.xml" --intent hy.ini
+tap_is "$(jget hy.json 'd["pools"]["housekeeping"]')" "16-17,20-23" \
+    "rule 8: housekeeping takes the efficient cores first, and keeps the unused ones"
+tap_is "$(jget hy.json 'd["pools"]["emulator"]')" "18-19" "rule 8: emulator-share on an efficient core"
+tap_is "$(jget hy.json 'd["pools"]["pmd"] + " " + d["vms"][0]["cpus"]')" "0-1 2-5" \
+    "rule 8: PMD and vCPUs on the performance cores"
+
+# Rule 9: memory.
+tap_is "$(jget homelab.json 'd["numa_nodes"][0]["hugepages"]')" \
+    '{"size_kb": 1048576, "count": 10, "ovs": 2, "guests": 8}' \
+    "rule 9: OVS 2 x 1G (MTU 1500) + guests 4+2+2 x 1G"
+intent jumbo <<'INI'
+[ovs]
+mtu = 9000
+[host]
+hugepage_size = 2M
+INI
+plan_json jumbo.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent jumbo.ini
+tap_is "$(jget jumbo.json 'd["ovs"]["dpdk-socket-mem"]')" "3072,3072" "rule 9: MTU 9000 -> 3072 MiB per node with a PMD"
+tap_is "$(jget jumbo.json 'd["numa_nodes"][0]["hugepages"]["ovs"]')" "1536" "rule 9: as 2M pages"
+tap_is "$(jget default.json 'd["numa_nodes"][0]["hugepages"]["guests"]')" \
+    "$(jget default.json 'int((d["numa_nodes"][0]["memory_mb"] - 2048 - 2048) * 75 / 100 / 1024)')" \
+    "rule 9: with no VM, 75% of what is left after host and OVS"
+plan_json gaps.json --topology "$TOPO/gaps-2n.xml"
+tap_is "$(jget gaps.json 'd["ovs"]["dpdk-socket-mem"]')" "2048,0,0,2048" \
+    "rule 9: dpdk-socket-mem is positional by node id, gaps filled with 0"
+plan_json cxl.json --topology "$TOPO/cxl-3n.xml"
+tap_is "$(jget cxl.json '[[n["id"], n["has_cpus"], n["hugepages"]["count"], n["pools"]["guest"]] for n in d["numa_nodes"]][2]')" \
+    '[2, false, 0, ""]'  "rule 9: the memory-only node holds no pools and no hugepages"
+intent fat <<'INI'
+[vm fat]
+vcpus = 2
+memory = 30G
+nics = vhost
+INI
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent fat.ini > /dev/null 2> fat.err
+tap_is "$?" "3" "rule 9: a node that cannot hold the memory is infeasible"
+tap_is "$(cat fat.err)" "nfvhost: infeasible plan: NUMA node 0 cannot hold its memory plan: OVS 2048 MiB + guests 30720 MiB + host 4096 MiB = 36864 MiB, but the node has 32768 MiB: short by 4096 MiB; give VMs on it less memory, move one with numa = N, or lower host_memory" \
+    "rule 9: the message gives the sum and the shortfall"
+
+# Rule 10: same input, byte-identical output.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" --output run1 > sum1.txt
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" --output run2 > sum2.txt
+diff -r run1 run2 > /dev/null && diff sum1.txt sum2.txt | grep -v 'Wrote' | grep -q '^[<>]' && false || diff -r run1 run2 >/dev/null
+tap_ok $? "rule 10: two runs give byte-identical files"
+
+# Offline and disallowed CPUs are never planned.
+plan_json off.json --topology "$TOPO/offline-8c.xml"
+tap_is "$(jget off.json 'd["host"]["unusable_cpus"]')" "5,14" "offline PU 5 and disallowed PU 14 are unusable"
+tap_is "$(jget off.json '",".join(v for v in d["pools"].values() if v)')" \
+    "$(jget off.json '",".join(v for v in d["pools"].values() if v)' | tr ',' '\n' | grep -vx -e 5 -e 14 | paste -sd, -)" \
+    "... and appear in no pool"
+
+tap_done
