@@ -110,6 +110,24 @@ lowest_cpu_node(const struct plan *p)
     return 0;
 }
 
+/* "its NICs: A, B" or a hint that the topology has none. */
+static char *
+known_nics(const struct nfv_topology *t)
+{
+    struct sbuf b;
+
+    if (!t->n_nics) {
+        return xstrdup("it has no NICs; use --sysfs-root or a topology "
+                       "exported with I/O devices");
+    }
+    sbuf_init(&b);
+    sbuf_puts(&b, "its NICs:");
+    for (int i = 0; i < t->n_nics; i++) {
+        sbuf_printf(&b, "%s %s", i ? "," : "", t->nics[i].pci);
+    }
+    return sbuf_steal(&b);
+}
+
 /* Resolves [ovs] uplink addresses to NICs of the topology. */
 static int
 resolve_uplinks(struct plan *p)
@@ -123,14 +141,12 @@ resolve_uplinks(struct plan *p)
         struct plan_numa *pn;
 
         if (!nic) {
-            return diag_error(p->diag, NFV_EINPUT,
-                              "%s:%d: uplink %s is not a network device of "
-                              "this topology%s", in->file,
-                              in->uplinks[i].line, in->uplinks[i].pci,
-                              p->topo->n_nics ? " (see 'NICs' in the plan "
-                              "summary of a run without it)" : " (it has "
-                              "no NICs; add --sysfs-root or a topology with "
-                              "I/O)");
+            char *known = known_nics(p->topo);
+            diag_error(p->diag, NFV_EINPUT, "%s:%d: uplink %s is not a "
+                       "network device of this topology (%s)", in->file,
+                       in->uplinks[i].line, in->uplinks[i].pci, known);
+            free(known);
+            return p->diag->status;
         }
         p->uplinks[p->n_uplinks].nic = nic;
         p->uplinks[p->n_uplinks].numa = nic->numa;

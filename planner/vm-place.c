@@ -101,12 +101,20 @@ vm_choose_nodes(struct plan_state *st)
         if (vm->numa >= 0) {
             slot = state_numa_slot(st, vm->numa);
             if (slot < 0 || !p->numas[slot].has_cpus) {
+                struct sbuf nodes;
+                sbuf_init(&nodes);
+                for (int s = 0; s < p->n_numas; s++) {
+                    if (p->numas[s].has_cpus) {
+                        sbuf_printf(&nodes, "%s%d", nodes.len ? ", " : "",
+                                    p->numas[s].os_index);
+                    }
+                }
+                diag_error(p->diag, NFV_EINPUT, "%s:%d: [vm %s] numa = %d, "
+                           "but the topology's nodes with CPUs are: %s",
+                           in->file, vm->line, vm->name, vm->numa, nodes.s);
+                sbuf_destroy(&nodes);
                 free(free_cores);
-                return diag_error(p->diag, NFV_EINPUT,
-                                  "%s:%d: [vm %s] numa = %d, but the "
-                                  "topology has no NUMA node %d with usable "
-                                  "CPUs", in->file, vm->line, vm->name,
-                                  vm->numa, vm->numa);
+                return p->diag->status;
             }
         } else if (vm_has_sriov(vm)) {
             const char *pf = sriov_pf_of(p, vm);

@@ -14,3 +14,5 @@ TESTS += \
 
 TESTS += tests/planner-rules.sh
 EXTRA_DIST += tests/planner-rules.sh
+TESTS += tests/planner-bad-input.sh
+EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
