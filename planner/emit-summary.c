@@ -26,16 +26,9 @@ struct style {
 static const char vm_letters[] = "123456789abcdefghijklmnopqrstuvwxyz";
 
 static struct style
-pu_style(const struct plan *p, int pu)
+pool_style(enum pool pool)
 {
-    const struct plan_vm *vm = plan_vm_of(p, pu);
-
-    if (vm) {
-        int i = vm - p->vms;
-        char c = i < (int) sizeof vm_letters - 1 ? vm_letters[i] : '+';
-        return (struct style) { c, "30;46" };
-    }
-    switch (plan_pool_of(p, pu)) {
+    switch (pool) {
     case POOL_HOUSEKEEPING: return (struct style) { 'H', "97;44" };
     case POOL_PMD:          return (struct style) { 'P', "97;41" };
     case POOL_EMULATOR:     return (struct style) { 'E', "30;43" };
@@ -44,6 +37,32 @@ pu_style(const struct plan *p, int pu)
     case POOL_NONE:
     case N_POOLS:
     default:                return (struct style) { 'x', "2" };
+    }
+}
+
+/* Guest PUs pinned to a listed VM show the VM's letter instead of 'G'. */
+static struct style
+vm_style(int index)
+{
+    char c = index < (int) sizeof vm_letters - 1 ? vm_letters[index] : '+';
+    return (struct style) { c, "30;46" };
+}
+
+static struct style
+pu_style(const struct plan *p, int pu)
+{
+    const struct plan_vm *vm = plan_vm_of(p, pu);
+
+    return vm ? vm_style(vm - p->vms) : pool_style(plan_pool_of(p, pu));
+}
+
+static void
+put_styled(struct sbuf *b, struct style st, const char *text, bool color)
+{
+    if (color) {
+        sbuf_printf(b, " \033[%sm%c\033[0m %s", st.color, st.letter, text);
+    } else {
+        sbuf_printf(b, " %c %s", st.letter, text);
     }
 }
 
@@ -140,36 +159,24 @@ put_legend(struct sbuf *b, const struct plan *p, bool color)
         enum pool pool;
         const char *text;
     } entries[] = {
-        { POOL_HOUSEKEEPING, "housekeeping" },
-        { POOL_PMD, "OVS PMD" },
-        { POOL_EMULATOR, "emulator-share" },
-        { POOL_GUEST, "guest (unpinned)" },
-        { POOL_IDLE, "idle PMD sibling" },
+        { POOL_HOUSEKEEPING, "housekeeping," },
+        { POOL_PMD, "OVS PMD," },
+        { POOL_EMULATOR, "emulator-share," },
+        { POOL_GUEST, "guest (unpinned)," },
+        { POOL_IDLE, "idle PMD sibling," },
     };
-    const char *letters = "HPEG.";
 
     sbuf_puts(b, "Legend:");
     for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
-        struct style st = { letters[i], "" };
-        int pu = hwloc_bitmap_first(p->pool[entries[i].pool]);
-        if (pu >= 0) {
-            st = pu_style(p, pu);
-            st.letter = letters[i];
-        }
-        if (color && pu >= 0) {
-            sbuf_printf(b, " \033[%sm%c\033[0m %s", st.color, st.letter,
-                        entries[i].text);
-        } else {
-            sbuf_printf(b, " %c %s", st.letter, entries[i].text);
-        }
-        sbuf_puts(b, i + 1 < ARRAY_SIZE(entries) ? "," : "");
+        put_styled(b, pool_style(entries[i].pool), entries[i].text, color);
     }
     for (int v = 0; v < p->n_vms; v++) {
-        sbuf_printf(b, ", %c %s",
-                    v < (int) sizeof vm_letters - 1 ? vm_letters[v] : '+',
-                    p->vms[v].intent->name);
+        char *text = xasprintf("%s,", p->vms[v].intent->name);
+        put_styled(b, vm_style(v), text, color);
+        free(text);
     }
-    sbuf_puts(b, ", x offline/not allowed\n");
+    put_styled(b, pool_style(POOL_NONE), "offline/not allowed", color);
+    sbuf_puts(b, "\n");
 }
 
 static void

@@ -16,3 +16,5 @@ TESTS += tests/planner-rules.sh
 EXTRA_DIST += tests/planner-rules.sh
 TESTS += tests/planner-bad-input.sh
 EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
+TESTS += tests/planner-golden.sh
+EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
