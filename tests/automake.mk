@@ -18,3 +18,5 @@ TESTS += tests/planner-bad-input.sh
 EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
 TESTS += tests/planner-golden.sh
 EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
+TESTS += tests/planner-sysfs.sh tests/cli.sh
+EXTRA_DIST += tests/planner-sysfs.sh tests/cli.sh

@@ -1,0 +1,62 @@
+#!/bin/sh
+# cli.sh: the nfvhost front: --help, --version, per-command help, unknown
+# commands, and 'nfvhost plan' on the live machine, whatever it is.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+scratch
+cd "$SCRATCH"
+
+"$NFVHOST" --help > help.txt
+tap_is "$?" 0 "--help exits 0"
+grep -q "^  plan " help.txt
+tap_ok $? "--help lists the plan command"
+tap_is "$("$NFVHOST" --version)" "nfvhost $(sed -n 's/^AC_INIT(\[nfvhost\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")" \
+    "--version prints the package version"
+for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' help.txt); do
+    "$NFVHOST" "$cmd" --help > cmd-help.txt
+    tap_is "$?" 0 "nfvhost $cmd --help exits 0"
+    grep -q "^Usage: nfvhost $cmd" cmd-help.txt
+    tap_ok $? "nfvhost $cmd --help prints its usage"
+done
+"$NFVHOST" frob 2> err.txt
+tap_is "$?" 2 "unknown command: exit 2"
+tap_is "$(head -n 1 err.txt)" "nfvhost: unknown command 'frob'" "unknown command: message"
+"$NFVHOST" 2> /dev/null
+tap_is "$?" 2 "no command: exit 2"
+
+# The live machine: a plan (exit 0) or a clear infeasibility (exit 3) that
+# says by how much; never a crash or another status.
+"$NFVHOST" plan --no-color --output live > live.txt 2> live.err
+status=$?
+tap_diag "live machine: $(nproc) CPUs, plan exit $status"
+case $status in
+0)
+    tap_ok 0 "live plan succeeds"
+    tap_is "$(jget live/plan.json 'd["host"]["usable_cpus"] != ""')" "true" "live plan covers this machine's CPUs"
+    grep -q "^NUMA node" live.txt
+    tap_ok $? "live plan prints the picture"
+    ;;
+3)
+    grep -q "^nfvhost: infeasible plan: .*short by [0-9]" live.err
+    tap_ok $? "live plan: infeasible, with the shortfall ($(cat live.err))"
+    [ ! -e live ]
+    tap_ok $? "live plan: no output written"
+    # The same machine with a lighter intent must plan when it has 3 cores,
+    # and say why not otherwise.
+    printf '[emulator]\npolicy = none\n' > light.ini
+    "$NFVHOST" plan --no-color --intent light.ini > light.txt 2> light.err
+    s=$?
+    cores=$(lscpu -p=CORE | grep -v '^#' | sort -u | wc -l)
+    if [ "$cores" -ge 3 ]; then
+        tap_is "$s" 0 "live plan with emulator policy none fits $cores cores"
+    else
+        tap_is "$s" 3 "live plan with emulator policy none: still too small for $cores cores"
+    fi
+    ;;
+*)
+    tap_ok 1 "live plan exits 0 or 3, not $status ($(cat live.err))"
+    ;;
+esac
+"$NFVHOST" plan --json > live.json 2> /dev/null
+s=$?
+tap_ok $([ $s -eq 0 ] || [ $s -eq 3 ] && echo 0 || echo 1) "live --json exits 0 or 3 ($s)"
+tap_done
