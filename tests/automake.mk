@@ -20,3 +20,12 @@ TESTS += tests/planner-golden.sh
 EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
 TESTS += tests/planner-sysfs.sh tests/cli.sh
 EXTRA_DIST += tests/planner-sysfs.sh tests/cli.sh
+
+# Benchmarks: 'make bench' (figures in docs/planner.md), not run by check.
+noinst_PROGRAMS += tests/perf/bench-plan
+tests_perf_bench_plan_SOURCES = tests/perf/bench-plan.c
+tests_perf_bench_plan_LDADD = $(NFV_LIBS)
+EXTRA_DIST += tests/perf/bench-plan.sh
+bench: all tests/perf/bench-plan
+	sh $(srcdir)/tests/perf/bench-plan.sh
+.PHONY: bench
