@@ -1,1 +1,2 @@
-# examples
+# examples: the home-lab reference box.
+EXTRA_DIST += examples/homelab/topology.xml examples/homelab/intent.ini
