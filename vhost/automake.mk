@@ -1,1 +1,14 @@
-# vhost: sources and tests of this part are added here.
+# vhost: a vhost-user front-end (the side QEMU plays) and the traffic tools
+# built on it: 'nfvhost vhost bench|loop'.
+libnfvhost_a_SOURCES += \
+	vhost/proto.c vhost/proto.h \
+	vhost/mem.c vhost/mem.h \
+	vhost/virtq.c vhost/virtq.h \
+	vhost/frontend.c vhost/frontend.h
+libnfvhost_a_SOURCES += vhost/pkt.c vhost/pkt.h
+
+check_PROGRAMS += tests/unit/test-vhost
+TESTS += tests/unit/test-vhost
+tests_unit_test_vhost_SOURCES = tests/unit/test-vhost.c \
+	tests/unit/vhost-fake.h tests/unit/tap.h
+tests_unit_test_vhost_LDADD = $(NFV_LIBS) -lpthread

@@ -1,0 +1,438 @@
+/* test-vhost.c: the vhost-user front-end against a scripted fake back-end
+ * over a socketpair: message order and contents, descriptors, replies,
+ * malformed replies, ring traffic both ways, used-ring validation, stop,
+ * reconnect, server mode, and no descriptor leaks. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "planner/util.h"
+#include "tests/unit/tap.h"
+#include "tests/unit/vhost-fake.h"
+#include "vhost/frontend.h"
+#include "vhost/pkt.h"
+
+static int
+count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+
+    while (d && readdir(d)) {
+        n++;
+    }
+    if (d) {
+        closedir(d);
+    }
+    return n;
+}
+
+static struct vhost_dev *
+new_dev(uint16_t ring_size)
+{
+    struct vhost_opts o = { .path = "unused", .ring_size = ring_size,
+                            .pages = VMEM_PAGES_4K,
+                            .reply_timeout_ms = 500 };
+    char err[256];
+    struct vhost_dev *dev = vhost_dev_create(&o, err, sizeof err);
+
+    if (!dev) {
+        printf("Bail out! vhost_dev_create: %s\n", err);
+        exit(1);
+    }
+    return dev;
+}
+
+/* Connects 'dev' to a fake in 'mode' and returns attach's result. */
+static int
+attach_fake(struct vhost_dev *dev, struct fake *f, enum fake_mode mode)
+{
+    int sv[2];
+    int r;
+
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    fake_init(f, sv[1], mode);
+    fake_start(f);
+    r = vhost_dev_attach(dev, sv[0]);
+    return r;
+}
+
+static void
+test_negotiation(void)
+{
+    static const uint32_t want[] = {
+        VU_SET_OWNER, VU_GET_FEATURES, VU_GET_PROTOCOL_FEATURES,
+        VU_SET_PROTOCOL_FEATURES, VU_SET_FEATURES, VU_SET_MEM_TABLE,
+        VU_SET_VRING_NUM, VU_SET_VRING_BASE, VU_SET_VRING_ADDR,
+        VU_SET_VRING_CALL, VU_SET_VRING_KICK,
+        VU_SET_VRING_NUM, VU_SET_VRING_BASE, VU_SET_VRING_ADDR,
+        VU_SET_VRING_CALL, VU_SET_VRING_KICK,
+        VU_SET_VRING_ENABLE, VU_SET_VRING_ENABLE, VU_SET_STATUS,
+        /* vhost_dev_stop(): */
+        VU_SET_VRING_ENABLE, VU_SET_VRING_ENABLE,
+        VU_GET_VRING_BASE, VU_GET_VRING_BASE,
+    };
+    int fds_before = count_fds();
+    struct vhost_dev *dev = new_dev(256);
+    struct fake f;
+    bool order = true;
+
+    is_int(attach_fake(dev, &f, FAKE_OK), 0, "negotiation succeeds: %s",
+           dev->err);
+    is_int(dev->features, (1ULL << VIRTIO_F_VERSION_1)
+           | (1ULL << VIRTIO_NET_F_MRG_RXBUF)
+           | (1ULL << VHOST_USER_F_PROTOCOL_FEATURES),
+           "acks VERSION_1, MRG_RXBUF, PROTOCOL_FEATURES, not EVENT_IDX");
+    vhost_dev_stop(dev);
+    fake_join(&f);
+    is_int(f.acked_features, dev->features, "back-end saw the same features");
+    is_int(f.acked_protocol, (1ULL << VU_PROTOCOL_F_MQ)
+           | (1ULL << VU_PROTOCOL_F_REPLY_ACK)
+           | (1ULL << VU_PROTOCOL_F_STATUS),
+           "protocol features: MQ, REPLY_ACK, STATUS (not LOG_SHMFD)");
+    is_int(f.status, 15, "SET_STATUS reaches DRIVER_OK");
+    is_int(f.n_log, (int) ARRAY_SIZE(want), "request count");
+    for (int i = 0; i < f.n_log && i < (int) ARRAY_SIZE(want); i++) {
+        if (f.log[i] != want[i]) {
+            printf("# request %d: got %s, want %s\n", i,
+                   vu_request_name(f.log[i]), vu_request_name(want[i]));
+            order = false;
+        }
+    }
+    ok(order, "message order as documented");
+    is_int(f.log_fds[5], 1, "SET_MEM_TABLE carries one fd");
+    is_int(f.log_fds[9] + f.log_fds[10], 2, "SET_VRING_CALL/KICK carry fds");
+    is_int(f.log_fds[0] + f.log_fds[1] + f.log_fds[6], 0,
+           "other messages carry none");
+    is_int(f.num[0], 256, "ring size sent");
+    ok(f.enabled[0] == 0 && f.enabled[1] == 0, "rings disabled on stop");
+    ok(!vhost_dev_connected(dev), "stopped device is disconnected");
+    fake_unmap(&f);
+    vhost_dev_destroy(dev);
+    is_int(count_fds(), fds_before, "no descriptor leaked");
+}
+
+static void
+collect(const uint8_t *frame, uint32_t len, void *aux)
+{
+    uint64_t *seqs = aux, seq, ts;
+
+    if (pkt_parse(frame, len, &seq, &ts) && seq < 1000) {
+        seqs[seq]++;
+    }
+}
+
+static void
+test_traffic(void)
+{
+    struct vhost_dev *dev = new_dev(64);
+    struct virtq *tx = &dev->txq[0], *rx = &dev->rxq[0];
+    struct pkt_template t;
+    struct pkt_flow flow;
+    uint64_t seen[1000] = { 0 };
+    struct virtq_pkt pkts[64];
+    struct fake f;
+    int sent = 0, got = 0, all_once = 1, n;
+
+    attach_fake(dev, &f, FAKE_OK);
+    pkt_flow_default(&flow);
+    pkt_template_init(&t, &flow, 64);
+    is_int(virtq_in_flight(rx), 64, "rx ring filled at start");
+    /* 200 frames through a 64-entry ring: reclaim must recycle. */
+    while (sent < 200) {
+        uint16_t id;
+        uint8_t *slot;
+
+        virtq_tx_reclaim(tx);
+        while (sent < 200 && (slot = virtq_tx_slot(tx, &id))) {
+            pkt_stamp(slot, &t, sent++, 0, 0);
+            virtq_tx_put(tx, id, t.len);
+        }
+        virtq_flush(tx);
+        fake_tx_drain(&f, 1, collect, seen);
+    }
+    is_int(virtq_tx_reclaim(tx), 8, "last batch (200 - 3 * 64) reclaimed");
+    for (int i = 0; i < 200; i++) {
+        all_once &= seen[i] == 1;
+    }
+    ok(all_once, "back-end got frames 0..199 once each");
+    is_int(virtq_in_flight(tx), 0, "no tx buffer left in flight");
+
+    for (int i = 0; i < 50; i++) {
+        uint8_t frame[128];
+
+        pkt_stamp(frame, &t, 500 + i, 0, 0);
+        fake_rx_push(&f, 0, frame, t.len);
+    }
+    while ((n = virtq_rx_poll(rx, pkts, 64)) > 0) {
+        for (int i = 0; i < n; i++) {
+            uint64_t seq, ts;
+
+            got += pkt_parse(pkts[i].data, pkts[i].len, &seq, &ts)
+                   && seq == (uint64_t) 500 + got && pkts[i].len == t.len;
+        }
+        virtq_rx_refill(rx);
+    }
+    is_int(got, 50, "front-end received 50 frames in order");
+    is_int(virtq_in_flight(rx), 64, "rx ring refilled");
+
+    /* Malicious used ring: an id beyond the ring. */
+    fake_put_used(&f, 0, 1000, 60);
+    is_int(virtq_rx_poll(rx, pkts, 64), -1, "used id out of range caught");
+    ok(strstr(rx->err, "out of range") != NULL, "error says why: %s",
+       rx->err);
+    vhost_dev_lost(dev, rx->err);
+    ok(!rx->broken && virtq_in_flight(rx) == 0 && tx->n_free == 64,
+       "lost device: rings reset, every buffer ours again");
+    fake_join(&f);
+    fake_unmap(&f);
+
+    /* Reconnect to a fresh back-end: same device, same memory. */
+    is_int(attach_fake(dev, &f, FAKE_OK), 0, "reconnects: %s", dev->err);
+    is_int(dev->connects, 2, "second start counted");
+    {
+        uint16_t id;
+        uint8_t *slot = virtq_tx_slot(tx, &id);
+
+        pkt_stamp(slot, &t, 7, 0, 0);
+        virtq_tx_put(tx, id, t.len);
+        virtq_flush(tx);
+        memset(seen, 0, sizeof seen);
+        is_int(fake_tx_drain(&f, 1, collect, seen), 1,
+               "traffic flows after reconnect");
+        is_int(virtq_tx_reclaim(tx), 1, "and is reclaimed");
+
+        /* Duplicate: two in flight, the same id returned twice. */
+        for (int i = 0; i < 2; i++) {
+            slot = virtq_tx_slot(tx, &id);
+            virtq_tx_put(tx, id, t.len);
+        }
+        virtq_flush(tx);
+        f.last_avail[1] += 2;
+        fake_put_used(&f, 1, id, 0);
+        fake_put_used(&f, 1, id, 0);
+        is_int(virtq_tx_reclaim(tx), -1, "duplicate used id caught");
+        ok(strstr(tx->err, "not in flight") != NULL, "%s", tx->err);
+        vhost_dev_lost(dev, tx->err);
+    }
+    fake_join(&f);
+    fake_unmap(&f);
+
+    /* Used index running ahead of what is in flight. */
+    attach_fake(dev, &f, FAKE_OK);
+    __atomic_store_n(&fake_used(&f, 1)->idx, 5, __ATOMIC_RELEASE);
+    is_int(virtq_tx_reclaim(tx), -1, "used index jump caught");
+    ok(strstr(tx->err, "advanced by 5") != NULL, "%s", tx->err);
+    /* Oversized RX length. */
+    {
+        struct vring_avail *a = fake_avail(&f, 0);
+        uint16_t id = a->ring[0];
+
+        fake_put_used(&f, 0, id, 4096);
+        is_int(virtq_rx_poll(rx, pkts, 64), -1, "rx length beyond buffer "
+               "caught");
+    }
+    vhost_dev_lost(dev, "test");
+    fake_join(&f);
+    fake_unmap(&f);
+    vhost_dev_destroy(dev);
+}
+
+static void
+test_malformed(void)
+{
+    static const struct {
+        enum fake_mode mode;
+        const char *expect;
+    } cases[] = {
+        { FAKE_BAD_SIZE, "4-byte payload" },
+        { FAKE_BAD_VERSION, "version 2" },
+        { FAKE_EXTRA_FD, "descriptor" },
+        { FAKE_WRONG_REQUEST, "expected a reply to GET_FEATURES" },
+        { FAKE_CLOSE_EARLY, "closed" },
+        { FAKE_HUGE_SIZE, "claims a 4294967295-byte payload" },
+        { FAKE_NACK_MEM, "refused SET_MEM_TABLE" },
+        { FAKE_NO_REPLY_FLAG, "lacks the reply flag" },
+        { FAKE_TRUNCATED, "cut short" },
+        { FAKE_SILENT, "did not answer" },
+    };
+    int fds_before = count_fds();
+
+    for (int i = 0; i < (int) ARRAY_SIZE(cases); i++) {
+        struct vhost_dev *dev = new_dev(64);
+        struct fake f;
+        int r = attach_fake(dev, &f, cases[i].mode);
+
+        is_int(r, -1, "malformed case %d fails", i);
+        ok(strstr(dev->err, cases[i].expect) != NULL,
+           "case %d error: %s", i, dev->err);
+        ok(!vhost_dev_connected(dev), "case %d: connection ended", i);
+        fake_join(&f);
+        fake_unmap(&f);
+        vhost_dev_destroy(dev);
+    }
+    is_int(count_fds(), fds_before, "no descriptor leaked on error paths");
+}
+
+static void
+test_no_version_1(void)
+{
+    struct vhost_dev *dev = new_dev(64);
+    int sv[2];
+    struct fake f;
+
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    fake_init(&f, sv[1], FAKE_OK);
+    f.features = 1ULL << VIRTIO_NET_F_MRG_RXBUF;
+    fake_start(&f);
+    is_int(vhost_dev_attach(dev, sv[0]), -1, "legacy-only back-end refused");
+    ok(strstr(dev->err, "VIRTIO_F_VERSION_1") != NULL, "%s", dev->err);
+    fake_join(&f);
+    vhost_dev_destroy(dev);
+}
+
+static void
+test_multiqueue(void)
+{
+    struct vhost_opts o = { .path = "x", .queue_pairs = 2, .ring_size = 64,
+                            .pages = VMEM_PAGES_4K,
+                            .reply_timeout_ms = 500 };
+    char err[256];
+    struct vhost_dev *dev = vhost_dev_create(&o, err, sizeof err);
+    struct fake f;
+    int sv[2];
+
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    fake_init(&f, sv[1], FAKE_OK);
+    fake_start(&f);
+    is_int(vhost_dev_attach(dev, sv[0]), -1, "2 queue pairs on a 1-pair "
+           "back-end refused");
+    ok(strstr(dev->err, "serves 1 queue pair") != NULL, "%s", dev->err);
+    fake_join(&f);
+    fake_unmap(&f);
+
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    fake_init(&f, sv[1], FAKE_OK);
+    f.max_qp = 4;
+    fake_start(&f);
+    is_int(vhost_dev_attach(dev, sv[0]), 0, "2 queue pairs on 4: %s",
+           dev->err);
+    ok(f.enabled[0] && f.enabled[1] && f.enabled[2] && f.enabled[3],
+       "all four rings enabled");
+    is_int(f.num[3], 64, "ring 3 configured");
+    vhost_dev_stop(dev);
+    fake_join(&f);
+    fake_unmap(&f);
+    vhost_dev_destroy(dev);
+}
+
+struct server_peer {
+    char path[108];
+    struct fake f;
+};
+
+static void *
+server_peer_main(void *p_)
+{
+    struct server_peer *p = p_;
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    strcpy(sun.sun_path, p->path);
+    for (int i = 0; i < 100; i++) {
+        if (!connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
+            break;
+        }
+        usleep(10000);
+    }
+    fake_init(&p->f, fd, FAKE_OK);
+    fake_serve(&p->f);
+    return NULL;
+}
+
+static void
+test_server_mode(void)
+{
+    char dir[] = "/tmp/nfvhost-vhost-XXXXXX";
+    struct server_peer peer;
+    struct vhost_opts o = { .server = true, .ring_size = 64,
+                            .pages = VMEM_PAGES_4K };
+    struct vhost_dev *dev;
+    char err[256];
+    pthread_t t;
+
+    mkdtemp(dir);
+    snprintf(peer.path, sizeof peer.path, "%s/sock", dir);
+    o.path = peer.path;
+    dev = vhost_dev_create(&o, err, sizeof err);
+    ok(dev != NULL, "server-mode device listens: %s", dev ? "" : err);
+    pthread_create(&t, NULL, server_peer_main, &peer);
+    is_int(vhost_dev_connect(dev, 2000), 0, "back-end connected to us: %s",
+           dev->err);
+    ok(vhost_dev_alive(dev), "connection alive");
+    vhost_dev_lost(dev, "test");
+    pthread_join(t, NULL);
+    fake_unmap(&peer.f);
+    is_int(vhost_dev_connect(dev, 100), -1, "no back-end: times out");
+    ok(strstr(dev->err, "no back-end connected") != NULL, "%s", dev->err);
+    vhost_dev_destroy(dev);
+    ok(access(peer.path, F_OK) != 0, "socket removed on destroy");
+    rmdir(dir);
+}
+
+static void
+test_alive(void)
+{
+    struct vhost_dev *dev = new_dev(64);
+    struct fake f;
+
+    attach_fake(dev, &f, FAKE_OK);
+    ok(vhost_dev_alive(dev), "alive while the back-end is there");
+    shutdown(f.fd, SHUT_RDWR);
+    fake_join(&f);
+    usleep(1000);
+    ok(!vhost_dev_alive(dev), "hang-up noticed");
+    ok(strstr(dev->err, "closed") != NULL, "%s", dev->err);
+    fake_unmap(&f);
+    vhost_dev_destroy(dev);
+}
+
+static void
+test_pkt(void)
+{
+    struct pkt_flow flow;
+    struct pkt_template t;
+    uint8_t buf[PKT_MAX_SIZE];
+    uint64_t seq, ts;
+
+    pkt_flow_default(&flow);
+    pkt_template_init(&t, &flow, 64);
+    is_int(t.len, 60, "64-byte frame is 60 bytes without FCS");
+    pkt_stamp(buf, &t, 123456789, 987654321, 3);
+    ok(pkt_parse(buf, t.len, &seq, &ts) && seq == 123456789
+       && ts == 987654321, "stamp and parse round-trip");
+    is_int((buf[34] << 8) | buf[35], 1027, "flow offsets the source port");
+    ok(!pkt_parse(buf, 59, &seq, &ts), "short frame rejected");
+    buf[23] = 6;
+    ok(!pkt_parse(buf, t.len, &seq, &ts), "non-UDP rejected");
+    pkt_template_init(&t, &flow, 1518);
+    is_int(t.len, 1514, "1518-byte frame");
+}
+
+int
+main(void)
+{
+    test_negotiation();
+    test_traffic();
+    test_malformed();
+    test_no_version_1();
+    test_multiqueue();
+    test_server_mode();
+    test_alive();
+    test_pkt();
+    return done_testing();
+}

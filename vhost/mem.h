@@ -1,0 +1,46 @@
+/* mem.h: the front-end's memory, shared with the vhost-user back-end.
+ *
+ * One region from memfd_create(), backed by 2M hugepages (MFD_HUGETLB) when
+ * the kernel has free ones and by ordinary 4K pages otherwise, mapped
+ * MAP_SHARED so the back-end can map the same pages from the descriptor
+ * sent with SET_MEM_TABLE.  The front-end puts its own virtual addresses
+ * in descriptors (guest physical address = user address = the mapping),
+ * so no translation is ever needed on this side.  Rings and packet
+ * buffers are carved from the region with a bump allocator; the region
+ * lives as long as the device, across reconnects. */
+#ifndef NFV_VHOST_MEM_H
+#define NFV_VHOST_MEM_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vmem {
+    int fd;
+    uint8_t *base;
+    size_t size;
+    size_t used;
+    size_t page_size;           /* 2M for hugetlb, else 4K. */
+    bool hugetlb;
+};
+
+enum vmem_pages {
+    VMEM_PAGES_AUTO,            /* Hugepages if the kernel has them. */
+    VMEM_PAGES_HUGE,            /* Hugepages or fail. */
+    VMEM_PAGES_4K,
+};
+
+/* Creates a region of at least 'size' bytes.  Returns 0 or an errno with
+ * a message in 'err'. */
+int vmem_create(struct vmem *, size_t size, enum vmem_pages,
+                char *err, size_t err_size);
+void vmem_destroy(struct vmem *);
+
+/* 'size' bytes aligned to 'align' (a power of two), zeroed; NULL when
+ * the region is full. */
+void *vmem_alloc(struct vmem *, size_t size, size_t align);
+
+/* True if [p, p + len) lies inside the region. */
+bool vmem_contains(const struct vmem *, const void *p, size_t len);
+
+#endif /* vhost/mem.h */
