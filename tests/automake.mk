@@ -8,17 +8,24 @@ tests_unit_test_plan_invariants_LDADD = $(NFV_LIBS)
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_LDADD = $(NFV_LIBS)
 
-TESTS += \
+# The planner's tests; .ci/run also runs them in an ASan/UBSan build
+# ('make check-planner' in a tree configured with --enable-sanitizers).
+PLANNER_TESTS = \
 	tests/unit/test-util \
-	tests/unit/test-plan-invariants
+	tests/unit/test-plan-invariants \
+	tests/planner-rules.sh \
+	tests/planner-bad-input.sh \
+	tests/planner-golden.sh \
+	tests/planner-sysfs.sh \
+	tests/cli.sh
+TESTS += $(PLANNER_TESTS)
+check-planner: all
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(PLANNER_TESTS)'
+.PHONY: check-planner
 
-TESTS += tests/planner-rules.sh
 EXTRA_DIST += tests/planner-rules.sh
-TESTS += tests/planner-bad-input.sh
 EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
-TESTS += tests/planner-golden.sh
 EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
-TESTS += tests/planner-sysfs.sh tests/cli.sh
 EXTRA_DIST += tests/planner-sysfs.sh tests/cli.sh
 
 # Benchmarks: 'make bench' (figures in docs/planner.md), not run by check.
