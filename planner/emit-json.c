@@ -117,7 +117,7 @@ juplink(const struct plan_uplink *u)
     snprintf(vendor, sizeof vendor, "%04x", n->vendor);
     snprintf(device, sizeof device, "%04x", n->device);
     return json_pack("{s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:b, s:o, s:i, "
-                     "s:i, s:b}",
+                     "s:i, s:o, s:b}",
                      "pci", n->pci,
                      "numa", u->numa,
                      "numa_reported", n->numa,
@@ -129,6 +129,8 @@ juplink(const struct plan_uplink *u)
                      "physfn", jstr_or_null(n->physfn),
                      "sriov_totalvfs", n->totalvfs,
                      "sriov_numvfs", n->numvfs,
+                     "carrier", n->carrier < 0 ? json_null()
+                                               : json_boolean(n->carrier),
                      "has_route", n->has_route);
 }
 

@@ -53,6 +53,29 @@ tap_is "$(jget hk7.json '[n["pools"]["guest"] for n in d["numa_nodes"]]')" '["3-
 grep -q "left over with no PMD" hk7.json.err
 tap_ok $? "rule 3: the leftover core is reported as given to housekeeping"
 
+intent pernode <<'INI'
+[ovs]
+pmd_cores_per_numa = 0:2,1:1
+INI
+plan_json pernode.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent pernode.ini
+tap_is "$(jget pernode.json '[n["pools"]["pmd"] for n in d["numa_nodes"]]')" '["2-3,18-19", "9,25"]' \
+    "rule 3: per-node PMD counts 0:2,1:1"
+intent two <<'INI'
+[ovs]
+uplink = 0000:02:00.0
+uplink = 0000:62:00.0
+INI
+plan_json two.json --topology "$TOPO/96em64t-4n4d3ca2co-pci.xml" --intent two.ini
+tap_is "$(jget two.json '[u["numa"] for u in d["uplinks"]]')" "[0, 2]" \
+    "rule 3: uplinks on nodes 0 and 2 of the 4-node fixture"
+tap_is "$(jget two.json 'all(n["pools"]["pmd"] != "" for n in d["numa_nodes"])')" "true" \
+    "rule 3: a PMD on every node (all have guests)"
+plan_json eight.json --topology "$TOPO/intel-8n.xml"
+tap_is "$(jget eight.json 'len([n for n in d["numa_nodes"] if n["pools"]["pmd"]])')" "8" \
+    "rule 3: 8-node host: a PMD on each of the 8 nodes"
+tap_is "$(jget eight.json 'd["ovs"]["dpdk-socket-mem"]')" "2048,2048,2048,2048,2048,2048,2048,2048" \
+    "rule 9: socket memory on each of the 8 nodes"
+
 # Rule 4: emulator-share on node 0 unless guests live only elsewhere;
 # isolate takes one extra PU per VM; none warns.
 tap_is "$(jget up1.json 'd["pools"]["emulator"]')" "1,17" "rule 4: emulator-share on node 0 by default"
@@ -148,6 +171,26 @@ plan_json isolate.json --topology "$HOMELAB/topology.xml" --intent isolate.ini
 tap_is "$(jget isolate.json 'd["vms"][0]["vcpupin"]')" "[4, 5, 2]" \
     "rule 6: thread_policy isolate uses one PU per core"
 tap_is "$(jget isolate.json 'd["vms"][0]["topology"]["threads"]')" "1" "rule 6: isolate means threads=1"
+intent req <<'INI'
+[vm r]
+vcpus = 4
+memory = 2G
+nics = vhost
+thread_policy = require
+INI
+plan_json req.json --topology "$TOPO/24em64t-2n6c2t-pci.xml" --intent req.ini
+tap_is "$(jget req.json 'd["vms"][0]["vcpupin"]')" "[6, 18, 8, 20]" \
+    "rule 6: thread_policy require pins sibling pairs (node 0 = even PUs, siblings +12)"
+intent vf <<'INI'
+[vm v]
+vcpus = 2
+memory = 2G
+nics = sriov:42
+sriov_pf = 0000:88:00.0
+INI
+plan_json vf.json --topology "$TOPO/16intel64-manyVFs.xml" --intent vf.ini
+tap_is "$(jget vf.json '[d["vms"][0]["numa"], d["vms"][0]["nics"][0]["pf"]]')" '[1, "0000:88:00.0"]' \
+    "rule 6: sriov_pf 88:00.0 puts the VM on the PF's node 1 (no SMT host)"
 intent numa3 <<'INI'
 [vm n]
 vcpus = 2

@@ -52,6 +52,7 @@ tap_is "$(jget "$J" '[[u["sriov_totalvfs"], u["sriov_numvfs"]] for u in d["uplin
     "[[64, 2], [64, 0], [-1, -1]]" "SR-IOV VF counts"
 tap_is "$(jget "$J" '[[u["is_vf"], u["physfn"]] for u in d["uplinks"]]')" \
     '[[false, null], [false, null], [true, "0000:03:00.0"]]' "a VF and its PF from the physfn link"
+tap_is "$(jget "$J" '[u["carrier"] for u in d["uplinks"]]')" "[true, false, true]" "carrier from net/IFNAME/carrier"
 tap_is "$(jget "$J" '[u["has_route"] for u in d["uplinks"]]')" "[false, true, false]" \
     "the routed interface is flagged; a link-local address alone is not"
 grep -q "uplink 0000:03:00.1 (enp3s0f1) carries a route or address" "$J.err"
