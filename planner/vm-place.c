@@ -88,10 +88,17 @@ vm_choose_nodes(struct plan_state *st)
     int *free_cores = xcalloc(p->n_numas, sizeof *free_cores);
     bool emu_iso = in->emulator_policy == EMU_ISOLATE;
 
+    bool emu_counted = in->emulator_policy != EMU_SHARE;
+
     for (int s = 0; s < p->n_numas; s++) {
         if (p->numas[s].has_cpus) {
             free_cores[s] = (state_free_cores(st, p->numas[s].os_index, -1)
                              - intent_pmd_cores(in, p->numas[s].os_index));
+            /* The emulator-share pool usually lands on the lowest node. */
+            if (!emu_counted) {
+                free_cores[s] -= in->emulator_shared_cores;
+                emu_counted = true;
+            }
         }
     }
     for (int v = 0; v < in->n_vms; v++) {

@@ -144,8 +144,8 @@ memory = 4G
 nics = vhost
 INI
 plan_json most.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent most.ini
-tap_is "$(jget most.json '[v["numa"] for v in d["vms"]]')" "[0, 1]" \
-    "rule 6: each VM goes to the node with the most free guest cores (ties: lowest node)"
+tap_is "$(jget most.json '[v["numa"] for v in d["vms"]]')" "[1, 0]" \
+    "rule 6: each VM goes to the node with the most free guest cores (node 0 also holds the emulator pool)"
 intent l3 <<'INI'
 [vm a]
 vcpus = 6
@@ -179,8 +179,8 @@ nics = vhost
 thread_policy = require
 INI
 plan_json req.json --topology "$TOPO/24em64t-2n6c2t-pci.xml" --intent req.ini
-tap_is "$(jget req.json 'd["vms"][0]["vcpupin"]')" "[6, 18, 8, 20]" \
-    "rule 6: thread_policy require pins sibling pairs (node 0 = even PUs, siblings +12)"
+tap_is "$(jget req.json 'd["vms"][0]["vcpupin"]')" "[7, 19, 9, 21]" \
+    "rule 6: thread_policy require pins sibling pairs (node 1 = odd PUs, siblings +12)"
 intent vf <<'INI'
 [vm v]
 vcpus = 2
