@@ -45,9 +45,7 @@ diag_warn(struct diag *d, const char *fmt, ...)
     char *s;
 
     va_start(args, fmt);
-    if (vasprintf(&s, fmt, args) < 0) {
-        xalloc_die();
-    }
+    s = xvasprintf(fmt, args);
     va_end(args);
     d->warnings = xrealloc(d->warnings,
                            (d->n_warnings + 1) * sizeof *d->warnings);

@@ -60,15 +60,24 @@ xstrdup(const char *s)
 }
 
 char *
+xvasprintf(const char *fmt, va_list args)
+{
+    char *s;
+
+    if (vasprintf(&s, fmt, args) < 0) {
+        xalloc_die();
+    }
+    return s;
+}
+
+char *
 xasprintf(const char *fmt, ...)
 {
     va_list args;
     char *s;
 
     va_start(args, fmt);
-    if (vasprintf(&s, fmt, args) < 0) {
-        xalloc_die();
-    }
+    s = xvasprintf(fmt, args);
     va_end(args);
     return s;
 }

@@ -4,6 +4,7 @@
 #ifndef NFV_UTIL_H
 #define NFV_UTIL_H 1
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@ void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list) __attribute__((format(printf, 1, 0)));
 hwloc_bitmap_t xbitmap(void);
 hwloc_bitmap_t xbitmap_dup(hwloc_const_bitmap_t);
 
