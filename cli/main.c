@@ -18,6 +18,7 @@ struct command {
 static const struct command commands[] = {
     { "plan", cmd_plan,
       "topology + intent -> CPU pools, hugepages, OVS/kernel/tuned config" },
+    { "ovs", cmd_ovs, "apply the plan to OVS-DPDK; vhost-user ports; PMD status" },
 };
 
 static void

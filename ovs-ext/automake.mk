@@ -1,1 +1,14 @@
-# ovs-ext: sources and tests of this part are added here.
+# ovs-ext: the plan applied to a running OVS-DPDK (OVSDB client, unixctl,
+# sysfs for SR-IOV uplinks, live status).  See docs/ovs-ext.md.
+libnfvhost_a_SOURCES += \
+	ovs-ext/jsonrpc.c ovs-ext/jsonrpc.h \
+	ovs-ext/ovsdb.c ovs-ext/ovsdb.h \
+	ovs-ext/unixctl.c ovs-ext/unixctl.h \
+	ovs-ext/want.c ovs-ext/want.h \
+	ovs-ext/apply.c ovs-ext/apply.h \
+	ovs-ext/sriov.c ovs-ext/sriov.h \
+	ovs-ext/status.c ovs-ext/status.h
+nfvhost_SOURCES += cli/cmd-ovs.c
+
+TESTS += tests/ovs-apply.sh
+EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh

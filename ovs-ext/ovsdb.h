@@ -1,0 +1,60 @@
+/* ovsdb.h: RFC 7047 operations on the Open_vSwitch database.
+ *
+ * ovsdb_transact() runs one transaction and reports the first failed
+ * operation in plain words; ovsdb_wait_cfg() monitors Open_vSwitch.cur_cfg
+ * until ovs-vswitchd has caught up with a next_cfg; ovsdb_echo() checks
+ * that the server answers.  The value helpers convert between OVSDB's wire
+ * forms (["map",[[k,v]...]], ["set",[...]], bare atoms) and plain jansson
+ * values (objects for maps, null for an empty optional). */
+#ifndef NFV_OVSDB_H
+#define NFV_OVSDB_H 1
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "planner/diag.h"
+
+struct jsonrpc;
+
+#define OVSDB_DEFAULT "unix:/var/run/openvswitch/db.sock"
+#define OVSDB_TIMEOUT_MS 10000
+
+/* Result of ovsdb_transact(). */
+enum ovsdb_txn_status {
+    OVSDB_TXN_OK,
+    OVSDB_TXN_TRY_AGAIN,        /* A "wait" failed: someone changed a row. */
+    OVSDB_TXN_ERROR,            /* diag set. */
+};
+
+/* Runs 'ops' (an array, stolen) against database Open_vSwitch.  On OK,
+ * '*results' (if nonnull) gets the per-operation results. */
+enum ovsdb_txn_status ovsdb_transact(struct jsonrpc *, json_t *ops,
+                                     json_t **results, struct diag *);
+
+/* Reads whole tables in one transaction: returns an object
+ * {table: [rows...]} for each table of 'tables' (NULL-terminated). */
+json_t *ovsdb_dump(struct jsonrpc *, const char *const *tables,
+                   struct diag *);
+
+/* Waits until Open_vSwitch.cur_cfg >= 'cfg' (ovs-vswitchd has applied the
+ * configuration); 0, or a diag status on timeout. */
+int ovsdb_wait_cfg(struct jsonrpc *, json_int_t cfg, int timeout_ms,
+                   struct diag *);
+
+int ovsdb_echo(struct jsonrpc *, struct diag *);
+
+/* Wire value -> plain: a map becomes an object, ["set",[]] null,
+ * ["set",[x]] x, ["uuid",u] the string u; other sets become arrays. */
+json_t *ovsdb_to_plain(const json_t *wire);
+/* Plain object -> ["map", [[k, v]...]] (keys sorted). */
+json_t *ovsdb_map(const json_t *object);
+/* null -> ["set", []], anything else as it is (new reference). */
+json_t *ovsdb_opt(const json_t *value);
+/* ["uuid", u] for a row's _uuid value (new reference). */
+json_t *ovsdb_uuid_ref(const json_t *row);
+/* The string value of map 'column' key 'key' of 'row' (wire form), or
+ * NULL. */
+const char *ovsdb_map_get(const json_t *row, const char *column,
+                          const char *key);
+
+#endif /* ovs-ext/ovsdb.h */

@@ -1,0 +1,34 @@
+/* status.h: 'nfvhost ovs status': PMD threads and ports as ovs-vswitchd
+ * sees them, and findings in plain words that say why packets drop.
+ *
+ * PMD data comes from the control socket (dpif-netdev/pmd-rxq-show and
+ * pmd-stats-show, parsed line by line); port data from the Interface
+ * table (link_state, status, statistics).  With a plan, the masks and
+ * pools are compared with it (through --cpu-map). */
+#ifndef NFV_STATUS_H
+#define NFV_STATUS_H 1
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "planner/diag.h"
+
+struct ovs_opts;
+
+#define STATUS_BUSY_PCT 95.0
+
+/* Collects the status as JSON: {"pmds": [...], "ports": [...],
+ * "findings": [...]}; 'control' NULL finds the socket from o->db. */
+json_t *ovs_status_collect(const struct ovs_opts *, const char *control,
+                           const json_t *plan, struct diag *);
+
+/* Parsers of the two appctl texts, exposed for unit tests: they fill
+ * 'pmds' (an array of PMD objects keyed by numa/core). */
+void status_parse_rxq_show(const char *text, json_t *pmds);
+void status_parse_stats_show(const char *text, json_t *pmds);
+
+int ovs_status(const struct ovs_opts *, const char *control,
+               const json_t *plan, bool json, FILE *out, struct diag *);
+
+#endif /* ovs-ext/status.h */

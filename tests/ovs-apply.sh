@@ -1,0 +1,166 @@
+#!/bin/sh
+# ovs-apply.sh: 'nfvhost ovs apply' and 'ovs port' against a real
+# ovsdb-server (no DPDK needed): every row and column as the database sees
+# it, idempotence, difference-only changes, a concurrent writer between
+# read and commit, and bad input that leaves the database unchanged.
+. "${top_srcdir:-.}/tests/lib.sh"
+. "$top_srcdir/tests/ovs-harness.sh"
+require 'command -v ovsdb-server && command -v ovsdb-tool' 'ovsdb-server (openvswitch-switch)'
+require 'command -v python3' 'python3'
+
+ovs_harness_start --no-vswitchd || { echo "Bail out! harness"; exit 1; }
+SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
+PLAN=$SCRATCH/plan.json
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" >/dev/null
+cp "$SCRATCH/homelab/plan.json" "$PLAN"
+OVR="--uplink-override 0000:03:00.0=net_af_packet0,iface=vx0"
+apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --sock-dir "$SOCKDIR" \
+          --no-wait $OVR "$@"; }
+dump() { ovsdb-client dump "$OVS_DB"; }
+get() { ovs_vsctl get "$@" 2>&1; }
+edit_plan() { # edit_plan PYTHON-STATEMENTS (on p, the plan)
+    python3 -c "import json,sys; p=json.load(open('$PLAN')); $1; json.dump(p, open('$PLAN','w'), indent=1)"
+}
+SOCKDIR=$SCRATCH/sock
+
+# --dry-run: the operations, nothing written.
+before=$(dump)
+out=$(apply --plan "$PLAN" --dry-run); rc=$?
+tap_is "$rc" 0 "dry run exits 0"
+echo "$out" | grep -q '"op":"insert","table":"Bridge"'
+tap_ok $? "dry run prints the Bridge insert"
+echo "$out" | grep -q '"op":"wait"'
+tap_ok $? "dry run shows the wait guards"
+tap_is "$(dump)" "$before" "dry run leaves the database as it was"
+tap_ok "$(test ! -e "$SOCKDIR"; echo $?)" "dry run does not create the socket directory"
+
+# Apply: every row and column.
+out=$(apply --plan "$PLAN"); rc=$?
+tap_is "$rc" 0 "apply exits 0"
+echo "$out" | grep -q 'applied 15 change(s) in one transaction (attempt 1)'
+tap_ok $? "15 changes in one transaction"
+tap_is "$(stat -c %a "$SOCKDIR")" 770 "socket directory created with mode 0770"
+tap_is "$(get Open_vSwitch . other_config:dpdk-init)" '"true"' "dpdk-init"
+tap_is "$(get Open_vSwitch . other_config:pmd-cpu-mask)" '"0x208"' "pmd-cpu-mask from the plan"
+tap_is "$(get Open_vSwitch . other_config:dpdk-lcore-mask)" '"0x41"' "dpdk-lcore-mask from the plan"
+tap_is "$(get Open_vSwitch . other_config:dpdk-socket-mem)" '"2048"' "dpdk-socket-mem"
+tap_is "$(get Open_vSwitch . other_config:pmd-rxq-assign)" group "pmd-rxq-assign"
+tap_is "$(get Open_vSwitch . other_config:dpdk-extra)" '"--no-pci"' "dpdk-extra: the overridden uplink is no PCI device, so --no-pci"
+tap_is "$(get Bridge br-nfv datapath_type)" netdev "bridge br-nfv is netdev"
+tap_is "$(ovs_vsctl list-ports br-nfv | tr '\n' ' ')" \
+    "dpdk-up0 vhu-firewall1-0 vhu-firewall1-1 vhu-trafgen1-0 vhu-vrouter1-0 vhu-vrouter1-1 " \
+    "uplink and one port per vhost NIC (none for the SR-IOV NIC)"
+tap_is "$(get Interface dpdk-up0 type)" dpdk "uplink type dpdk"
+tap_is "$(get Interface dpdk-up0 options:dpdk-devargs)" '"net_af_packet0,iface=vx0"' "uplink devargs from --uplink-override"
+tap_is "$(get Port dpdk-up0 tag)" '[]' "uplink is a trunk"
+tap_is "$(get Port vhu-vrouter1-1 tag)" 200 "vrouter1 NIC 1 on VLAN 200"
+tap_is "$(get Port vhu-firewall1-0 tag)" 100 "firewall1 NIC 0 on VLAN 100"
+tap_is "$(get Interface vhu-vrouter1-1 type)" dpdkvhostuserclient "vhost-user client mode"
+tap_is "$(get Interface vhu-vrouter1-1 options:vhost-server-path)" "\"$SOCKDIR/vhu-vrouter1-1\"" "socket path in the socket directory"
+tap_is "$(get Interface vhu-vrouter1-1 other_config:pmd-rxq-affinity)" '"0:9"' "rx queue pinned to the planned PMD 9"
+tap_is "$(get Interface vhu-vrouter1-0 other_config:pmd-rxq-affinity)" '"0:3"' "rx queue pinned to the planned PMD 3"
+tap_is "$(get Interface vhu-vrouter1-1 mtu_request)" 1500 "mtu_request from the plan"
+tap_is "$(get Interface vhu-trafgen1-0 external_ids:vm-name)" trafgen1 "external_ids:vm-name"
+tap_is "$(get Port vhu-trafgen1-0 external_ids:nfvhost-managed)" '"true"' "port marked as managed"
+
+# Again: nothing to do, nothing sent.
+before=$(dump)
+out=$(apply --plan "$PLAN"); rc=$?
+tap_is "$rc" 0 "second apply exits 0"
+echo "$out" | grep -q '^nothing to change$'
+tap_ok $? "second apply: nothing to change"
+tap_is "$(dump)" "$before" "second apply: database identical"
+
+# A changed plan: only the difference.
+edit_plan "p['vms'][1]['nics'][0]['vlan']=300; p['vms'].pop(2); p['ovs']['pmd-rxq-assign']='cycles'"
+out=$(apply --plan "$PLAN"); rc=$?
+tap_is "$rc" 0 "apply of a changed plan exits 0"
+tap_is "$(echo "$out" | grep -c '^  [-+~]')" 3 "three differences reported"
+echo "$out" | grep -q '~ Port vhu-firewall1-0 tag: 100 -> 300'
+tap_ok $? "VLAN change reported"
+echo "$out" | grep -q -- '- Port vhu-trafgen1-0'
+tap_ok $? "removed VM's port reported"
+echo "$out" | grep -q 'applied 3 change(s)'
+tap_ok $? "3 changing operations: other_config, port tag, port off the bridge"
+tap_is "$(get Port vhu-firewall1-0 tag)" 300 "new VLAN in the database"
+tap_is "$(get Port vhu-trafgen1-0 tag)" 'ovs-vsctl: no row "vhu-trafgen1-0" in table Port' "removed port is gone (and garbage-collected)"
+tap_is "$(get Open_vSwitch . other_config:pmd-rxq-assign)" cycles "pmd-rxq-assign changed"
+
+# A concurrent writer between our read and our commit.
+edit_plan "p['vms'][1]['nics'][0]['vlan']=301"
+out=$(NFVHOST_TEST_PRE_COMMIT="ovs-vsctl --db=$OVS_DB --no-wait set Open_vSwitch . other_config:foo=bar -- set Port vhu-firewall1-0 tag=999" \
+      apply --plan "$PLAN"); rc=$?
+tap_is "$rc" 0 "apply with a concurrent writer exits 0"
+echo "$out" | grep -q 'reading it again (attempt 1 failed)'
+tap_ok $? "the wait guard failed the first attempt"
+echo "$out" | grep -q 'applied 1 change(s) in one transaction (attempt 2)'
+tap_ok $? "the retry committed"
+echo "$out" | grep -q '~ Port vhu-firewall1-0 tag: 999 -> 301'
+tap_ok $? "the retry saw the other writer's value"
+tap_is "$(get Open_vSwitch . other_config:foo)" bar "the other writer's key survived"
+tap_is "$(get Port vhu-firewall1-0 tag)" 301 "the plan's VLAN won"
+
+# port add / del.
+out=$("$NFVHOST" ovs port add vmx 0 --vlan 42 --pmd 1 --queues 2 \
+      --port-id 3f2a9c1e-7b4d-4e2a-9f10-aa --mac 52:54:00:00:00:01 \
+      --vm-uuid 11111111-2222 --db "$OVS_DB" --sock-dir "$SOCKDIR" --no-wait); rc=$?
+tap_is "$rc" 0 "port add exits 0"
+tap_is "$(get Port vhu3f2a9c1e-7b tag)" 42 "os-vif name vhu<port-id[0:11]> with its VLAN"
+tap_is "$(get Interface vhu3f2a9c1e-7b other_config:pmd-rxq-affinity)" '"0:1,1:1"' "both queues pinned to the PMD"
+tap_is "$(get Interface vhu3f2a9c1e-7b external_ids:iface-id)" '"3f2a9c1e-7b4d-4e2a-9f10-aa"' "iface-id"
+tap_is "$(get Interface vhu3f2a9c1e-7b external_ids:attached-mac)" '"52:54:00:00:00:01"' "attached-mac"
+tap_is "$(get Interface vhu3f2a9c1e-7b external_ids:vm-uuid)" '"11111111-2222"' "vm-uuid"
+out=$(apply --plan "$PLAN"); rc=$?
+tap_is "$(get Port vhu3f2a9c1e-7b tag)" 'ovs-vsctl: no row "vhu3f2a9c1e-7b" in table Port' "an exclusive apply also removes managed ports not in the plan..."
+echo "$out" | grep -q -- '- Port vhu3f2a9c1e-7b'
+tap_ok $? "... and says so"
+"$NFVHOST" ovs port add vmx 0 --vlan 42 --db "$OVS_DB" --sock-dir "$SOCKDIR" --no-wait >/dev/null
+"$NFVHOST" ovs port del vmx 0 --db "$OVS_DB" --sock-dir "$SOCKDIR" --no-wait >/dev/null
+tap_is "$?" 0 "port del exits 0"
+tap_is "$(get Port vhu-vmx-0 tag)" 'ovs-vsctl: no row "vhu-vmx-0" in table Port' "port del removed it"
+"$NFVHOST" ovs port del vmx 0 --db "$OVS_DB" --no-wait 2>"$SCRATCH/err" >/dev/null
+tap_is "$?" 2 "deleting a missing port: exit 2"
+grep -q 'no port vhu-vmx-0 on bridge br-nfv' "$SCRATCH/err"
+tap_ok $? "... naming the port"
+"$NFVHOST" ovs port add 'vm;rm -rf /' 0 --db "$OVS_DB" --sock-dir "$SOCKDIR" --no-wait 2>"$SCRATCH/err" >/dev/null
+tap_is "$?" 2 "a VM name with shell characters: exit 2"
+"$NFVHOST" ovs port add vm1 ../x --db "$OVS_DB" --sock-dir "$SOCKDIR" --no-wait 2>"$SCRATCH/err" >/dev/null
+tap_is "$?" 2 "a NIC id with path characters: exit 2"
+
+# Bad input: clear message, exit 2, database unchanged.
+bad() { # bad DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX COMMAND...
+    _desc=$1 _want=$2 _re=$3; shift 3
+    _before=$(dump)
+    "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"
+    tap_is "$?" "$_want" "$_desc: exit $_want"
+    grep -q -- "$_re" "$SCRATCH/err" || { cat "$SCRATCH/err" | sed 's/^/# /'; false; }
+    tap_ok $? "$_desc: message says '$_re'"
+    tap_is "$(dump)" "$_before" "$_desc: database unchanged"
+}
+ovs_vsctl add-br br-sys -- set Bridge br-sys datapath_type=system
+bad "a bridge with another datapath type" 2 "bridge br-sys exists with datapath_type 'system'" \
+    apply --plan "$PLAN" --bridge br-sys
+mkdir -m 0777 "$SCRATCH/ww"; chmod 0777 "$SCRATCH/ww"
+bad "a world-writable socket directory" 2 "is world-writable" \
+    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait $OVR --plan "$PLAN" --sock-dir "$SCRATCH/ww"
+FAKE=$SCRATCH/fake; mkdir -p "$FAKE/sys/bus/pci/devices" "$FAKE/proc/net"
+bad "a plan naming a missing device" 2 "uplink 0000:03:00.0: no such PCI device" \
+    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" --plan "$PLAN" --sysfs-root "$FAKE"
+mkdir -p "$FAKE/sys/bus/pci/devices/0000:03:00.0/net/enp3s0f0"
+printf 'Iface\tDestination\tGateway\nenp3s0f0\t00000000\t0102A8C0\n' > "$FAKE/proc/net/route"
+bad "a device whose interface carries a route" 2 "interface enp3s0f0, which carries a route or an address" \
+    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" --plan "$PLAN" --sysfs-root "$FAKE"
+: > "$FAKE/proc/net/route"
+echo "fe800000000000000000000000000001 02 40 20 80 enp3s0f0" > "$FAKE/proc/net/if_inet6"
+bad "a device with an address" 2 "carries a route or an address" \
+    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" --plan "$PLAN" --sysfs-root "$FAKE"
+edit_plan "p['vms'][0]['name']='bad/name'"
+bad "a VM name with a slash" 2 "VM name 'bad/name'" apply --plan "$PLAN"
+echo '{"format": "nfvhost-plan", ' > "$SCRATCH/broken.json"
+bad "a truncated plan" 2 "broken.json" apply --plan "$SCRATCH/broken.json"
+bad "an override for an uplink the plan lacks" 2 "the plan has no uplink 0000:09:00.0" \
+    apply --plan "$SCRATCH/homelab/plan.json" --uplink-override 0000:09:00.0=net_tap0
+bad "a malformed --cpu-map" 2 "cpu-map" apply --plan "$SCRATCH/homelab/plan.json" --cpu-map 3:1
+
+tap_done
