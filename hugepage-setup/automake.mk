@@ -1,1 +1,24 @@
-# hugepage-setup: sources and tests of this part are added here.
+# hugepage-setup: per-NUMA hugepages from the plan, read back, mounted,
+# persisted ('nfvhost hugepages').
+libnfvhost_a_SOURCES += \
+	hugepage-setup/sysfs.c hugepage-setup/sysfs.h \
+	hugepage-setup/request.c hugepage-setup/request.h \
+	hugepage-setup/mount.c hugepage-setup/mount.h \
+	hugepage-setup/record.c hugepage-setup/record.h \
+	hugepage-setup/apply.c hugepage-setup/apply.h \
+	hugepage-setup/status.c hugepage-setup/status.h \
+	hugepage-setup/persist.c hugepage-setup/persist.h
+nfvhost_SOURCES += cli/cmd-hugepages.c
+
+# Tests.  The shim is a shared library preloaded into nfvhost by
+# tests/hugepages-fake.sh to give the fake tree's nr_hugepages the kernel's
+# behaviour (see the file's header); built as a "program" linked -shared.
+check_PROGRAMS += tests/unit/test-hugepages tests/unit/test-hugepages-kernel-shim.so
+tests_unit_test_hugepages_SOURCES = tests/unit/test-hugepages.c
+tests_unit_test_hugepages_LDADD = $(NFV_LIBS)
+tests_unit_test_hugepages_kernel_shim_so_SOURCES = \
+	tests/unit/test-hugepages-kernel-shim.c
+tests_unit_test_hugepages_kernel_shim_so_CFLAGS = -std=gnu11 $(WARNING_CFLAGS) -fPIC
+tests_unit_test_hugepages_kernel_shim_so_LDFLAGS = -shared
+tests_unit_test_hugepages_kernel_shim_so_LDADD = -ldl
+TESTS += tests/unit/test-hugepages

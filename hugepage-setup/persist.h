@@ -1,0 +1,60 @@
+/* persist.h: the files that make the hugepages survive a reboot.
+ *
+ * Under a root prefix (--root, default "/"):
+ *   etc/systemd/system/nfvhost-hugepages.service  re-applies the run-time
+ *       (2 MiB) pools per node early at boot, before ovs-vswitchd and
+ *       libvirtd, and fails when the kernel gives fewer pages;
+ *   etc/systemd/system/<escaped mountpoint>.mount  one hugetlbfs per page
+ *       size in use, root:GROUP mode 1770;
+ *   etc/default/grub.d/nfvhost.cfg  for 1 GiB pages, which must be
+ *       reserved at boot: the planner's kernel command line (or, without
+ *       a plan, the hugepage arguments alone);
+ *   etc/systemd/system/sysinit.target.wants/<unit>  the enablement links
+ *       'systemctl enable' would make.
+ * Each file starts with a marker line; a file without it was not written
+ * by nfvhost and is never overwritten (checked for all files before any is
+ * written).  Files are written with temp file + rename. */
+#ifndef NFV_HP_PERSIST_H
+#define NFV_HP_PERSIST_H 1
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "planner/diag.h"
+
+struct hp_requests;
+
+struct hp_persist_file {
+    char *path;                 /* With the root prefix. */
+    char *text;                 /* File contents, or NULL for a link. */
+    char *link;                 /* Symlink target, or NULL. */
+};
+
+struct hp_persist {
+    struct hp_persist_file *files;
+    size_t n;
+};
+
+struct hp_persist_opts {
+    const char *root;           /* Prefix for the files ("" = /). */
+    const char *mount_base;     /* As in hp_apply_opts. */
+    const char *group;
+    const char *plan_cmdline;   /* kernel.cmdline of the plan, or NULL. */
+};
+
+/* Builds the files and checks that none would overwrite a foreign file
+ * (NFV_EINPUT naming it). */
+int hp_persist_prepare(const struct hp_requests *,
+                       const struct hp_persist_opts *, struct hp_persist *,
+                       struct diag *);
+int hp_persist_write(const struct hp_persist *, FILE *out, struct diag *);
+/* For --dry-run. */
+void hp_persist_print(const struct hp_persist *, FILE *out);
+void hp_persist_destroy(struct hp_persist *);
+
+/* systemd's unit name for a mount point ("/dev/hugepages1G" ->
+ * "dev-hugepages1G.mount"), as systemd-escape --path --suffix=mount.
+ * Caller frees. */
+char *hp_mount_unit_name(const char *path);
+
+#endif /* hugepage-setup/persist.h */

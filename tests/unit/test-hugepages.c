@@ -1,0 +1,223 @@
+/* test-hugepages.c: unit tests of hugepage-setup's pure parts: page sizes,
+ * systemd mount unit names, /proc/mounts parsing, plan.json requests and
+ * their checks against a small fake sysfs tree. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hugepage-setup/mount.h"
+#include "hugepage-setup/persist.h"
+#include "hugepage-setup/request.h"
+#include "hugepage-setup/sysfs.h"
+#include "planner/util.h"
+#include "tests/unit/tap.h"
+
+static char root[] = "/tmp/nfvhost-hp-unit.XXXXXX";
+
+static void
+put(const char *rel, const char *text)
+{
+    char *path = xasprintf("%s/%s", root, rel);
+    char *cmd = xasprintf("mkdir -p \"$(dirname '%s')\"", path);
+
+    if (system(cmd) || write_file_atomic(path, text, 0644)) {
+        perror(path);
+        exit(1);
+    }
+    free(cmd);
+    free(path);
+}
+
+static void
+test_sizes(void)
+{
+    unsigned long kb = 0;
+    char buf[32];
+
+    ok(hp_parse_size("2M", &kb) && kb == 2048, "2M is 2048 kB");
+    ok(hp_parse_size("1G", &kb) && kb == 1048576, "1G is 1048576 kB");
+    ok(hp_parse_size("2048kB", &kb) && kb == 2048, "2048kB");
+    ok(hp_parse_size("64k", &kb) && kb == 64, "64k");
+    ok(!hp_parse_size("2X", &kb), "2X is refused");
+    ok(!hp_parse_size("0M", &kb), "0M is refused");
+    ok(!hp_parse_size("-2M", &kb), "-2M is refused");
+    is_str(hp_short_size(2048, buf, sizeof buf), "2M", "short 2048 kB");
+    is_str(hp_short_size(1048576, buf, sizeof buf), "1G", "short 1 GiB");
+    is_str(hp_short_size(64, buf, sizeof buf), "64K", "short 64 kB");
+}
+
+static void
+test_unit_names(void)
+{
+    static const char *cases[][2] = {
+        { "/dev/hugepages", "dev-hugepages.mount" },
+        { "/dev/hugepages1G", "dev-hugepages1G.mount" },
+        { "/mnt/huge-pages/", "mnt-huge\\x2dpages.mount" },
+        { "//srv//.hp", "srv-.hp.mount" },
+        { "/.hp/a.b", "\\x2ehp-a.b.mount" },
+        { "/", "-.mount" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *name = hp_mount_unit_name(cases[i][0]);
+        is_str(name, cases[i][1], "unit name of %s", cases[i][0]);
+        free(name);
+    }
+}
+
+static void
+test_mounts(void)
+{
+    struct hp_mounts ms;
+    char *dir;
+
+    put("proc/meminfo", "MemTotal: 100 kB\nHugepagesize:       2048 kB\n");
+    put("proc/mounts",
+        "sysfs /sys sysfs rw 0 0\n"
+        "hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\n"
+        "none /mnt/huge\\040pages hugetlbfs rw,pagesize=1024M 0 0\n"
+        "none /old hugetlbfs rw 0 0\n");
+    hp_mounts_load(root, &ms);
+    is_int(ms.n, 3, "three hugetlbfs mounts");
+    is_str(ms.m[0].dir, "/dev/hugepages", "first mountpoint");
+    is_int(ms.m[0].size_kb, 2048, "pagesize=2M");
+    is_str(ms.m[1].dir, "/mnt/huge pages", "\\040 unescaped");
+    is_int(ms.m[1].size_kb, 1048576, "pagesize=1024M");
+    is_int(ms.m[2].size_kb, 2048, "no pagesize: the default size");
+    ok(hp_mounts_find_dir(&ms, "/old") == &ms.m[2], "find by dir");
+    ok(!hp_mounts_find_dir(&ms, "/dev"), "a prefix is no match");
+    hp_mounts_destroy(&ms);
+
+    dir = hp_mount_dir("/dev", 2048);
+    is_str(dir, "/dev/hugepages", "2M mountpoint");
+    free(dir);
+    dir = hp_mount_dir("/x", 1048576);
+    is_str(dir, "/x/hugepages1G", "1G mountpoint");
+    free(dir);
+}
+
+static void
+make_tree(void)
+{
+#define POOL "sys/devices/system/node/node%d/hugepages/hugepages-%dkB/%s"
+    int nodes[] = { 0, 3 };
+
+    put("sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "0\n");
+    put("sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "0\n");
+    for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+        char *p = xasprintf(POOL, nodes[i], 2048, "nr_hugepages");
+        char *f = xasprintf(POOL, nodes[i], 2048, "free_hugepages");
+        char *m = xasprintf("sys/devices/system/node/node%d/meminfo",
+                            nodes[i]);
+
+        put(p, nodes[i] ? "10\n" : "0\n");
+        put(f, nodes[i] ? "4\n" : "0\n");
+        put(m, "Node 0 MemTotal:  1048576 kB\n");
+        free(p);
+        free(f);
+        free(m);
+    }
+    put("sys/devices/system/node/node0/hugepages/hugepages-1048576kB/"
+        "nr_hugepages", "0\n");
+}
+
+static int
+check(struct hp_system *s, int node, const char *size, unsigned long count,
+      struct diag *d)
+{
+    struct hp_requests rs;
+    unsigned long kb;
+    int error;
+
+    hp_parse_size(size, &kb);
+    hp_requests_init(&rs);
+    hp_requests_set(&rs, node, kb, count);
+    diag_destroy(d);
+    diag_init(d);
+    error = hp_requests_check(&rs, s, d);
+    hp_requests_destroy(&rs);
+    return error;
+}
+
+static void
+test_requests(void)
+{
+    struct hp_system s;
+    struct hp_requests rs;
+    struct diag d;
+    json_t *plan;
+
+    make_tree();
+    diag_init(&d);
+    is_int(hp_system_load(root, &s, &d), 0, "fake tree loads");
+    is_int(s.n_nodes, 2, "two nodes");
+    is_int(s.nodes[1].id, 3, "node ids keep their gap");
+    is_int(s.n_pools, 3, "three pools (node 3 has no 1G)");
+    is_int(hp_pool_in_use(hp_system_pool(&s, 3, 2048)), 6, "6 in use");
+
+    is_int(check(&s, 0, "2M", 100, &d), 0, "node 0, 100 x 2M is fine");
+    is_int(check(&s, 1, "2M", 1, &d), NFV_EINPUT, "node 1 is refused");
+    is_str(d.msg, "NUMA node 1 does not exist on this host (nodes: 0,3)",
+           "message names the node");
+    is_int(check(&s, 3, "1G", 1, &d), NFV_EINPUT, "node 3 has no 1G");
+    ok(strstr(d.msg, "NUMA node 3 does not offer 1G pages") != NULL,
+       "message names node and size: %s", d.msg);
+    is_int(check(&s, 0, "16G", 1, &d), NFV_EINPUT, "16G is not offered");
+    is_str(d.msg, "page size 16G (16777216 kB) is not offered by this "
+           "kernel (sizes: 2M, 1G)", "message lists the sizes");
+    is_int(check(&s, 3, "2M", 5, &d), NFV_EINPUT, "in-use pages stay");
+    ok(strstr(d.msg, "6 are in use") != NULL, "message: %s", d.msg);
+    is_int(check(&s, 3, "2M", 6, &d), 0, "lowering to the in-use count is "
+           "fine");
+    is_int(check(&s, 0, "2M", 513, &d), NFV_EINPUT, "513 x 2M do not fit "
+           "1 GiB");
+    is_str(d.msg, "NUMA node 0: 1026 MiB of hugepages do not fit its 1024 "
+           "MiB of memory; lower the count", "fit message");
+
+    plan = json_loads("{\"numa_nodes\": [{\"id\": 0, \"hugepages\": "
+                      "{\"size_kb\": 2048, \"count\": 7}}, {\"id\": 3, "
+                      "\"hugepages\": [{\"size_kb\": 2048, \"count\": 8}]}]}",
+                      0, NULL);
+    hp_requests_init(&rs);
+    is_int(hp_requests_from_plan(plan, "p.json", &rs, &d), 0, "plan reads");
+    is_int(rs.n, 2, "two requests");
+    is_int(hp_requests_find(&rs, 3, 2048)->count, 8, "node 3 wants 8");
+    hp_requests_destroy(&rs);
+    json_decref(plan);
+    plan = json_loads("{\"numa_nodes\": [{\"id\": 0, \"hugepages\": "
+                      "{\"size_kb\": \"2M\", \"count\": 7}}]}", 0, NULL);
+    hp_requests_init(&rs);
+    diag_destroy(&d);
+    diag_init(&d);
+    is_int(hp_requests_from_plan(plan, "p.json", &rs, &d), NFV_EINPUT,
+           "a string size_kb is refused");
+    ok(strstr(d.msg, "--plan p.json: numa node 0") != NULL, "message: %s",
+       d.msg);
+    hp_requests_destroy(&rs);
+    json_decref(plan);
+    hp_system_destroy(&s);
+    diag_destroy(&d);
+}
+
+int
+main(void)
+{
+    char *cmd;
+
+    if (!mkdtemp(root)) {
+        perror(root);
+        return 1;
+    }
+    test_sizes();
+    test_unit_names();
+    test_mounts();
+    test_requests();
+    cmd = xasprintf("rm -rf '%s'", root);
+    if (system(cmd)) {
+        perror(cmd);
+    }
+    free(cmd);
+    return done_testing();
+}
