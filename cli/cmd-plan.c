@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "planner/emit.h"
+#include "planner/emit-openstack.h"
 #include "planner/intent.h"
 #include "planner/output.h"
 #include "planner/plan.h"
@@ -111,9 +112,17 @@ write_outputs(const struct plan *p, const char *dir, struct diag *diag)
         { "grub.d/nfvhost.cfg", emit_grub_dropin(p), 0644 },
         { "ovs-other-config.sh", emit_ovs_script(p), 0755 },
         { "tuned/cpu-partitioning-variables.conf", emit_tuned(p), 0644 },
+        { "openstack/nova.conf", emit_nova_conf(p), 0644 },
+        { "openstack/flavors.sh", emit_flavors_sh(p), 0755 },
+        { "openstack/openvswitch_agent.ini", emit_ovs_agent_ini(p), 0644 },
+        { "openstack/sriov_agent.ini", emit_sriov_agent_ini(p), 0644 },
     };
     int n = sizeof files / sizeof files[0];
-    int error = output_write_dir(dir, "plan.json", files, n, diag);
+    int error = openstack_check(p, diag);
+
+    if (!error) {
+        error = output_write_dir(dir, "plan.json", files, n, diag);
+    }
 
     for (int i = 0; i < n; i++) {
         free(files[i].text);
@@ -158,8 +167,9 @@ cmd_plan(int argc, char *argv[])
     free(text);
     if (o.output && !o.json) {
         printf("\nWrote %s/: plan.json kernel-cmdline.txt grub.d/nfvhost.cfg "
-               "ovs-other-config.sh tuned/cpu-partitioning-variables.conf\n",
-               o.output);
+               "ovs-other-config.sh tuned/cpu-partitioning-variables.conf\n"
+               "  openstack/: nova.conf flavors.sh openvswitch_agent.ini "
+               "sriov_agent.ini\n", o.output);
     }
 
 out:

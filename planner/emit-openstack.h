@@ -5,10 +5,10 @@
  * nova.conf (a fragment to merge), flavors.sh, openvswitch_agent.ini and
  * sriov_agent.ini.  docs/openstack.md says what goes where and why.
  *
- * Naming: every distinct physical port (an uplink's PF, or a PF that VMs
- * take VFs from) is one neutron physical network, "physnet<i>" in the
- * order uplinks first, then the other SR-IOV PFs.  OVS uplink i sits on
- * bridge "br-phy" (one uplink) or "br-phy<i>" (several). */
+ * Naming: the OVS-DPDK uplinks (one, or several bonded) all sit on one
+ * bridge, OPENSTACK_BRIDGE ('nfvhost ovs apply's default), which is
+ * neutron physical network "physnet0"; SR-IOV PFs that are not uplinks
+ * (nor the PF of one) get "physnet1", "physnet2"... in plan order. */
 #ifndef NFV_EMIT_OPENSTACK_H
 #define NFV_EMIT_OPENSTACK_H 1
 
@@ -26,7 +26,7 @@ char *emit_flavors_sh(const struct plan *);
 char *emit_ovs_agent_ini(const struct plan *);
 char *emit_sriov_agent_ini(const struct plan *);
 
-/* "br-phy" or "br-phy<i>" for uplink i of the plan.  Caller frees. */
-char *openstack_bridge_name(const struct plan *, int uplink);
+#define OPENSTACK_BRIDGE "br-nfv"
+#define OPENSTACK_UPLINK_PHYSNET "physnet0"
 
 #endif /* planner/emit-openstack.h */

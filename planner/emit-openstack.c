@@ -1,0 +1,568 @@
+/* emit-openstack.c: nova.conf fragment, flavors.sh and the neutron agent
+ * fragments of a plan.
+ *
+ * The mapping, one line each (docs/openstack.md says why):
+ *   guest pool          -> [compute] cpu_dedicated_set (PCPU inventory)
+ *   emulator-share pool -> [compute] cpu_shared_set (emulator threads of
+ *                          flavors with hw:emulator_threads_policy=share)
+ *   host memory + OVS hugepages -> reserved_host_memory_mb
+ *   OVS hugepages per node      -> reserved_huge_pages, one line per node
+ *   uplinks             -> physnets with their NUMA node, bridge_mappings
+ *   PFs VMs take VFs of -> [pci] device_spec, physical_device_mappings
+ * The PMD and housekeeping pools appear in neither nova set: nova must
+ * never pin a guest there. */
+#include <config.h>
+
+#include "planner/emit-openstack.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/util.h"
+
+/* One physical port of the host and the neutron physical network it is
+ * on. */
+struct physnet {
+    char name[16];
+    const char *pf;             /* PCI address of the PF. */
+    const struct nfv_nic *pf_nic;   /* NULL when the topology lacks it. */
+    bool uplink;                /* OVS uses it (or a VF of it) as uplink. */
+    bool sriov;                 /* Some VM takes a VF of it. */
+};
+
+static const char *
+uplink_pf(const struct plan_uplink *u)
+{
+    return u->nic->is_vf && u->nic->physfn[0] ? u->nic->physfn : u->nic->pci;
+}
+
+static struct physnet *
+physnet_find_or_add(const struct plan *p, struct physnet *nets, int *n,
+                    const char *pf)
+{
+    for (int i = 0; i < *n; i++) {
+        if (!strcmp(nets[i].pf, pf)) {
+            return &nets[i];
+        }
+    }
+    struct physnet *net = &nets[(*n)++];
+    memset(net, 0, sizeof *net);
+    net->pf = pf;
+    net->pf_nic = topology_find_nic(p->topo, pf);
+    return net;
+}
+
+/* Uplink PFs first, in plan order, then PFs only VMs use.  Caller frees. */
+static struct physnet *
+collect_physnets(const struct plan *p, int *n)
+{
+    int max = p->n_uplinks, next = 1;
+
+    for (int v = 0; v < p->n_vms; v++) {
+        max += p->vms[v].n_nics;
+    }
+    struct physnet *nets = xcalloc(max ? max : 1, sizeof *nets);
+    *n = 0;
+    for (int i = 0; i < p->n_uplinks; i++) {
+        physnet_find_or_add(p, nets, n, uplink_pf(&p->uplinks[i]))->uplink
+            = true;
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        for (int k = 0; k < p->vms[v].n_nics; k++) {
+            const struct plan_nic *nic = &p->vms[v].nics[k];
+            if (nic->type == NIC_SRIOV && nic->pf[0]) {
+                physnet_find_or_add(p, nets, n, nic->pf)->sriov = true;
+            }
+        }
+    }
+    for (int i = 0; i < *n; i++) {
+        if (nets[i].uplink) {
+            snprintf(nets[i].name, sizeof nets[i].name, "%s",
+                     OPENSTACK_UPLINK_PHYSNET);
+        } else {
+            snprintf(nets[i].name, sizeof nets[i].name, "physnet%d", next++);
+        }
+    }
+    return nets;
+}
+
+static bool
+is_uplink(const struct plan *p, const char *pci)
+{
+    for (int i = 0; i < p->n_uplinks; i++) {
+        if (!strcmp(p->uplinks[i].nic->pci, pci)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+flavors_share(const struct plan *p)
+{
+    return p->intent->emulator_policy == EMU_SHARE;
+}
+
+static int
+check_disjoint(struct diag *d, hwloc_const_bitmap_t a, const char *a_name,
+               hwloc_const_bitmap_t b, const char *b_name)
+{
+    if (!hwloc_bitmap_intersects(a, b)) {
+        return 0;
+    }
+    hwloc_bitmap_t both = xbitmap();
+    hwloc_bitmap_and(both, a, b);
+    char *list = cpulist_format(both);
+    diag_error(d, NFV_EINFEASIBLE, "OpenStack: %s and %s share CPUs %s",
+               a_name, b_name, list);
+    free(list);
+    hwloc_bitmap_free(both);
+    return NFV_EINFEASIBLE;
+}
+
+int
+openstack_check(const struct plan *p, struct diag *d)
+{
+    hwloc_const_bitmap_t ded = p->pool[POOL_GUEST];
+    hwloc_const_bitmap_t shared = p->pool[POOL_EMULATOR];
+
+    if (hwloc_bitmap_iszero(ded)) {
+        return diag_error(d, NFV_EINFEASIBLE, "OpenStack: the guest pool is "
+                          "empty, so nova's [compute] cpu_dedicated_set "
+                          "would be too and no pinned flavor could run");
+    }
+    if (flavors_share(p) && hwloc_bitmap_iszero(shared)) {
+        /* nova would silently pin the emulator threads to the guest's
+         * own pCPUs: exactly what 'share' is meant to prevent. */
+        return diag_error(d, NFV_EINFEASIBLE, "OpenStack: flavors ask for "
+                          "hw:emulator_threads_policy=share but the "
+                          "emulator-share pool ([compute] cpu_shared_set) is "
+                          "empty");
+    }
+    int error = check_disjoint(d, ded, "[compute] cpu_dedicated_set",
+                               shared, "[compute] cpu_shared_set");
+    if (!error) {
+        error = check_disjoint(d, p->pool[POOL_PMD], "the PMD pool", ded,
+                               "[compute] cpu_dedicated_set");
+    }
+    if (!error) {
+        error = check_disjoint(d, p->pool[POOL_PMD], "the PMD pool", shared,
+                               "[compute] cpu_shared_set");
+    }
+    if (!error) {
+        error = check_disjoint(d, p->pool[POOL_HOUSEKEEPING],
+                               "the housekeeping pool", ded,
+                               "[compute] cpu_dedicated_set");
+    }
+    if (!error) {
+        error = check_disjoint(d, p->pool[POOL_HOUSEKEEPING],
+                               "the housekeeping pool", shared,
+                               "[compute] cpu_shared_set");
+    }
+    return error;
+}
+
+static void
+nova_memory(const struct plan *p, struct sbuf *b)
+{
+    uint64_t host_mb = 0, ovs_mb = 0;
+
+    for (int i = 0; i < p->n_numas; i++) {
+        host_mb += p->numas[i].host_memory_mb;
+        ovs_mb += p->numas[i].hugepages_ovs * p->hugepage_kb / 1024;
+    }
+    /* Placement counts every MiB of RAM as MEMORY_MB, hugepages included;
+     * what neither guests nor nova may use is the host's own memory and
+     * OVS's socket memory. */
+    sbuf_printf(b, "[DEFAULT]\n"
+                "# %" PRIu64 " MiB kept for the host + %" PRIu64 " MiB of "
+                "hugepages for OVS-DPDK socket memory.\n"
+                "reserved_host_memory_mb = %" PRIu64 "\n",
+                host_mb, ovs_mb, host_mb + ovs_mb);
+    sbuf_puts(b, "# OVS-DPDK's socket memory, per NUMA node: nova must not "
+              "give these pages\n# to guests.\n");
+    for (int i = 0; i < p->n_numas; i++) {
+        const struct plan_numa *pn = &p->numas[i];
+        if (pn->hugepages_ovs) {
+            sbuf_printf(b, "reserved_huge_pages = node:%d,size:%" PRIu64
+                        ",count:%" PRIu64 "\n", pn->os_index, p->hugepage_kb,
+                        pn->hugepages_ovs);
+        }
+    }
+}
+
+static void
+nova_compute(const struct plan *p, struct sbuf *b)
+{
+    char *ded = cpulist_format(p->pool[POOL_GUEST]);
+    char *shared = cpulist_format(p->pool[POOL_EMULATOR]);
+    char *pmd = cpulist_format(p->pool[POOL_PMD]);
+    char *hk = cpulist_format(p->pool[POOL_HOUSEKEEPING]);
+
+    sbuf_printf(b, "\n[compute]\n"
+                "# Guest pool: pinned vCPUs (PCPU).  PMD (%s) and "
+                "housekeeping (%s) CPUs\n# are in neither set.\n"
+                "cpu_dedicated_set = %s\n", pmd[0] ? pmd : "none",
+                hk[0] ? hk : "none", ded);
+    if (shared[0]) {
+        sbuf_printf(b, "# Emulator-share pool: QEMU emulator threads of "
+                    "flavors with\n# hw:emulator_threads_policy=share "
+                    "(and VCPU for unpinned guests).\n"
+                    "cpu_shared_set = %s\n", shared);
+    }
+    free(ded);
+    free(shared);
+    free(pmd);
+    free(hk);
+}
+
+/* The uplinks' physical network and the NUMA nodes of its uplinks, so
+ * nova places guests with vhost-user ports beside them. */
+static void
+nova_neutron(const struct plan *p, struct sbuf *b)
+{
+    struct sbuf nodes;
+    hwloc_bitmap_t set;
+    int node;
+
+    if (!p->n_uplinks) {
+        return;
+    }
+    set = xbitmap();
+    for (int i = 0; i < p->n_uplinks; i++) {
+        hwloc_bitmap_set(set, p->uplinks[i].numa);
+    }
+    /* nova reads numa_nodes as a list of integers: no ranges. */
+    sbuf_init(&nodes);
+    hwloc_bitmap_foreach_begin(node, set) {
+        sbuf_printf(&nodes, "%s%d", nodes.len ? "," : "", node);
+    } hwloc_bitmap_foreach_end();
+    sbuf_printf(b, "\n[neutron]\n# The physical network of the OVS-DPDK "
+                "bridge %s.\nphysnets = %s\n\n[neutron_physnet_%s]\n"
+                "# NUMA node(s) of its uplinks.\nnuma_nodes = %s\n",
+                OPENSTACK_BRIDGE, OPENSTACK_UPLINK_PHYSNET,
+                OPENSTACK_UPLINK_PHYSNET, nodes.s);
+    sbuf_destroy(&nodes);
+    hwloc_bitmap_free(set);
+}
+
+static void
+device_spec_line(struct sbuf *b, const char *addr, const char *physnet)
+{
+    sbuf_printf(b, "device_spec = {\"address\": \"%s\", "
+                "\"physical_network\": \"%s\"}\n", addr, physnet);
+}
+
+/* The VFs the topology knows of PF 'net', less those OVS uses as uplinks;
+ * when it knows none, the PF's address, which nova matches against the
+ * PF and every VF whose parent it is. */
+static void
+nova_pci_physnet(const struct plan *p, const struct physnet *net,
+                 struct sbuf *b)
+{
+    int n_vfs = 0;
+
+    for (int i = 0; i < p->topo->n_nics; i++) {
+        const struct nfv_nic *nic = &p->topo->nics[i];
+        if (nic->is_vf && !strcmp(nic->physfn, net->pf)) {
+            n_vfs++;
+            if (!is_uplink(p, nic->pci)) {
+                device_spec_line(b, nic->pci, net->name);
+            }
+        }
+    }
+    if (!n_vfs) {
+        device_spec_line(b, net->pf, net->name);
+    }
+}
+
+static void
+nova_pci(const struct plan *p, const struct physnet *nets, int n,
+         struct sbuf *b)
+{
+    bool any = false;
+
+    for (int i = 0; i < n; i++) {
+        if (nets[i].sriov) {
+            if (!any) {
+                sbuf_puts(b, "\n[pci]\n# SR-IOV VFs that VMs may take, "
+                          "with their physical network.\n");
+                any = true;
+            }
+            nova_pci_physnet(p, &nets[i], b);
+        }
+    }
+}
+
+char *
+emit_nova_conf(const struct plan *p)
+{
+    int n;
+    struct physnet *nets = collect_physnets(p, &n);
+    struct sbuf b;
+
+    sbuf_init(&b);
+    sbuf_puts(&b, "# Generated by nfvhost " PACKAGE_VERSION ": nova-compute "
+              "settings of the plan.\n# Merge into /etc/nova/nova.conf (or "
+              "put in /etc/nova/nova.conf.d/) on this\n# compute node, then "
+              "restart nova-compute.\n");
+    nova_memory(p, &b);
+    nova_compute(p, &b);
+    sbuf_puts(&b, "\n[libvirt]\ncpu_mode = host-passthrough\n");
+    nova_neutron(p, &b);
+    nova_pci(p, nets, n, &b);
+    free(nets);
+    return sbuf_steal(&b);
+}
+
+/* A flavor: what 'openstack flavor create' and the extra specs need. */
+struct flavor {
+    char name[64];
+    int vcpus;
+    uint64_t memory_mb;
+    enum thread_policy thread_policy;
+    bool multiqueue;
+    struct sbuf vms;            /* Names of the VMs of this size. */
+};
+
+static void
+flavor_name(struct flavor *f)
+{
+    char mem[32];
+
+    if (f->memory_mb % 1024 == 0) {
+        snprintf(mem, sizeof mem, "%" PRIu64 "g", f->memory_mb / 1024);
+    } else {
+        snprintf(mem, sizeof mem, "%" PRIu64 "m", f->memory_mb);
+    }
+    snprintf(f->name, sizeof f->name, "nfv.%dc%s%s%s", f->vcpus, mem,
+             f->thread_policy == THREAD_PREFER ? ""
+             : f->thread_policy == THREAD_ISOLATE ? ".isolate" : ".require",
+             f->multiqueue ? ".mq" : "");
+}
+
+static struct flavor *
+flavor_add(struct flavor *fl, int *n, int vcpus, uint64_t memory_mb,
+           enum thread_policy tp, bool mq)
+{
+    for (int i = 0; i < *n; i++) {
+        if (fl[i].vcpus == vcpus && fl[i].memory_mb == memory_mb
+            && fl[i].thread_policy == tp && fl[i].multiqueue == mq) {
+            return &fl[i];
+        }
+    }
+    struct flavor *f = &fl[(*n)++];
+    f->vcpus = vcpus;
+    f->memory_mb = memory_mb;
+    f->thread_policy = tp;
+    f->multiqueue = mq;
+    sbuf_init(&f->vms);
+    flavor_name(f);
+    return f;
+}
+
+/* Whether a pinned, hugepage-backed guest of that size fits on one node
+ * of the plan: nova places such a guest on a single NUMA node. */
+static bool
+fits_one_node(const struct plan *p, int vcpus, uint64_t memory_mb)
+{
+    for (int i = 0; i < p->n_numas; i++) {
+        const struct plan_numa *pn = &p->numas[i];
+        if (hwloc_bitmap_weight(pn->pool[POOL_GUEST]) >= vcpus
+            && pn->hugepages_guests * p->hugepage_kb / 1024 >= memory_mb) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One flavor per VM size of the plan; with no VMs listed, the documented
+ * default set: 2, 4 and 8 vCPUs with 1 GiB per vCPU (a whole number of 1G
+ * pages, so every page size fits), those that fit on one NUMA node. */
+static struct flavor *
+collect_flavors(const struct plan *p, int *n)
+{
+    static const int defaults[] = { 2, 4, 8 };
+    struct flavor *fl = xcalloc(p->n_vms + ARRAY_SIZE(defaults),
+                                sizeof *fl);
+
+    *n = 0;
+    for (int v = 0; v < p->n_vms; v++) {
+        const struct plan_vm *vm = &p->vms[v];
+        struct flavor *f = flavor_add(fl, n, vm->intent->vcpus,
+                                      vm->intent->memory_mb,
+                                      vm->intent->thread_policy,
+                                      vm->queues > 1);
+        sbuf_printf(&f->vms, " %s", vm->intent->name);
+    }
+    for (size_t i = 0; !p->n_vms && i < ARRAY_SIZE(defaults); i++) {
+        uint64_t mb = defaults[i] * 1024ULL;
+        if (fits_one_node(p, defaults[i], mb)) {
+            flavor_add(fl, n, defaults[i], mb, THREAD_PREFER, true);
+        }
+    }
+    return fl;
+}
+
+static void
+page_size_spec(const struct plan *p, char *buf, size_t size)
+{
+    if (p->hugepage_kb == 1048576) {
+        snprintf(buf, size, "1GB");
+    } else if (p->hugepage_kb == 2048) {
+        snprintf(buf, size, "2MB");
+    } else {
+        snprintf(buf, size, "%" PRIu64, p->hugepage_kb);
+    }
+}
+
+static void
+flavor_emit(const struct plan *p, const struct flavor *f, struct sbuf *b)
+{
+    char page[32];
+
+    page_size_spec(p, page, sizeof page);
+    sbuf_printf(b, "\n# %s\nflavor %s %d %" PRIu64 "\n",
+                f->vms.len ? f->vms.s + 1 : "default set", f->name,
+                f->vcpus, f->memory_mb);
+    sbuf_printf(b, "openstack flavor set %s \\\n"
+                "    --property hw:cpu_policy=dedicated \\\n"
+                "    --property hw:cpu_thread_policy=%s \\\n", f->name,
+                thread_policy_name(f->thread_policy));
+    if (p->intent->emulator_policy != EMU_NONE) {
+        sbuf_printf(b, "    --property hw:emulator_threads_policy=%s \\\n",
+                    emulator_policy_name(p->intent->emulator_policy));
+    }
+    sbuf_printf(b, "    --property hw:mem_page_size=%s \\\n"
+                "    --property hw:numa_nodes=1 \\\n"
+                "    --property hw:vif_multiqueue_enabled=%s\n", page,
+                f->multiqueue ? "true" : "false");
+}
+
+char *
+emit_flavors_sh(const struct plan *p)
+{
+    int n;
+    struct flavor *fl = collect_flavors(p, &n);
+    struct sbuf b;
+
+    sbuf_init(&b);
+    sbuf_puts(&b, "#!/bin/sh\n"
+              "# Generated by nfvhost " PACKAGE_VERSION ": nova flavors for "
+              "the VMs of the plan: vCPUs\n# pinned to cpu_dedicated_set, "
+              "memory in hugepages on one NUMA node.\n"
+              "# Run once per cloud with admin credentials (source your "
+              "openrc first).\n# An existing flavor is kept and its "
+              "properties are set again.\n"
+              "# Root disk size: NFV_FLAVOR_DISK GB (default 20).\n"
+              "set -e\n\n"
+              "flavor() { # flavor NAME VCPUS RAM_MB\n"
+              "    openstack flavor show \"$1\" >/dev/null 2>&1 ||\n"
+              "        openstack flavor create --vcpus \"$2\" --ram \"$3\" "
+              "--disk \"${NFV_FLAVOR_DISK:-20}\" \"$1\"\n"
+              "}\n");
+    for (int i = 0; i < n; i++) {
+        flavor_emit(p, &fl[i], &b);
+        sbuf_destroy(&fl[i].vms);
+    }
+    free(fl);
+    return sbuf_steal(&b);
+}
+
+char *
+emit_ovs_agent_ini(const struct plan *p)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    sbuf_puts(&b, "# Generated by nfvhost " PACKAGE_VERSION ": neutron "
+              "Open vSwitch agent settings\n# for OVS-DPDK.  Merge into "
+              "/etc/neutron/plugins/ml2/openvswitch_agent.ini.\n"
+              "[ovs]\n"
+              "# Userspace (DPDK) datapath: bridges and vhost-user ports "
+              "live in ovs-vswitchd.\n"
+              "datapath_type = netdev\n"
+              "# Where os-vif asks QEMU to create vhost-user sockets "
+              "(vhu<port-id>);\n# OVS connects to them as a client.\n"
+              "vhostuser_socket_dir = /var/run/openvswitch\n"
+              "bridge_mappings = ");
+    if (p->n_uplinks) {
+        sbuf_printf(&b, "%s:%s", OPENSTACK_UPLINK_PHYSNET, OPENSTACK_BRIDGE);
+    }
+    sbuf_puts(&b, "\n\n[securitygroup]\n"
+              "# The iptables drivers cannot filter the netdev datapath.\n"
+              "firewall_driver = openvswitch\n");
+    return sbuf_steal(&b);
+}
+
+static const char *
+pf_ifname(const struct physnet *net)
+{
+    return net->pf_nic && net->pf_nic->ifname[0] ? net->pf_nic->ifname
+           : NULL;
+}
+
+/* VFs of 'net' that OVS uses as uplinks: "vf1;vf2", or "" if none. */
+static char *
+uplink_vfs(const struct plan *p, const struct physnet *net)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int i = 0; i < p->n_uplinks; i++) {
+        const struct nfv_nic *nic = p->uplinks[i].nic;
+        if (nic->is_vf && !strcmp(nic->physfn, net->pf)) {
+            sbuf_printf(&b, "%s%s", b.len ? ";" : "", nic->pci);
+        }
+    }
+    return sbuf_steal(&b);
+}
+
+char *
+emit_sriov_agent_ini(const struct plan *p)
+{
+    int n;
+    struct physnet *nets = collect_physnets(p, &n);
+    struct sbuf b, map, excl, notes;
+
+    sbuf_init(&b);
+    sbuf_init(&map);
+    sbuf_init(&excl);
+    sbuf_init(&notes);
+    for (int i = 0; i < n; i++) {
+        const char *ifname = pf_ifname(&nets[i]);
+        if (!nets[i].sriov) {
+            continue;
+        }
+        if (!ifname) {
+            sbuf_printf(&notes, "# PF %s (%s) has no known interface name: "
+                        "add \"%s:<ifname>\" by hand.\n", nets[i].pf,
+                        nets[i].name, nets[i].name);
+            continue;
+        }
+        sbuf_printf(&map, "%s%s:%s", map.len ? "," : "", nets[i].name,
+                    ifname);
+        char *vfs = uplink_vfs(p, &nets[i]);
+        if (vfs[0]) {
+            sbuf_printf(&excl, "%s%s:%s", excl.len ? "," : "", ifname, vfs);
+        }
+        free(vfs);
+    }
+    sbuf_puts(&b, "# Generated by nfvhost " PACKAGE_VERSION ": neutron "
+              "SR-IOV agent settings.  Merge into\n"
+              "# /etc/neutron/plugins/ml2/sriov_agent.ini.\n"
+              "[sriov_nic]\n"
+              "# PFs whose VFs VMs take (vnic_type=direct ports).\n");
+    sbuf_puts(&b, notes.len ? notes.s : "");
+    sbuf_printf(&b, "physical_device_mappings = %s\n"
+                "# VFs OVS-DPDK uses as uplinks: never hand them to a "
+                "VM.\nexclude_devices = %s\n", map.len ? map.s : "",
+                excl.len ? excl.s : "");
+    sbuf_destroy(&map);
+    sbuf_destroy(&excl);
+    sbuf_destroy(&notes);
+    free(nets);
+    return sbuf_steal(&b);
+}

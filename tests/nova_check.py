@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""nova_check.py: prove nfvhost's OpenStack files with nova's and neutron's
+own code (python3-nova, python3-neutron).
+
+Usage: nova_check.py DIR...   (each DIR an 'nfvhost plan --output' dir)
+
+For every DIR it loads DIR/openstack/nova.conf with nova's registered
+options and runs the parsers nova-compute runs at start-up, validates every
+flavor extra spec of DIR/openstack/flavors.sh with nova's validators and
+nova's NUMA constraint code, fits each flavor onto the host nova would
+report, and loads the neutron agent fragments with neutron's options and
+parsers.  It compares all of it with DIR/plan.json.  One line per check:
+"PASS DIR what" or "FAIL DIR what: why"; exit status 1 if any failed.
+
+The only stand-in is the libvirt host object LibvirtDriver asks for online
+CPUs: it answers with the plan's usable CPUs, which is what the real host
+would report on the machine the plan was made for.
+"""
+import json
+import os
+import shlex
+import sys
+import warnings
+
+warnings.filterwarnings("ignore")
+os.environ.setdefault("OS_NOVA_DISABLE_EVENTLET_PATCHING", "1")
+
+from oslo_config import cfg  # noqa: E402
+
+import nova.conf  # noqa: E402
+from nova import exception  # noqa: E402
+from nova import objects  # noqa: E402
+from nova.api.validation.extra_specs import validators  # noqa: E402
+from nova.pci import whitelist  # noqa: E402
+from nova.virt import hardware  # noqa: E402
+from nova.virt.libvirt import driver as libvirt_driver  # noqa: E402
+
+from neutron.conf.agent import securitygroups_rpc  # noqa: E402
+from neutron.conf.plugins.ml2.drivers import ovs_conf  # noqa: E402
+from neutron.conf.plugins.ml2.drivers.mech_sriov import \
+    agent_common  # noqa: E402
+from neutron.plugins.ml2.drivers.mech_sriov.agent.common import \
+    config as sriov_config  # noqa: E402
+from neutron_lib.utils import helpers  # noqa: E402
+
+CONF = nova.conf.CONF
+objects.register_all()
+failed = 0
+
+
+class Check(Exception):
+    pass
+
+
+def cpus(spec):
+    """A plan CPU list ("0-3,8", "") as a set, with nova's own parser."""
+    return hardware.parse_cpu_spec(spec) if spec else set()
+
+
+class OnlineCpusHost:
+    """What LibvirtDriver asks its host for: the online CPUs."""
+
+    def __init__(self, online):
+        self.online = online
+
+    def get_online_cpus(self):
+        return self.online
+
+
+def report(d, what, fn):
+    global failed
+    try:
+        fn()
+        print(f"PASS {d} {what}")
+    except Exception as e:  # nova raises many kinds; all are failures
+        failed += 1
+        msg = str(e).replace("\n", " ")
+        print(f"FAIL {d} {what}: {type(e).__name__}: {msg}")
+
+
+def load_nova_conf(path):
+    CONF.reset()
+    CONF([], project="nova", default_config_files=[path])
+    nova.conf.neutron.register_dynamic_opts(CONF)
+    CONF.reset()
+    CONF([], project="nova", default_config_files=[path])
+
+
+def check_known_options(path, conf):
+    """oslo.config ignores unknown keys; a typo must not pass."""
+    sections = {}
+    cfg.ConfigParser(path, sections).parse()
+    for section, keys in sections.items():
+        group = None if section == "DEFAULT" else section
+        for key in keys:
+            if not any(known(conf, key, g) for g in (group, group and
+                                                      group.upper())):
+                raise Check(f"[{section}] {key} is not an option")
+
+
+def known(conf, key, group):
+    try:
+        conf._get_opt_info(key, group)
+        return True
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+        return False
+
+
+def check_cpu_sets(plan):
+    # nova-compute's own start-up checks first, as it would run them.
+    ded = hardware.get_cpu_dedicated_set() or set()
+    shared = hardware.get_cpu_shared_set() or set()
+    drv = libvirt_driver.LibvirtDriver.__new__(libvirt_driver.LibvirtDriver)
+    drv._host = OnlineCpusHost(cpus(plan["host"]["usable_cpus"]))
+    drv._check_cpu_set_configuration()
+    if drv._get_pcpu_available() != ded:
+        raise Check("PCPU inventory differs from cpu_dedicated_set")
+    drv._get_vcpu_available()
+    # Then what nova cannot know: the pools the sets must avoid or equal.
+    pools = {k: cpus(v) for k, v in plan["pools"].items()}
+    for pool in ("pmd", "housekeeping"):
+        for name, s in (("cpu_dedicated_set", ded),
+                        ("cpu_shared_set", shared)):
+            if pools[pool] & s:
+                raise Check(f"{pool} pool overlaps {name}: "
+                            f"{sorted(pools[pool] & s)}")
+    if ded != pools["guest"]:
+        raise Check(f"cpu_dedicated_set {sorted(ded)} is not the guest pool")
+    if shared != pools["emulator"]:
+        raise Check(f"cpu_shared_set {sorted(shared)} is not the "
+                    "emulator-share pool")
+
+
+def check_memory(plan):
+    reserved = hardware.numa_get_reserved_huge_pages()
+    host_mb = ovs_mb = 0
+    for node in plan["numa_nodes"]:
+        hp = node["hugepages"]
+        ovs_mb += hp["ovs"] * hp["size_kb"] // 1024
+        host_mb += node["host_memory_mb"]
+        need = -(-node["ovs_socket_mem_mb"] * 1024 // hp["size_kb"])
+        got = reserved.get(node["id"], {}).get(hp["size_kb"], 0)
+        if got < need:
+            raise Check(f"node {node['id']}: reserved_huge_pages {got} x "
+                        f"{hp['size_kb']} KiB do not cover OVS socket memory "
+                        f"{node['ovs_socket_mem_mb']} MiB")
+    if CONF.reserved_host_memory_mb != host_mb + ovs_mb:
+        raise Check(f"reserved_host_memory_mb {CONF.reserved_host_memory_mb}"
+                    f" != host {host_mb} + OVS hugepages {ovs_mb}")
+
+
+def check_neutron_physnets(plan):
+    want = sorted({u["numa"] for u in plan["uplinks"]})
+    physnets = CONF.neutron.physnets
+    if not plan["uplinks"]:
+        if physnets:
+            raise Check(f"physnets {physnets} without uplinks")
+        return
+    if physnets != ["physnet0"]:
+        raise Check(f"physnets {physnets}, expected ['physnet0']")
+    got = sorted(CONF["neutron_physnet_physnet0"].numa_nodes)
+    if got != want:
+        raise Check(f"physnet0 numa_nodes {got}, uplinks are on {want}")
+
+
+def check_pci(plan):
+    specs = whitelist.Whitelist(CONF.pci.device_spec).specs
+    pfs = sorted({n["pf"] for vm in plan["vms"] for n in vm["nics"]
+                  if n["type"] == "sriov"})
+    for spec in specs:
+        if not spec.get_tags().get("physical_network"):
+            raise Check(f"device_spec without physical_network: {spec}")
+    wl = whitelist.Whitelist(CONF.pci.device_spec)
+    for pf in pfs:
+        # VFs whose parent is this PF, as nova's PCI tracker sees them: one
+        # at an address of our own, and one at each address a spec names.
+        dom, bus, rest = pf.split(":")
+        addrs = [f"{dom}:{int(bus, 16) + 1:02x}:{rest}"] + [
+            s.dev_spec_conf["address"] for s in wl.specs
+            if isinstance(s.dev_spec_conf.get("address"), str)]
+        if not any(wl.device_assignable(
+                {"address": a, "parent_addr": pf, "vendor_id": "8086",
+                 "product_id": "154c", "dev_type": "type-VF"})
+                for a in addrs):
+            raise Check(f"no device_spec matches a VF of {pf}")
+    for u in plan["uplinks"]:
+        if u["is_vf"] and wl.device_assignable(
+                {"address": u["pci"], "parent_addr": u["physfn"],
+                 "vendor_id": u["vendor"], "product_id": u["device"],
+                 "dev_type": "type-VF"}):
+            raise Check(f"uplink VF {u['pci']} is assignable to guests")
+    if not pfs and specs:
+        raise Check("device_spec but no VM takes a VF")
+
+
+def parse_flavors(path):
+    """flavor NAME VCPUS RAM / openstack flavor set NAME --property k=v."""
+    text = open(path).read().replace("\\\n", " ")
+    flavors = {}
+    for line in text.splitlines():
+        words = shlex.split(line, comments=True)
+        if len(words) == 4 and words[0] == "flavor":
+            flavors[words[1]] = {"vcpus": int(words[2]),
+                                 "ram": int(words[3]), "specs": {}}
+        elif words[:3] == ["openstack", "flavor", "set"]:
+            f = flavors[words[3]]
+            for i, w in enumerate(words):
+                if w == "--property":
+                    k, v = words[i + 1].split("=", 1)
+                    f["specs"][k] = v
+    if not flavors:
+        raise Check("no flavor in flavors.sh")
+    return flavors
+
+
+def host_numa_topology(plan):
+    """The NUMATopology LibvirtDriver would report for the planned host."""
+    ded = hardware.get_cpu_dedicated_set() or set()
+    shared = hardware.get_cpu_shared_set() or set()
+    reserved = hardware.numa_get_reserved_huge_pages()
+    cells = []
+    for node in plan["numa_nodes"]:
+        node_cpus = cpus(node["cpus"])
+        hp = node["hugepages"]
+        hp_mb = hp["count"] * hp["size_kb"] // 1024
+        # 0 when the topology did not say: then what the plan puts there.
+        memory = node["memory_mb"] or hp_mb + node["host_memory_mb"]
+        small_kb = (memory - hp_mb) * 1024
+        pages = [objects.NUMAPagesTopology(size_kb=4, total=small_kb // 4,
+                                           used=0, reserved=0),
+                 objects.NUMAPagesTopology(
+                     size_kb=hp["size_kb"], total=hp["count"], used=0,
+                     reserved=reserved.get(node["id"], {}).get(
+                         hp["size_kb"], 0))]
+        cells.append(objects.NUMACell(
+            id=node["id"], cpuset=node_cpus & shared,
+            pcpuset=node_cpus & ded, memory=memory,
+            cpu_usage=0, memory_usage=0, pinned_cpus=set(),
+            # plan.json has no sibling lists: every CPU its own core.
+            siblings=[{c} for c in sorted(node_cpus & (ded | shared))],
+            mempages=pages, network_metadata=objects.NetworkMetadata(
+                physnets=set(), tunneled=False), socket=0))
+    return objects.NUMATopology(cells=cells)
+
+
+def check_flavors(d, plan, path):
+    flavors = parse_flavors(path)
+    shared = hardware.get_cpu_shared_set()
+    for name, f in flavors.items():
+        def one(name=name, f=f):
+            for k, v in f["specs"].items():
+                validators.validate(k, v)
+            flavor = objects.Flavor(name=name, vcpus=f["vcpus"],
+                                    memory_mb=f["ram"],
+                                    extra_specs=f["specs"])
+            topo = hardware.numa_get_constraints(
+                flavor, objects.ImageMeta.from_dict({}))
+            if topo is None or len(topo.cells) != 1:
+                raise Check("not one guest NUMA cell")
+            if topo.emulator_threads_policy == "share" and not shared:
+                raise Check("hw:emulator_threads_policy=share with an "
+                            "empty cpu_shared_set: nova would pin emulator "
+                            "threads to the guest's own pCPUs")
+            if f["specs"].get("hw:cpu_thread_policy") == "require":
+                return      # needs sibling lists plan.json does not carry
+            fit = hardware.numa_fit_instance_to_host(
+                host_numa_topology(plan), topo)
+            if fit is None:
+                raise Check("does not fit the host nova would report")
+        report(d, f"flavor {name} (nova validators, NUMA fit)", one)
+
+
+def load_agent(path, register):
+    conf = cfg.ConfigOpts()
+    register(conf)
+    conf([], project="neutron", default_config_files=[path])
+    check_known_options(path, conf)
+    return conf
+
+
+def check_ovs_agent(plan, path):
+    def register(conf):
+        ovs_conf.register_ovs_agent_opts(conf)
+        securitygroups_rpc.register_securitygroups_opts(conf)
+    conf = load_agent(path, register)
+    if conf.SECURITYGROUP.firewall_driver != "openvswitch":
+        raise Check("firewall_driver is not openvswitch")
+    if conf.OVS.datapath_type != "netdev":
+        raise Check(f"datapath_type {conf.OVS.datapath_type}")
+    maps = helpers.parse_mappings(conf.OVS.bridge_mappings)
+    if plan["uplinks"] and maps != {"physnet0": "br-nfv"}:
+        raise Check(f"bridge_mappings {maps}")
+    if set(maps) - set(CONF.neutron.physnets):
+        raise Check("bridge_mappings physnets missing from nova [neutron]")
+
+
+def check_sriov_agent(plan, path):
+    def register(conf):
+        agent_common.register_agent_sriov_nic_opts(conf)
+    conf = load_agent(path, register)
+    maps = helpers.parse_mappings(conf.SRIOV_NIC.physical_device_mappings,
+                                  unique_keys=False)
+    excl = sriov_config.parse_exclude_devices(conf.SRIOV_NIC.exclude_devices)
+    devs = {d for ds in maps.values() for d in ds}
+    for dev in excl:
+        if dev not in devs:
+            raise Check(f"exclude_devices names {dev}, not mapped")
+    tags = {s.get_tags().get("physical_network")
+            for s in whitelist.Whitelist(CONF.pci.device_spec).specs}
+    if set(maps) - tags:
+        raise Check(f"physnets {sorted(set(maps) - tags)} have no "
+                    "[pci] device_spec")
+    for u in plan["uplinks"]:
+        if u["is_vf"] and maps and not any(u["pci"] in s
+                                           for s in excl.values()):
+            raise Check(f"uplink VF {u['pci']} is not excluded")
+
+
+def check_dir(d):
+    plan = json.load(open(os.path.join(d, "plan.json")))
+    osd = os.path.join(d, "openstack")
+    nova_conf = os.path.join(osd, "nova.conf")
+
+    def load():
+        load_nova_conf(nova_conf)
+        check_known_options(nova_conf, CONF)
+        if CONF.libvirt.cpu_mode != "host-passthrough":
+            raise Check(f"cpu_mode {CONF.libvirt.cpu_mode}")
+    report(d, "nova.conf loads with nova's options", load)
+    report(d, "cpu sets (hardware, LibvirtDriver)",
+           lambda: check_cpu_sets(plan))
+    report(d, "reserved memory and hugepages", lambda: check_memory(plan))
+    report(d, "neutron physnets", lambda: check_neutron_physnets(plan))
+    report(d, "[pci] device_spec", lambda: check_pci(plan))
+    check_flavors(d, plan, os.path.join(osd, "flavors.sh"))
+    report(d, "openvswitch_agent.ini", lambda: check_ovs_agent(
+        plan, os.path.join(osd, "openvswitch_agent.ini")))
+    report(d, "sriov_agent.ini", lambda: check_sriov_agent(
+        plan, os.path.join(osd, "sriov_agent.ini")))
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for d in sys.argv[1:]:
+        check_dir(d)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+#!/bin/sh
+# openstack-nova.sh: the OpenStack files 'nfvhost plan' writes, loaded and
+# checked by nova's and neutron's own code (tests/nova_check.py), for the
+# home-lab example and every fixture topology; and nova's code catching
+# what a broken file would do to nova-compute (overlap, bad specs).
+. "$top_srcdir/tests/lib.sh"
+scratch
+PY=/usr/bin/python3
+CHECK="$top_srcdir/tests/nova_check.py"
+require "$PY -c 'import nova.conf, neutron'" "python3-nova and python3-neutron"
+
+# An intent that exercises every part of the files on a fixture: the first
+# Ethernet NIC (and, on hosts with many, one more) as uplinks, a VM with a
+# vhost-user NIC and a VF, and a VM with isolated threads.
+fixture_intent() { # fixture_intent TOPOLOGY.xml NICS
+    nics=$(xmllint --xpath '//object[@type="PCIDev"][starts-with(@pci_type,"0200")]/@pci_busid' "$1" 2>/dev/null |
+           sed 's/ *pci_busid="\([^"]*\)"/\1\n/g' | sed '/^$/d')
+    first=$(echo "$nics" | head -n 1)
+    n=$(echo "$nics" | sed '/^$/d' | wc -l)
+    echo "[host]"
+    echo "hugepage_size = 2M"
+    if [ -n "$first" ]; then
+        echo "[ovs]"
+        echo "uplink = $first"
+        if [ "$n" -ge 4 ]; then
+            echo "uplink = $(echo "$nics" | tail -n 1)"
+        fi
+        echo "[vm vnf1]"
+        echo "vcpus = 2"
+        echo "memory = 2G"
+        echo "nics = vhost:100, sriov:200"
+    else
+        echo "[vm vnf1]"
+        echo "vcpus = 2"
+        echo "memory = 2G"
+        echo "nics = vhost:100, vhost:200"
+    fi
+    echo "[vm vnf2]"
+    echo "vcpus = 3"
+    echo "memory = 1G"
+    echo "nics = vhost"
+    echo "thread_policy = isolate"
+}
+
+dirs=""
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" >/dev/null
+tap_ok $? "home-lab: plan writes openstack/"
+dirs="$SCRATCH/homelab"
+
+for topo in "$TOPO"/*.xml; do
+    name=$(basename "$topo" .xml)
+    fixture_intent "$topo" > "$SCRATCH/$name.ini"
+    "$NFVHOST" plan --topology "$topo" --intent "$SCRATCH/$name.ini" \
+        --output "$SCRATCH/$name" >/dev/null 2>"$SCRATCH/$name.err"
+    rc=$?
+    if [ $rc = 3 ]; then
+        # Too small for those VMs: plan it with the defaults instead.
+        "$NFVHOST" plan --topology "$topo" --output "$SCRATCH/$name" \
+            >/dev/null 2>"$SCRATCH/$name.err"
+        rc=$?
+    fi
+    if [ $rc = 3 ]; then
+        # Infeasible by design: nothing may be written.
+        test ! -e "$SCRATCH/$name"
+        tap_ok $? "$name: infeasible (exit 3), no openstack/ written"
+        continue
+    fi
+    tap_is "$rc" 0 "$name: plan writes openstack/"
+    for f in nova.conf flavors.sh openvswitch_agent.ini sriov_agent.ini; do
+        test -s "$SCRATCH/$name/openstack/$f" || tap_ok 1 "$name: $f"
+    done
+    dirs="$dirs $SCRATCH/$name"
+done
+
+# One nova process for all of them: importing nova takes seconds.
+$PY "$CHECK" $dirs > "$SCRATCH/check.out" 2>"$SCRATCH/check.err"
+rc=$?
+sed "s|$SCRATCH/||" "$SCRATCH/check.out" | while read -r res what; do
+    echo "$res $what"
+done > "$SCRATCH/check.txt"
+while read -r res what; do
+    [ "$res" = PASS ]
+    tap_ok $? "nova: $what"
+done < "$SCRATCH/check.txt"
+tap_is "$rc" 0 "nova_check.py exit status"
+[ -s "$SCRATCH/check.txt" ] || { tap_ok 1 "nova_check.py said nothing"; cat "$SCRATCH/check.err" | sed 's/^/# /'; }
+
+# Negative cases: nova's code must catch what would break nova-compute.
+neg() { # neg NAME SED-SCRIPT FILE EXPECTED-FAILING-CHECK
+    rm -rf "$SCRATCH/neg-$1"
+    cp -r "$SCRATCH/homelab" "$SCRATCH/neg-$1"
+    sed -i "$2" "$SCRATCH/neg-$1/openstack/$3"
+    out=$($PY "$CHECK" "$SCRATCH/neg-$1" 2>/dev/null | grep "^FAIL")
+    echo "$out" | grep -q -- "$4"
+    tap_ok $? "nova catches $1"
+    [ -n "$out" ] && echo "$out" | sed "s|$SCRATCH/||; s/^/#   /"
+}
+neg overlap 's/^cpu_shared_set = .*/cpu_shared_set = 1,2,7/' nova.conf \
+    'must be disjoint'
+neg pmd-in-dedicated 's/^cpu_dedicated_set = .*/cpu_dedicated_set = 2-5,8-11/' \
+    nova.conf 'pmd pool overlaps'
+neg offline-cpu 's/^cpu_dedicated_set = .*/cpu_dedicated_set = 2,4-5,8,10-11,40/' \
+    nova.conf 'not online'
+neg bad-cpu-spec 's/^cpu_dedicated_set = .*/cpu_dedicated_set = 5-2/' \
+    nova.conf 'Invalid range'
+neg empty-shared 's/^cpu_shared_set = .*//' nova.conf 'empty cpu_shared_set'
+neg hugepages-short 's/count:2$/count:1/' nova.conf 'do not cover OVS'
+neg bad-hugepages 's/^reserved_huge_pages = .*/reserved_huge_pages = node:0,size:1G/' \
+    nova.conf 'InvalidReservedMemoryPagesOption'
+neg unknown-option 's/^cpu_mode = .*/cpu_mod = host-passthrough/' nova.conf \
+    'cpu_mod is not an option'
+neg bad-pci 's/"physical_network"/"physical_netwrk"/' nova.conf 'device_spec'
+neg bad-thread-policy 's/hw:cpu_thread_policy=prefer/hw:cpu_thread_policy=sometimes/' \
+    flavors.sh 'ValidationError'
+neg bad-page-size 's/hw:mem_page_size=1GB/hw:mem_page_size=3KB/' flavors.sh \
+    'flavor'
+neg too-big 's/^flavor nfv.2c4g 2 4096/flavor nfv.2c4g 2 40960/' flavors.sh \
+    'does not fit'
+neg unknown-spec 's/hw:numa_nodes=1/hw:numa_nodez=1/' flavors.sh \
+    'not appear to be a valid'
+neg bad-datapath 's/^datapath_type = .*/datapath_type = system/' \
+    openvswitch_agent.ini 'datapath_type'
+neg bad-mapping 's/^physical_device_mappings = .*/physical_device_mappings = enp3s0f0/' \
+    sriov_agent.ini 'sriov_agent.ini'
+
+tap_done
