@@ -72,6 +72,17 @@ count_short(const struct change *cs, size_t n)
     return short_;
 }
 
+static const struct change *
+first_short(const struct change *cs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (cs[i].got < cs[i].asked) {
+            return &cs[i];
+        }
+    }
+    return NULL;
+}
+
 static int
 write_all(const char *root, struct change *cs, size_t n, bool only_short,
           struct diag *diag)
@@ -112,7 +123,7 @@ rollback(const char *root, struct change *cs, size_t n, struct sbuf *report)
 {
     for (size_t i = 0; i < n; i++) {
         struct change *c = &cs[i];
-        unsigned long asked_got = c->got;
+        struct change restore = *c;     /* Keeps c->got for advise(). */
         struct diag d;
 
         if (!c->written) {
@@ -120,8 +131,9 @@ rollback(const char *root, struct change *cs, size_t n, struct sbuf *report)
         }
         diag_init(&d);
         sbuf_printf(report, "  node %d, %s pages: asked %lu, got %lu; ",
-                    c->node, size_str(c->size_kb), c->asked, asked_got);
-        if (write_pool(root, c, c->before, &d) || c->got != c->before) {
+                    c->node, size_str(c->size_kb), c->asked, c->got);
+        if (write_pool(root, &restore, c->before, &d)
+            || restore.got != c->before) {
             sbuf_printf(report, "NOT restored to %lu (%s)\n", c->before,
                         d.status ? d.msg : "the kernel kept more");
         } else {
@@ -334,9 +346,11 @@ commit(const struct hp_system *s, struct change *cs, size_t n,
         short_ = error ? 0 : count_short(cs, n);
     }
     if (short_) {
-        diag_error(diag, NFV_ESYSTEM, "the kernel gave fewer hugepages than "
-                   "asked on %zu pool(s); every pool is back to its previous "
-                   "size", short_);
+        const struct change *c = first_short(cs, n);
+        diag_error(diag, NFV_ESYSTEM, "NUMA node %d gave %lu of %lu %s "
+                   "pages%s; every pool is back to its previous size",
+                   c->node, c->got, c->asked, size_str(c->size_kb),
+                   short_ > 1 ? " (and more pools fell short)" : "");
     }
     if (!error && !short_ && o->mount) {
         error = do_mounts(mps, n_mps, o, out, diag);

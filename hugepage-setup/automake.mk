@@ -21,4 +21,9 @@ tests_unit_test_hugepages_kernel_shim_so_SOURCES = \
 tests_unit_test_hugepages_kernel_shim_so_CFLAGS = -std=gnu11 $(WARNING_CFLAGS) -fPIC
 tests_unit_test_hugepages_kernel_shim_so_LDFLAGS = -shared
 tests_unit_test_hugepages_kernel_shim_so_LDADD = -ldl
-TESTS += tests/unit/test-hugepages
+TESTS += \
+	tests/unit/test-hugepages \
+	tests/hugepages-fake.sh
+EXTRA_DIST += \
+	tests/hugepages-fake.sh \
+	tests/golden/hugepages

@@ -115,6 +115,9 @@ hp_record_save(const struct hp_record *r, struct diag *diag)
     }
     dir = xstrdup(r->path);
     *strrchr(dir, '/') = '\0';
+    *strrchr(dir, '/') = '\0';
+    mkdir(dir, 0755);           /* ROOT/run; a fake tree may lack it. */
+    strcat(dir, "/nfvhost");
     if (mkdir(dir, 0755) && errno != EEXIST) {
         diag_error(diag, NFV_ESYSTEM, "cannot create %s: %s", dir,
                    strerror(errno));

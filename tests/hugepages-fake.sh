@@ -1,0 +1,268 @@
+#!/bin/sh
+# hugepages-fake.sh: 'nfvhost hugepages' against a fake sysfs tree.
+#
+# The tree has NUMA nodes 0, 2 and 5 (gaps in the ids), 2M and 1G pages,
+# node 5 without 1G pages, 8 pages in use on node 5, a boot reservation on
+# the kernel command line and an existing hugetlbfs mount.  nfvhost runs
+# with tests/unit/test-hugepages-kernel-shim.so preloaded: it gives the
+# tree's nr_hugepages files the kernel's behaviour (free_hugepages moves
+# with nr_hugepages, pages in use stay, and a pool listed in
+# FAKE_KERNEL_LIMITS hands back fewer pages than asked).  Golden files
+# are in tests/golden/hugepages/; paths print as FAKE/ and ROOT/.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+scratch
+GOLDEN="$top_srcdir/tests/golden/hugepages"
+SHIM="$top_builddir/tests/unit/test-hugepages-kernel-shim.so"
+T="$SCRATCH/fake"
+R="$SCRATCH/root"
+mkdir -p "$R"
+N=sys/devices/system/node
+
+put() { mkdir -p "$(dirname "${T:?}/$1")" && printf '%s\n' "$2" > "${T:?}/$1"; }
+
+pool() { # pool NODE SIZE_KB NR FREE
+    d="$N/node$1/hugepages/hugepages-$2kB"
+    put "$d/nr_hugepages" "$3"
+    put "$d/free_hugepages" "$4"
+    put "$d/surplus_hugepages" 0
+}
+
+make_tree() {
+    rm -rf "$T"
+    for z in 2048 1048576; do
+        for a in nr free resv surplus; do
+            put "sys/kernel/mm/hugepages/hugepages-${z}kB/${a}_hugepages" 0
+        done
+    done
+    put "sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages" 2
+    put "sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages" 2
+    pool 0 2048 0 0
+    pool 0 1048576 2 2
+    pool 2 2048 4 4
+    pool 2 1048576 0 0
+    pool 5 2048 10 2
+    put "$N/node0/meminfo" "Node 0 MemTotal:        8388608 kB"
+    put "$N/node2/meminfo" "Node 2 MemTotal:        8388608 kB"
+    put "$N/node5/meminfo" "Node 5 MemTotal:        1048576 kB"
+    put proc/meminfo "MemTotal:       17825792 kB
+Hugepagesize:       2048 kB"
+    put proc/cmdline "BOOT_IMAGE=/vmlinuz root=/dev/sda1 hugepagesz=1G hugepages=0:2 quiet -- hugepages=99"
+    put proc/mounts "sysfs /sys sysfs rw 0 0
+hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0"
+    put proc/sys/vm/compact_memory 0
+    mkdir -p "${T:?}/dev/hugepages"
+    chmod 0755 "$T/dev/hugepages"
+}
+
+# nfvhost with the fake kernel; output with the scratch paths replaced.
+nfv() {
+    env LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" \
+        ASAN_OPTIONS=verify_asan_link_order=0 "$NFVHOST" hugepages "$@" \
+        >"$SCRATCH/out" 2>"$SCRATCH/err"
+    rc=$?
+    sed -i -e "s|$T|FAKE|g" -e "s|$R|ROOT|g" "$SCRATCH/out" "$SCRATCH/err"
+    return $rc
+}
+
+nr() { cat "$T/$N/node$1/hugepages/hugepages-$2kB/nr_hugepages"; }
+free_() { cat "$T/$N/node$1/hugepages/hugepages-$2kB/free_hugepages"; }
+pools() { echo "$(nr 0 2048) $(nr 0 1048576) $(nr 2 2048) $(nr 2 1048576) $(nr 5 2048)"; }
+INITIAL="0 2 4 0 10"
+tree_sum() { (cd "$T" && find . -type f | sort | xargs cat | md5sum); }
+
+golden() { # golden FILE NAME DESC (NFVHOST_REGEN_GOLDEN=1 rewrites NAME)
+    if [ "${NFVHOST_REGEN_GOLDEN:-0}" = 1 ]; then
+        mkdir -p "$(dirname "$GOLDEN/$2")" && cp "$1" "$GOLDEN/$2"
+    fi
+    if diff -u "$GOLDEN/$2" "$1" >"$SCRATCH/diff"; then
+        tap_ok 0 "$3"
+    else
+        tap_ok 1 "$3"
+        sed 's/^/# /' "$SCRATCH/diff"
+    fi
+}
+
+cat >"$SCRATCH/plan.json" <<'EOF'
+{
+  "format": "nfvhost-plan",
+  "version": 1,
+  "numa_nodes": [
+    { "id": 0, "hugepages": { "size_kb": 2048, "count": 512, "ovs": 512, "guests": 0 } },
+    { "id": 2, "hugepages": [ { "size_kb": 2048, "count": 256 },
+                              { "size_kb": 1048576, "count": 1 } ] },
+    { "id": 5, "hugepages": { "size_kb": 2048, "count": 10 } }
+  ],
+  "kernel": { "cmdline": "isolcpus=managed_irq,domain,2-5 default_hugepagesz=2M hugepagesz=1G hugepages=2:1" }
+}
+EOF
+PLAN="$SCRATCH/plan.json"
+
+# --- status ---------------------------------------------------------------
+make_tree
+nfv status --sysfs-root "$T" --plan "$PLAN"
+tap_is "$?" 0 "status exits 0"
+sed -i "s|  /dev/hugepages  pagesize 2M, $(id -un):$(id -gn), mode 0755|  /dev/hugepages  pagesize 2M, USER:GROUP, mode 0755|" "$SCRATCH/out"
+golden "$SCRATCH/out" status.txt "status table: pools per node with the plan, mounts, boot reservation"
+nfv status --sysfs-root "$T" --plan "$PLAN" --json
+tap_is "$?" 0 "status --json exits 0"
+python3 - "$SCRATCH/out" >"$SCRATCH/json" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+for n in j["nodes"]:
+    for p in n["pools"]:
+        print(n["id"], p["size_kb"], p["total"], p["free"], p["in_use"], p["plan"])
+print(j["cmdline"])
+print([(m["dir"], m["size_kb"], m["mode"]) for m in j["mounts"]])
+EOF
+golden "$SCRATCH/json" status-json.txt "status --json carries the same facts"
+
+# --- dry run ---------------------------------------------------------------
+before=$(tree_sum)
+nfv apply --sysfs-root "$T" --plan "$PLAN" --dry-run --persist --root "$R" --group root
+tap_is "$?" 0 "apply --dry-run exits 0"
+golden "$SCRATCH/out" dry-run.txt "dry run prints every write, mount and file"
+tap_is "$(tree_sum)" "$before" "dry run changes nothing in the tree"
+tap_is "$(ls -A "$R" 2>/dev/null)" "" "dry run writes no persist file"
+
+# --- apply, persist ----------------------------------------------------------
+nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root
+tap_is "$?" 0 "apply --plan exits 0"
+golden "$SCRATCH/out" apply.txt "apply reports every pool and file"
+tap_is "$(pools)" "512 2 256 1 10" "every pool holds what the plan wants"
+tap_is "$(free_ 2 2048)" 256 "free pages grew with the pool"
+(cd "$R" && find . -type l -printf '%p -> %l\n' | sort) >"$SCRATCH/links"
+golden "$SCRATCH/links" root-links.txt "units enabled in sysinit.target.wants"
+for f in etc/systemd/system/nfvhost-hugepages.service \
+         etc/systemd/system/dev-hugepages.mount \
+         etc/systemd/system/dev-hugepages1G.mount \
+         etc/default/grub.d/nfvhost.cfg; do
+    golden "$R/$f" "root/$f" "persist: $f"
+done
+tap_is "$(find "$R" -name '*.tmp*' | wc -l)" 0 "no temporary files left"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    (cd "$R/etc/systemd/system" && systemd-analyze verify --man=no \
+        ./nfvhost-hugepages.service ./dev-hugepages.mount \
+        ./dev-hugepages1G.mount) >"$SCRATCH/verify" 2>&1
+    tap_ok $? "systemd-analyze verify accepts the units"
+    sed 's/^/# /' "$SCRATCH/verify"
+else
+    tap_ok 0 "# SKIP systemd-analyze not installed"
+fi
+
+nfv status --sysfs-root "$T" --plan "$PLAN"
+tap_is "$(grep -c differs "$SCRATCH/out")" 0 "status: plan and reality agree"
+
+# Again: idempotent, and --persist overwrites its own files.
+nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root
+tap_is "$?" 0 "second apply exits 0 (files are nfvhost's own)"
+tap_is "$(grep -c 'already' "$SCRATCH/out")" 4 "second apply changes no pool"
+
+# --- reset -------------------------------------------------------------------
+nfv reset --sysfs-root "$T" --node 2 --size 1G
+tap_is "$?" 0 "reset --node 2 --size 1G exits 0"
+tap_is "$(pools)" "512 2 256 0 10" "only that pool went back"
+nfv reset --sysfs-root "$T"
+tap_is "$?" 0 "reset exits 0"
+golden "$SCRATCH/out" reset.txt "reset reports what it undid"
+tap_is "$(pools)" "$INITIAL" "reset restores every pool apply changed"
+tap_is "$(free_ 2 2048)" 4 "free pages went back too"
+tap_ok "$(test ! -e "$T/run/nfvhost/hugepages.json"; echo $?)" "the record is gone"
+nfv reset --sysfs-root "$T"
+tap_is "$(cat "$SCRATCH/out")" "nothing to reset: nfvhost has not changed the hugepages (no FAKE/run/nfvhost/hugepages.json)" "a second reset has nothing to do"
+
+# --- a node that hands back fewer pages than asked ---------------------------
+make_tree
+export FAKE_KERNEL_LIMITS="node2/hugepages-2048kB=100"
+nfv apply --sysfs-root "$T" --plan "$PLAN"
+tap_is "$?" 1 "short allocation exits 1"
+cat "$SCRATCH/out" "$SCRATCH/err" >"$SCRATCH/both"
+golden "$SCRATCH/both" short.txt "short allocation: compaction, retry, per-pool asked/got, restore, advice"
+tap_is "$(pools)" "$INITIAL" "rollback restores every pool"
+tap_is "$(cat "$T/proc/sys/vm/compact_memory")" 1 "memory was compacted before the retry"
+tap_ok "$(test ! -e "$T/run/nfvhost/hugepages.json"; echo $?)" "nothing recorded"
+make_tree
+nfv apply --sysfs-root "$T" --plan "$PLAN" --no-compact
+tap_is "$?" 1 "short allocation with --no-compact exits 1"
+tap_is "$(cat "$T/proc/sys/vm/compact_memory")" 0 "--no-compact does not compact"
+tap_is "$(grep -c compact "$SCRATCH/out")" 0 "--no-compact does not retry"
+tap_is "$(pools)" "$INITIAL" "rollback restores every pool"
+export FAKE_KERNEL_LIMITS="node0/hugepages-2048kB=0"
+nfv apply --sysfs-root "$T" --node 0 --size 2M --count 8 --node 2 --count 6
+tap_is "$?" 1 "no page at all exits 1"
+tap_is "$(sed -n 2p "$SCRATCH/err")" "  node 0, 2M pages: asked 8, got 0; restored to 0" "message: asked 8, got 0"
+tap_is "$(pools)" "$INITIAL" "node 2 went back although it got its pages"
+unset FAKE_KERNEL_LIMITS
+
+# --- a read-only nr_hugepages ------------------------------------------------
+make_tree
+ro="$T/$N/node2/hugepages/hugepages-2048kB/nr_hugepages"
+chmod 0444 "$ro"
+if [ "$(id -u)" = 0 ]; then
+    # Root writes through 0444; a read-only bind mount in a private mount
+    # namespace stops it, and vanishes with the namespace.
+    nfv_ro() {
+        env LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" unshare -m sh -c \
+            'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"' \
+            "$ro" "$NFVHOST" hugepages "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"
+    }
+else
+    nfv_ro() {
+        env LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" "$NFVHOST" hugepages \
+            "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"
+    }
+fi
+nfv_ro apply --sysfs-root "$T" --node 0 --size 2M --count 8 --node 2 --count 6
+tap_is "$?" 1 "read-only nr_hugepages exits 1"
+sed -i "s|$T|FAKE|g" "$SCRATCH/err"
+err=$(head -1 "$SCRATCH/err")
+case $err in
+"nfvhost: cannot write 6 to FAKE/$N/node2/hugepages/hugepages-2048kB/nr_hugepages: "*) tap_ok 0 "message names the file: $err" ;;
+*) tap_ok 1 "message names the file: $err" ;;
+esac
+tap_is "$(sed -n 2p "$SCRATCH/err")" "  node 0, 2M pages: asked 8, got 8; restored to 0" "node 0 is restored"
+tap_is "$(pools)" "$INITIAL" "every pool is as before"
+
+# --- input errors: exit 2, a message naming the value, nothing written -------
+make_tree
+before=$(tree_sum)
+check_input() { # check_input MESSAGE ARGS...
+    want=$1; shift
+    nfv "$@"
+    rc=$?
+    tap_is "$rc $(cat "$SCRATCH/err")" "2 $want" "refused: $*"
+}
+check_input "nfvhost: NUMA node 3 does not exist on this host (nodes: 0,2,5)" \
+    apply --sysfs-root "$T" --node 0 --size 2M --count 4 --node 3 --count 4
+check_input "nfvhost: NUMA node 5 does not offer 1G pages (no FAKE/$N/node5/hugepages/hugepages-1048576kB/)" \
+    apply --sysfs-root "$T" --node 5 --size 1G --count 1
+check_input "nfvhost: page size 16G (16777216 kB) is not offered by this kernel (sizes: 2M, 1G)" \
+    apply --sysfs-root "$T" --node 0 --size 16G --count 1
+check_input "nfvhost: NUMA node 5: 2048 MiB of hugepages do not fit its 1024 MiB of memory; lower the count" \
+    apply --sysfs-root "$T" --node 5 --size 2M --count 1024
+check_input "nfvhost: NUMA node 5, 2M pages: 8 are in use (mapped by OVS or a VM); refusing to lower the pool from 10 to 2; stop what maps them first" \
+    apply --sysfs-root "$T" --node 5 --size 2M --count 2
+check_input "nfvhost hugepages: --size 3Q: expected a page size such as 2M or 1G
+Try 'nfvhost hugepages --help'." \
+    apply --sysfs-root "$T" --node 0 --size 3Q --count 1
+check_input "nfvhost hugepages: apply needs --plan FILE or --node N --size S --count K, not neither
+Try 'nfvhost hugepages --help'." \
+    apply --sysfs-root "$T"
+check_input "nfvhost hugepages: --count 4: give --node and --size before it
+Try 'nfvhost hugepages --help'." \
+    apply --sysfs-root "$T" --size 2M --count 4
+echo '{"numa_nodes": []}' >"$SCRATCH/bad.json"
+check_input "nfvhost: --plan $SCRATCH/bad.json: not an nfvhost plan (no \"format\": \"nfvhost-plan\"); make one with 'nfvhost plan --output DIR'" \
+    apply --sysfs-root "$T" --plan "$SCRATCH/bad.json"
+check_input "nfvhost: --group no-such-group-xyz: no such group" \
+    apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group no-such-group-xyz
+# A file nfvhost did not write is never overwritten, and nothing happens.
+R2="$SCRATCH/other-root"
+mkdir -p "$R2/etc/systemd/system"
+echo "[Mount]" >"$R2/etc/systemd/system/dev-hugepages.mount"
+check_input "nfvhost: --persist: $R2/etc/systemd/system/dev-hugepages.mount exists and was not written by nfvhost; not overwriting it (move it away, or merge by hand)" \
+    apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R2" --group root
+tap_is "$(cat "$R2/etc/systemd/system/dev-hugepages.mount")" "[Mount]" "the foreign file is untouched"
+tap_is "$(find "$R2" -type f -o -type l | wc -l)" 1 "no other persist file was written"
+tap_is "$(tree_sum)" "$before" "no input error wrote anything to the tree"
+
+tap_done
