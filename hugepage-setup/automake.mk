@@ -23,7 +23,9 @@ tests_unit_test_hugepages_kernel_shim_so_LDFLAGS = -shared
 tests_unit_test_hugepages_kernel_shim_so_LDADD = -ldl
 TESTS += \
 	tests/unit/test-hugepages \
-	tests/hugepages-fake.sh
+	tests/hugepages-fake.sh \
+	tests/hugepages-real.sh
 EXTRA_DIST += \
 	tests/hugepages-fake.sh \
+	tests/hugepages-real.sh \
 	tests/golden/hugepages
