@@ -148,21 +148,31 @@ check_one(const struct hp_request *r, const struct hp_system *s,
     return 0;
 }
 
-/* The pages a node would hold after the requests: requested pools at
- * their new count, the others as they are. */
+/* The pages a node would hold after the requests (requested pools at
+ * their new count, the others as they are), and what they are made of
+ * ("10 x 1G asked + 640 x 2M there") for the message. */
 static uint64_t
 node_hugepage_kb(const struct hp_requests *rs, const struct hp_system *s,
-                 int node)
+                 int node, struct sbuf *what)
 {
     uint64_t kb = 0;
 
     for (size_t i = 0; i < s->n_pools; i++) {
         const struct hp_pool *p = &s->pools[i];
         const struct hp_request *r;
+        unsigned long count;
+        char sz[32];
 
-        if (p->node == node) {
-            r = hp_requests_find(rs, node, p->size_kb);
-            kb += (uint64_t) (r ? r->count : p->nr) * p->size_kb;
+        if (p->node != node) {
+            continue;
+        }
+        r = hp_requests_find(rs, node, p->size_kb);
+        count = r ? r->count : p->nr;
+        kb += (uint64_t) count * p->size_kb;
+        if (count) {
+            sbuf_printf(what, "%s%lu x %s %s", what->len ? " + " : "", count,
+                        hp_short_size(p->size_kb, sz, sizeof sz),
+                        r ? "asked" : "there");
         }
     }
     return kb;
@@ -180,13 +190,21 @@ hp_requests_check(const struct hp_requests *rs, const struct hp_system *s,
     }
     for (size_t i = 0; i < s->n_nodes; i++) {
         const struct hp_node *n = &s->nodes[i];
-        uint64_t kb = node_hugepage_kb(rs, s, n->id);
+        struct sbuf what;
+        uint64_t kb;
 
+        sbuf_init(&what);
+        sbuf_puts(&what, "");
+        kb = node_hugepage_kb(rs, s, n->id, &what);
         if (n->mem_kb && kb > n->mem_kb) {
-            return diag_error(diag, NFV_EINPUT, "NUMA node %d: %" PRIu64
-                              " MiB of hugepages do not fit its %" PRIu64
-                              " MiB of memory; lower the count", n->id,
-                              kb / 1024, n->mem_kb / 1024);
+            diag_error(diag, NFV_EINPUT, "NUMA node %d: %s = %" PRIu64
+                       " MiB of hugepages do not fit its %" PRIu64 " MiB of "
+                       "memory; lower the count", n->id, what.s, kb / 1024,
+                       n->mem_kb / 1024);
+        }
+        sbuf_destroy(&what);
+        if (diag->status) {
+            return diag->status;
         }
     }
     return 0;

@@ -161,10 +161,13 @@ cmdline_json(const char *root)
         }
         sbuf_printf(&args, "%s%s", args.len ? " " : "", t);
     }
+    json_t *j = json_pack("{s:s%, s:o}", "args", args.s, args.len,
+                          "reserved", reserved);
+
+    sbuf_destroy(&args);
     free(text);
     free(path);
-    return json_pack("{s:s%, s:o}", "args", args.s, args.len, "reserved",
-                     reserved);
+    return j;
 }
 
 json_t *

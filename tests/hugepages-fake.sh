@@ -170,6 +170,25 @@ tap_ok "$(test ! -e "$T/run/nfvhost/hugepages.json"; echo $?)" "the record is go
 nfv reset --sysfs-root "$T"
 tap_is "$(cat "$SCRATCH/out")" "nothing to reset: nfvhost has not changed the hugepages (no FAKE/run/nfvhost/hugepages.json)" "a second reset has nothing to do"
 
+# Reset never takes pages in use either: node 2 grows 4 -> 8, then 6 of
+# its pages get mapped (free_hugepages 2), so going back to 4 is refused.
+nfv apply --sysfs-root "$T" --node 2 --size 2M --count 8
+tap_is "$?" 0 "apply node 2 to 8 pages"
+put "$N/node2/hugepages/hugepages-2048kB/free_hugepages" 2
+nfv reset --sysfs-root "$T"
+tap_is "$? $(cat "$SCRATCH/err")" "2 nfvhost: NUMA node 2, 2M pages: 6 are in use (mapped by OVS or a VM); refusing to lower the pool from 8 to 4; stop what maps them first" \
+    "reset refuses to lower below the pages in use"
+tap_is "$(nr 2 2048)" 8 "the pool is unchanged"
+put "$N/node2/hugepages/hugepages-2048kB/free_hugepages" 8
+nfv reset --sysfs-root "$T"
+tap_is "$? $(nr 2 2048)" "0 4" "once unmapped, reset goes back to 4"
+
+# A mountpoint that holds hugetlbfs of another page size is an error.
+printf 'none /mnt/hugepages hugetlbfs rw,pagesize=1G 0 0\n' >>"$T/proc/mounts"
+nfv apply --sysfs-root "$T" --node 0 --size 2M --count 2 --mount-dir /mnt --dry-run
+tap_is "$? $(cat "$SCRATCH/err")" "1 nfvhost: /mnt/hugepages is already a hugetlbfs mount of 1G pages, not 2M; pass another --mount-dir" \
+    "never mounts over a hugetlbfs of another size"
+
 # --- a node that hands back fewer pages than asked ---------------------------
 make_tree
 export FAKE_KERNEL_LIMITS="node2/hugepages-2048kB=100"
@@ -201,13 +220,15 @@ if [ "$(id -u)" = 0 ]; then
     # Root writes through 0444; a read-only bind mount in a private mount
     # namespace stops it, and vanishes with the namespace.
     nfv_ro() {
-        env LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" unshare -m sh -c \
+        env LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" \
+            ASAN_OPTIONS=verify_asan_link_order=0 unshare -m sh -c \
             'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"' \
             "$ro" "$NFVHOST" hugepages "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"
     }
 else
     nfv_ro() {
-        env LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" "$NFVHOST" hugepages \
+        env LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" \
+            ASAN_OPTIONS=verify_asan_link_order=0 "$NFVHOST" hugepages \
             "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"
     }
 fi
@@ -237,7 +258,7 @@ check_input "nfvhost: NUMA node 5 does not offer 1G pages (no FAKE/$N/node5/huge
     apply --sysfs-root "$T" --node 5 --size 1G --count 1
 check_input "nfvhost: page size 16G (16777216 kB) is not offered by this kernel (sizes: 2M, 1G)" \
     apply --sysfs-root "$T" --node 0 --size 16G --count 1
-check_input "nfvhost: NUMA node 5: 2048 MiB of hugepages do not fit its 1024 MiB of memory; lower the count" \
+check_input "nfvhost: NUMA node 5: 1024 x 2M asked = 2048 MiB of hugepages do not fit its 1024 MiB of memory; lower the count" \
     apply --sysfs-root "$T" --node 5 --size 2M --count 1024
 check_input "nfvhost: NUMA node 5, 2M pages: 8 are in use (mapped by OVS or a VM); refusing to lower the pool from 10 to 2; stop what maps them first" \
     apply --sysfs-root "$T" --node 5 --size 2M --count 2

@@ -173,8 +173,8 @@ test_requests(void)
            "fine");
     is_int(check(&s, 0, "2M", 513, &d), NFV_EINPUT, "513 x 2M do not fit "
            "1 GiB");
-    is_str(d.msg, "NUMA node 0: 1026 MiB of hugepages do not fit its 1024 "
-           "MiB of memory; lower the count", "fit message");
+    is_str(d.msg, "NUMA node 0: 513 x 2M asked = 1026 MiB of hugepages do "
+           "not fit its 1024 MiB of memory; lower the count", "fit message");
 
     plan = json_loads("{\"numa_nodes\": [{\"id\": 0, \"hugepages\": "
                       "{\"size_kb\": 2048, \"count\": 7}}, {\"id\": 3, "
