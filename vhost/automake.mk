@@ -12,3 +12,11 @@ TESTS += tests/unit/test-vhost
 tests_unit_test_vhost_SOURCES = tests/unit/test-vhost.c \
 	tests/unit/vhost-fake.h tests/unit/tap.h
 tests_unit_test_vhost_LDADD = $(NFV_LIBS) -lpthread
+libnfvhost_a_SOURCES += \
+	vhost/bench.c vhost/bench.h \
+	vhost/loop.c vhost/loop.h \
+	vhost/pin.c vhost/pin.h
+nfvhost_SOURCES += cli/cmd-vhost.c
+
+TESTS += tests/vhost-testpmd.sh
+EXTRA_DIST += tests/vhost-testpmd.sh

@@ -582,3 +582,29 @@ vhost_dev_alive(struct vhost_dev *dev)
     }
     return false;
 }
+
+uint64_t
+vhost_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+bool
+vhost_dev_tend(struct vhost_dev *dev, uint64_t now)
+{
+    if (vhost_dev_connected(dev)) {
+        if (now >= dev->next_check_ns) {
+            dev->next_check_ns = now + 10 * 1000000ULL;
+            return vhost_dev_alive(dev);
+        }
+        return true;
+    }
+    if (now >= dev->next_retry_ns) {
+        dev->next_retry_ns = now + 100 * 1000000ULL;
+        return !vhost_dev_connect(dev, 0);
+    }
+    return false;
+}

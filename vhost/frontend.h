@@ -42,6 +42,8 @@ struct vhost_dev {
     uint64_t backend_features;  /* Offered. */
     uint64_t protocol_features; /* Negotiated. */
     unsigned int connects;      /* Successful starts, reconnects included. */
+    uint64_t next_check_ns;     /* vhost_dev_tend()'s schedule. */
+    uint64_t next_retry_ns;
     char err[256];
 };
 
@@ -73,6 +75,14 @@ void vhost_dev_lost(struct vhost_dev *, const char *why);
  * closed the socket or sent something we never asked for (the device is
  * then lost, with dev->err saying why). */
 bool vhost_dev_alive(struct vhost_dev *);
+
+/* For poll loops: checks the connection every 10 ms and, once lost,
+ * tries to reconnect (without waiting) every 100 ms.  'now_ns' is
+ * CLOCK_MONOTONIC.  Returns true if the rings can be used now. */
+bool vhost_dev_tend(struct vhost_dev *, uint64_t now_ns);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t vhost_now_ns(void);
 
 static inline bool
 vhost_dev_connected(const struct vhost_dev *dev)

@@ -49,9 +49,10 @@ try_create(struct vmem *m, size_t size, bool huge)
         close(fd);
         return error;
     }
-    if (huge && mlock(base, size) < 0) {
-        /* Populated hugetlb pages do not move; mlock is only a check that
-         * the pool really backed all of them. */
+    /* Locked, so that reclaim (or a DAMON pageout scheme) never makes the
+     * polling thread or the back-end fault in the middle of a run.  Only
+     * hugetlb must succeed: it proves the pool backed every page. */
+    if (mlock(base, size) < 0 && huge) {
         error = errno;
         munmap(base, size);
         close(fd);

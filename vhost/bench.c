@@ -1,0 +1,447 @@
+/* bench.c: paced generator, receiver, RFC 2544 search (see bench.h). */
+#include "vhost/bench.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "vhost/frontend.h"
+#include "vhost/pkt.h"
+#include "planner/util.h"
+
+/* Latency histogram: exact below 64 ns, then 32 buckets per power of
+ * two (about 3 % resolution) up to 2^40 ns. */
+#define HIST_SUB 32
+#define HIST_BUCKETS (64 + 35 * HIST_SUB)
+
+struct hist {
+    uint64_t count[HIST_BUCKETS];
+    uint64_t n, sum, min, max;
+};
+
+#define TAG_SHIFT 48
+#define SEQ_MASK ((1ULL << TAG_SHIFT) - 1)
+
+struct run {
+    const struct bench_cfg *cfg;
+    struct bench_trial *t;
+    struct pkt_template tpl;
+    uint64_t tag;
+    uint64_t next_expected;
+    struct hist *h;
+    uint16_t flow;
+};
+
+static uint64_t
+now_ns(void)
+{
+    return vhost_now_ns();
+}
+
+static int
+hist_index(uint64_t v)
+{
+    int b, idx;
+
+    if (v < 64) {
+        return v;
+    }
+    b = 63 - __builtin_clzll(v);
+    idx = 64 + (b - 6) * HIST_SUB + (int) ((v >> (b - 5)) - HIST_SUB);
+    return idx < HIST_BUCKETS ? idx : HIST_BUCKETS - 1;
+}
+
+/* The largest value that falls into bucket 'idx'. */
+static uint64_t
+hist_value(int idx)
+{
+    int b, m;
+
+    if (idx < 64) {
+        return idx;
+    }
+    b = (idx - 64) / HIST_SUB + 6;
+    m = (idx - 64) % HIST_SUB + HIST_SUB;
+    return ((uint64_t) (m + 1) << (b - 5)) - 1;
+}
+
+static void
+hist_add(struct hist *h, uint64_t v)
+{
+    h->count[hist_index(v)]++;
+    if (!h->n || v < h->min) {
+        h->min = v;
+    }
+    if (v > h->max) {
+        h->max = v;
+    }
+    h->n++;
+    h->sum += v;
+}
+
+static double
+hist_percentile(const struct hist *h, double p)
+{
+    uint64_t rank = (uint64_t) ceil(p / 100.0 * h->n), seen = 0;
+
+    if (!rank) {
+        rank = 1;
+    }
+    for (int i = 0; i < HIST_BUCKETS; i++) {
+        seen += h->count[i];
+        if (seen >= rank) {
+            uint64_t v = hist_value(i);
+            return v > h->max ? h->max : v;
+        }
+    }
+    return h->max;
+}
+
+static void
+latency_summary(const struct hist *h, struct bench_latency *l)
+{
+    memset(l, 0, sizeof *l);
+    l->samples = h->n;
+    if (!h->n) {
+        return;
+    }
+    l->min = h->min / 1e3;
+    l->max = h->max / 1e3;
+    l->mean = (double) h->sum / h->n / 1e3;
+    l->p50 = hist_percentile(h, 50) / 1e3;
+    l->p99 = hist_percentile(h, 99) / 1e3;
+    l->p999 = hist_percentile(h, 99.9) / 1e3;
+}
+
+/* Sends up to 'n' frames; returns how many found room. */
+static uint32_t
+tx_burst(struct run *r, uint64_t now, uint32_t n)
+{
+    struct virtq *q = &r->cfg->tx->txq[0];
+    uint32_t sent = 0;
+
+    if (virtq_tx_reclaim(q) < 0) {
+        vhost_dev_lost(r->cfg->tx, q->err);
+        return 0;
+    }
+    for (; sent < n; sent++) {
+        uint16_t id;
+        uint8_t *slot = virtq_tx_slot(q, &id);
+
+        if (!slot) {
+            break;
+        }
+        pkt_stamp(slot, &r->tpl, (r->tag << TAG_SHIFT) | r->t->sent, now,
+                  r->flow);
+        if (++r->flow >= r->cfg->flows) {
+            r->flow = 0;
+        }
+        virtq_tx_put(q, id, r->tpl.len);
+        r->t->sent++;
+    }
+    virtq_flush(q);
+    return sent;
+}
+
+static void
+rx_burst(struct run *r)
+{
+    struct virtq *q = &r->cfg->rx->rxq[0];
+    struct virtq_pkt pkts[64];
+    int n = virtq_rx_poll(q, pkts, 64);
+    uint64_t now;
+
+    if (n < 0) {
+        vhost_dev_lost(r->cfg->rx, q->err);
+        return;
+    }
+    if (!n) {
+        return;
+    }
+    now = now_ns();
+    for (int i = 0; i < n; i++) {
+        uint64_t seq, ts;
+
+        if (!pkt_parse(pkts[i].data, pkts[i].len, &seq, &ts)
+            || seq >> TAG_SHIFT != r->tag) {
+            r->t->foreign++;
+            continue;
+        }
+        seq &= SEQ_MASK;
+        r->t->received++;
+        if (seq < r->next_expected) {
+            r->t->reordered++;
+        } else {
+            r->next_expected = seq + 1;
+        }
+        if (ts <= now) {
+            hist_add(r->h, now - ts);
+        }
+    }
+    virtq_rx_refill(q);
+}
+
+static void
+finish(const struct bench_cfg *cfg, struct bench_trial *t,
+       const struct hist *h)
+{
+    double bits = (double) t->received * cfg->frame_size * 8;
+
+    if (t->rate <= 0) {
+        t->offered = t->sent;
+    }
+    t->loss_pct = t->offered && t->received < t->offered
+                  ? 100.0 * (t->offered - t->received) / t->offered : 0;
+    if (t->elapsed > 0) {
+        t->tx_pps = t->sent / t->elapsed;
+        t->rx_pps = t->received / t->elapsed;
+        t->gbps_l2 = bits / t->elapsed / 1e9;
+        t->gbps_l1 = (bits + t->received * 20.0 * 8) / t->elapsed / 1e9;
+    }
+    latency_summary(h, &t->lat);
+}
+
+int
+bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
+            char *err, size_t err_size)
+{
+    static uint64_t tag;
+    static struct hist h;
+    struct pkt_flow flow;
+    struct run r = { .cfg = cfg, .t = t, .h = &h };
+    uint64_t start, end, stop, now;
+    uint32_t burst = cfg->burst ? cfg->burst : 32;
+
+    unsigned int connects = cfg->tx->connects
+                            + (cfg->rx != cfg->tx ? cfg->rx->connects : 0);
+
+    memset(t, 0, sizeof *t);
+    memset(&h, 0, sizeof h);
+    t->rate = rate;
+    if (!(++tag & 0xffff)) {
+        tag++;                  /* Tag 0 is the warm-up's. */
+    }
+    r.tag = tag & 0xffff;
+    pkt_flow_default(&flow);
+    pkt_template_init(&r.tpl, &flow, cfg->frame_size);
+
+    start = now = now_ns();
+    end = start + (uint64_t) (cfg->duration * 1e9);
+    while (now < end) {
+        bool tx_up = vhost_dev_tend(cfg->tx, now);
+        bool rx_up = cfg->rx == cfg->tx ? tx_up
+                                        : vhost_dev_tend(cfg->rx, now);
+        uint32_t n = burst;
+
+        if (rate > 0) {
+            uint64_t due = (uint64_t) ((now - start) * rate / 1e9);
+
+            n = due - t->offered < burst ? due - t->offered : burst;
+            t->offered += n;
+        }
+        if (n && tx_up) {
+            uint32_t sent = tx_burst(&r, now, n);
+
+            if (rate > 0) {
+                t->ring_full += n - sent;
+            }
+        } else if (rate > 0) {
+            t->ring_full += n;
+        }
+        if (rx_up) {
+            rx_burst(&r);
+        }
+        now = now_ns();
+    }
+    t->elapsed = (now - start) / 1e9;
+    /* Drain: stragglers still in the switch or our rx ring. */
+    stop = now + (uint64_t) (cfg->drain * 1e9);
+    while (now < stop && t->received < t->sent) {
+        if (vhost_dev_connected(cfg->rx)) {
+            rx_burst(&r);
+        }
+        if (vhost_dev_connected(cfg->tx)
+            && virtq_tx_reclaim(&cfg->tx->txq[0]) < 0) {
+            vhost_dev_lost(cfg->tx, cfg->tx->txq[0].err);
+        }
+        now = now_ns();
+    }
+    finish(cfg, t, &h);
+    t->reconnects = cfg->tx->connects
+                    + (cfg->rx != cfg->tx ? cfg->rx->connects : 0) - connects;
+    if (!vhost_dev_connected(cfg->tx) || !vhost_dev_connected(cfg->rx)) {
+        struct vhost_dev *d = vhost_dev_connected(cfg->tx) ? cfg->rx
+                                                           : cfg->tx;
+        snprintf(err, err_size, "%s: back-end lost and not back: %s",
+                 d->path, d->err);
+        return -1;
+    }
+    return 0;
+}
+
+int
+bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
+             char *err, size_t err_size)
+{
+    struct bench_trial t = { 0 };
+    struct hist *h = xcalloc(1, sizeof *h);
+    struct run r = { .cfg = cfg, .t = &t, .h = h, .tag = 0 };
+    uint64_t now = now_ns(), end = now + (uint64_t) (timeout * 1e9);
+    struct pkt_flow flow;
+    uint64_t next_send = now;
+    int status = -1;
+
+    pkt_flow_default(&flow);
+    pkt_template_init(&r.tpl, &flow, cfg->frame_size);
+    /* Back-ends start polling a little after negotiation ends (DPDK
+     * waits for its new_device callback and link-up): send a handful of
+     * frames and wait until one comes back, so the first trial does not
+     * count the start-up as loss. */
+    while (now < end) {
+        if (now >= next_send && vhost_dev_connected(cfg->tx)) {
+            tx_burst(&r, now, 8);
+            next_send = now + 100000000ULL;
+        }
+        if (vhost_dev_connected(cfg->rx)) {
+            rx_burst(&r);
+        }
+        if (t.received) {
+            status = 0;
+            break;
+        }
+        usleep(1000);
+        now = now_ns();
+    }
+    /* Let stragglers of the warm-up arrive before the first trial. */
+    usleep(50000);
+    if (vhost_dev_connected(cfg->rx)) {
+        rx_burst(&r);
+    }
+    if (status) {
+        snprintf(err, err_size, "no frame came back through the switch "
+                 "within %.1f s (sent %llu): is the path from %s to %s "
+                 "forwarding?", timeout, (unsigned long long) t.sent,
+                 cfg->tx->path, cfg->rx->path);
+    }
+    free(h);
+    *sent = t.sent;
+    return status;
+}
+
+int
+bench_search(const struct bench_cfg *cfg, struct bench_search *s,
+             char *err, size_t err_size)
+{
+    uint64_t t0 = now_ns();
+    double lo = 0, hi, max;
+    struct bench_trial *t;
+
+    s->n_trials = 0;
+    s->best = -1;
+    /* First trial as fast as the rings take frames: the upper bound. */
+    t = &s->trials[s->n_trials++];
+    if (bench_trial(cfg, 0, t, err, err_size)) {
+        return -1;
+    }
+    t->passed = t->loss_pct <= s->loss_pct;
+    bench_print_trial(cfg->progress, s->n_trials, t);
+    max = hi = t->tx_pps;
+    if (t->passed) {
+        s->best = 0;
+        lo = hi;
+    }
+    while (hi - lo > max * s->precision_pct / 100.0
+           && s->n_trials < (int) (sizeof s->trials / sizeof s->trials[0])) {
+        double mid = (lo + hi) / 2;
+
+        t = &s->trials[s->n_trials++];
+        if (bench_trial(cfg, mid, t, err, err_size)) {
+            return -1;
+        }
+        t->passed = t->loss_pct <= s->loss_pct;
+        bench_print_trial(cfg->progress, s->n_trials, t);
+        if (t->passed) {
+            lo = mid;
+            s->best = s->n_trials - 1;
+        } else {
+            hi = mid;
+        }
+    }
+    s->total_s = (now_ns() - t0) / 1e9;
+    return 0;
+}
+
+void
+bench_print_trial(FILE *f, int n, const struct bench_trial *t)
+{
+    char rate[32];
+
+    if (!f) {
+        return;
+    }
+    if (t->rate > 0) {
+        snprintf(rate, sizeof rate, "%.3f Mpps", t->rate / 1e6);
+    } else {
+        snprintf(rate, sizeof rate, "max");
+    }
+    fprintf(f, "trial %2d: rate %-13s tx %7.3f Mpps  rx %7.3f Mpps  "
+            "loss %9.5f %%  p99 %8.1f us%s%s\n", n, rate, t->tx_pps / 1e6,
+            t->rx_pps / 1e6, t->loss_pct, t->lat.p99,
+            t->passed ? "  pass" : "", t->reconnects ? "  (reconnected)" : "");
+    fflush(f);
+}
+
+void
+bench_print_summary(FILE *f, const struct bench_cfg *cfg,
+                    const struct bench_trial *t)
+{
+    fprintf(f, "frames: %llu offered, %llu sent, %llu received, "
+            "%llu lost (%.5f %%), %llu tx-ring-full, %llu reordered, "
+            "%llu foreign\n",
+            (unsigned long long) t->offered, (unsigned long long) t->sent,
+            (unsigned long long) t->received,
+            (unsigned long long) (t->offered > t->received
+                                  ? t->offered - t->received : 0),
+            t->loss_pct, (unsigned long long) t->ring_full,
+            (unsigned long long) t->reordered,
+            (unsigned long long) t->foreign);
+    fprintf(f, "rate: %.3f Mpps sent, %.3f Mpps received, %.3f Gbit/s "
+            "(L1 %.3f) at %u-byte frames\n", t->tx_pps / 1e6,
+            t->rx_pps / 1e6, t->gbps_l2, t->gbps_l1, cfg->frame_size);
+    fprintf(f, "latency (us): min %.1f  mean %.1f  p50 %.1f  p99 %.1f  "
+            "p99.9 %.1f  max %.1f\n", t->lat.min, t->lat.mean, t->lat.p50,
+            t->lat.p99, t->lat.p999, t->lat.max);
+    if (t->reconnects) {
+        fprintf(f, "reconnects: %u\n", t->reconnects);
+    }
+    if (getenv("NFVHOST_VHOST_DEBUG")) {
+        fprintf(f, "debug: tx kicks %llu, tx used flags %#x, rx used "
+                "flags %#x\n",
+                (unsigned long long) cfg->tx->txq[0].stats.kicks,
+                cfg->tx->txq[0].used->flags, cfg->rx->rxq[0].used->flags);
+    }
+}
+
+json_t *
+bench_trial_json(const struct bench_cfg *cfg, const struct bench_trial *t)
+{
+    return json_pack(
+        "{s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f,"
+        " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:I}, s:i, s:b}",
+        "rate_pps", t->rate, "duration_s", t->elapsed,
+        "offered", (json_int_t) t->offered, "sent", (json_int_t) t->sent,
+        "received", (json_int_t) t->received,
+        "tx_ring_full", (json_int_t) t->ring_full,
+        "reordered", (json_int_t) t->reordered,
+        "foreign", (json_int_t) t->foreign,
+        "loss_pct", t->loss_pct, "tx_mpps", t->tx_pps / 1e6,
+        "rx_mpps", t->rx_pps / 1e6, "gbps_l2", t->gbps_l2,
+        "gbps_l1", t->gbps_l1,
+        "latency_us", "min", t->lat.min, "mean", t->lat.mean,
+        "p50", t->lat.p50, "p99", t->lat.p99, "p99.9", t->lat.p999,
+        "max", t->lat.max, "samples", (json_int_t) t->lat.samples,
+        "reconnects", (int) t->reconnects, "passed", t->passed);
+}

@@ -1,0 +1,86 @@
+/* bench.h: the traffic generator and receiver of 'nfvhost vhost bench'.
+ *
+ * One polling thread sends stamped UDP frames (pkt.h) on one vhost-user
+ * device at a paced rate and receives them on another (or the same)
+ * after they crossed the switch, counting loss, reordering and latency.
+ * A trial runs for a set time, then drains for a short while so frames in
+ * flight are not counted lost.  Frames the tx ring has no room for at a
+ * paced rate count as offered and lost: the back-end did not take the
+ * load.  bench_search() runs the RFC 2544 binary search for the highest
+ * rate whose loss stays under a threshold (NDR 0.001 %, PDR 0.1 %), as
+ * NFVbench and VSPERF do.  A device that loses its back-end during a
+ * trial is reconnected as soon as the back-end is back. */
+#ifndef NFV_VHOST_BENCH_H
+#define NFV_VHOST_BENCH_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+struct vhost_dev;
+
+struct bench_cfg {
+    struct vhost_dev *tx, *rx;  /* May be the same device. */
+    uint32_t frame_size;        /* With FCS: 64..1518. */
+    uint16_t flows;             /* UDP source ports to cycle through. */
+    double duration;            /* Seconds per trial. */
+    double drain;               /* Seconds to wait for stragglers. */
+    uint32_t burst;             /* Frames per ring operation. */
+    FILE *progress;             /* One line per trial, or NULL. */
+};
+
+struct bench_latency {
+    double min, mean, p50, p99, p999, max;      /* Microseconds. */
+    uint64_t samples;
+};
+
+struct bench_trial {
+    double rate;                /* Target pps; 0 = as fast as possible. */
+    double elapsed;             /* Seconds of sending. */
+    uint64_t offered;           /* Frames due at 'rate' (or sent). */
+    uint64_t sent;
+    uint64_t ring_full;         /* Due but no tx room: lost. */
+    uint64_t received;
+    uint64_t reordered;
+    uint64_t foreign;           /* Not ours, or of an earlier trial. */
+    double loss_pct;
+    double tx_pps, rx_pps;
+    double gbps_l1, gbps_l2;    /* Received, with/without preamble+IFG. */
+    struct bench_latency lat;
+    unsigned int reconnects;
+    bool passed;                /* Set by bench_search(). */
+};
+
+struct bench_search {
+    double loss_pct;            /* Threshold. */
+    double precision_pct;       /* Stop when hi - lo < this % of max. */
+    int n_trials;
+    struct bench_trial trials[32];
+    int best;                   /* Index into trials[], -1 if none passed. */
+    double total_s;
+};
+
+/* Runs one trial.  Returns 0, or -1 with a message in 'err' (a device
+ * lost and not back by the end of the trial). */
+int bench_trial(const struct bench_cfg *, double rate,
+                struct bench_trial *, char *err, size_t err_size);
+
+/* Sends a few frames until one comes back (at most 'timeout' seconds),
+ * so that trials start on a forwarding path; '*sent' says how many it
+ * sent.  Returns 0, or -1 with a message in 'err'. */
+int bench_warmup(const struct bench_cfg *, double timeout, uint64_t *sent,
+                 char *err, size_t err_size);
+
+/* Binary search; 'search' comes with loss_pct and precision_pct set. */
+int bench_search(const struct bench_cfg *, struct bench_search *,
+                 char *err, size_t err_size);
+
+/* Human-readable lines. */
+void bench_print_trial(FILE *, int n, const struct bench_trial *);
+void bench_print_summary(FILE *, const struct bench_cfg *,
+                         const struct bench_trial *);
+
+json_t *bench_trial_json(const struct bench_cfg *, const struct bench_trial *);
+
+#endif /* vhost/bench.h */

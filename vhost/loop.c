@@ -1,0 +1,65 @@
+/* loop.c: io forwarding between two vhost-user devices (see loop.h). */
+#include "vhost/loop.h"
+
+#include <string.h>
+
+#include "vhost/frontend.h"
+
+/* Moves up to one burst from 'from' to 'to'. */
+static void
+forward(struct vhost_dev *from, struct vhost_dev *to, uint32_t burst,
+        uint64_t *fwd, uint64_t *dropped)
+{
+    struct virtq *rxq = &from->rxq[0], *txq = &to->txq[0];
+    struct virtq_pkt pkts[64];
+    int n = virtq_rx_poll(rxq, pkts, burst);
+
+    if (n < 0) {
+        vhost_dev_lost(from, rxq->err);
+        return;
+    }
+    if (virtq_tx_reclaim(txq) < 0) {
+        vhost_dev_lost(to, txq->err);
+        return;
+    }
+    if (!n) {
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        uint16_t id;
+        uint8_t *slot = virtq_tx_slot(txq, &id);
+
+        if (!slot || pkts[i].len > virtq_tx_room(txq)) {
+            (*dropped)++;
+            continue;
+        }
+        memcpy(slot, pkts[i].data, pkts[i].len);
+        virtq_tx_put(txq, id, pkts[i].len);
+        (*fwd)++;
+    }
+    virtq_flush(txq);
+    virtq_rx_refill(rxq);
+}
+
+void
+loop_run(const struct loop_cfg *cfg, struct loop_stats *s)
+{
+    uint32_t burst = cfg->burst && cfg->burst <= 64 ? cfg->burst : 32;
+    unsigned int connects = cfg->a->connects + cfg->b->connects;
+    uint64_t start = vhost_now_ns(), now = start;
+    uint64_t end = start + (uint64_t) (cfg->duration * 1e9);
+
+    memset(s, 0, sizeof *s);
+    while ((!cfg->duration || now < end) && !(cfg->stop && *cfg->stop)) {
+        bool a_up = vhost_dev_tend(cfg->a, now);
+        bool b_up = vhost_dev_tend(cfg->b, now);
+
+        if (a_up && b_up) {
+            forward(cfg->a, cfg->b, burst, &s->fwd[0], &s->dropped[0]);
+            forward(cfg->b, cfg->a, burst, &s->fwd[1], &s->dropped[1]);
+        }
+        now = vhost_now_ns();
+    }
+    s->elapsed = (now - start) / 1e9;
+    s->reconnects = cfg->a->connects + cfg->b->connects - connects;
+}
