@@ -28,4 +28,5 @@ TESTS += \
 EXTRA_DIST += \
 	tests/hugepages-fake.sh \
 	tests/hugepages-real.sh \
-	tests/golden/hugepages
+	tests/golden/hugepages \
+	docs/hugepages.md
