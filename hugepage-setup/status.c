@@ -170,16 +170,35 @@ cmdline_json(const char *root)
     return j;
 }
 
+/* Plan pools with no pool on this host: a plan made for another machine,
+ * or a node or page size the kernel does not offer. */
+static json_t *
+unmatched_json(const struct hp_system *s, const struct hp_requests *plan)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; plan && i < plan->n; i++) {
+        const struct hp_request *r = &plan->r[i];
+
+        if (!hp_system_pool(s, r->node, r->size_kb)) {
+            json_array_append_new(list, json_pack(
+                "{s:i, s:I, s:I}", "node", r->node,
+                "size_kb", (json_int_t) r->size_kb,
+                "count", (json_int_t) r->count));
+        }
+    }
+    return list;
+}
+
 json_t *
 hp_status_json(const struct hp_system *s, const struct hp_requests *plan)
 {
-    json_t *cmdline = cmdline_json(s->root);
-    json_t *j = json_pack("{s:o, s:o, s:o, s:o}",
-                          "nodes", nodes_json(s, plan),
-                          "sizes", sizes_json(s),
-                          "mounts", mounts_json(s->root),
-                          "cmdline", cmdline);
-    return j;
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}",
+                     "nodes", nodes_json(s, plan),
+                     "plan_not_on_host", unmatched_json(s, plan),
+                     "sizes", sizes_json(s),
+                     "mounts", mounts_json(s->root),
+                     "cmdline", cmdline_json(s->root));
 }
 
 static const char *
@@ -221,6 +240,22 @@ table_pools(json_t *st, struct sbuf *b)
                         != json_integer_value(json_object_get(pool, "total"))
                         ? "  differs" : "");
         }
+    }
+}
+
+static void
+table_unmatched(json_t *st, struct sbuf *b)
+{
+    json_t *u;
+    size_t i;
+
+    json_array_foreach(json_object_get(st, "plan_not_on_host"), i, u) {
+        char sz[32];
+        sbuf_printf(b, "plan wants %lld x %s on NUMA node %lld, which this "
+                    "host does not offer\n",
+                    (long long) json_integer_value(json_object_get(u, "count")),
+                    size_str(json_object_get(u, "size_kb"), sz, sizeof sz),
+                    (long long) json_integer_value(json_object_get(u, "node")));
     }
 }
 
@@ -299,6 +334,7 @@ hp_status_table(json_t *st)
 
     sbuf_init(&b);
     table_pools(st, &b);
+    table_unmatched(st, &b);
     table_sizes(st, &b);
     table_mounts(st, &b);
     table_cmdline(st, &b);

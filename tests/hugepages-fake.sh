@@ -116,6 +116,19 @@ print([(m["dir"], m["size_kb"], m["mode"]) for m in j["mounts"]])
 EOF
 golden "$SCRATCH/json" status-json.txt "status --json carries the same facts"
 
+# A plan made for another host: status says which of its pools this one lacks.
+python3 - "$PLAN" "$SCRATCH/other-plan.json" <<'EOF'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan["numa_nodes"].append({"id": 7, "hugepages": {"size_kb": 2048, "count": 64}})
+plan["numa_nodes"].append({"id": 5, "hugepages": {"size_kb": 1048576, "count": 2}})
+json.dump(plan, open(sys.argv[2], "w"))
+EOF
+nfv status --sysfs-root "$T" --plan "$SCRATCH/other-plan.json"
+tap_is "$(grep '^plan wants' "$SCRATCH/out")" "plan wants 64 x 2M on NUMA node 7, which this host does not offer
+plan wants 2 x 1G on NUMA node 5, which this host does not offer" \
+    "status names the plan's pools this host lacks"
+
 # --- dry run ---------------------------------------------------------------
 before=$(tree_sum)
 nfv apply --sysfs-root "$T" --plan "$PLAN" --dry-run --persist --root "$R" --group root
