@@ -130,7 +130,11 @@ parse_one(int c, struct hp_opts *o, char *argv[])
                                    "size such as 2M or 1G", optarg);
         }
         return 0;
-    case 'c': return parse_count(o, optarg);
+    case 'c':
+        if (strcmp(o->verb, "apply")) {
+            return cli_usage_error("hugepages", "--count is for apply");
+        }
+        return parse_count(o, optarg);
     case 'h': hp_usage(); return -1;
     case ':':
         return cli_usage_error("hugepages", "option '%s' needs a value",

@@ -19,7 +19,7 @@ static const struct command commands[] = {
     { "plan", cmd_plan,
       "topology + intent -> CPU pools, hugepages, OVS/kernel/tuned config" },
     { "ovs", cmd_ovs, "apply the plan to OVS-DPDK; vhost-user ports; PMD status" },
-    { "hugepages", cmd_hugepages, "per-NUMA hugepages: status, apply (read back, mount, persist), reset" },
+    { "hugepages", cmd_hugepages, "per-NUMA hugepages from the plan: status, apply, reset" },
     { "vhost", cmd_vhost, "VM-less vhost-user endpoint: bench (NDR search), loop" },
 };
 
