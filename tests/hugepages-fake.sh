@@ -170,6 +170,23 @@ nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root
 tap_is "$?" 0 "second apply exits 0 (files are nfvhost's own)"
 tap_is "$(grep -c 'already' "$SCRATCH/out")" 4 "second apply changes no pool"
 
+# Without a plan, 1G pages persist as the hugepage arguments alone.
+R3="$SCRATCH/flags-root"
+mkdir -p "$R3"
+make_tree
+nfv apply --sysfs-root "$T" --node 0 --size 1G --count 2 --node 2 --count 1 \
+    --persist --root "$R3" --group root
+tap_is "$?" 0 "apply 1G pages from flags with --persist"
+tap_is "$(tail -1 "$R3/etc/default/grub.d/nfvhost.cfg")" \
+    'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT hugepagesz=1G hugepages=0:2,2:1"' \
+    "GRUB drop-in carries hugepagesz=1G hugepages=0:2,2:1"
+tap_ok "$(test ! -e "$R3/etc/systemd/system/nfvhost-hugepages.service"; echo $?)" \
+    "no 2M pools, no boot-time service"
+nfv reset --sysfs-root "$T"
+make_tree
+nfv apply --sysfs-root "$T" --plan "$PLAN"
+tap_is "$?" 0 "apply --plan again, for reset"
+
 # --- reset -------------------------------------------------------------------
 nfv reset --sysfs-root "$T" --node 2 --size 1G
 tap_is "$?" 0 "reset --node 2 --size 1G exits 0"
