@@ -45,6 +45,7 @@ hp_usage(void)
            "[--no-compact]\n"
            "       nfvhost hugepages reset [--node N] [--size S] "
            "[--sysfs-root DIR] [--dry-run]\n"
+           "                 [--persist [--root DIR]]\n"
            "Per-NUMA hugepages that are really there, mounted, persistent "
            "and checked.\n\n"
            "  --plan FILE        plan.json: numa_nodes[].hugepages per node "
@@ -58,8 +59,9 @@ hp_usage(void)
            "                     apply mounts nothing there)\n"
            "  --json             status as JSON\n"
            "  --dry-run          print every write; change nothing\n"
-           "  --persist          also write the boot-time files (systemd "
-           "units, GRUB drop-in)\n"
+           "  --persist          apply: also write the boot-time files "
+           "(systemd units, GRUB\n"
+           "                     drop-in); reset: remove those files\n"
            "  --root DIR         prefix for the --persist files (default "
            "/)\n"
            "  --mount-dir DIR    parent of the hugetlbfs mountpoints "
@@ -157,11 +159,15 @@ check_verb_opts(const struct hp_opts *o)
         return cli_usage_error("hugepages", "unknown subcommand '%s': "
                                "expected status, apply or reset", o->verb);
     }
-    if (!apply && (o->persist || o->root || o->mount_dir || o->group
-                   || o->no_mount || o->no_compact || o->flags.n)) {
-        return cli_usage_error("hugepages", "%s takes none of --persist, "
-                               "--root, --mount-dir, --group, --no-mount, "
-                               "--no-compact, --count", o->verb);
+    if (!apply && (o->mount_dir || o->group || o->no_mount
+                   || o->no_compact || o->flags.n)) {
+        return cli_usage_error("hugepages", "%s takes none of --mount-dir, "
+                               "--group, --no-mount, --no-compact, --count",
+                               o->verb);
+    }
+    if (status && (o->persist || o->root)) {
+        return cli_usage_error("hugepages", "status takes no --persist or "
+                               "--root");
     }
     if (!status && o->json) {
         return cli_usage_error("hugepages", "--json is for status");
@@ -367,6 +373,20 @@ do_apply(const struct hp_system *s, struct hp_opts *o, struct diag *diag)
     return error;
 }
 
+static int
+do_reset(const struct hp_system *s, const struct hp_opts *o,
+         struct diag *diag)
+{
+    int error = hp_reset(s, o->node, o->size_kb, o->dry_run, stdout, diag);
+
+    if (!error && o->persist) {
+        char *root = root_prefix(o->root);
+        error = hp_persist_remove(root, o->dry_run, stdout, diag);
+        free(root);
+    }
+    return error;
+}
+
 int
 cmd_hugepages(int argc, char *argv[])
 {
@@ -391,7 +411,7 @@ cmd_hugepages(int argc, char *argv[])
         } else if (!strcmp(o.verb, "apply")) {
             error = do_apply(&s, &o, &diag);
         } else {
-            error = hp_reset(&s, o.node, o.size_kb, o.dry_run, stdout, &diag);
+            error = do_reset(&s, &o, &diag);
         }
         if (error && strcmp(o.verb, "apply")) {
             cli_report(&diag);

@@ -2,6 +2,7 @@
 #include "hugepage-setup/persist.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -225,30 +226,48 @@ add_mount_units(const struct hp_requests *rs, const struct hp_persist_opts *o,
     }
 }
 
-/* True when 'f' may be (over)written: absent, or written by nfvhost. */
+/* True when the regular file 'path' starts with 'marker'. */
+static bool
+starts_with(const char *path, const char *marker)
+{
+    size_t len = strlen(marker);
+    char *buf = xmalloc(len);
+    struct stat st;
+    FILE *in = NULL;
+    bool yes;
+
+    if (!lstat(path, &st) && S_ISREG(st.st_mode)) {
+        in = fopen(path, "r");
+    }
+    yes = in && fread(buf, 1, len, in) == len && !memcmp(buf, marker, len);
+    if (in) {
+        fclose(in);
+    }
+    free(buf);
+    return yes;
+}
+
+/* True when the symlink 'path' points to 'target'. */
+static bool
+links_to(const char *path, const char *target)
+{
+    char buf[4096];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+
+    return n >= 0 && (buf[n] = '\0', !strcmp(buf, target));
+}
+
+/* True when 'f' may be (over)written: absent, or written by nfvhost (the
+ * planner's GRUB drop-in included: apply writes the same line). */
 static bool
 ours(const struct hp_persist_file *f)
 {
-    char buf[sizeof MARKER];
     struct stat st;
-    FILE *in;
-    bool yes;
 
     if (lstat(f->path, &st)) {
         return errno == ENOENT;
     }
-    if (f->link) {
-        char target[4096];
-        ssize_t n = readlink(f->path, target, sizeof target - 1);
-        return n >= 0 && (target[n] = '\0', !strcmp(target, f->link));
-    }
-    in = S_ISREG(st.st_mode) ? fopen(f->path, "r") : NULL;
-    yes = in && fread(buf, 1, sizeof buf - 1, in) == sizeof buf - 1
-          && !memcmp(buf, MARKER, sizeof buf - 1);
-    if (in) {
-        fclose(in);
-    }
-    return yes;
+    return f->link ? links_to(f->path, f->link) : starts_with(f->path, MARKER);
 }
 
 int
@@ -351,4 +370,70 @@ hp_persist_destroy(struct hp_persist *ps)
     }
     free(ps->files);
     memset(ps, 0, sizeof *ps);
+}
+
+static int
+remove_one(const char *path, bool dry_run, FILE *out, struct diag *diag)
+{
+    if (dry_run) {
+        fprintf(out, "would remove %s\n", path);
+    } else if (unlink(path) && errno != ENOENT) {
+        return diag_error(diag, NFV_ESYSTEM, "cannot remove %s: %s", path,
+                          strerror(errno));
+    } else {
+        fprintf(out, "removed %s\n", path);
+    }
+    return 0;
+}
+
+/* A unit written by apply --persist, and its enablement link. */
+static int
+remove_unit(const char *root, const char *name, bool dry_run, FILE *out,
+            struct diag *diag)
+{
+    char *path = xasprintf("%s" UNIT_DIR "/%s", root, name);
+    char *link = xasprintf("%s" UNIT_DIR "/" WANTS "/%s", root, name);
+    char *target = xasprintf(UNIT_DIR "/%s", name);
+    int error = 0;
+
+    if (starts_with(path, HEADER)) {
+        if (links_to(link, target)) {
+            error = remove_one(link, dry_run, out, diag);
+        }
+        error = error ? error : remove_one(path, dry_run, out, diag);
+    }
+    free(target);
+    free(link);
+    free(path);
+    return error;
+}
+
+int
+hp_persist_remove(const char *root, bool dry_run, FILE *out,
+                  struct diag *diag)
+{
+    char *dir = xasprintf("%s" UNIT_DIR, root);
+    char *grub = xasprintf("%s" GRUB_DROPIN, root);
+    struct dirent **des = NULL;
+    int n = scandir(dir, &des, NULL, alphasort);
+    int error = remove_unit(root, SERVICE, dry_run, out, diag);
+
+    for (int i = 0; i < n; i++) {
+        const char *name = des[i]->d_name;
+        size_t len = strlen(name);
+
+        if (!error && len > 6 && !strcmp(name + len - 6, ".mount")) {
+            error = remove_unit(root, name, dry_run, out, diag);
+        }
+        free(des[i]);
+    }
+    free(des);
+    /* Only the drop-in apply wrote: the planner's has other arguments
+     * (isolcpus...) that are not the hugepages' to take away. */
+    if (!error && starts_with(grub, HEADER)) {
+        error = remove_one(grub, dry_run, out, diag);
+    }
+    free(grub);
+    free(dir);
+    return error;
 }

@@ -17,6 +17,7 @@
 #ifndef NFV_HP_PERSIST_H
 #define NFV_HP_PERSIST_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -48,6 +49,10 @@ int hp_persist_prepare(const struct hp_requests *,
                        const struct hp_persist_opts *, struct hp_persist *,
                        struct diag *);
 int hp_persist_write(const struct hp_persist *, FILE *out, struct diag *);
+/* reset --persist: removes the units, links and GRUB drop-in that
+ * 'apply --persist' wrote (those starting with its header line). */
+int hp_persist_remove(const char *root, bool dry_run, FILE *out,
+                      struct diag *);
 /* For --dry-run. */
 void hp_persist_print(const struct hp_persist *, FILE *out);
 void hp_persist_destroy(struct hp_persist *);
