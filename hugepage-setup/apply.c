@@ -472,14 +472,16 @@ reset_pools(const struct hp_system *s, struct hp_record *rec, int node,
 {
     for (size_t i = 0; i < rec->n_pools;) {
         struct hp_record_pool *rp = &rec->pools[i];
-        const struct hp_pool *p = hp_system_pool(s, rp->node, rp->size_kb);
-        struct change c = { rp->node, rp->size_kb, p->nr, rp->before,
-                            p->nr, true };
+        const struct hp_pool *p;
+        struct change c;
 
         if (!selected(rp->node, rp->size_kb, node, size_kb)) {
             i++;
             continue;
         }
+        p = hp_system_pool(s, rp->node, rp->size_kb);   /* checked */
+        c = (struct change) { rp->node, rp->size_kb, p->nr, rp->before,
+                              p->nr, true };
         if (dry_run) {
             char *path = hp_pool_path(s->root, c.node, c.size_kb,
                                       "nr_hugepages");
