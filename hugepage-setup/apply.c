@@ -402,6 +402,8 @@ hp_apply(const struct hp_system *s, const struct hp_requests *rs,
     if (!error) {
         if (o->dry_run) {
             print_dry_run(s->root, cs, rs->n, mps, n_mps, o, out);
+            fprintf(out, "would record the previous sizes in %s (for "
+                    "reset)\n", rec.path);
         } else {
             error = commit(s, cs, rs->n, mps, n_mps, o, &rec, out, report,
                            diag);
