@@ -150,29 +150,21 @@ open_common(const char *sym, const char *path, int flags, mode_t mode)
     return fd;
 }
 
-int
-open(const char *path, int flags, ...)
-{
-    va_list args;
-    mode_t mode;
-
-    va_start(args, flags);
-    mode = va_arg(args, int);
-    va_end(args);
-    return open_common("open", path, flags, mode);
-}
-
-int
-open64(const char *path, int flags, ...)
-{
-    va_list args;
-    mode_t mode;
-
-    va_start(args, flags);
-    mode = va_arg(args, int);
-    va_end(args);
-    return open_common("open64", path, flags, mode);
-}
+/* open() and open64() are the same call under two names. */
+#define OPEN_WRAPPER(NAME)                                  \
+    int                                                     \
+    NAME(const char *path, int flags, ...)                  \
+    {                                                       \
+        va_list args;                                       \
+        mode_t mode;                                        \
+                                                            \
+        va_start(args, flags);                              \
+        mode = va_arg(args, int);                           \
+        va_end(args);                                       \
+        return open_common(#NAME, path, flags, mode);       \
+    }
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
 
 ssize_t
 write(int fd, const void *buf, size_t n)
