@@ -21,6 +21,7 @@ static const struct command commands[] = {
     { "ovs", cmd_ovs, "apply the plan to OVS-DPDK; vhost-user ports; PMD status" },
     { "hugepages", cmd_hugepages, "per-NUMA hugepages from the plan: status, apply, reset" },
     { "vhost", cmd_vhost, "VM-less vhost-user endpoint: bench (NDR search), loop" },
+    { "vm", cmd_vm, "libvirt domain XML for a planned VM: xml, tune, check" },
 };
 
 static void

@@ -1,7 +1,26 @@
 # libvirt-templates: libvirt domain XML from the plan ('nfvhost vm') and the
 # OpenStack emitters that 'nfvhost plan' writes to DIR/openstack/.
 libnfvhost_a_SOURCES += \
-	planner/emit-openstack.c planner/emit-openstack.h
+	planner/emit-openstack.c planner/emit-openstack.h \
+	libvirt-templates/vmspec.c libvirt-templates/vmspec.h \
+	libvirt-templates/xmlsplice.c libvirt-templates/xmlsplice.h \
+	libvirt-templates/domain.c libvirt-templates/domain.h \
+	libvirt-templates/checks.c libvirt-templates/checks.h \
+	libvirt-templates/define.c libvirt-templates/define.h
+nodist_libnfvhost_a_SOURCES = libvirt-templates/template-data.c
+nfvhost_SOURCES += cli/cmd-vm.c
+
+# The base template, built into the binary so 'nfvhost vm xml' needs no
+# installed data; the .xml stays the file users copy and change.
+libvirt-templates/template-data.c: libvirt-templates/base-q35.xml
+	$(AM_V_GEN)(echo '/* Generated from base-q35.xml: do not edit. */'; \
+	  echo '#include "libvirt-templates/domain.h"'; \
+	  echo 'const char domain_builtin_template[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' \
+	      $(srcdir)/libvirt-templates/base-q35.xml; \
+	  echo ';') > $@.tmp && mv $@.tmp $@
+CLEANFILES += libvirt-templates/template-data.c
+dist_pkgdata_DATA = libvirt-templates/base-q35.xml
 
 TESTS += \
 	tests/openstack-nova.sh \
@@ -14,3 +33,14 @@ EXTRA_DIST += \
 	tests/golden/homelab/openstack/flavors.sh \
 	tests/golden/homelab/openstack/openvswitch_agent.ini \
 	tests/golden/homelab/openstack/sriov_agent.ini
+TESTS += \
+	tests/libvirt-domain.sh \
+	tests/libvirt-checks.sh
+EXTRA_DIST += \
+	tests/libvirt-domain.sh \
+	tests/libvirt-checks.sh \
+	tests/golden/libvirt/dumpxml-vrouter1.xml \
+	tests/golden/libvirt/dumpxml-vrouter1.tuned.xml \
+	tests/golden/libvirt/homelab-vrouter1.xml \
+	tests/golden/libvirt/homelab-firewall1.xml \
+	tests/golden/libvirt/homelab-trafgen1.xml

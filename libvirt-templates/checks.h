@@ -1,0 +1,32 @@
+/* checks.h: what libvirt does not check in an NFV domain and nfvhost must.
+ *
+ * domain_check() reads a domain (generated, tuned, or the user's own) and
+ * reports every problem it finds against the plan's VM, one per line, in
+ * one NFV_EINPUT diag:
+ *   - vhost-user NICs without shared, hugepage- or memfd-backed guest
+ *     memory (the port comes up and passes nothing; libvirt only warns);
+ *   - vhost-user sockets not in server mode (OVS's dpdkvhostuserclient
+ *     ports are the clients);
+ *   - rx/tx ring sizes that are not powers of two within 256-1024 (only
+ *     QEMU refuses them, at start);
+ *   - vCPU pins not as planned or outside the guest pool, emulator pins
+ *     outside the emulator-share pool (or the isolate PU), the two
+ *     overlapping, or either on PMD or housekeeping CPUs;
+ *   - memory that the VM's hugepages do not cover, another page size, or
+ *     numatune not strict to the VM's node;
+ *   - VLAN tags outside 1-4094. */
+#ifndef NFV_CHECKS_H
+#define NFV_CHECKS_H 1
+
+#include <libxml/tree.h>
+
+#include "libvirt-templates/vmspec.h"
+#include "planner/diag.h"
+
+int domain_check(xmlDocPtr, const char *name, const struct vm_spec *,
+                 struct diag *);
+/* Parses 'text' and checks it. */
+int domain_check_text(const char *text, const char *name,
+                      const struct vm_spec *, struct diag *);
+
+#endif /* libvirt-templates/checks.h */

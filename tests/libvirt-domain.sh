@@ -1,0 +1,177 @@
+#!/bin/sh
+# libvirt-domain.sh: 'nfvhost vm xml' and 'vm tune' output for the home-lab
+# plan and every fixture topology, accepted by libvirt itself: the schema
+# (virt-xml-validate) and the test driver's parser (virsh -c
+# test:///default define); golden files; tune keeps every byte it does not
+# own; --define through libvirt's C API.
+# Refresh the golden files after an intended change with
+#   NFVHOST_UPDATE_GOLDEN=1 make check TESTS=tests/libvirt-domain.sh
+. "$top_srcdir/tests/lib.sh"
+scratch
+G="$top_srcdir/tests/golden/libvirt"
+require "command -v virt-xml-validate && command -v virsh" \
+    "virt-xml-validate and virsh (libvirt-clients)"
+
+accepted() { # accepted FILE WHAT: schema and test driver both take it
+    out=$(virt-xml-validate "$1" domain 2>&1)
+    rc=$?
+    tap_ok $rc "$2: virt-xml-validate"
+    [ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+    out=$(virsh -q -c test:///default define "$1" 2>&1)
+    rc=$?
+    tap_ok $rc "$2: virsh -c test:///default define"
+    [ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+}
+
+golden() { # golden FILE GOLDEN-NAME
+    if [ "${NFVHOST_UPDATE_GOLDEN:-0}" = 1 ]; then
+        cp "$1" "$G/$2"
+    fi
+    diff -u "$G/$2" "$1" | sed 's/^/# /'
+    cmp -s "$G/$2" "$1"
+    tap_ok $? "matches tests/golden/libvirt/$2"
+}
+
+xp() { # xp FILE XPATH: its string value
+    xmllint --xpath "$2" "$1" 2>/dev/null
+}
+
+# The home-lab plan, with a fake sysfs tree that has the X710's VFs.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/hl" >/dev/null
+tap_ok $? "home-lab plan"
+PLAN="$SCRATCH/hl/plan.json"
+PF="$SCRATCH/fs/sys/bus/pci/devices/0000:03:00.0"
+mkdir -p "$PF"
+for k in 0 1 2 3; do
+    ln -s "../0000:03:02.$k" "$PF/virtfn$k"
+done
+
+for vm in vrouter1 firewall1 trafgen1; do
+    "$NFVHOST" vm xml --plan "$PLAN" --vm $vm --sysfs-root "$SCRATCH/fs" \
+        --disk "/var/lib/libvirt/images/$vm.qcow2" \
+        --output "$SCRATCH/$vm.xml"
+    tap_ok $? "vm xml $vm"
+    accepted "$SCRATCH/$vm.xml" "$vm"
+    golden "$SCRATCH/$vm.xml" "homelab-$vm.xml"
+done
+
+# What the plan says is what the domain says.
+D="$SCRATCH/vrouter1.xml"
+tap_is "$(xp $D 'count(//cputune/vcpupin)')" 2 "vrouter1: one vcpupin per vCPU"
+tap_is "$(xp $D 'string(//cputune/vcpupin[@vcpu=1]/@cpuset)')" 8 \
+    "vrouter1: vCPU 1 on PU 8, as planned"
+tap_is "$(xp $D 'string(//cputune/emulatorpin/@cpuset)')" 1,7 \
+    "vrouter1: emulator threads on the emulator-share pool"
+tap_is "$(xp $D 'string(//numatune/memory/@mode)')" strict "numatune strict"
+tap_is "$(xp $D 'string(//memoryBacking/hugepages/page/@size)')" 1048576 \
+    "1G hugepages"
+tap_is "$(xp $D 'string(//memoryBacking/access/@mode)')" shared \
+    "shared memory access"
+tap_is "$(xp $D 'string(//cpu/numa/cell/@memAccess)')" shared \
+    "NUMA cell memAccess=shared"
+tap_is "$(xp $D 'string(//cpu/topology/@threads)')" 2 \
+    "threads=2 for the sibling pair"
+tap_is "$(xp $D 'string(//interface[@type="vhostuser"][2]/source/@path)')" \
+    /var/run/nfvhost/vhost/vhu-vrouter1-1 \
+    "vhost-user socket = the OVS port's vhost-server-path"
+tap_is "$(xp $D 'string(//interface[@type="vhostuser"][1]/driver/@rx_queue_size)')" \
+    1024 "1024-entry rx ring"
+tap_is "$(xp $D 'string(//interface[@type="hostdev"]/source/address/@slot)')" \
+    0x02 "the VF from sysfs"
+tap_is "$(xp $D 'string(//interface[@type="hostdev"]/vlan/tag/@id)')" 300 \
+    "the VF's VLAN"
+tap_is "$(xp $D 'string(//devices/disk/source/@file)')" \
+    /var/lib/libvirt/images/vrouter1.qcow2 "--disk"
+
+# VFs are handed out in plan order: a second SR-IOV VM would get virtfn1.
+"$NFVHOST" vm xml --plan "$PLAN" --vm vrouter1 --vf 2=0000:03:0a.3 \
+    --output "$SCRATCH/vf.xml"
+tap_is "$(xp "$SCRATCH/vf.xml" 'string(//interface[@type="hostdev"]/source/address/@function)')" \
+    0x3 "--vf overrides sysfs"
+
+# A user's template.
+sed 's#<memballoon#<graphics type="spice" autoport="yes"/>\n    <memballoon#' \
+    "$top_srcdir/libvirt-templates/base-q35.xml" > "$SCRATCH/tpl.xml"
+"$NFVHOST" vm xml --plan "$PLAN" --vm trafgen1 --template "$SCRATCH/tpl.xml" \
+    --output "$SCRATCH/tpl-out.xml"
+tap_ok $? "vm xml --template"
+tap_is "$(xp "$SCRATCH/tpl-out.xml" 'string(//graphics/@type)')" spice \
+    "the template's own devices stay"
+accepted "$SCRATCH/tpl-out.xml" "from a template"
+
+# vm tune on 'virsh dumpxml' output of a hand-made VM.
+IN="$G/dumpxml-vrouter1.xml"
+"$NFVHOST" vm tune --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH/fs" \
+    "$IN" > "$SCRATCH/tuned.xml"
+tap_ok $? "vm tune"
+accepted "$SCRATCH/tuned.xml" "tuned"
+golden "$SCRATCH/tuned.xml" "dumpxml-vrouter1.tuned.xml"
+# Every input line tune dropped belongs to an NFV part it owns.
+diff --unchanged-line-format= --old-line-format='%L' --new-line-format= \
+    "$IN" "$SCRATCH/tuned.xml" > "$SCRATCH/dropped.txt"
+grep -v -E "^ *<(memory|currentMemory|vcpu|cpu) |^ *<interface type='vhostuser'>|^ *<mac address='52:54:00:6b:3c:12'/>|^ *<source type='unix'|^ *<target dev='testnet1'/>|^ *<model type='virtio'/>|^ *</interface>" \
+    "$SCRATCH/dropped.txt" > "$SCRATCH/foreign.txt"
+test -s "$SCRATCH/dropped.txt" && test ! -s "$SCRATCH/foreign.txt"
+tap_ok $? "tune drops only lines of the NFV parts it owns"
+sed 's/^/#   /' "$SCRATCH/foreign.txt"
+for keep in "<uuid>6f1c1d0e-3b52-4c1e-9a57-2f2d6c1e8a10</uuid>" \
+    "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'>" \
+    "<source file='/var/lib/libvirt/images/vrouter1.qcow2'/>" \
+    "<mac address='52:54:00:6b:3c:11'/>"; do
+    grep -qF "$keep" "$SCRATCH/tuned.xml"
+    tap_ok $? "tune keeps $keep"
+done
+tap_is "$(xp "$SCRATCH/tuned.xml" 'string(//interface[@type="vhostuser"][1]/mac/@address)')" \
+    52:54:00:6b:3c:12 "tune keeps the replaced vhost-user NIC's MAC"
+"$NFVHOST" vm tune --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH/fs" \
+    - < "$SCRATCH/tuned.xml" > "$SCRATCH/tuned2.xml"
+cmp -s "$SCRATCH/tuned.xml" "$SCRATCH/tuned2.xml"
+tap_ok $? "tune twice (from stdin) changes nothing the second time"
+
+# --define with libvirt's C API, on the test driver.
+out=$("$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --define \
+      -c test:///default 2>&1)
+tap_ok $? "vm xml --define -c test:///default"
+echo "$out" | grep -q "defined domain firewall1 on test:///default"
+tap_ok $? "--define says what it defined"
+out=$("$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --define \
+      -c nosuchdriver:///x 2>&1)
+tap_is "$?" 1 "--define on a bad URI: exit 1"
+echo "$out" | grep -q "cannot connect to nosuchdriver:///x"
+tap_ok $? "--define names the URI it could not reach"
+
+# Every fixture topology that plans: every VM's domain is accepted.
+for topo in "$TOPO"/*.xml; do
+    name=$(basename "$topo" .xml)
+    nic=$(xmllint --xpath 'string(//object[@type="PCIDev"][starts-with(@pci_type,"0200")][1]/@pci_busid)' "$topo")
+    {
+        echo "[host]"; echo "hugepage_size = 2M"
+        [ -n "$nic" ] && { echo "[ovs]"; echo "uplink = $nic"; }
+        echo "[vm vnf1]"; echo "vcpus = 2"; echo "memory = 2G"
+        if [ -n "$nic" ]; then echo "nics = vhost:100, sriov:200"
+        else echo "nics = vhost:100, vhost:200"; fi
+        echo "[vm vnf2]"; echo "vcpus = 3"; echo "memory = 1G"
+        echo "nics = vhost"; echo "thread_policy = isolate"
+    } > "$SCRATCH/$name.ini"
+    vms="vnf1 vnf2"
+    if ! "$NFVHOST" plan --topology "$topo" --intent "$SCRATCH/$name.ini" \
+        --output "$SCRATCH/$name" >/dev/null 2>&1; then
+        # Too small for both: the first VM alone.
+        sed -i '/^\[vm vnf2\]/,$d' "$SCRATCH/$name.ini"
+        vms=vnf1
+        if ! "$NFVHOST" plan --topology "$topo" --intent "$SCRATCH/$name.ini" \
+            --output "$SCRATCH/$name" >/dev/null 2>&1; then
+            tap_diag "$name: infeasible even with one VM; no domain to build"
+            continue
+        fi
+    fi
+    for vm in $vms; do
+        "$NFVHOST" vm xml --plan "$SCRATCH/$name/plan.json" --vm $vm \
+            --vf 1=0000:ff:10.1 --output "$SCRATCH/$name-$vm.xml"
+        tap_ok $? "$name: vm xml $vm"
+        accepted "$SCRATCH/$name-$vm.xml" "$name $vm"
+    done
+done
+
+tap_done
