@@ -20,3 +20,5 @@ nfvhost_SOURCES += cli/cmd-vhost.c
 
 TESTS += tests/vhost-testpmd.sh
 EXTRA_DIST += tests/vhost-testpmd.sh
+TESTS += tests/vhost-ovs.sh
+EXTRA_DIST += tests/vhost-ovs.sh

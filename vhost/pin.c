@@ -74,8 +74,10 @@ pin_pmd_cpus(const char *proc, hwloc_bitmap_t cpus, char *who,
             continue;
         }
         path = xasprintf("%s/%s/comm", proc, de->d_name);
+        /* "ovs-vswitchd", or "ovs-vswitchd-dp" (ovs-vswitchd-dpdk cut to
+         * the kernel's 15 characters). */
         if (!read_line(path, comm, sizeof comm)
-            || strcmp(comm, "ovs-vswitchd")) {
+            || strncmp(comm, "ovs-vswitchd", 12)) {
             free(path);
             continue;
         }

@@ -1,0 +1,124 @@
+#!/bin/sh
+# vhost-ovs.sh: the vhost-user front-end against OVS-DPDK (the shared test
+# harness: one PMD on core 1, ovs-vswitchd's other threads and our
+# endpoints on core 0).  Four dpdkvhostuserclient ports; nfvhost listens
+# on their sockets (server mode), OVS connects.  Counted frames both ways
+# with no loss at a low rate, checked against OVS's interface counters; a
+# PVP path through 'vhost loop'; the refusal to poll on the PMD's core;
+# ovs-vswitchd killed and restarted mid-traffic with the bench
+# reconnecting.
+. "${top_srcdir:-.}/tests/lib.sh"
+. "$top_srcdir/tests/ovs-harness.sh"
+require '[ "$(id -u)" = 0 ]' 'root'
+require "test -x $OVS_VSWITCHD_BIN" 'ovs-vswitchd-dpdk (openvswitch-switch-dpdk)'
+require 'test -w /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages' '2M hugepages'
+require 'command -v python3' 'python3'
+
+ovs_harness_start || { echo "Bail out! OVS-DPDK did not start"; exit 1; }
+SCRATCH=$OVS_RUNDIR/scratch
+mkdir "$SCRATCH"
+BG_PIDS=""
+ovs_harness_on_stop 'for p in $BG_PIDS; do kill $p 2>/dev/null; wait $p 2>/dev/null; done'
+
+json() { # FILE EXPR over the document 'd'
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" \
+        "$1"
+}
+portstat() { # OFPORT rx|tx: OVS's live packet counter (a vhost port
+             # has counters only while its front-end is connected)
+    ovs-ofctl dump-ports br0 "$1" | tr -d ',' | awk -v dir="$2" '
+        $1 == "port" { $1 = ""; $2 = "" }
+        { for (i = 1; i <= NF; i++) if ($i == dir) want = 1; else if (want && $i ~ /^pkts=/) { sub(/^pkts=/, "", $i); print $i; exit } }'
+}
+
+ovs_vsctl add-br br0 -- set Bridge br0 datapath_type=netdev
+for i in 0 1 2 3; do
+    ovs_vsctl add-port br0 vhu$i -- set Interface vhu$i \
+        type=dpdkvhostuserclient \
+        "options:vhost-server-path=$OVS_SOCKDIR/vhu$i.sock" \
+        -- set Interface vhu$i ofport_request=$((i + 1))
+done
+# 1 <-> 2 and 3 <-> 4: two wires through the switch.
+ovs-ofctl del-flows br0
+ovs-ofctl add-flow br0 "in_port=1,actions=output:2"
+ovs-ofctl add-flow br0 "in_port=2,actions=output:1"
+ovs-ofctl add-flow br0 "in_port=3,actions=output:4"
+ovs-ofctl add-flow br0 "in_port=4,actions=output:3"
+tap_is "$(ovs-ofctl dump-flows br0 | grep -c actions=output)" 4 \
+    "bridge br0 with four dpdkvhostuserclient ports and two wires"
+
+BENCH="$NFVHOST vhost bench --server --cores 0 --connect-timeout 20 --json"
+S=$OVS_SOCKDIR
+
+$BENCH --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" --rate 20k --duration 1 \
+    >"$SCRATCH/ab.json" 2>"$SCRATCH/ab.err"
+tap_ok $? "bench vhu0 -> OVS -> vhu1 runs (OVS connected to our sockets)"
+sed 's/^/#   /' "$SCRATCH/ab.err"
+sent=$(json "$SCRATCH/ab.json" 'd["sent"]')
+warm=$(json "$SCRATCH/ab.json" 'd["warmup_frames"]')
+tap_ok "$([ "${sent:-0}" -ge 15000 ]; echo $?)" "about 20000 frames sent ($sent)"
+tap_is "$(json "$SCRATCH/ab.json" 'd["received"]')" "$sent" "every frame came back"
+tap_is "$(json "$SCRATCH/ab.json" 'd["loss_pct"] == 0 and d["reordered"] == 0')" \
+    True "no loss, no reordering at 20 kpps"
+
+$BENCH --tx "$S/vhu1.sock" --rx "$S/vhu0.sock" --rate 20k --duration 1 \
+    --size 1518 >"$SCRATCH/ba.json" 2>"$SCRATCH/ba.err"
+tap_ok $? "bench vhu1 -> OVS -> vhu0 with 1518-byte frames runs"
+tap_is "$(json "$SCRATCH/ba.json" 'd["received"] == d["sent"] > 15000')" True \
+    "every 1518-byte frame came back"
+
+# PVP: bench on vhu0/vhu1 is the traffic generator, 'vhost loop' on
+# vhu2/vhu3 the VM; the wires become vhu0 -> vhu2 -> loop -> vhu3 -> vhu1.
+ovs-ofctl del-flows br0
+ovs-ofctl add-flow br0 "in_port=1,actions=output:3"
+ovs-ofctl add-flow br0 "in_port=4,actions=output:2"
+$NFVHOST vhost loop --server --socket "$S/vhu2.sock" --socket "$S/vhu3.sock" \
+    --cores 0 --duration 8 --connect-timeout 20 --json \
+    >"$SCRATCH/loop.json" 2>"$SCRATCH/loop.err" &
+LOOP_PID=$!
+BG_PIDS="$BG_PIDS $LOOP_PID"
+$BENCH --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" --rate 10k --duration 1 \
+    >"$SCRATCH/pvp.json" 2>"$SCRATCH/pvp.err"
+tap_ok $? "bench through OVS -> vhost loop -> OVS runs"
+tap_is "$(json "$SCRATCH/pvp.json" 'd["received"] == d["sent"] > 7000')" True \
+    "PVP: every frame came back through the loop"
+pvp=$(json "$SCRATCH/pvp.json" 'd["sent"] + d["warmup_frames"]')
+tap_is "$(portstat 3 tx)" "$pvp" "OVS sent the loop exactly the bench's frames (vhu2 tx)"
+tap_is "$(portstat 4 rx)" "$pvp" "and got them all back from it (vhu3 rx)"
+wait "$LOOP_PID"
+tap_ok $? "vhost loop ended after its duration"
+tap_is "$(json "$SCRATCH/loop.json" 'd["forwarded"]["a_to_b"] >= '"$(json "$SCRATCH/pvp.json" 'd["sent"]')")" \
+    True "the loop forwarded at least the bench's frames"
+
+# The PMD polls core 1: refuse to poll there too, unless forced.
+"$NFVHOST" vhost bench --server --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" \
+    --cores 1 2>"$SCRATCH/pmd.err"
+tap_is $? 2 "--cores 1 (the PMD's core) refused"
+grep -q "CPU 1 is polled by OVS PMD thread pmd-c01" "$SCRATCH/pmd.err"
+tap_ok $? "saying which PMD thread: $(cat "$SCRATCH/pmd.err")"
+
+# ovs-vswitchd killed and restarted in the middle of traffic.
+ovs-ofctl del-flows br0
+ovs-ofctl add-flow br0 "in_port=1,actions=output:2"
+$BENCH --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" --rate 10k --duration 25 \
+    >"$SCRATCH/re.json" 2>"$SCRATCH/re.err" &
+BENCH_PID=$!
+BG_PIDS="$BG_PIDS $BENCH_PID"
+sleep 4
+ovs_harness_kill_vswitchd KILL
+sleep 1
+ovs_harness_start_vswitchd
+tap_ok $? "ovs-vswitchd restarted"
+# OpenFlow rules live in ovs-vswitchd, not in the database: set them again
+# as soon as the bridge is back.
+_ovs_wait_for 20 ovs-ofctl add-flow br0 "in_port=1,actions=output:2"
+tap_ok $? "wire set again on the new ovs-vswitchd"
+wait "$BENCH_PID"
+tap_ok $? "bench rode out the restart"
+sed 's/^/#   /' "$SCRATCH/re.err"
+tap_is "$(json "$SCRATCH/re.json" 'd["reconnects"]')" 2 \
+    "both devices reconnected to the new ovs-vswitchd"
+tap_is "$(json "$SCRATCH/re.json" 'd["received"] > 50000')" True \
+    "frames flowed through the new ovs-vswitchd"
+
+tap_done
