@@ -12,6 +12,7 @@
 require 'command -v dpdk-testpmd' 'dpdk-testpmd (package dpdk)'
 require '[ "$(id -u)" = 0 ]' 'root (testpmd locks its memory)'
 require 'command -v python3' 'python3 (reads the JSON results)'
+require 'command -v valgrind' 'valgrind'
 scratch
 
 TP_PID=
@@ -138,6 +139,24 @@ sleep 0.5
 stop_testpmd
 tap_ok "$([ "$(port_stat "$SCRATCH/tp3.log" 0 RX)" -gt 1000 ]; echo $?)" \
     "the new testpmd got traffic after the reconnect"
+
+# The same cycle under valgrind: connect, traffic, back-end restart,
+# reconnect, close; no memory errors and no leaks.
+start_testpmd "$SCRATCH/tp5.log" --forward-mode=io
+valgrind --leak-check=full --error-exitcode=9 \
+    --errors-for-leak-kinds=definite,indirect \
+    $BENCH --tx "$S0" --rx "$S1" --rate 2k --duration 10 \
+    >"$SCRATCH/vg.json" 2>"$SCRATCH/vg.err" &
+VG_PID=$!
+sleep 5
+stop_testpmd
+start_testpmd "$SCRATCH/tp6.log" --forward-mode=io
+wait "$VG_PID"
+rc=$?
+grep -E "ERROR SUMMARY|in use at exit|nfvhost" "$SCRATCH/vg.err" | sed 's/^/#   /'
+tap_is $rc 0 "valgrind: no memory errors, no leaks over connect/traffic/reconnect/close"
+tap_is "$(json "$SCRATCH/vg.json" 'd["reconnects"]')" 2 "and the reconnects happened"
+stop_testpmd
 
 # vhost loop as the guest of a PVP: testpmd sends a first burst on both
 # ports and forwards whatever comes back; the loop sends it back.
