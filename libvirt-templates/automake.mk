@@ -44,3 +44,4 @@ EXTRA_DIST += \
 	tests/golden/libvirt/homelab-vrouter1.xml \
 	tests/golden/libvirt/homelab-firewall1.xml \
 	tests/golden/libvirt/homelab-trafgen1.xml
+EXTRA_DIST += docs/libvirt.md docs/openstack.md

@@ -90,6 +90,21 @@ tap_is "$(xp $D 'string(//devices/disk/source/@file)')" \
 tap_is "$(xp "$SCRATCH/vf.xml" 'string(//interface[@type="hostdev"]/source/address/@function)')" \
     0x3 "--vf overrides sysfs"
 
+# A VF OVS uses as its uplink is never handed to a VM.
+printf '[host]\nhugepage_size = 2M\n[ovs]\nuplink = 0000:0b:00.1\n[vm vnf1]\nvcpus = 2\nmemory = 2G\nnics = sriov:200\nsriov_pf = 0000:0b:00.0\n' \
+    > "$SCRATCH/vf.ini"
+"$NFVHOST" plan --topology "$TOPO/16intel64-manyVFs.xml" \
+    --intent "$SCRATCH/vf.ini" --output "$SCRATCH/vfplan" >/dev/null
+PF2="$SCRATCH/fs/sys/bus/pci/devices/0000:0b:00.0"
+mkdir -p "$PF2"
+for k in 0 1 2; do
+    ln -s "../0000:0b:00.$((k + 1))" "$PF2/virtfn$k"
+done
+"$NFVHOST" vm xml --plan "$SCRATCH/vfplan/plan.json" --vm vnf1 \
+    --sysfs-root "$SCRATCH/fs" --output "$SCRATCH/vf-skip.xml"
+tap_is "$(xp "$SCRATCH/vf-skip.xml" 'string(//interface[@type="hostdev"]/source/address/@function)')" \
+    0x2 "the uplink VF 0b:00.1 is skipped: the VM gets 0b:00.2"
+
 # A user's template.
 sed 's#<memballoon#<graphics type="spice" autoport="yes"/>\n    <memballoon#' \
     "$top_srcdir/libvirt-templates/base-q35.xml" > "$SCRATCH/tpl.xml"

@@ -73,6 +73,48 @@ for topo in "$TOPO"/*.xml; do
     dirs="$dirs $SCRATCH/$name"
 done
 
+# SR-IOV with VFs the host already has (a fake sysfs tree): the PF
+# 0000:0b:00.0 (ens11f0) of the many-VFs fixture with VFs 0b:00.1-3, OVS
+# taking VF 0b:00.1 as its uplink and a VM taking a VF of the same PF.
+fake_vfs() { # fake_vfs ROOT
+    d="$1/sys/bus/pci/devices"
+    mkdir -p "$d/0000:0b:00.0/net/ens11f0" "$1/proc/net"
+    : > "$1/proc/net/route"
+    for f in 0 1 2 3; do
+        v="$d/0000:0b:00.$f"
+        mkdir -p "$v"
+        echo 0x020000 > "$v/class"
+        echo 0x8086 > "$v/vendor"
+        echo 0 > "$v/numa_node"
+        if [ $f = 0 ]; then
+            echo 0x1572 > "$v/device"
+            echo 8 > "$v/sriov_totalvfs"
+            echo 3 > "$v/sriov_numvfs"
+        else
+            echo 0x154c > "$v/device"
+            ln -s ../0000:0b:00.0 "$v/physfn"
+            ln -s "../0000:0b:00.$f" "$d/0000:0b:00.0/virtfn$((f - 1))"
+        fi
+    done
+}
+fake_vfs "$SCRATCH/vfs"
+printf '[host]\nhugepage_size = 2M\n[ovs]\nuplink = 0000:0b:00.1\n[vm vnf1]\nvcpus = 2\nmemory = 2G\nnics = vhost:100, sriov:200\nsriov_pf = 0000:0b:00.0\n' \
+    > "$SCRATCH/vf.ini"
+"$NFVHOST" plan --topology "$TOPO/16intel64-manyVFs.xml" \
+    --sysfs-root "$SCRATCH/vfs" --intent "$SCRATCH/vf.ini" \
+    --output "$SCRATCH/vf-uplink" >/dev/null
+tap_ok $? "VF uplink: plan"
+tap_is "$(grep '^device_spec' "$SCRATCH/vf-uplink/openstack/nova.conf" | tr '\n' ' ')" \
+    'device_spec = {"address": "0000:0b:00.2", "physical_network": "physnet0"} device_spec = {"address": "0000:0b:00.3", "physical_network": "physnet0"} ' \
+    "VF uplink: device_spec lists the PF's other VFs, not OVS's"
+tap_is "$(grep '^exclude_devices' "$SCRATCH/vf-uplink/openstack/sriov_agent.ini")" \
+    "exclude_devices = ens11f0:0000:0b:00.1" \
+    "VF uplink: the SR-IOV agent excludes OVS's VF"
+tap_is "$(grep '^physical_device_mappings' "$SCRATCH/vf-uplink/openstack/sriov_agent.ini")" \
+    "physical_device_mappings = physnet0:ens11f0" \
+    "VF uplink: the PF's interface on the uplinks' physnet"
+dirs="$dirs $SCRATCH/vf-uplink"
+
 # One nova process for all of them: importing nova takes seconds.
 $PY "$CHECK" $dirs > "$SCRATCH/check.out" 2>"$SCRATCH/check.err"
 rc=$?
@@ -87,9 +129,9 @@ tap_is "$rc" 0 "nova_check.py exit status"
 [ -s "$SCRATCH/check.txt" ] || { tap_ok 1 "nova_check.py said nothing"; cat "$SCRATCH/check.err" | sed 's/^/# /'; }
 
 # Negative cases: nova's code must catch what would break nova-compute.
-neg() { # neg NAME SED-SCRIPT FILE EXPECTED-FAILING-CHECK
+neg() { # neg NAME SED-SCRIPT FILE EXPECTED-FAILING-CHECK [FROM]
     rm -rf "$SCRATCH/neg-$1"
-    cp -r "$SCRATCH/homelab" "$SCRATCH/neg-$1"
+    cp -r "$SCRATCH/${5:-homelab}" "$SCRATCH/neg-$1"
     sed -i "$2" "$SCRATCH/neg-$1/openstack/$3"
     out=$($PY "$CHECK" "$SCRATCH/neg-$1" 2>/dev/null | grep "^FAIL")
     echo "$out" | grep -q -- "$4"
@@ -121,6 +163,10 @@ neg unknown-spec 's/hw:numa_nodes=1/hw:numa_nodez=1/' flavors.sh \
     'not appear to be a valid'
 neg bad-datapath 's/^datapath_type = .*/datapath_type = system/' \
     openvswitch_agent.ini 'datapath_type'
+neg uplink-vf-assignable 's/0000:0b:00.2/0000:0b:00.1/' nova.conf \
+    'uplink VF 0000:0b:00.1 is assignable' vf-uplink
+neg uplink-vf-not-excluded 's/^exclude_devices = .*/exclude_devices =/' \
+    sriov_agent.ini 'uplink VF 0000:0b:00.1 is not excluded' vf-uplink
 neg bad-mapping 's/^physical_device_mappings = .*/physical_device_mappings = enp3s0f0/' \
     sriov_agent.ini 'sriov_agent.ini'
 
