@@ -240,7 +240,7 @@ check_interfaces(struct report *r)
     xmlXPathFreeObject(ifaces);
 }
 
-/* Returns the union of the vCPU pins. */
+/* Collects the union of the vCPU pins in 'vcpus'. */
 static void
 check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
 {
@@ -256,11 +256,12 @@ check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
         char *expr = xasprintf("string(/domain/cputune/vcpupin[@vcpu='%d']"
                                "/@cpuset)", i);
         char *cpuset = str(r, NULL, expr);
+        bool parsed = cpuset[0] && parse_cpuset(cpuset, set);
         free(expr);
         if (!cpuset[0]) {
             problem(r, "vCPU %d is not pinned (the plan pins it to %d)", i,
                     s->vcpupin[i]);
-        } else if (!parse_cpuset(cpuset, set)) {
+        } else if (!parsed) {
             problem(r, "vCPU %d: cpuset='%s' is not a CPU list", i, cpuset);
         } else if (hwloc_bitmap_weight(set) != 1
                    || hwloc_bitmap_first(set) != s->vcpupin[i]) {
@@ -270,7 +271,7 @@ check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
                     hwloc_bitmap_weight(set) == 1 ? pool_of(s, cpu)
                     : "more than one CPU", s->vcpupin[i]);
         }
-        if (cpuset[0]) {
+        if (parsed) {
             hwloc_bitmap_or(vcpus, vcpus, set);
         }
         free(cpuset);
