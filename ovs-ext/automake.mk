@@ -10,5 +10,6 @@ libnfvhost_a_SOURCES += \
 	ovs-ext/status.c ovs-ext/status.h
 nfvhost_SOURCES += cli/cmd-ovs.c
 
-TESTS += tests/ovs-apply.sh
-EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh
+TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh
+EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
+	tests/ovs-vlan-ping.py

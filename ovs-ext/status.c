@@ -286,7 +286,11 @@ plan_findings(const json_t *plan, const struct ovs_opts *o,
                 hwloc_bitmap_foreach_begin(cpu, set) {
                     int mapped = cpu < WANT_MAX_CPU ? o->cpu_map[cpu]
                                                     : (int) cpu;
-                    if (mapped == core) {
+                    /* With --cpu-map, unmapped planned PUs are not on
+                     * this machine. */
+                    bool here = !o->has_cpu_map
+                                || (cpu < WANT_MAX_CPU && o->cpu_mapped[cpu]);
+                    if (here && mapped == core) {
                         finding(f, "PMD on core %d shares it with the %s "
                                 "pool (planned CPU %u): both spin and "
                                 "starve each other", core, pools[i], cpu);

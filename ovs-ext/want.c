@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "planner/plan-file.h"
 #include "planner/util.h"
 
 static char *
@@ -80,6 +81,8 @@ ovs_opts_cpu_map(struct ovs_opts *o, const char *arg, struct diag *d)
             break;
         }
         o->cpu_map[from] = to;
+        o->cpu_mapped[from] = true;
+        o->has_cpu_map = true;
     }
     free(copy);
     return error;
@@ -200,6 +203,11 @@ want_other_config(const json_t *plan, const struct ovs_opts *o,
         }
     }
     json_object_set_new(oc, "dpdk-extra", dpdk_extra(plan, o));
+    /* Pinned vhost queues would otherwise isolate their PMDs, and with
+     * every PMD pinned the uplink's queues would not be polled at all. */
+    if (!json_object_get(oc, "pmd-rxq-isolate")) {
+        json_object_set_new(oc, "pmd-rxq-isolate", json_string("false"));
+    }
     json_object_update(oc, o->set);
     return oc;
 }
@@ -282,12 +290,51 @@ err:
     return NULL;
 }
 
-static json_t *
-uplink_iface(const char *name, const char *devargs, int mtu)
+static int
+json_int_or(const json_t *obj, const char *key, int dflt)
 {
-    return json_pack("{sssss{ss}si}", "name", name, "type", "dpdk",
+    const json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (int) json_integer_value(v) : dflt;
+}
+
+/* The first planned PMD PU on NUMA node 'numa', mapped; -1 if none. */
+static int
+first_pmd_on(const json_t *plan, int numa, const struct ovs_opts *o)
+{
+    const json_t *node;
+    size_t i;
+    int cpu = -1;
+
+    json_array_foreach(json_object_get(plan, "numa_nodes"), i, node) {
+        hwloc_bitmap_t set;
+
+        if (json_integer_value(json_object_get(node, "id")) != numa) {
+            continue;
+        }
+        set = xbitmap();
+        if (plan_file_cpus(json_object_get(node, "pools"), "pmd", set)) {
+            cpu = hwloc_bitmap_first(set);
+        }
+        hwloc_bitmap_free(set);
+    }
+    return cpu >= 0 && cpu < WANT_MAX_CPU ? o->cpu_map[cpu] : cpu;
+}
+
+/* The uplink's rx queue is pinned to a PMD of its own NUMA node, like the
+ * vhost queues, so it is polled whatever pmd-rxq-assign says. */
+static json_t *
+uplink_iface(const char *name, const char *devargs, int mtu, int pmd)
+{
+    json_t *oc = json_object();
+
+    if (pmd >= 0) {
+        char aff[32];
+        snprintf(aff, sizeof aff, "0:%d", pmd);
+        json_object_set_new(oc, "pmd-rxq-affinity", json_string(aff));
+    }
+    return json_pack("{sssss{ss}siso}", "name", name, "type", "dpdk",
                      "options", "dpdk-devargs", devargs,
-                     "mtu_request", mtu);
+                     "mtu_request", mtu, "other_config", oc);
 }
 
 /* One trunk port for one uplink, a bond for two (BRIEF: a bond of two
@@ -324,8 +371,9 @@ want_uplink_port(const json_t *plan, const struct ovs_opts *o, int mtu,
             json_array_append_new(bind, json_string(pci));
         }
         name = xasprintf("dpdk-up%zu", i);
-        json_array_append_new(ifaces, uplink_iface(name, ov ? ov : pci,
-                                                   mtu));
+        json_array_append_new(ifaces, uplink_iface(
+            name, ov ? ov : pci, mtu,
+            first_pmd_on(plan, json_int_or(u, "numa", 0), o)));
         sbuf_printf(&pcis, "%s%s", i ? "," : "", pci);
         free(name);
     }
@@ -344,12 +392,6 @@ want_uplink_port(const json_t *plan, const struct ovs_opts *o, int mtu,
     return port;
 }
 
-static int
-json_int_or(const json_t *obj, const char *key, int dflt)
-{
-    const json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (int) json_integer_value(v) : dflt;
-}
 
 static const char *
 json_str_or_null(const json_t *obj, const char *key)

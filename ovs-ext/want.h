@@ -36,6 +36,8 @@ struct ovs_opts {
     json_t *uplink_override;    /* {PCI: devargs}: vdev stand-ins. */
     json_t *set;                /* {key: value}: other_config overrides. */
     int cpu_map[WANT_MAX_CPU];  /* Planned PU -> PU to use (identity). */
+    bool cpu_mapped[WANT_MAX_CPU]; /* Named in --cpu-map. */
+    bool has_cpu_map;           /* Then only mapped PUs exist here. */
     bool dry_run;
     bool no_wait;
 };

@@ -9,6 +9,11 @@
 #       dpdk-lcore-mask=0x1 and pmd-cpu-mask=0x2 (2-core test machines:
 #       the PMD gets core 1, peers run on core 0).  Exports:
 #         OVS_RUNDIR   the run directory (logs: $OVS_RUNDIR/*.log)
+#         OVS_NETNS    the network namespace ovs-vswitchd runs in: the
+#                      netdev datapath makes tap devices (ovs-netdev, one
+#                      per bridge) whose names would clash between
+#                      concurrent harnesses and touch the host; put
+#                      af_packet/tap stand-in interfaces in here too
 #         OVS_DB       unix:$OVS_RUNDIR/db.sock (nfvhost --db, ovs-vsctl --db)
 #         OVS_CTL      $OVS_RUNDIR/ovs-vswitchd.ctl (ovs-appctl -t)
 #         OVS_SOCKDIR  $OVS_RUNDIR/vhost, mode 0770, for vhost-user sockets
@@ -21,6 +26,10 @@
 #       hugepages it added, removes the run directory.  Installed as an EXIT
 #       trap by ovs_harness_start (it also removes $SCRATCH if set), so it
 #       runs when a test fails midway.
+#   ovs_harness_on_stop COMMAND
+#       Runs COMMAND (a shell string) first when the harness stops: the
+#       test's own cleanup (peers it started, namespaces, veths), so one
+#       EXIT trap covers everything.
 #   ovs_harness_start_vswitchd / ovs_harness_kill_vswitchd [SIGNAL]
 #       (Re)start or kill only ovs-vswitchd (restart-survival tests).
 #   ovs_vsctl ARGS...     ovs-vsctl --db=$OVS_DB --no-wait ARGS (reads, and
@@ -31,6 +40,18 @@
 #                         $OVS_SOCKDIR, keeping the harness's DPDK start-up
 #                         keys (dpdk-extra, hugepage dir, socket mem, lcore)
 #                         whatever the plan says, so the daemon stays safe
+#
+# A DPDK peer in place of a VM (dpdk-testpmd, virtio-user front-end in
+# server mode, so OVS's dpdkvhostuserclient ports connect to it):
+#   ovs_peer_start ID FWD-MODE SOCKET...   one port per socket, in order;
+#         --no-pci, --single-file-segments, lcores 0@0,1@0 (main and
+#         forwarding thread on core 0, away from the PMD), interactive,
+#         commands through a fifo; log $OVS_RUNDIR/peer-ID.log.  Returns
+#         once every port is probed (each probe waits for OVS to connect).
+#   ovs_peer_cmd ID COMMAND...   sends testpmd commands ("start tx_first")
+#   ovs_peer_stat ID PORT FIELD  last "FIELD: N" of PORT's "show port
+#         stats" (FIELD: RX-packets, TX-packets, RX-missed ...)
+#   ovs_peer_stop ID             quits it (and waits for exactly that pid)
 #
 # Tunables (environment): OVS_HARNESS_PAGES (2M pages to add, default 640),
 # OVS_HARNESS_SOCKET_MEM (MB, default 512), OVS_HARNESS_LCORE_MASK (0x1),
@@ -48,6 +69,8 @@ OVS_NR_HUGEPAGES=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 _ovs_pids=""
 _ovs_pages_added=0
 _ovs_mounted=""
+_ovs_on_stop=""
+_ovs_netns=""
 
 ovs_vsctl() { ovs-vsctl --db="$OVS_DB" --no-wait --timeout=10 "$@"; }
 ovs_appctl() { ovs-appctl -t "$OVS_CTL" --timeout=10 "$@"; }
@@ -83,7 +106,9 @@ ovs_harness_start() {
     OVS_SOCKDIR="$OVS_RUNDIR/vhost"
     OVS_HUGEDIR="$OVS_RUNDIR/huge"
     OVS_DPDK_EXTRA="--no-pci --file-prefix nfvovs$$"
-    export OVS_RUNDIR OVS_DB OVS_CTL OVS_SOCKDIR OVS_HUGEDIR OVS_DPDK_EXTRA
+    OVS_NETNS=nfvovs$$
+    export OVS_RUNDIR OVS_DB OVS_CTL OVS_SOCKDIR OVS_HUGEDIR OVS_DPDK_EXTRA \
+           OVS_NETNS
     # Every OVS tool looks here instead of /var/run/openvswitch.
     export OVS_RUNDIR OVS_LOGDIR="$OVS_RUNDIR" OVS_DBDIR="$OVS_RUNDIR" \
            OVS_SYSCONFDIR="$OVS_RUNDIR" OVS_PKGDATADIR=/usr/share/openvswitch
@@ -110,6 +135,9 @@ ovs_harness_start() {
         echo "# only $_ovs_pages_added 2M hugepages could be added" >&2
         return 1
     fi
+    ip netns add "$OVS_NETNS" || return 1
+    _ovs_netns="$OVS_NETNS"
+    ip -n "$OVS_NETNS" link set lo up
     mkdir "$OVS_HUGEDIR"
     mount -t hugetlbfs -o pagesize=2M nodev "$OVS_HUGEDIR" || return 1
     _ovs_mounted="$OVS_HUGEDIR"
@@ -127,7 +155,8 @@ ovs_harness_start() {
 
 ovs_harness_start_vswitchd() {
     rm -f "$OVS_CTL"
-    "$OVS_VSWITCHD_BIN" "$OVS_DB" \
+    # 'ip netns exec' execs the daemon, so $! is its pid.
+    ip netns exec "$OVS_NETNS" "$OVS_VSWITCHD_BIN" "$OVS_DB" \
         --pidfile="$OVS_RUNDIR/ovs-vswitchd.pid" \
         --unixctl="$OVS_CTL" \
         --log-file="$OVS_RUNDIR/ovs-vswitchd.log" -vconsole:off \
@@ -163,6 +192,62 @@ _ovs_port_up() {
     [ -n "$_p" ] && [ "$_p" != "[]" ] && [ "$_p" != -1 ]
 }
 
+ovs_peer_start() { # ID FWD-MODE SOCKET...
+    _id=$1 _fwd=$2; shift 2
+    _vdevs="" _i=0
+    for _s in "$@"; do
+        _vdevs="$_vdevs --vdev net_virtio_user$_i,path=$_s,server=1,queues=1"
+        _i=$((_i + 1))
+    done
+    rm -f "$OVS_RUNDIR/peer-$_id.in"
+    mkfifo "$OVS_RUNDIR/peer-$_id.in"
+    # shellcheck disable=SC2086
+    stdbuf -o0 dpdk-testpmd --no-pci --single-file-segments --file-prefix "nfvpeer$$$_id" \
+        --lcores 0@0,1@0 --huge-dir "$OVS_HUGEDIR" -m 64 $_vdevs -- -i \
+        --total-num-mbufs=8192 --forward-mode="$_fwd" \
+        <"$OVS_RUNDIR/peer-$_id.in" >"$OVS_RUNDIR/peer-$_id.log" 2>&1 &
+    eval "_ovs_peer_pid_$_id=$!"
+    _ovs_pids="$_ovs_pids $!"
+    # A writer that holds the fifo open, so testpmd never sees EOF.
+    sleep 100000 >"$OVS_RUNDIR/peer-$_id.in" &
+    eval "_ovs_peer_holder_$_id=$!"
+    _ovs_pids="$_ovs_pids $!"
+    ovs_peer_cmd "$_id" "show port summary all"
+    _ovs_wait_for 30 grep -q "^Number of available ports: $#" \
+        "$OVS_RUNDIR/peer-$_id.log"
+}
+
+ovs_peer_cmd() { # ID COMMAND
+    _id=$1; shift
+    echo "$*" >>"$OVS_RUNDIR/peer-$_id.in"
+}
+
+ovs_peer_stat() { # ID PORT FIELD
+    : >"$OVS_RUNDIR/peer-$1.mark"
+    _n=$(grep -c 'NIC statistics for port' "$OVS_RUNDIR/peer-$1.log")
+    ovs_peer_cmd "$1" "show port stats $2"
+    _ovs_wait_for 10 _ovs_log_grew "$1" "$_n"
+    sleep 0.2
+    awk -v f="$3:" -v p="port $2 " '
+        /NIC statistics for port/ { inp = index($0, p) > 0 }
+        inp { for (i = 1; i < NF; i++) if ($i == f) v = $(i + 1) }
+        END { print v }' "$OVS_RUNDIR/peer-$1.log"
+}
+
+_ovs_log_grew() {
+    [ "$(grep -c 'NIC statistics for port' "$OVS_RUNDIR/peer-$1.log")" -gt "$2" ]
+}
+
+ovs_peer_stop() { # ID
+    eval "_pid=\$_ovs_peer_pid_$1 _holder=\$_ovs_peer_holder_$1"
+    ovs_peer_cmd "$1" "quit"
+    _ovs_wait_for 15 sh -c "! kill -0 $_pid" || kill -KILL "$_pid"
+    kill "$_holder" 2>/dev/null
+    wait "$_pid" "$_holder" 2>/dev/null
+    _ovs_pids=$(echo "$_ovs_pids" | tr ' ' '\n' | grep -vx -e "$_pid" -e "$_holder" \
+                | tr '\n' ' ')
+}
+
 ovs_nfvhost_apply() {
     "$NFVHOST" ovs apply --db "$OVS_DB" --sock-dir "$OVS_SOCKDIR" \
         --set "dpdk-extra=$OVS_DPDK_EXTRA" \
@@ -172,7 +257,13 @@ ovs_nfvhost_apply() {
         --set "dpdk-lcore-mask=${OVS_HARNESS_LCORE_MASK:-0x1}" "$@"
 }
 
+ovs_harness_on_stop() { _ovs_on_stop="$1; $_ovs_on_stop"; }
+
 ovs_harness_stop() {
+    if [ -n "$_ovs_on_stop" ]; then
+        eval "$_ovs_on_stop"
+        _ovs_on_stop=""
+    fi
     for _pid in $_ovs_pids; do
         kill -TERM "$_pid" 2>/dev/null
     done
@@ -181,6 +272,9 @@ ovs_harness_stop() {
         wait "$_pid" 2>/dev/null
     done
     _ovs_pids=""
+    if [ -n "$_ovs_netns" ]; then
+        ip netns del "$_ovs_netns" && _ovs_netns=""
+    fi
     if [ -n "$_ovs_mounted" ]; then
         umount "$_ovs_mounted" && _ovs_mounted=""
     fi
