@@ -53,6 +53,10 @@ bench_usage(void)
            "zero-loss rate by RFC 2544 binary search.\n\n"
            "  --tx SOCKET         vhost-user socket to send on\n"
            "  --rx SOCKET         socket to receive on (may equal --tx)\n"
+           "  --tx-only           only generate (no --rx): for back-ends "
+           "that count and drop,\n"
+           "                      like testpmd rxonly; reports the rate "
+           "the back-end took\n"
            "  --server            listen on the sockets (for OVS "
            "dpdkvhostuserclient ports);\n"
            "                      default: connect to them (dpdk-testpmd "
@@ -98,6 +102,11 @@ loop_usage(void)
            "dpdkvhostuserclient ports)\n"
            "  --duration S        stop after S seconds (default: until "
            "SIGINT/SIGTERM)\n"
+           "  --tx-first N        first send N frames on each port (as "
+           "testpmd --tx-first),\n"
+           "                      for a closed loop through a switch "
+           "that wires the ports\n"
+           "                      back to each other\n"
            "  --cores LIST, --plan FILE, --force, --ring-size N, "
            "--hugepages, --connect-timeout S,\n"
            "  --json              as for 'nfvhost vhost bench'\n");
@@ -276,6 +285,7 @@ struct bench_opts {
     unsigned long size, flows;
     double rate, duration, loss, precision;
     const char *search;
+    bool tx_only;
 };
 
 static int
@@ -291,6 +301,7 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
         { "precision", required_argument, NULL, 'p' },
         { "duration", required_argument, NULL, 'd' },
         { "flows", required_argument, NULL, 'f' },
+        { "tx-only", no_argument, NULL, 'T' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
@@ -302,6 +313,7 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
         switch (c) {
         case 't': o->tx = optarg; break;
         case 'r': o->rx = optarg; break;
+        case 'T': o->tx_only = true; break;
         case 's':
             if (!parse_uint(optarg, PKT_MIN_SIZE, PKT_MAX_SIZE, &o->size)) {
                 return cli_usage_error("vhost bench", "--size '%s': frame "
@@ -365,6 +377,16 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
         return cli_usage_error("vhost bench", "unexpected argument '%s'",
                                argv[optind]);
     }
+    if (o->tx_only && o->rx) {
+        return cli_usage_error("vhost bench", "--tx-only takes no --rx");
+    }
+    if (o->tx_only && o->search) {
+        return cli_usage_error("vhost bench", "--search needs frames back: "
+                               "not with --tx-only");
+    }
+    if (o->tx_only) {
+        o->rx = o->tx;
+    }
     if (!o->tx || !o->rx) {
         return cli_usage_error("vhost bench", "--tx and --rx are required");
     }
@@ -409,6 +431,7 @@ bench_report(const struct bench_cfg *cfg, const struct bench_opts *o,
             json_object_set_new(j, "frame_size", json_integer(o->size));
         }
         json_object_set_new(j, "warmup_frames", json_integer(warmup));
+        json_object_set_new(j, "tx_only", json_boolean(o->tx_only));
         json_dumpf(j, stdout, JSON_INDENT(2));
         printf("\n");
         json_decref(j);
@@ -464,7 +487,7 @@ cmd_vhost_bench(int argc, char *argv[])
         struct bench_cfg cfg = {
             .tx = tx, .rx = rx, .frame_size = o.size, .flows = o.flows,
             .duration = o.duration, .drain = 0.2, .burst = 32,
-            .progress = stderr,
+            .progress = stderr, .tx_only = o.tx_only,
         };
 
         if (bench_warmup(&cfg, o.c.connect_timeout, &warmup, err,
@@ -508,9 +531,11 @@ cmd_vhost_loop(int argc, char *argv[])
     static const struct option longopts[] = {
         { "socket", required_argument, NULL, 's' },
         { "duration", required_argument, NULL, 'd' },
+        { "tx-first", required_argument, NULL, 'F' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
+    unsigned long tx_first = 0;
     struct common_opts co = { .connect_timeout = 10, .ring_size = 1024 };
     const char *paths[2] = { NULL, NULL };
     struct vhost_dev *a = NULL, *b = NULL;
@@ -534,6 +559,12 @@ cmd_vhost_loop(int argc, char *argv[])
             if (!parse_double(optarg, 0, 86400, &duration)) {
                 return cli_usage_error("vhost loop", "--duration '%s': "
                                        "seconds, 0..86400", optarg);
+            }
+            break;
+        case 'F':
+            if (!parse_uint(optarg, 0, 32768, &tx_first)) {
+                return cli_usage_error("vhost loop", "--tx-first '%s': "
+                                       "frames, 0..32768", optarg);
             }
             break;
         case 'h': loop_usage(); return 0;
@@ -563,7 +594,8 @@ cmd_vhost_loop(int argc, char *argv[])
     if (!prepare(&co, &d) && (a = open_dev(paths[0], &co, &d))
         && (b = open_dev(paths[1], &co, &d))) {
         struct loop_cfg cfg = { .a = a, .b = b, .duration = duration,
-                                .burst = 32, .stop = &stop_requested };
+                                .burst = 32, .stop = &stop_requested,
+                                .tx_first = tx_first };
 
         if (!co.json) {
             fprintf(stderr, "nfvhost vhost loop: forwarding between %s and "

@@ -77,21 +77,21 @@ BENCH="$NFVHOST vhost bench --cores 0 --connect-timeout 10 --json"
 start_testpmd "$SCRATCH/tp1.log" --forward-mode=io
 tap_ok $? "testpmd with two net_vhost ports is up"
 
-$BENCH --tx "$S0" --rx "$S1" --rate 20k --duration 1 >"$SCRATCH/ab.json" \
+$BENCH --tx "$S0" --rx "$S1" --rate 5k --duration 2 >"$SCRATCH/ab.json" \
     2>"$SCRATCH/ab.err"
 tap_ok $? "bench s0 -> testpmd -> s1 runs"
 sent_ab=$(json "$SCRATCH/ab.json" 'd["sent"]')
 warm_ab=$(json "$SCRATCH/ab.json" 'd["warmup_frames"]')
-tap_ok "$([ "${sent_ab:-0}" -ge 15000 ]; echo $?)" \
-    "about 20000 frames sent ($sent_ab)"
+tap_ok "$([ "${sent_ab:-0}" -ge 9000 ]; echo $?)" \
+    "about 10000 frames sent ($sent_ab)"
 tap_is "$(json "$SCRATCH/ab.json" 'd["received"]')" "$sent_ab" \
     "every frame came back"
 tap_is "$(json "$SCRATCH/ab.json" 'd["loss_pct"] == 0 and d["reordered"] == 0 and d["tx_ring_full"] == 0')" \
-    True "no loss, no reordering, no ring overflow at 20 kpps"
+    True "no loss, no reordering, no ring overflow at 5 kpps"
 tap_is "$(json "$SCRATCH/ab.json" 'd["latency_us"]["samples"] == d["received"] and d["latency_us"]["min"] <= d["latency_us"]["p50"] <= d["latency_us"]["p99"] <= d["latency_us"]["max"]')" \
     True "latency sampled for every frame, percentiles ordered"
 
-$BENCH --tx "$S1" --rx "$S0" --rate 20k --duration 1 --size 1518 \
+$BENCH --tx "$S1" --rx "$S0" --rate 5k --duration 2 --size 1518 \
     >"$SCRATCH/ba.json" 2>"$SCRATCH/ba.err"
 tap_ok $? "bench s1 -> testpmd -> s0 with 1518-byte frames runs"
 sent_ba=$(json "$SCRATCH/ba.json" 'd["sent"]')

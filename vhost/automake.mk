@@ -25,3 +25,12 @@ EXTRA_DIST += tests/vhost-ovs.sh
 TESTS += tests/vhost-fuzz.sh
 EXTRA_DIST += tests/vhost-fuzz.sh tests/fuzz/fuzz-vhost.c
 CLEANFILES += tests/fuzz/fuzz-vhost
+
+# 'make bench-vhost': the four benchmarks of docs/performance.md (root,
+# hugepages, OVS-DPDK; about two minutes).  Not run by 'make check'.
+EXTRA_DIST += tests/perf/vhost-bench.sh
+bench-vhost: all
+	VHOST_BENCH_OUT=$(abs_top_builddir)/vhost-bench-results \
+	NFVHOST=$(abs_top_builddir)/nfvhost top_srcdir=$(abs_top_srcdir) \
+	sh $(srcdir)/tests/perf/vhost-bench.sh
+.PHONY: bench-vhost

@@ -151,9 +151,13 @@ rx_burst(struct run *r)
 {
     struct virtq *q = &r->cfg->rx->rxq[0];
     struct virtq_pkt pkts[64];
-    int n = virtq_rx_poll(q, pkts, 64);
     uint64_t now;
+    int n;
 
+    if (r->cfg->tx_only) {
+        return;
+    }
+    n = virtq_rx_poll(q, pkts, 64);
     if (n < 0) {
         vhost_dev_lost(r->cfg->rx, q->err);
         return;
@@ -190,8 +194,11 @@ finish(const struct bench_cfg *cfg, struct bench_trial *t,
 {
     double bits = (double) t->received * cfg->frame_size * 8;
 
-    if (t->rate <= 0) {
+    if (t->rate <= 0 || cfg->tx_only) {
         t->offered = t->sent;
+    }
+    if (cfg->tx_only) {
+        t->received = t->sent;  /* Not measured: no loss to report. */
     }
     t->loss_pct = t->offered && t->received < t->offered
                   ? 100.0 * (t->offered - t->received) / t->offered : 0;
@@ -259,7 +266,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     t->elapsed = (now - start) / 1e9;
     /* Drain: stragglers still in the switch or our rx ring. */
     stop = now + (uint64_t) (cfg->drain * 1e9);
-    while (now < stop && t->received < t->sent) {
+    while (now < stop && t->received < t->sent && !cfg->tx_only) {
         if (vhost_dev_connected(cfg->rx)) {
             rx_burst(&r);
         }
@@ -308,7 +315,9 @@ bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
         if (vhost_dev_connected(cfg->rx)) {
             rx_burst(&r);
         }
-        if (t.received) {
+        if (t.received || (cfg->tx_only && t.sent
+                           && virtq_tx_reclaim(&cfg->tx->txq[0]) >= 0
+                           && !virtq_in_flight(&cfg->tx->txq[0]))) {
             status = 0;
             break;
         }

@@ -27,6 +27,8 @@ struct bench_cfg {
     double duration;            /* Seconds per trial. */
     double drain;               /* Seconds to wait for stragglers. */
     uint32_t burst;             /* Frames per ring operation. */
+    bool tx_only;               /* Generate only (rx = tx, never polled):
+                                 * for back-ends that count and drop. */
     FILE *progress;             /* One line per trial, or NULL. */
 };
 

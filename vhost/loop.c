@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vhost/frontend.h"
+#include "vhost/pkt.h"
 
 /* Moves up to one burst from 'from' to 'to'. */
 static void
@@ -41,6 +42,30 @@ forward(struct vhost_dev *from, struct vhost_dev *to, uint32_t burst,
     virtq_rx_refill(rxq);
 }
 
+/* Injects 'n' test frames on 'dev' (up to its free tx buffers). */
+static void
+inject(struct vhost_dev *dev, uint32_t n)
+{
+    struct virtq *q = &dev->txq[0];
+    struct pkt_template t;
+    struct pkt_flow flow;
+
+    pkt_flow_default(&flow);
+    pkt_template_init(&t, &flow, PKT_MIN_SIZE);
+    virtq_tx_reclaim(q);
+    for (uint32_t i = 0; i < n; i++) {
+        uint16_t id;
+        uint8_t *slot = virtq_tx_slot(q, &id);
+
+        if (!slot) {
+            break;
+        }
+        pkt_stamp(slot, &t, i, 0, 0);
+        virtq_tx_put(q, id, t.len);
+    }
+    virtq_flush(q);
+}
+
 void
 loop_run(const struct loop_cfg *cfg, struct loop_stats *s)
 {
@@ -50,6 +75,10 @@ loop_run(const struct loop_cfg *cfg, struct loop_stats *s)
     uint64_t end = start + (uint64_t) (cfg->duration * 1e9);
 
     memset(s, 0, sizeof *s);
+    if (cfg->tx_first) {
+        inject(cfg->a, cfg->tx_first);
+        inject(cfg->b, cfg->tx_first);
+    }
     while ((!cfg->duration || now < end) && !(cfg->stop && *cfg->stop)) {
         bool a_up = vhost_dev_tend(cfg->a, now);
         bool b_up = vhost_dev_tend(cfg->b, now);

@@ -16,6 +16,7 @@ struct loop_cfg {
     double duration;                    /* Seconds; 0 = until *stop. */
     uint32_t burst;                     /* 0 means 32. */
     volatile sig_atomic_t *stop;        /* Set by a signal handler. */
+    uint32_t tx_first;                  /* Frames to inject per port. */
 };
 
 struct loop_stats {
