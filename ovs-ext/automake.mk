@@ -13,3 +13,9 @@ nfvhost_SOURCES += cli/cmd-ovs.c
 TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh
 EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
 	tests/ovs-vlan-ping.py
+TESTS += tests/ovs-sriov.sh
+EXTRA_DIST += tests/ovs-sriov.sh
+check_PROGRAMS += tests/unit/test-ovs
+TESTS += tests/unit/test-ovs
+tests_unit_test_ovs_SOURCES = tests/unit/test-ovs.c tests/unit/tap.h
+tests_unit_test_ovs_LDADD = $(NFV_LIBS)

@@ -175,8 +175,8 @@ sriov_bind_vfio(const char *root, const char *pci, bool dry_run, FILE *out,
         fprintf(out, "  %s: already bound to %s\n", pci, VFIO);
         goto out;
     }
-    fprintf(out, "  %s: %s%s -> %s (driver_override + drivers_probe)\n",
-            dry_run ? "would bind " : "binding ", pci,
+    fprintf(out, "  %s: %s %s -> %s (driver_override + drivers_probe)\n",
+            pci, dry_run ? "would bind" : "binding",
             drv ? drv : "(no driver)", VFIO);
     if (dry_run) {
         goto out;

@@ -1,0 +1,81 @@
+#!/bin/sh
+# ovs-sriov.sh: the sysfs side of taking an SR-IOV uplink, on a fake tree
+# (this machine has no SR-IOV NIC): VF creation through sriov_numvfs, the
+# vfio-pci binding through driver_override + unbind + drivers_probe, the
+# dry run that writes nothing, release, and a VF count the PF cannot give.
+. "${top_srcdir:-.}/tests/lib.sh"
+. "$top_srcdir/tests/ovs-harness.sh"
+require 'command -v ovsdb-server && command -v ovsdb-tool' 'ovsdb-server (openvswitch-switch)'
+require 'command -v python3' 'python3'
+
+ovs_harness_start --no-vswitchd || { echo "Bail out! harness"; exit 1; }
+SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" >/dev/null
+PLAN=$SCRATCH/homelab/plan.json
+PF=0000:03:00.0
+R=$SCRATCH/root
+DEV=$R/sys/bus/pci/devices/$PF
+
+# An X710 port bound to i40e, link enp3s0f0 without routes or addresses.
+mkdir -p "$DEV/net/enp3s0f0" "$R/sys/bus/pci/drivers/i40e" \
+    "$R/sys/bus/pci/drivers/vfio-pci" "$R/proc/net"
+: > "$R/proc/net/route"; : > "$R/proc/net/ipv6_route"; : > "$R/proc/net/if_inet6"
+echo 64 > "$DEV/sriov_totalvfs"; echo 0 > "$DEV/sriov_numvfs"
+: > "$DEV/driver_override"; : > "$R/sys/bus/pci/drivers_probe"
+: > "$R/sys/bus/pci/drivers/i40e/unbind"; : > "$R/sys/bus/pci/drivers/vfio-pci/unbind"
+ln -s ../../../bus/pci/drivers/i40e "$DEV/driver"
+snapshot() { find "$R" -type f | sort | while read -r f; do echo "$f: $(cat "$f")"; done; }
+apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SCRATCH/sock" \
+          --sysfs-root "$R" --plan "$PLAN" "$@"; }
+
+before=$(snapshot)
+out=$(apply --dry-run); rc=$?
+tap_is "$rc" 0 "dry run on the fake tree exits 0"
+echo "$out" | grep -q "$PF: would set sriov_numvfs 0 -> 1"
+tap_ok $? "dry run: one VF for vrouter1's SR-IOV NIC"
+echo "$out" | grep -q "$PF: would bind i40e -> vfio-pci"
+tap_ok $? "dry run: would bind the PF to vfio-pci"
+tap_is "$(snapshot)" "$before" "dry run writes nothing under sysfs"
+
+out=$(apply 2>"$SCRATCH/err"); rc=$?
+tap_is "$rc" 0 "apply on the fake tree exits 0"
+tap_is "$(cat "$DEV/sriov_numvfs")" 1 "sriov_numvfs written"
+tap_is "$(cat "$DEV/driver_override")" vfio-pci "driver_override = vfio-pci"
+tap_is "$(cat "$R/sys/bus/pci/drivers/i40e/unbind")" "$PF" "unbound from i40e"
+tap_is "$(cat "$R/sys/bus/pci/drivers_probe")" "$PF" "drivers_probe asked to bind it"
+grep -q "not bound to vfio-pci after drivers_probe" "$SCRATCH/err"
+tap_ok $? "warns when the device did not end up on vfio-pci (a fake tree never does)"
+tap_is "$(ovs_vsctl get Interface dpdk-up0 options:dpdk-devargs)" "\"$PF\"" "uplink by PCI address"
+tap_is "$(ovs_vsctl get Open_vSwitch . other_config:dpdk-extra)" '"-a 0000:03:00.0"' "dpdk-extra allowlists exactly the uplink"
+
+# What the kernel would have done; then a second apply changes nothing.
+rm "$DEV/driver"; ln -s ../../../bus/pci/drivers/vfio-pci "$DEV/driver"
+out=$(apply); rc=$?
+echo "$out" | grep -q "$PF: already bound to vfio-pci"
+tap_ok $? "second apply: already bound"
+echo "$out" | grep -q "$PF: 1 VFs present, 1 needed"
+tap_ok $? "second apply: VFs already there"
+
+out=$("$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" --dry-run); rc=$?
+tap_is "$rc" 0 "release --dry-run exits 0"
+tap_is "$(cat "$DEV/driver_override")" vfio-pci "release --dry-run writes nothing"
+"$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" >/dev/null; rc=$?
+tap_is "$rc" 0 "release exits 0"
+tap_is "$(cat "$DEV/driver_override")" "" "driver_override cleared"
+tap_is "$(cat "$R/sys/bus/pci/drivers/vfio-pci/unbind")" "$PF" "unbound from vfio-pci"
+tap_is "$(cat "$R/sys/bus/pci/drivers_probe")" "$PF" "drivers_probe gives it back to the kernel driver"
+"$NFVHOST" ovs release 0000:03:00.x --sysfs-root "$R" 2>"$SCRATCH/err" >/dev/null
+tap_is "$?" 2 "release of a malformed PCI address: exit 2"
+
+# More VFs than the PF has: infeasible, nothing written, database as it was.
+echo 0 > "$DEV/sriov_numvfs"; echo 0 > "$DEV/sriov_totalvfs"
+before=$(ovsdb-client dump "$OVS_DB")
+apply >/dev/null 2>"$SCRATCH/err"
+tap_is "$?" 3 "more VFs than sriov_totalvfs: exit 3"
+grep -q "$PF: 1 VFs wanted, the PF has at most 0" "$SCRATCH/err"
+tap_ok $? "... saying how many"
+tap_is "$(cat "$DEV/sriov_numvfs")" 0 "... sriov_numvfs untouched"
+tap_is "$(ovsdb-client dump "$OVS_DB")" "$before" "... database unchanged"
+
+tap_done

@@ -1,0 +1,227 @@
+/* test-ovs.c: unit tests of ovs-ext's pure parts: OVSDB wire values, the
+ * diff (against a hand-made database dump), names, the plan -> desired
+ * state mapping, and the pmd-rxq-show / pmd-stats-show parsers (texts as
+ * OVS 3.1 prints them). */
+#include <config.h>
+
+#include <string.h>
+
+#include "ovs-ext/apply.h"
+#include "ovs-ext/ovsdb.h"
+#include "ovs-ext/sriov.h"
+#include "ovs-ext/status.h"
+#include "ovs-ext/want.h"
+#include "planner/util.h"
+#include "tests/unit/tap.h"
+
+static const char rxq_show[] =
+    "Displaying last 60 seconds pmd usage %\n"
+    "pmd thread numa_id 0 core_id 1:\n"
+    "  isolated : false\n"
+    "  port: dpdk-up0          queue-id:  0 (enabled)   pmd usage:  3 %\n"
+    "  port: vhu-vm-0          queue-id:  0 (disabled)  pmd usage: NOT AVAIL\n"
+    "  overhead:  1 %\n"
+    "pmd thread numa_id 1 core_id 9:\n"
+    "  isolated : true\n"
+    "  port: vhu-vm-1          queue-id:  0 (enabled)   pmd usage: 97 %\n"
+    "  overhead:  0 %\n";
+
+static const char stats_show[] =
+    "pmd thread numa_id 0 core_id 1:\n"
+    "  packets received: 6129088\n"
+    "  idle cycles: 1000 (63.50%)\n"
+    "  processing cycles: 600 (36.50%)\n"
+    "  avg cycles per packet: 3859.12 (23652398/6129088)\n"
+    "  avg processing cycles per packet: 1409.00 (8640000/6129088)\n"
+    "main thread:\n"
+    "  packets received: 5\n"
+    "pmd thread numa_id 1 core_id 9:\n"
+    "  packets received: 10\n"
+    "  idle cycles: 1 (2.00%)\n"
+    "  processing cycles: 49 (98.00%)\n"
+    "  avg cycles per packet: 100.00 (1000/10)\n";
+
+static void
+test_status_parsers(void)
+{
+    json_t *pmds = json_array(), *p0, *p1, *q;
+
+    status_parse_rxq_show(rxq_show, pmds);
+    status_parse_stats_show(stats_show, pmds);
+    is_int(json_array_size(pmds), 2, "two PMDs (the main thread is not one)");
+    p0 = json_array_get(pmds, 0);
+    p1 = json_array_get(pmds, 1);
+    is_int(json_integer_value(json_object_get(p0, "core")), 1, "core 1");
+    is_int(json_integer_value(json_object_get(p1, "numa")), 1, "core 9 on NUMA 1");
+    ok(json_is_false(json_object_get(p0, "isolated")), "core 1 not isolated");
+    ok(json_is_true(json_object_get(p1, "isolated")), "core 9 isolated");
+    is_int(json_array_size(json_object_get(p0, "rxqs")), 2, "two rxqs on core 1");
+    q = json_array_get(json_object_get(p0, "rxqs"), 0);
+    is_str(json_string_value(json_object_get(q, "port")), "dpdk-up0", "rxq port");
+    ok(json_real_value(json_object_get(q, "usage_pct")) == 3.0, "rxq usage 3 %%");
+    q = json_array_get(json_object_get(p0, "rxqs"), 1);
+    ok(json_is_false(json_object_get(q, "enabled")), "disabled rxq");
+    ok(json_is_null(json_object_get(q, "usage_pct")), "NOT AVAIL -> null");
+    is_int(json_integer_value(json_object_get(p0, "packets")), 6129088,
+           "packets of core 1, not the main thread's");
+    ok(json_real_value(json_object_get(p0, "busy_pct")) == 36.5, "busy 36.5 %%");
+    ok(json_real_value(json_object_get(p0, "cycles_per_packet")) == 3859.12,
+       "cycles per packet");
+    ok(json_real_value(json_object_get(p1, "busy_pct")) == 98.0, "core 9 98 %% busy");
+    json_decref(pmds);
+}
+
+static void
+test_wire_values(void)
+{
+    json_t *w = json_loads("[\"map\",[[\"b\",\"2\"],[\"a\",\"1\"]]]", 0, NULL);
+    json_t *plain = ovsdb_to_plain(w), *back;
+    char *s;
+
+    is_str(json_string_value(json_object_get(plain, "a")), "1", "map -> object");
+    back = ovsdb_map(plain);
+    s = json_dumps(back, JSON_COMPACT);
+    is_str(s, "[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"]]]", "object -> sorted map");
+    free(s);
+    json_decref(w);
+    json_decref(plain);
+    json_decref(back);
+
+    w = json_loads("[\"set\",[]]", 0, NULL);
+    plain = ovsdb_to_plain(w);
+    ok(json_is_null(plain), "empty set -> null");
+    back = ovsdb_opt(plain);
+    ok(json_equal(back, w), "null -> empty set");
+    json_decref(w);
+    json_decref(plain);
+    json_decref(back);
+
+    w = json_loads("[\"uuid\",\"abc\"]", 0, NULL);
+    plain = ovsdb_to_plain(w);
+    is_str(json_string_value(plain), "abc", "uuid -> its string");
+    json_decref(w);
+    json_decref(plain);
+}
+
+static void
+test_names(void)
+{
+    ok(want_valid_name("vrouter1", 32), "vrouter1 is a name");
+    ok(!want_valid_name("vm;rm", 32), "';' is not allowed");
+    ok(!want_valid_name("../x", 32), "'/' and '.' are not allowed");
+    ok(!want_valid_name("-x", 32), "a leading '-' is not allowed");
+    ok(!want_valid_name("", 32), "empty is not a name");
+    ok(!want_valid_name("abcdefghi", 8), "too long");
+    ok(sriov_valid_pci("0000:03:00.0"), "PCI address");
+    ok(!sriov_valid_pci("0000:03:00"), "short PCI address");
+    ok(!sriov_valid_pci("0000:03:00.0/../x"), "PCI address with a path");
+}
+
+static void
+test_vhost_port(void)
+{
+    struct ovs_opts o;
+    struct diag d;
+    struct vhost_nic n = { .vm = "vm1", .nic = "0", .vlan = 100, .pmd = 3,
+                           .queues = 2, .mtu = 9000 };
+    json_t *port, *iface;
+
+    ovs_opts_init(&o);
+    diag_init(&d);
+    o.sock_dir = "/run/vhu";
+    ovs_opts_cpu_map(&o, "3=1", &d);
+    port = want_vhost_port(&n, &o, &d);
+    iface = json_array_get(json_object_get(port, "interfaces"), 0);
+    is_str(json_string_value(json_object_get(port, "name")), "vhu-vm1-0",
+           "port name vhu-VM-NIC");
+    is_int(json_integer_value(json_object_get(port, "tag")), 100, "tag");
+    is_str(json_string_value(json_object_get(json_object_get(iface, "options"),
+                                             "vhost-server-path")),
+           "/run/vhu/vhu-vm1-0", "socket path");
+    is_str(json_string_value(json_object_get(
+               json_object_get(iface, "other_config"), "pmd-rxq-affinity")),
+           "0:1,1:1", "both queues on the mapped PMD");
+    is_int(json_integer_value(json_object_get(iface, "mtu_request")), 9000,
+           "mtu");
+    json_decref(port);
+
+    n.port_id = "3f2a9c1e-7b4d-4e2a";
+    port = want_vhost_port(&n, &o, &d);
+    is_str(json_string_value(json_object_get(port, "name")), "vhu3f2a9c1e-7b",
+           "os-vif name: vhu + 11 characters of the port id");
+    json_decref(port);
+
+    n.vlan = 4095;
+    ok(!want_vhost_port(&n, &o, &d) && d.status == NFV_EINPUT,
+       "VLAN 4095 refused");
+    diag_destroy(&d);
+    ovs_opts_destroy(&o);
+}
+
+/* The diff against a dump where the port exists with another tag and an
+ * extra key set by someone else. */
+static void
+test_diff(void)
+{
+    static const char dump_text[] =
+        "{\"Open_vSwitch\": [{\"_uuid\": [\"uuid\", \"o1\"],"
+        "   \"other_config\": [\"map\", [[\"system-id\", \"x\"]]],"
+        "   \"next_cfg\": 4}],"
+        " \"Bridge\": [{\"_uuid\": [\"uuid\", \"b1\"], \"name\": \"br-nfv\","
+        "   \"datapath_type\": \"netdev\", \"ports\": [\"uuid\", \"p1\"]}],"
+        " \"Port\": [{\"_uuid\": [\"uuid\", \"p1\"], \"name\": \"vhu-vm1-0\","
+        "   \"tag\": 100, \"bond_mode\": [\"set\", []], \"lacp\": [\"set\", []],"
+        "   \"interfaces\": [\"uuid\", \"i1\"],"
+        "   \"external_ids\": [\"map\", [[\"owner\", \"me\"]]]}],"
+        " \"Interface\": [{\"_uuid\": [\"uuid\", \"i1\"], \"name\": \"vhu-vm1-0\","
+        "   \"type\": \"dpdkvhostuserclient\", \"options\": [\"map\", []],"
+        "   \"mtu_request\": [\"set\", []], \"other_config\": [\"map\", []],"
+        "   \"external_ids\": [\"map\", []]}]}";
+    json_t *dump = json_loads(dump_text, 0, NULL);
+    json_t *want = json_loads(
+        "{\"bridge\": \"br-nfv\", \"exclusive\": true, \"delete\": [],"
+        " \"ports\": [{\"name\": \"vhu-vm1-0\", \"tag\": 200,"
+        "   \"external_ids\": {\"nfvhost-managed\": \"true\"},"
+        "   \"interfaces\": [{\"name\": \"vhu-vm1-0\","
+        "     \"type\": \"dpdkvhostuserclient\"}]}]}", 0, NULL);
+    struct sbuf log;
+    struct diag d;
+    size_t n = 0;
+    json_t *ops;
+    char *s;
+
+    sbuf_init(&log);
+    diag_init(&d);
+    ops = ovs_diff(dump, want, &n, &log, &d);
+    ok(ops != NULL, "diff computed");
+    is_int(n, 1, "one changing operation: the port update");
+    s = json_dumps(ops, JSON_COMPACT);
+    ok(strstr(s, "\"row\":{\"tag\":200,\"external_ids\":[\"map\",[["
+                 "\"nfvhost-managed\",\"true\"],[\"owner\",\"me\"]]]}") != NULL,
+       "tag replaced, external_ids merged (the other key kept)");
+    ok(strstr(s, "\"op\":\"wait\",\"table\":\"Port\"") != NULL,
+       "the port is guarded by a wait");
+    ok(strstr(s, "\"next_cfg\",\"+=\",1") != NULL, "next_cfg bumped");
+    free(s);
+    json_decref(ops);
+
+    json_object_set_new(json_array_get(json_object_get(dump, "Bridge"), 0),
+                        "datapath_type", json_string("system"));
+    ok(!ovs_diff(dump, want, &n, &log, &d) && d.status == NFV_EINPUT,
+       "a system bridge is refused");
+    sbuf_destroy(&log);
+    diag_destroy(&d);
+    json_decref(dump);
+    json_decref(want);
+}
+
+int
+main(void)
+{
+    test_status_parsers();
+    test_wire_values();
+    test_names();
+    test_vhost_port();
+    test_diff();
+    return done_testing();
+}
