@@ -197,11 +197,15 @@ def parse_flavors(path):
     """flavor NAME VCPUS RAM / openstack flavor set NAME --property k=v."""
     text = open(path).read().replace("\\\n", " ")
     flavors = {}
+    comment = ""
     for line in text.splitlines():
+        if line.startswith("# "):
+            comment = line[2:]
         words = shlex.split(line, comments=True)
         if len(words) == 4 and words[0] == "flavor":
             flavors[words[1]] = {"vcpus": int(words[2]),
-                                 "ram": int(words[3]), "specs": {}}
+                                 "ram": int(words[3]), "specs": {},
+                                 "vms": comment.split()}
         elif words[:3] == ["openstack", "flavor", "set"]:
             f = flavors[words[3]]
             for i, w in enumerate(words):
@@ -243,18 +247,42 @@ def host_numa_topology(plan):
     return objects.NUMATopology(cells=cells)
 
 
+def nova_flavor(name, f):
+    return objects.Flavor(name=name, vcpus=f["vcpus"], memory_mb=f["ram"],
+                          extra_specs=f["specs"])
+
+
+def check_all_vms_fit(plan, flavors):
+    """The plan's VMs, booted one after another with their flavors: nova's
+    own NUMA accounting must find room for every one."""
+    host = host_numa_topology(plan)
+    by_vm = {vm: (name, f) for name, f in flavors.items() for vm in f["vms"]}
+    for vm in plan["vms"]:
+        name, f = by_vm[vm["name"]]
+        if f["specs"].get("hw:cpu_thread_policy") == "require":
+            continue    # needs sibling lists plan.json does not carry
+        inst = hardware.numa_get_constraints(nova_flavor(name, f),
+                                             objects.ImageMeta.from_dict({}))
+        fit = hardware.numa_fit_instance_to_host(host, inst)
+        if fit is None:
+            raise Check(f"VM {vm['name']} ({name}) does not fit beside the "
+                        "VMs before it")
+        host = hardware.numa_usage_from_instance_numa(host, fit)
+
+
 def check_flavors(d, plan, path):
-    flavors = parse_flavors(path)
+    flavors = {}
+    report(d, "flavors.sh parses", lambda: flavors.update(parse_flavors(path)))
+    if plan["vms"] and flavors:
+        report(d, "all planned VMs fit together (nova NUMA accounting)",
+               lambda: check_all_vms_fit(plan, flavors))
     shared = hardware.get_cpu_shared_set()
     for name, f in flavors.items():
         def one(name=name, f=f):
             for k, v in f["specs"].items():
                 validators.validate(k, v)
-            flavor = objects.Flavor(name=name, vcpus=f["vcpus"],
-                                    memory_mb=f["ram"],
-                                    extra_specs=f["specs"])
             topo = hardware.numa_get_constraints(
-                flavor, objects.ImageMeta.from_dict({}))
+                nova_flavor(name, f), objects.ImageMeta.from_dict({}))
             if topo is None or len(topo.cells) != 1:
                 raise Check("not one guest NUMA cell")
             if topo.emulator_threads_policy == "share" and not shared:

@@ -159,6 +159,8 @@ neg bad-page-size 's/hw:mem_page_size=1GB/hw:mem_page_size=3KB/' flavors.sh \
     'flavor'
 neg too-big 's/^flavor nfv.2c4g 2 4096/flavor nfv.2c4g 2 40960/' flavors.sh \
     'does not fit'
+neg vms-do-not-fit-together 's/^flavor nfv.2c2g 2 2048/flavor nfv.2c2g 2 3072/' \
+    flavors.sh 'VM trafgen1 (nfv.2c2g) does not fit beside the VMs before it'
 neg unknown-spec 's/hw:numa_nodes=1/hw:numa_nodez=1/' flavors.sh \
     'not appear to be a valid'
 neg bad-datapath 's/^datapath_type = .*/datapath_type = system/' \
