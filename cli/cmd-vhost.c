@@ -432,7 +432,7 @@ bench_report(const struct bench_cfg *cfg, const struct bench_opts *o,
         }
         json_object_set_new(j, "warmup_frames", json_integer(warmup));
         json_object_set_new(j, "tx_only", json_boolean(o->tx_only));
-        json_dumpf(j, stdout, JSON_INDENT(2));
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
         printf("\n");
         json_decref(j);
         return 0;
@@ -615,7 +615,7 @@ cmd_vhost_loop(int argc, char *argv[])
                 "reconnects", (int) st.reconnects,
                 "mpps", st.elapsed > 0
                         ? (st.fwd[0] + st.fwd[1]) / st.elapsed / 1e6 : 0.0);
-            json_dumpf(j, stdout, JSON_INDENT(2));
+            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
             printf("\n");
             json_decref(j);
         } else {

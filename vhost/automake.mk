@@ -34,3 +34,4 @@ bench-vhost: all
 	NFVHOST=$(abs_top_builddir)/nfvhost top_srcdir=$(abs_top_srcdir) \
 	sh $(srcdir)/tests/perf/vhost-bench.sh
 .PHONY: bench-vhost
+EXTRA_DIST += docs/vhost.md
