@@ -10,9 +10,11 @@
 
 #include "cli/commands.h"
 #include "ovs-ext/apply.h"
+#include "ovs-ext/jsonrpc.h"
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/sriov.h"
 #include "ovs-ext/status.h"
+#include "ovs-ext/unixctl.h"
 #include "ovs-ext/want.h"
 #include "planner/plan-file.h"
 #include "planner/util.h"
@@ -21,7 +23,8 @@ enum {
     OPT_DB = 256, OPT_BRIDGE, OPT_SOCK_DIR, OPT_QEMU_GROUP, OPT_SYSFS_ROOT,
     OPT_DRY_RUN, OPT_NO_WAIT, OPT_CPU_MAP, OPT_OVERRIDE, OPT_SET,
     OPT_BOND_MODE, OPT_PLAN, OPT_VLAN, OPT_PMD, OPT_QUEUES, OPT_MTU,
-    OPT_PORT_ID, OPT_MAC, OPT_VM_UUID, OPT_JSON, OPT_CONTROL, OPT_HELP,
+    OPT_PORT_ID, OPT_MAC, OPT_VM_UUID, OPT_JSON, OPT_CONTROL, OPT_REBALANCE,
+    OPT_HELP,
 };
 
 static const struct option longopts[] = {
@@ -46,6 +49,7 @@ static const struct option longopts[] = {
     { "vm-uuid", required_argument, NULL, OPT_VM_UUID },
     { "json", no_argument, NULL, OPT_JSON },
     { "control", required_argument, NULL, OPT_CONTROL },
+    { "rebalance", no_argument, NULL, OPT_REBALANCE },
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
 };
@@ -56,6 +60,7 @@ struct cmd {
     const char *control;
     struct vhost_nic nic;
     bool json;
+    bool rebalance;
     bool help;
 };
 
@@ -91,7 +96,9 @@ ovs_usage(void)
 "  --bond-mode MODE        active-backup (default) or balance-tcp (LACP)\n"
 "  --control SOCK          ovs-vswitchd control socket (status; default "
 "from the pidfile)\n"
-"  --json                  status as JSON\n\n"
+"  --json                  status as JSON\n"
+"  --rebalance             status: first ask OVS to reassign rx queues "
+"(pmd-rxq-rebalance)\n\n"
 "Exit status: 0 done, 1 system error, 2 bad input, 3 infeasible.\n",
            OVSDB_DEFAULT, WANT_DEFAULT_BRIDGE, WANT_DEFAULT_SOCK_DIR);
 }
@@ -175,6 +182,7 @@ parse_opts(int argc, char *argv[], struct cmd *c, struct diag *d)
         case OPT_VM_UUID: c->nic.vm_uuid = optarg; break;
         case OPT_JSON: c->json = true; break;
         case OPT_CONTROL: c->control = optarg; break;
+        case OPT_REBALANCE: c->rebalance = true; break;
         case OPT_HELP: c->help = true; break;
         default:
             return diag_error(d, NFV_EINPUT, "unknown or incomplete option "
@@ -302,6 +310,50 @@ ovs_port(struct cmd *c, int argc, char *argv[], struct diag *d)
     return d->status;
 }
 
+/* Unbinding a device that an OVS interface still uses would pull it from
+ * under ovs-vswitchd; refuse unless the database is out of reach. */
+static int
+check_unused(const struct cmd *c, const char *pci, struct diag *d)
+{
+    static const char *const tables[] = { "Interface", NULL };
+    struct diag quiet;
+    struct jsonrpc *rpc;
+    json_t *dump;
+    const json_t *row;
+    size_t i;
+
+    diag_init(&quiet);
+    rpc = jsonrpc_open(c->o.db, &quiet);
+    dump = rpc ? ovsdb_dump(rpc, tables, &quiet) : NULL;
+    json_array_foreach(json_object_get(dump, "Interface"), i, row) {
+        const char *devargs = ovsdb_map_get(row, "options", "dpdk-devargs");
+        if (devargs && !strncmp(devargs, pci, strlen(pci))
+            && (!devargs[strlen(pci)] || devargs[strlen(pci)] == ',')) {
+            diag_error(d, NFV_EINPUT, "%s is still OVS interface %s; remove "
+                       "it first (apply a plan without it)", pci,
+                       json_string_value(json_object_get(row, "name")));
+            break;
+        }
+    }
+    json_decref(dump);
+    jsonrpc_close(rpc);
+    diag_destroy(&quiet);
+    return d->status;
+}
+
+static int
+release_one(const struct cmd *c, const char *pci, struct diag *d)
+{
+    if (!sriov_valid_pci(pci)) {
+        return diag_error(d, NFV_EINPUT, "'%s' is not a PCI address "
+                          "(DDDD:BB:DD.F)", pci);
+    }
+    if (check_unused(c, pci, d)) {
+        return d->status;
+    }
+    return sriov_release(c->o.sysfs_root, pci, c->o.dry_run, stdout, d);
+}
+
 static int
 ovs_release(struct cmd *c, int argc, char *argv[], struct diag *d)
 {
@@ -314,8 +366,7 @@ ovs_release(struct cmd *c, int argc, char *argv[], struct diag *d)
         want = plan ? want_from_plan(plan, &c->o, d) : NULL;
         json_array_foreach(json_object_get(want, "uplinks"), i, u) {
             if (!d->status) {
-                sriov_release(c->o.sysfs_root, json_string_value(u),
-                              c->o.dry_run, stdout, d);
+                release_one(c, json_string_value(u), d);
             }
         }
     } else if (!argc) {
@@ -323,7 +374,7 @@ ovs_release(struct cmd *c, int argc, char *argv[], struct diag *d)
                    "addresses");
     }
     for (int k = 0; k < argc && !d->status; k++) {
-        sriov_release(c->o.sysfs_root, argv[k], c->o.dry_run, stdout, d);
+        release_one(c, argv[k], d);
     }
     json_decref(want);
     json_decref(plan);
@@ -337,6 +388,20 @@ ovs_status_cmd(struct cmd *c, struct diag *d)
 
     if (c->plan && !plan) {
         return d->status;
+    }
+    if (c->rebalance) {
+        char *target = c->control ? xstrdup(c->control)
+                                  : unixctl_default_target(c->o.db, d);
+        char *text = target ? unixctl_command(target,
+                                              "dpif-netdev/pmd-rxq-rebalance",
+                                              0, NULL, d) : NULL;
+        free(target);
+        if (!text) {
+            json_decref(plan);
+            return d->status;
+        }
+        fprintf(c->json ? stderr : stdout, "rebalance: %s", text);
+        free(text);
     }
     ovs_status(&c->o, c->control, plan, c->json, stdout, d);
     json_decref(plan);

@@ -92,6 +92,10 @@ tap_ok $((! $?)) "status: masks match the plan (through --cpu-map)"
 tap_is "$?" 0 "status (text) exits 0"
 grep -q '^  core 1 (NUMA 0): .* % busy' "$SCRATCH/status.txt"
 tap_ok $? "status text: the PMD line"
+"$NFVHOST" ovs status --db "$OVS_DB" --rebalance >"$SCRATCH/status.txt"
+tap_is "$?" 0 "status --rebalance exits 0"
+grep -q '^rebalance: ' "$SCRATCH/status.txt"
+tap_ok $? "status --rebalance asked OVS to reassign rx queues: $(head -1 "$SCRATCH/status.txt")"
 ovs_peer_stop a
 
 # The namespace host and a VM port through VLAN 200; VLAN 100 does not

@@ -57,10 +57,16 @@ tap_ok $? "second apply: already bound"
 echo "$out" | grep -q "$PF: 1 VFs present, 1 needed"
 tap_ok $? "second apply: VFs already there"
 
-out=$("$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" --dry-run); rc=$?
+"$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" --db "$OVS_DB" >/dev/null 2>"$SCRATCH/err"
+tap_is "$?" 2 "release while OVS still uses the device: exit 2"
+grep -q "$PF is still OVS interface dpdk-up0" "$SCRATCH/err"
+tap_ok $? "... naming the interface"
+tap_is "$(cat "$DEV/driver_override")" vfio-pci "... and nothing released"
+ovs_vsctl del-port br-nfv dpdk-up0
+out=$("$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" --db "$OVS_DB" --dry-run); rc=$?
 tap_is "$rc" 0 "release --dry-run exits 0"
 tap_is "$(cat "$DEV/driver_override")" vfio-pci "release --dry-run writes nothing"
-"$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" >/dev/null; rc=$?
+"$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" --db "$OVS_DB" >/dev/null; rc=$?
 tap_is "$rc" 0 "release exits 0"
 tap_is "$(cat "$DEV/driver_override")" "" "driver_override cleared"
 tap_is "$(cat "$R/sys/bus/pci/drivers/vfio-pci/unbind")" "$PF" "unbound from vfio-pci"
