@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "planner/diag.h"
@@ -18,6 +19,7 @@
 #include "vhost/loop.h"
 #include "vhost/pin.h"
 #include "vhost/pkt.h"
+#include "vhost/tap.h"
 
 /* Options both tools share. */
 struct common_opts {
@@ -113,13 +115,34 @@ loop_usage(void)
 }
 
 static void
+tap_usage(void)
+{
+    printf("Usage: nfvhost vhost tap --socket PATH [--netns NS] [--name IF] "
+           "[--server] [--duration S]\n"
+           "Bridge a vhost-user port to a TAP device, created inside "
+           "network namespace NS\nwhen given, so that ping, iperf3 and "
+           "tcpdump there act as the guest behind\nthe port.  The TAP "
+           "device is set up; give it addresses with 'ip -n NS addr'.\n\n"
+           "  --socket PATH       the vhost-user socket\n"
+           "  --netns NS          a name under /var/run/netns, or a path\n"
+           "  --name IF           the TAP device's name (default: tapN)\n"
+           "  --duration S        stop after S seconds (default: until "
+           "SIGINT/SIGTERM)\n"
+           "  --server, --cores LIST, --plan FILE, --force, --ring-size N, "
+           "--hugepages,\n"
+           "  --connect-timeout S, --json   as for 'nfvhost vhost bench'\n");
+}
+
+static void
 vhost_usage(void)
 {
-    printf("Usage: nfvhost vhost bench|loop [OPTIONS]\n"
+    printf("Usage: nfvhost vhost bench|loop|tap [OPTIONS]\n"
            "A vhost-user front-end (the side QEMU plays) as a VM-less "
            "traffic endpoint.\n\n"
            "  bench   generate, receive, measure; RFC 2544 NDR/PDR search\n"
-           "  loop    forward between two ports (a PVP guest)\n\n"
+           "  loop    forward between two ports (a PVP guest)\n"
+           "  tap     bridge a port to a TAP device (a kernel-stack guest)"
+           "\n\n"
            "Run 'nfvhost vhost COMMAND --help' for options.\n");
 }
 
@@ -636,6 +659,97 @@ cmd_vhost_loop(int argc, char *argv[])
     return r;
 }
 
+static int
+cmd_vhost_tap(int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        { "socket", required_argument, NULL, 's' },
+        { "netns", required_argument, NULL, 'n' },
+        { "name", required_argument, NULL, 'N' },
+        { "duration", required_argument, NULL, 'd' },
+        COMMON_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    struct common_opts co = { .connect_timeout = 10, .ring_size = 256 };
+    const char *path = NULL, *netns = NULL, *name = NULL;
+    struct vhost_dev *dev = NULL;
+    struct tap_stats st;
+    double duration = 0;
+    char ifname[32];
+    struct diag d;
+    int c, r, fd = -1;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': path = optarg; break;
+        case 'n': netns = optarg; break;
+        case 'N': name = optarg; break;
+        case 'd':
+            if (!parse_double(optarg, 0, 86400, &duration)) {
+                return cli_usage_error("vhost tap", "--duration '%s': "
+                                       "seconds, 0..86400", optarg);
+            }
+            break;
+        case 'h': tap_usage(); return 0;
+        case ':':
+            return cli_usage_error("vhost tap", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            r = common_opt("vhost tap", c, &co);
+            if (r < 0) {
+                return -r;
+            }
+            if (!r) {
+                return cli_usage_error("vhost tap", "unknown option '%s'",
+                                       argv[optind - 1]);
+            }
+        }
+    }
+    if (optind < argc) {
+        return cli_usage_error("vhost tap", "unexpected argument '%s'",
+                               argv[optind]);
+    }
+    if (!path) {
+        return cli_usage_error("vhost tap", "--socket is required");
+    }
+    diag_init(&d);
+    if (!prepare(&co, &d)
+        && (fd = tap_open(netns, name, ifname, sizeof ifname, &d)) >= 0
+        && (dev = open_dev(path, &co, &d))) {
+        fprintf(stderr, "nfvhost vhost tap: %s <-> %s%s%s\n", path, ifname,
+                netns ? " in " : "", netns ? netns : "");
+        tap_run(dev, fd, duration, &stop_requested, &st);
+        vhost_dev_stop(dev);
+        if (co.json) {
+            json_t *j = json_pack("{s:s, s:f, s:I, s:I, s:I, s:i}",
+                                  "tap", ifname, "duration_s", st.elapsed,
+                                  "to_tap", (json_int_t) st.to_tap,
+                                  "from_tap", (json_int_t) st.from_tap,
+                                  "dropped", (json_int_t) st.dropped,
+                                  "reconnects", (int) st.reconnects);
+            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+            printf("\n");
+            json_decref(j);
+        } else {
+            printf("%s: %llu frames to the TAP, %llu from it, %llu dropped, "
+                   "%u reconnects in %.1f s\n", ifname,
+                   (unsigned long long) st.to_tap,
+                   (unsigned long long) st.from_tap,
+                   (unsigned long long) st.dropped, st.reconnects,
+                   st.elapsed);
+        }
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    vhost_dev_destroy(dev);
+    r = cli_report(&d);
+    diag_destroy(&d);
+    return r;
+}
+
 int
 cmd_vhost(int argc, char *argv[])
 {
@@ -652,6 +766,9 @@ cmd_vhost(int argc, char *argv[])
     }
     if (!strcmp(argv[1], "loop")) {
         return cmd_vhost_loop(argc - 1, argv + 1);
+    }
+    if (!strcmp(argv[1], "tap")) {
+        return cmd_vhost_tap(argc - 1, argv + 1);
     }
     fprintf(stderr, "nfvhost vhost: unknown command '%s'\n", argv[1]);
     vhost_usage();

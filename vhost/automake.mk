@@ -35,3 +35,6 @@ bench-vhost: all
 	sh $(srcdir)/tests/perf/vhost-bench.sh
 .PHONY: bench-vhost
 EXTRA_DIST += docs/vhost.md
+libnfvhost_a_SOURCES += vhost/tap.c vhost/tap.h
+TESTS += tests/vhost-tap.sh
+EXTRA_DIST += tests/vhost-tap.sh

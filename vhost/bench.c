@@ -35,12 +35,6 @@ struct run {
     uint16_t flow;
 };
 
-static uint64_t
-now_ns(void)
-{
-    return vhost_now_ns();
-}
-
 static int
 hist_index(uint64_t v)
 {
@@ -165,7 +159,7 @@ rx_burst(struct run *r)
     if (!n) {
         return;
     }
-    now = now_ns();
+    now = vhost_now_ns();
     for (int i = 0; i < n; i++) {
         uint64_t seq, ts;
 
@@ -235,7 +229,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     pkt_flow_default(&flow);
     pkt_template_init(&r.tpl, &flow, cfg->frame_size);
 
-    start = now = now_ns();
+    start = now = vhost_now_ns();
     end = start + (uint64_t) (cfg->duration * 1e9);
     while (now < end) {
         bool tx_up = vhost_dev_tend(cfg->tx, now);
@@ -261,7 +255,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
         if (rx_up) {
             rx_burst(&r);
         }
-        now = now_ns();
+        now = vhost_now_ns();
     }
     t->elapsed = (now - start) / 1e9;
     /* Drain: stragglers still in the switch or our rx ring. */
@@ -274,7 +268,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
             && virtq_tx_reclaim(&cfg->tx->txq[0]) < 0) {
             vhost_dev_lost(cfg->tx, cfg->tx->txq[0].err);
         }
-        now = now_ns();
+        now = vhost_now_ns();
     }
     finish(cfg, t, &h);
     t->reconnects = cfg->tx->connects
@@ -296,7 +290,7 @@ bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
     struct bench_trial t = { 0 };
     struct hist *h = xcalloc(1, sizeof *h);
     struct run r = { .cfg = cfg, .t = &t, .h = h, .tag = 0 };
-    uint64_t now = now_ns(), end = now + (uint64_t) (timeout * 1e9);
+    uint64_t now = vhost_now_ns(), end = now + (uint64_t) (timeout * 1e9);
     struct pkt_flow flow;
     uint64_t next_send = now;
     int status = -1;
@@ -322,7 +316,7 @@ bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
             break;
         }
         usleep(1000);
-        now = now_ns();
+        now = vhost_now_ns();
     }
     /* Let stragglers of the warm-up arrive before the first trial. */
     usleep(50000);
@@ -344,7 +338,7 @@ int
 bench_search(const struct bench_cfg *cfg, struct bench_search *s,
              char *err, size_t err_size)
 {
-    uint64_t t0 = now_ns();
+    uint64_t t0 = vhost_now_ns();
     double lo = 0, hi, max;
     struct bench_trial *t;
 
@@ -379,7 +373,7 @@ bench_search(const struct bench_cfg *cfg, struct bench_search *s,
             hi = mid;
         }
     }
-    s->total_s = (now_ns() - t0) / 1e9;
+    s->total_s = (vhost_now_ns() - t0) / 1e9;
     return 0;
 }
 

@@ -438,19 +438,10 @@ vhost_dev_attach(struct vhost_dev *dev, int fd)
     return 0;
 }
 
-static long long
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static int
 connect_client(struct vhost_dev *dev, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    uint64_t deadline = vhost_now_ns() + timeout_ms * 1000000ULL;
     struct sockaddr_un sun;
 
     if (make_addr(dev->path, &sun)) {
@@ -469,7 +460,7 @@ connect_client(struct vhost_dev *dev, int timeout_ms)
         }
         set_err(dev, "cannot connect to %s: %s", dev->path, strerror(errno));
         close(fd);
-        if (now_ms() >= deadline) {
+        if (vhost_now_ns() >= deadline) {
             return -1;
         }
         usleep(50 * 1000);

@@ -244,6 +244,12 @@ virtq_tx_slot(struct virtq *q, uint16_t *id)
 }
 
 void
+virtq_tx_unget(struct virtq *q, uint16_t id)
+{
+    q->free_ids[q->n_free++] = id;
+}
+
+void
 virtq_tx_put(struct virtq *q, uint16_t id, uint32_t len)
 {
     uint8_t *hdr = q->bufs + (size_t) id * q->buf_size;

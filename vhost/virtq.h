@@ -114,6 +114,8 @@ void virtq_flush(struct virtq *);
 int virtq_tx_reclaim(struct virtq *);
 /* TX: a free buffer to fill (room: buf_size - hdr_len bytes), or NULL. */
 uint8_t *virtq_tx_slot(struct virtq *, uint16_t *id);
+/* TX: returns an unused slot from virtq_tx_slot(). */
+void virtq_tx_unget(struct virtq *, uint16_t id);
 /* TX: queues the buffer 'id' with a 'len'-byte frame (not yet published:
  * call virtq_flush()). */
 void virtq_tx_put(struct virtq *, uint16_t id, uint32_t len);
