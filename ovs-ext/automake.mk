@@ -14,7 +14,7 @@ TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh
 EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
 	tests/ovs-vlan-ping.py
 TESTS += tests/ovs-sriov.sh
-EXTRA_DIST += tests/ovs-sriov.sh
+EXTRA_DIST += tests/ovs-sriov.sh docs/ovs-ext.md
 check_PROGRAMS += tests/unit/test-ovs
 TESTS += tests/unit/test-ovs
 tests_unit_test_ovs_SOURCES = tests/unit/test-ovs.c tests/unit/tap.h

@@ -431,7 +431,7 @@ ovs_status(const struct ovs_opts *o, const char *control, const json_t *plan,
         return d->status;
     }
     if (json) {
-        char *s = json_dumps(st, JSON_INDENT(2));
+        char *s = json_dumps(st, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
         fprintf(out, "%s\n", s);
         free(s);
     } else {
