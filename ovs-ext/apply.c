@@ -63,14 +63,16 @@ row_uuid(const json_t *row)
                                             1));
 }
 
+/* The row of 'table' whose name (or, with 'by_uuid', _uuid) is 'key'. */
 static const json_t *
-find_row(const json_t *dump, const char *table, const char *name)
+find_by(const json_t *dump, const char *table, bool by_uuid, const char *key)
 {
     const json_t *row;
     size_t i;
 
     json_array_foreach(json_object_get(dump, table), i, row) {
-        if (!strcmp(row_name(row) ?: "", name)) {
+        const char *v = by_uuid ? row_uuid(row) : row_name(row);
+        if (v && !strcmp(v, key)) {
             return row;
         }
     }
@@ -78,17 +80,15 @@ find_row(const json_t *dump, const char *table, const char *name)
 }
 
 static const json_t *
+find_row(const json_t *dump, const char *table, const char *name)
+{
+    return find_by(dump, table, false, name);
+}
+
+static const json_t *
 find_uuid(const json_t *dump, const char *table, const char *uuid)
 {
-    const json_t *row;
-    size_t i;
-
-    json_array_foreach(json_object_get(dump, table), i, row) {
-        if (!strcmp(row_uuid(row) ?: "", uuid)) {
-            return row;
-        }
-    }
-    return NULL;
+    return find_by(dump, table, true, uuid);
 }
 
 /* The uuids of a set-of-references column, as plain strings. */

@@ -160,48 +160,55 @@ sriov_check_uplink(const char *root, const char *pci, struct diag *d)
     return error;
 }
 
-int
-sriov_bind_vfio(const char *root, const char *pci, bool dry_run, FILE *out,
-                struct diag *d)
+/* driver_override := 'override', unbind from 'unbind_from' (if any), and
+ * drivers_probe: the kernel then binds the driver the override names, or
+ * with an empty override the device's own driver. */
+static int
+rebind(const char *root, const char *pci, const char *override,
+       const char *unbind_from, struct diag *d)
 {
-    char *drv = current_driver(root, pci);
     char *ovr = dev_path(root, pci, "driver_override");
+    char *unbind = unbind_from ? xasprintf("%s/sys/bus/pci/drivers/%s/unbind",
+                                           root, unbind_from) : NULL;
     char *probe = xasprintf("%s/sys/bus/pci/drivers_probe", root);
-    char *unbind = drv ? xasprintf("%s/sys/bus/pci/drivers/%s/unbind",
-                                   root, drv) : NULL;
-    int error = 0;
+    int error = write_attr(ovr, override, d);
 
-    if (drv && !strcmp(drv, VFIO)) {
-        fprintf(out, "  %s: already bound to %s\n", pci, VFIO);
-        goto out;
-    }
-    fprintf(out, "  %s: %s %s -> %s (driver_override + drivers_probe)\n",
-            pci, dry_run ? "would bind" : "binding",
-            drv ? drv : "(no driver)", VFIO);
-    if (dry_run) {
-        goto out;
-    }
-    error = write_attr(ovr, VFIO, d);
     if (!error && unbind) {
         error = write_attr(unbind, pci, d);
     }
     if (!error) {
         error = write_attr(probe, pci, d);
     }
-    if (!error) {
-        char *now = current_driver(root, pci);
-        if (!now || strcmp(now, VFIO)) {
-            diag_warn(d, "%s is not bound to %s after drivers_probe (is "
-                      "the vfio-pci module loaded?)", pci, VFIO);
-        }
-        free(now);
-    }
-
-out:
-    free(drv);
     free(ovr);
-    free(probe);
     free(unbind);
+    free(probe);
+    return error;
+}
+
+int
+sriov_bind_vfio(const char *root, const char *pci, bool dry_run, FILE *out,
+                struct diag *d)
+{
+    char *drv = current_driver(root, pci);
+    int error = 0;
+
+    if (drv && !strcmp(drv, VFIO)) {
+        fprintf(out, "  %s: already bound to %s\n", pci, VFIO);
+    } else {
+        fprintf(out, "  %s: %s %s -> %s (driver_override + drivers_probe)\n",
+                pci, dry_run ? "would bind" : "binding",
+                drv ? drv : "(no driver)", VFIO);
+        error = dry_run ? 0 : rebind(root, pci, VFIO, drv, d);
+        if (!dry_run && !error) {
+            char *now = current_driver(root, pci);
+            if (!now || strcmp(now, VFIO)) {
+                diag_warn(d, "%s is not bound to %s after drivers_probe (is "
+                          "the vfio-pci module loaded?)", pci, VFIO);
+            }
+            free(now);
+        }
+    }
+    free(drv);
     return error;
 }
 
@@ -209,37 +216,22 @@ int
 sriov_release(const char *root, const char *pci, bool dry_run, FILE *out,
               struct diag *d)
 {
-    char *drv = current_driver(root, pci);
-    char *ovr = dev_path(root, pci, "driver_override");
-    char *probe = xasprintf("%s/sys/bus/pci/drivers_probe", root);
-    char *unbind = xasprintf("%s/sys/bus/pci/drivers/%s/unbind", root,
-                             VFIO);
+    char *drv;
     int error = 0;
 
     if (!sriov_valid_pci(pci)) {
-        error = diag_error(d, NFV_EINPUT, "'%s' is not a PCI address", pci);
-        goto out;
+        return diag_error(d, NFV_EINPUT, "'%s' is not a PCI address", pci);
     }
+    drv = current_driver(root, pci);
     fprintf(out, "  %s: %s %s, clearing driver_override, probing the "
             "kernel driver\n", pci, dry_run ? "would release" : "releasing",
             drv ? drv : "(no driver)");
-    if (dry_run) {
-        goto out;
+    if (!dry_run) {
+        /* An empty line clears driver_override (the kernel's convention). */
+        error = rebind(root, pci, "\n",
+                       drv && !strcmp(drv, VFIO) ? VFIO : NULL, d);
     }
-    /* An empty line clears driver_override (the kernel's convention). */
-    error = write_attr(ovr, "\n", d);
-    if (!error && drv && !strcmp(drv, VFIO)) {
-        error = write_attr(unbind, pci, d);
-    }
-    if (!error) {
-        error = write_attr(probe, pci, d);
-    }
-
-out:
     free(drv);
-    free(ovr);
-    free(probe);
-    free(unbind);
     return error;
 }
 
