@@ -74,14 +74,26 @@ loop_run(const struct loop_cfg *cfg, struct loop_stats *s)
     uint64_t start = vhost_now_ns(), now = start;
     uint64_t end = start + (uint64_t) (cfg->duration * 1e9);
 
+    uint64_t next_inject = start;
+
     memset(s, 0, sizeof *s);
-    if (cfg->tx_first) {
-        inject(cfg->a, cfg->tx_first);
-        inject(cfg->b, cfg->tx_first);
-    }
     while ((!cfg->duration || now < end) && !(cfg->stop && *cfg->stop)) {
         bool a_up = vhost_dev_tend(cfg->a, now);
         bool b_up = vhost_dev_tend(cfg->b, now);
+
+        /* --tx-first: a back-end may drop the first frames while its
+         * other port is still coming up (testpmd does), so inject again
+         * every 200 ms until frames sent on that side come back. */
+        if (cfg->tx_first && a_up && b_up && now >= next_inject
+            && now - start < 5000000000ULL && (!s->fwd[0] || !s->fwd[1])) {
+            if (!s->fwd[1]) {
+                inject(cfg->a, cfg->tx_first);
+            }
+            if (!s->fwd[0]) {
+                inject(cfg->b, cfg->tx_first);
+            }
+            next_inject = now + 200000000ULL;
+        }
 
         if (a_up && b_up) {
             forward(cfg->a, cfg->b, burst, &s->fwd[0], &s->dropped[0]);
