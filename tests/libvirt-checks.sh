@@ -71,6 +71,32 @@ mutant numatune 's/memory mode="strict" nodeset="0"/memory mode="preferred" node
 mutant vcpu-count 's#<vcpu placement="static">2#<vcpu placement="static">3#' \
     "<vcpu> is '3', the plan gives the VM 2"
 
+# The other emulator policies: 'isolate' pins to the VM's own extra PU,
+# 'none' writes no emulatorpin; both pass, and 'isolate' refuses the
+# emulator-share pool's CPUs.
+printf '[host]\nhugepage_size = 2M\n[emulator]\npolicy = isolate\n[vm a]\nvcpus = 4\nmemory = 2G\nnics = vhost:10\n' \
+    > "$SCRATCH/isolate.ini"
+"$NFVHOST" plan --topology "$TOPO/24em64t-2n6c2t-pci.xml" \
+    --intent "$SCRATCH/isolate.ini" --output "$SCRATCH/iso" >/dev/null
+"$NFVHOST" vm xml --plan "$SCRATCH/iso/plan.json" --vm a > "$SCRATCH/iso.xml"
+tap_ok $? "emulator policy isolate: vm xml passes its checks"
+pin=$(xmllint --xpath 'string(//emulatorpin/@cpuset)' "$SCRATCH/iso.xml")
+tap_is "$pin" "$(sed -n 's/.*"emulatorpin": "\(.*\)",/\1/p' "$SCRATCH/iso/plan.json")" \
+    "emulator policy isolate: emulatorpin = the VM's planned PU"
+sed "s/emulatorpin cpuset=\"$pin\"/emulatorpin cpuset=\"0\"/" "$SCRATCH/iso.xml" \
+    > "$SCRATCH/iso-bad.xml"
+"$NFVHOST" vm check --plan "$SCRATCH/iso/plan.json" --vm a "$SCRATCH/iso-bad.xml" \
+    2>&1 | grep -q "emulatorpin 0 is outside the VM's planned emulator CPUs"
+tap_ok $? "emulator policy isolate: another emulatorpin is refused"
+sed 's/^policy = share/policy = none/' "$HOMELAB/intent.ini" > "$SCRATCH/none.ini"
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$SCRATCH/none.ini" \
+    --output "$SCRATCH/none" >/dev/null
+"$NFVHOST" vm xml --plan "$SCRATCH/none/plan.json" --vm firewall1 \
+    > "$SCRATCH/none.xml"
+tap_ok $? "emulator policy none: vm xml passes its checks"
+! grep -q emulatorpin "$SCRATCH/none.xml"
+tap_ok $? "emulator policy none: no emulatorpin"
+
 # Several problems at once: all of them, one per line.
 sed 's/tag id="300"/tag id="4095"/; s/rx_queue_size="1024"/rx_queue_size="300"/' \
     "$SCRATCH/good.xml" > "$SCRATCH/two.xml"

@@ -345,7 +345,13 @@ def check_sriov_agent(plan, path):
 
 
 def check_dir(d):
-    plan = json.load(open(os.path.join(d, "plan.json")))
+    global failed
+    try:
+        plan = json.load(open(os.path.join(d, "plan.json")))
+    except (OSError, ValueError) as e:
+        failed += 1
+        print(f"FAIL {d} plan.json: {e}")
+        return
     osd = os.path.join(d, "openstack")
     nova_conf = os.path.join(osd, "nova.conf")
 

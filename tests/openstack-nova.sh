@@ -115,6 +115,25 @@ tap_is "$(grep '^physical_device_mappings' "$SCRATCH/vf-uplink/openstack/sriov_a
     "VF uplink: the PF's interface on the uplinks' physnet"
 dirs="$dirs $SCRATCH/vf-uplink"
 
+# The other emulator policies: 'none' on the home lab (no cpu_shared_set,
+# no hw:emulator_threads_policy), 'isolate' on a two-node host (one extra
+# dedicated pCPU per VM).
+sed 's/^policy = share/policy = none/' "$HOMELAB/intent.ini" > "$SCRATCH/none.ini"
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$SCRATCH/none.ini" \
+    --output "$SCRATCH/emulator-none" >/dev/null
+tap_ok $? "emulator policy none: plan"
+! grep -q '^cpu_shared_set' "$SCRATCH/emulator-none/openstack/nova.conf" &&
+    ! grep -q 'emulator_threads_policy' "$SCRATCH/emulator-none/openstack/flavors.sh"
+tap_ok $? "emulator policy none: no cpu_shared_set, no emulator threads policy"
+printf '[host]\nhugepage_size = 2M\n[ovs]\nuplink = 0000:04:00.0\n[emulator]\npolicy = isolate\n[vm a]\nvcpus = 4\nmemory = 2G\nnics = vhost:10, sriov:20\n[vm b]\nvcpus = 2\nmemory = 1G\nnics = vhost\nthread_policy = isolate\n' \
+    > "$SCRATCH/isolate.ini"
+"$NFVHOST" plan --topology "$TOPO/24em64t-2n6c2t-pci.xml" \
+    --intent "$SCRATCH/isolate.ini" --output "$SCRATCH/emulator-isolate" >/dev/null
+tap_ok $? "emulator policy isolate: plan"
+tap_is "$(grep -c 'hw:emulator_threads_policy=isolate' "$SCRATCH/emulator-isolate/openstack/flavors.sh")" \
+    2 "emulator policy isolate: both flavors ask for it"
+dirs="$dirs $SCRATCH/emulator-none $SCRATCH/emulator-isolate"
+
 # One nova process for all of them: importing nova takes seconds.
 $PY "$CHECK" $dirs > "$SCRATCH/check.out" 2>"$SCRATCH/check.err"
 rc=$?
