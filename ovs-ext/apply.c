@@ -43,6 +43,8 @@ static const char *const restart_keys[] = {
 
 struct diff {
     const json_t *dump;
+    const json_t *want;
+    const json_t *br;           /* Our bridge as read, or NULL. */
     json_t *ops;                /* Operations that change something. */
     json_t *waits;              /* Guards: the rows the diff was read from. */
     size_t n_named;
@@ -298,6 +300,43 @@ owner_bridge(const json_t *dump, const json_t *port)
     return "(none)";
 }
 
+static bool
+wanted_port(const json_t *want, const char *name)
+{
+    const json_t *p;
+    size_t i;
+
+    json_array_foreach(json_object_get(want, "ports"), i, p) {
+        if (!strcmp(row_name(p), name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An interface of a managed port that this apply takes off our bridge
+ * may move to a wanted port (one uplink becoming a bond member). */
+static bool
+movable_iface(const struct diff *df, const json_t *ci)
+{
+    const json_t *p;
+    size_t i;
+
+    if (!df->br || !json_is_true(json_object_get(df->want, "exclusive"))) {
+        return false;
+    }
+    json_array_foreach(json_object_get(df->dump, "Port"), i, p) {
+        if (set_has(p, "interfaces", row_uuid(ci))) {
+            const char *m = ovsdb_map_get(p, "external_ids",
+                                          "nfvhost-managed");
+            return m && !strcmp(m, "true")
+                   && set_has(df->br, "ports", row_uuid(p))
+                   && !wanted_port(df->want, row_name(p));
+        }
+    }
+    return false;
+}
+
 /* The interfaces of one port: their references for Port.interfaces, or
  * NULL on error.  '*changed' tells whether the set differs. */
 static json_t *
@@ -316,11 +355,16 @@ diff_interfaces(struct diff *df, const json_t *want_port, const json_t *cur,
         char *what = xasprintf("Interface %s", name);
 
         if (ci && (!cur || !set_has(cur, "interfaces", row_uuid(ci)))) {
-            diag_error(df->d, NFV_EINPUT, "interface %s already exists in "
-                       "another port; remove it first", name);
-            free(what);
-            json_decref(refs);
-            return NULL;
+            if (!movable_iface(df, ci)) {
+                diag_error(df->d, NFV_EINPUT, "interface %s already exists "
+                           "in another port; remove it first", name);
+                free(what);
+                json_decref(refs);
+                return NULL;
+            }
+            sbuf_printf(df->log, "  ~ Interface %s moves to port %s\n",
+                        name, row_name(want_port));
+            *changed = true;
         }
         if (ci) {
             wait_row(df, "Interface", ci, iface_cols, ARRAY_SIZE(iface_cols),
@@ -394,20 +438,6 @@ diff_port(struct diff *df, const json_t *want_port, const json_t *br,
     update_row(df, "Port", cur, update);
     json_decref(refs);
     return ovsdb_uuid_ref(cur);
-}
-
-static bool
-wanted_port(const json_t *want, const char *name)
-{
-    const json_t *p;
-    size_t i;
-
-    json_array_foreach(json_object_get(want, "ports"), i, p) {
-        if (!strcmp(row_name(p), name)) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Ports to take off the bridge: managed ones the plan no longer has (an
@@ -487,6 +517,7 @@ diff_bridge(struct diff *df, const json_t *want, const json_t *ovs_row,
     } else {
         wait_absent(df, "Bridge", name);
     }
+    df->br = br;
     json_array_foreach(json_object_get(want, "ports"), i, wp) {
         bool is_new;
         json_t *ref = diff_port(df, wp, br, &is_new);
@@ -544,7 +575,7 @@ json_t *
 ovs_diff(const json_t *dump, const json_t *want, size_t *n_changes,
          struct sbuf *log, struct diag *d)
 {
-    struct diff df = { .dump = dump, .ops = json_array(),
+    struct diff df = { .dump = dump, .want = want, .ops = json_array(),
                        .waits = json_array(), .log = log, .d = d };
     const json_t *ovs_row = json_array_get(json_object_get(dump,
                                                            "Open_vSwitch"),
@@ -709,7 +740,8 @@ ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
     size_t n = 0;
     int attempt;
 
-    if (!rpc) {
+    if (!rpc || ovsdb_echo(rpc, d)) {
+        jsonrpc_close(rpc);
         return d->status;
     }
     for (attempt = 1; attempt <= APPLY_MAX_ATTEMPTS; attempt++) {

@@ -128,6 +128,27 @@ tap_is "$?" 2 "a VM name with shell characters: exit 2"
 "$NFVHOST" ovs port add vm1 ../x --db "$OVS_DB" --sock-dir "$SOCKDIR" --no-wait 2>"$SCRATCH/err" >/dev/null
 tap_is "$?" 2 "a NIC id with path characters: exit 2"
 
+# A second uplink: the two become a bond; the first interface moves into it.
+cp "$PLAN" "$SCRATCH/plan1.json"
+edit_plan "u=dict(p['uplinks'][0]); u['pci']='0000:03:00.1'; p['uplinks'].append(u)"
+OVR2="--uplink-override 0000:03:00.1=net_af_packet1,iface=vx1"
+out=$(apply --plan "$PLAN" $OVR2); rc=$?
+tap_is "$rc" 0 "two uplinks: apply exits 0"
+echo "$out" | grep -q 'Interface dpdk-up0 moves to port bond-up'
+tap_ok $? "the single uplink's interface moves into the bond"
+tap_is "$(ovs_vsctl list-ifaces br-nfv | grep dpdk-up | tr '\n' ' ')" "dpdk-up0 dpdk-up1 " "both uplink interfaces on the bridge"
+tap_is "$(ovs_vsctl --columns=name find Port name=dpdk-up0)" "" "the old uplink port is gone"
+tap_is "$(get Port bond-up bond_mode)" active-backup "bond-up in active-backup by default"
+tap_is "$(get Port bond-up lacp)" '[]' "no LACP for active-backup"
+out=$(apply --plan "$PLAN" $OVR2 --bond-mode balance-tcp); rc=$?
+tap_is "$(get Port bond-up bond_mode)" balance-tcp "--bond-mode balance-tcp"
+tap_is "$(get Port bond-up lacp)" active "... with LACP active"
+out=$(apply --plan "$SCRATCH/plan1.json"); rc=$?
+tap_is "$rc" 0 "back to one uplink: apply exits 0"
+tap_is "$(ovs_vsctl list-ifaces br-nfv | grep dpdk-up | tr '\n' ' ')" "dpdk-up0 " "one uplink interface again"
+tap_is "$(get Port dpdk-up0 bond_mode)" '[]' "a plain port, no bond"
+cp "$SCRATCH/plan1.json" "$PLAN"
+
 # Bad input: clear message, exit 2, database unchanged.
 bad() { # bad DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX COMMAND...
     _desc=$1 _want=$2 _re=$3; shift 3
