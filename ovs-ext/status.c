@@ -251,6 +251,13 @@ port_findings(const json_t *ports, json_t *f)
     }
 }
 
+void
+status_findings(const json_t *pmds, const json_t *ports, json_t *findings)
+{
+    pmd_findings(pmds, ports, findings);
+    port_findings(ports, findings);
+}
+
 /* The masks against the plan, and the PMDs against the pinned pools. */
 static void
 plan_findings(const json_t *plan, const struct ovs_opts *o,
@@ -339,8 +346,7 @@ ovs_status_collect(const struct ovs_opts *o, const char *control,
         json_decref(type);
     }
     f = json_array();
-    pmd_findings(pmds, ports, f);
-    port_findings(ports, f);
+    status_findings(pmds, ports, f);
     oc = ovsdb_to_plain(json_object_get(
         json_array_get(json_object_get(dump, "Open_vSwitch"), 0),
         "other_config"));

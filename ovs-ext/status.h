@@ -28,6 +28,12 @@ json_t *ovs_status_collect(const struct ovs_opts *, const char *control,
 void status_parse_rxq_show(const char *text, json_t *pmds);
 void status_parse_stats_show(const char *text, json_t *pmds);
 
+/* Appends to 'findings' what is wrong with 'pmds' and 'ports' (as in the
+ * collected status): cross-NUMA polling, busy PMDs, drops, unconnected
+ * front-ends, interface errors. */
+void status_findings(const json_t *pmds, const json_t *ports,
+                     json_t *findings);
+
 int ovs_status(const struct ovs_opts *, const char *control,
                const json_t *plan, bool json, FILE *out, struct diag *);
 

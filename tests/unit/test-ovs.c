@@ -71,6 +71,57 @@ test_status_parsers(void)
     json_decref(pmds);
 }
 
+static bool
+has_finding(const json_t *f, const char *needle)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach(f, i, v) {
+        if (strstr(json_string_value(v), needle)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+test_findings(void)
+{
+    json_t *pmds = json_array(), *f = json_array();
+    json_t *ports = json_loads(
+        "[{\"name\": \"dpdk-up0\", \"numa\": 0, \"rx_dropped\": 0,"
+        "  \"tx_dropped\": 7, \"ovs_tx_failure_drops\": 0, \"error\": null},"
+        " {\"name\": \"vhu-vm-0\", \"numa\": 0, \"connected\": false,"
+        "  \"rx_dropped\": 0, \"error\": null},"
+        " {\"name\": \"vhu-vm-1\", \"numa\": 1, \"connected\": true,"
+        "  \"error\": \"could not open vhost socket\"}]", 0, NULL);
+
+    status_parse_rxq_show(rxq_show, pmds);
+    status_parse_stats_show(stats_show, pmds);
+    status_findings(pmds, ports, f);
+    ok(has_finding(f, "PMD on core 9 is 98.0 % busy"), "a PMD above 95 %% busy");
+    ok(!has_finding(f, "core 1 is"), "not the PMD at 36.5 %%");
+    ok(has_finding(f, "rx queue 0 of vhu-vm-0 (NUMA 0) is polled by the PMD "
+                      "on core 1 of NUMA 0") == false,
+       "same-node polling is no finding");
+    ok(has_finding(f, "port dpdk-up0 dropped 7 packets (tx_dropped)"),
+       "drops on a port");
+    ok(has_finding(f, "vhu-vm-0: the VM side (front-end) is not connected"),
+       "an unconnected front-end");
+    ok(has_finding(f, "port vhu-vm-1: could not open vhost socket"),
+       "an interface error");
+    json_object_set_new(json_array_get(ports, 2), "numa", json_integer(0));
+    json_decref(f);
+    f = json_array();
+    status_findings(pmds, ports, f);
+    ok(has_finding(f, "rx queue 0 of vhu-vm-1 (NUMA 0) is polled by the PMD "
+                      "on core 9 of NUMA 1"), "cross-NUMA polling");
+    json_decref(f);
+    json_decref(pmds);
+    json_decref(ports);
+}
+
 static void
 test_wire_values(void)
 {
@@ -219,6 +270,7 @@ int
 main(void)
 {
     test_status_parsers();
+    test_findings();
     test_wire_values();
     test_names();
     test_vhost_port();
