@@ -89,15 +89,46 @@ insert_ranked(struct xsplice *x, xmlNodePtr parent,
     }
 }
 
-/* Replaces the first <name> child of 'parent' with 'new' (removing any
- * further ones), or inserts 'new' in libvirt's order.  Frees 'new'. */
+static bool
+in_list(const char *const *list, const xmlChar *name)
+{
+    for (; list && *list; list++) {
+        if (!xmlStrcmp(name, BAD_CAST *list)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Copies the children of 'old' that nfvhost does not own (not named in
+ * 'owned') to the end of 'new': a <cputune>'s <shares>, a <cpu>'s
+ * <feature>s, a <memoryBacking>'s <locked/> are the user's. */
 static void
-set_child(struct xsplice *x, xmlNodePtr parent, const char *const *order,
-          xmlNodePtr new)
+keep_foreign_children(xmlNodePtr old, xmlNodePtr new,
+                      const char *const *owned)
+{
+    for (xmlNodePtr c = xml_child(old, NULL); c; c = xml_next(c->next,
+                                                                NULL)) {
+        if (!in_list(owned, c->name)) {
+            xmlAddChild(new, xmlDocCopyNode(c, new->doc, 1));
+        }
+    }
+}
+
+/* Replaces the first <name> child of 'parent' with 'new' (removing any
+ * further ones), or inserts 'new' in libvirt's order.  With 'owned', the
+ * old element's other children are kept.  Frees 'new'. */
+static void
+set_child_keep(struct xsplice *x, xmlNodePtr parent,
+               const char *const *order, xmlNodePtr new,
+               const char *const *owned)
 {
     xmlNodePtr old = xml_child(parent, (const char *) new->name);
 
     if (old) {
+        if (owned) {
+            keep_foreign_children(old, new, owned);
+        }
         xsplice_replace(x, old, new);
         for (xmlNodePtr o = xml_next(old->next, (const char *) new->name); o;
              o = xml_next(o->next, (const char *) new->name)) {
@@ -107,6 +138,13 @@ set_child(struct xsplice *x, xmlNodePtr parent, const char *const *order,
         insert_ranked(x, parent, order, new);
     }
     xmlFreeNode(new);
+}
+
+static void
+set_child(struct xsplice *x, xmlNodePtr parent, const char *const *order,
+          xmlNodePtr new)
+{
+    set_child_keep(x, parent, order, new, NULL);
 }
 
 static xmlNodePtr
@@ -366,6 +404,15 @@ tune_interfaces(struct xsplice *x, xmlNodePtr devices,
     }
 }
 
+/* The children of the NFV elements that nfvhost writes; any others of an
+ * existing domain stay.  <cpu>'s model and vendor go: host-passthrough
+ * has none. */
+static const char *const backing_owned[] = { "hugepages", "access", NULL };
+static const char *const cputune_owned[] = { "vcpupin", "emulatorpin", NULL };
+static const char *const numatune_owned[] = { "memory", "memnode", NULL };
+static const char *const cpu_owned[] = { "topology", "numa", "model",
+                                         "vendor", NULL };
+
 static int
 tune(struct xsplice *x, const char *name, const struct vm_spec *s,
      struct diag *d)
@@ -384,11 +431,13 @@ tune(struct xsplice *x, const char *name, const struct vm_spec *s,
     set_child(x, root, domain_order, memory_node(x->doc, s, "memory"));
     set_child(x, root, domain_order, memory_node(x->doc, s,
                                                  "currentMemory"));
-    set_child(x, root, domain_order, memory_backing(x->doc, s));
+    set_child_keep(x, root, domain_order, memory_backing(x->doc, s),
+                   backing_owned);
     set_child(x, root, domain_order, vcpu_node(x->doc, s));
-    set_child(x, root, domain_order, cputune(x->doc, s));
-    set_child(x, root, domain_order, numatune(x->doc, s));
-    set_child(x, root, domain_order, cpu_node(x->doc, s));
+    set_child_keep(x, root, domain_order, cputune(x->doc, s), cputune_owned);
+    set_child_keep(x, root, domain_order, numatune(x->doc, s),
+                   numatune_owned);
+    set_child_keep(x, root, domain_order, cpu_node(x->doc, s), cpu_owned);
     tune_interfaces(x, devices, s);
     return 0;
 }

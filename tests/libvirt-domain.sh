@@ -144,6 +144,43 @@ tap_is "$(xp "$SCRATCH/tuned.xml" 'string(//interface[@type="vhostuser"][1]/mac/
 cmp -s "$SCRATCH/tuned.xml" "$SCRATCH/tuned2.xml"
 tap_ok $? "tune twice (from stdin) changes nothing the second time"
 
+# Inside the elements tune rewrites, the children it does not own stay.
+cat > "$SCRATCH/keep.xml" <<'XML'
+<domain type='kvm'>
+  <name>keep</name>
+  <memory unit='KiB'>4194304</memory>
+  <memoryBacking>
+    <locked/>
+    <access mode='private'/>
+  </memoryBacking>
+  <vcpu placement='static'>2</vcpu>
+  <cputune>
+    <shares>2048</shares>
+    <vcpupin vcpu='0' cpuset='0'/>
+    <vcpusched vcpus='0-1' scheduler='fifo' priority='1'/>
+  </cputune>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+  </os>
+  <cpu mode='host-model' check='partial'>
+    <model fallback='allow'/>
+    <feature policy='disable' name='vmx'/>
+  </cpu>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+  </devices>
+</domain>
+XML
+"$NFVHOST" vm tune --plan "$PLAN" --vm firewall1 "$SCRATCH/keep.xml" \
+    > "$SCRATCH/keep-out.xml"
+tap_ok $? "vm tune a domain with its own cputune, cpu and memoryBacking parts"
+K="$SCRATCH/keep-out.xml"
+tap_is "$(xp $K 'string(//cputune/shares)')/$(xp $K 'string(//cputune/vcpusched/@scheduler)')/$(xp $K 'count(//memoryBacking/locked)')/$(xp $K 'string(//cpu/feature/@name)')" \
+    "2048/fifo/1/vmx" "tune keeps <shares>, <vcpusched>, <locked/>, <feature>"
+tap_is "$(xp $K 'count(//cpu/model)')/$(xp $K 'string(//memoryBacking/access/@mode)')/$(xp $K 'count(//cputune/vcpupin)')" \
+    "0/shared/2" "... and replaces the model, the private access and the pins"
+accepted "$K" "tuned with foreign children"
+
 # The byte ranges come from libxml2's parser: they must hold in a large
 # document (the parser shrinks its buffer as it goes), across comments and
 # CDATA with '<' in them, a '>' in an attribute, a start tag over two lines.
