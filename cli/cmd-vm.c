@@ -129,6 +129,11 @@ parse_opts(int argc, char *argv[], struct vm_opts *o, struct diag *d)
     if ((o->template || o->disk) && takes_domain) {
         return cli_usage_error("vm", "--template and --disk are for 'vm xml'");
     }
+    if (o->host.sock_dir && o->host.sock_dir[0] != '/') {
+        return cli_usage_error("vm", "--sock-dir %s: not an absolute path "
+                               "(QEMU and OVS must agree on it)",
+                               o->host.sock_dir);
+    }
     if (!strcmp(o->sub, "check") && (o->output || o->define)) {
         return cli_usage_error("vm", "'vm check' writes nothing: no "
                                "--output or --define");

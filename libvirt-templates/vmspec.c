@@ -203,6 +203,27 @@ load_host(json_t *plan, struct vm_spec *s, struct diag *d)
     return 0;
 }
 
+/* A --vf for a NIC that is not an SR-IOV NIC of the VM is a mistake worth
+ * saying, not ignoring. */
+static int
+check_vf_overrides(const struct vm_host_opts *o, const struct vm_spec *s,
+                   struct diag *d)
+{
+    for (int i = 0; i < o->n_vf; i++) {
+        bool found = false;
+        for (int k = 0; k < s->n_nics; k++) {
+            found |= (s->nics[k].type == NIC_SRIOV
+                      && s->nics[k].index == o->vf_nic[i]);
+        }
+        if (!found) {
+            return diag_error(d, NFV_EINPUT, "--vf %d=%s: VM %s has no "
+                              "SR-IOV NIC %d", o->vf_nic[i], o->vf_pci[i],
+                              s->name, o->vf_nic[i]);
+        }
+    }
+    return 0;
+}
+
 static int
 load_vm(json_t *plan, json_t *vm, const struct vm_host_opts *o,
         struct vm_spec *s, struct diag *d)
@@ -246,7 +267,8 @@ load_vm(json_t *plan, json_t *vm, const struct vm_host_opts *o,
             return error;
         }
     }
-    return load_host(plan, s, d);
+    int error = check_vf_overrides(o, s, d);
+    return error ? error : load_host(plan, s, d);
 }
 
 int

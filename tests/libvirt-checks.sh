@@ -129,6 +129,10 @@ err "VM vrouter1 NIC 2: no VF #0 of PF 0000:03:00.0" \
     xml --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH"
 err "--vf 2=03:02.0: '03:02.0' is not a PCI address" \
     xml --plan "$PLAN" --vm vrouter1 --vf 2=03:02.0
+err "--vf 1=0000:03:02.0: VM firewall1 has no SR-IOV NIC 1" \
+    xml --plan "$PLAN" --vm firewall1 --vf 1=0000:03:02.0
+err "--sock-dir run/x: not an absolute path" \
+    xml --plan "$PLAN" --vm firewall1 --sock-dir run/x
 err "tune needs a DOMAIN.xml" tune --plan "$PLAN" --vm firewall1
 err "unknown subcommand 'start'" start
 printf '<domain>\n  <name>x</name>\n  <devices>\n</domain>\n' > "$SCRATCH/bad.xml"

@@ -254,10 +254,15 @@ for topo in "$TOPO"/*.xml; do
     tap_is "$rc" 0 "$name: plans"
     built=$((built + 1))
     for vm in $vms; do
-        "$NFVHOST" vm xml --plan "$SCRATCH/$name/plan.json" --vm $vm \
-            --vf 1=0000:ff:10.1 --output "$SCRATCH/$name-$vm.xml"
+        vf=
+        [ $vm = vnf1 ] && [ -n "$nic" ] && vf="--vf 1=0000:ff:10.1"
+        "$NFVHOST" vm xml --plan "$SCRATCH/$name/plan.json" --vm $vm $vf \
+            --sock-dir /run/vhost --output "$SCRATCH/$name-$vm.xml"
         tap_ok $? "$name: vm xml $vm"
         accepted "$SCRATCH/$name-$vm.xml" "$name $vm"
+        xp "$SCRATCH/$name-$vm.xml" 'string(//interface[@type="vhostuser"]/source/@path)' |
+            grep -q "^/run/vhost/vhu-$vm-"
+        tap_ok $? "$name $vm: --sock-dir"
     done
 done
 n_topos=$(ls "$TOPO"/*.xml | wc -l)
