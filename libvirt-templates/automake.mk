@@ -13,6 +13,7 @@ nfvhost_SOURCES += cli/cmd-vm.c
 # The base template, built into the binary so 'nfvhost vm xml' needs no
 # installed data; the .xml stays the file users copy and change.
 libvirt-templates/template-data.c: libvirt-templates/base-q35.xml
+	@$(MKDIR_P) libvirt-templates
 	$(AM_V_GEN)(echo '/* Generated from base-q35.xml: do not edit. */'; \
 	  echo '#include "libvirt-templates/domain.h"'; \
 	  echo 'const char domain_builtin_template[] ='; \
