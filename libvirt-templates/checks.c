@@ -205,10 +205,42 @@ check_ring(struct report *r, int idx, xmlNodePtr iface, const char *attr)
     free(expr);
 }
 
+static bool
+planned_socket(const struct vm_spec *s, const char *path)
+{
+    for (int k = 0; k < s->n_nics; k++) {
+        if (s->nics[k].type == NIC_VHOST && !strcmp(s->nics[k].socket, path)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+check_nic_count(struct report *r, const char *type, enum nic_type nt)
+{
+    char *expr = xasprintf("/domain/devices/interface[@type='%s']", type);
+    xmlXPathObjectPtr o = query(r, NULL, expr);
+    int want = 0;
+
+    for (int k = 0; k < r->s->n_nics; k++) {
+        want += r->s->nics[k].type == nt;
+    }
+    if (count(o) != want) {
+        problem(r, "%d interface(s) of type '%s'; the plan gives the VM %d",
+                count(o), type, want);
+    }
+    xmlXPathFreeObject(o);
+    free(expr);
+}
+
 static void
 check_interfaces(struct report *r)
 {
     xmlXPathObjectPtr ifaces = query(r, NULL, "/domain/devices/interface");
+
+    check_nic_count(r, "vhostuser", NIC_VHOST);
+    check_nic_count(r, "hostdev", NIC_SRIOV);
 
     for (int i = 0; i < count(ifaces); i++) {
         xmlNodePtr iface = nth(ifaces, i);
@@ -221,6 +253,13 @@ check_interfaces(struct report *r)
                         "(mode='server')", i, mode);
             }
             free(mode);
+            char *path = str(r, iface, "string(source/@path)");
+            if (!planned_socket(r->s, path)) {
+                problem(r, "interface %d: vhost-user socket '%s' is not one "
+                        "of the VM's OVS ports (vhu-%s-N in the socket "
+                        "directory; see --sock-dir)", i, path, r->s->name);
+            }
+            free(path);
             check_ring(r, i, iface, "rx_queue_size");
             check_ring(r, i, iface, "tx_queue_size");
         }

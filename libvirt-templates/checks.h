@@ -6,7 +6,8 @@
  *   - vhost-user NICs without shared, hugepage- or memfd-backed guest
  *     memory (the port comes up and passes nothing; libvirt only warns);
  *   - vhost-user sockets not in server mode (OVS's dpdkvhostuserclient
- *     ports are the clients);
+ *     ports are the clients) or not the VM's OVS ports' sockets, and
+ *     another number of vhost-user or VF interfaces than planned;
  *   - rx/tx ring sizes that are not powers of two within 256-1024 (only
  *     QEMU refuses them, at start);
  *   - vCPU pins not as planned or outside the guest pool, emulator pins
