@@ -84,6 +84,21 @@ tap_is "$(xp $D 'string(//interface[@type="hostdev"]/vlan/tag/@id)')" 300 \
 tap_is "$(xp $D 'string(//devices/disk/source/@file)')" \
     /var/lib/libvirt/images/vrouter1.qcow2 "--disk"
 
+# libvirt's parser understood it, not only accepted it: what it formats
+# back (define, then dumpxml, in one test-driver session) still says so.
+virsh -q -c test:///default "define $D; dumpxml vrouter1" 2>/dev/null |
+    sed -n '/<domain/,/<\/domain>/p' > "$SCRATCH/back.xml"
+B="$SCRATCH/back.xml"
+tap_is "$(xp $B 'count(//cputune/vcpupin)')/$(xp $B 'string(//cputune/emulatorpin/@cpuset)')/$(xp $B 'string(//numatune/memory/@mode)')" \
+    "2/1,7/strict" "libvirt reads back the pins and numatune"
+tap_is "$(xp $B 'string(//memoryBacking/hugepages/page/@size)')/$(xp $B 'string(//memoryBacking/access/@mode)')/$(xp $B 'string(//cpu/numa/cell/@memAccess)')" \
+    "1048576/shared/shared" "libvirt reads back hugepages and shared memory"
+tap_is "$(xp $B 'string(//interface[@type="vhostuser"][1]/source/@path)')/$(xp $B 'string(//interface[@type="vhostuser"][1]/source/@mode)')/$(xp $B 'string(//interface[@type="vhostuser"][1]/driver/@tx_queue_size)')" \
+    "/var/run/nfvhost/vhost/vhu-vrouter1-0/server/1024" \
+    "libvirt reads back the vhost-user NIC"
+tap_is "$(xp $B 'string(//interface[@type="hostdev"]/source/address/@slot)')/$(xp $B 'string(//interface[@type="hostdev"]/vlan/tag/@id)')" \
+    "0x02/300" "libvirt reads back the VF and its VLAN"
+
 # VFs are handed out in plan order: a second SR-IOV VM would get virtfn1.
 "$NFVHOST" vm xml --plan "$PLAN" --vm vrouter1 --vf 2=0000:03:0a.3 \
     --output "$SCRATCH/vf.xml"
