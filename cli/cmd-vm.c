@@ -148,7 +148,7 @@ read_text(const char *path, char **text, struct diag *d)
     FILE *f = is_stdin ? stdin : fopen(path, "r");
     struct sbuf b;
     char buf[65536];
-    size_t n;
+    size_t n, total = 0;
 
     if (!f) {
         return diag_error(d, NFV_EINPUT, "%s: %s", path, strerror(errno));
@@ -156,8 +156,10 @@ read_text(const char *path, char **text, struct diag *d)
     sbuf_init(&b);
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
         sbuf_printf(&b, "%.*s", (int) n, buf);
+        total += n;
     }
-    int failed = ferror(f) || memchr(b.s, '\0', b.len);
+    /* "%.*s" stops at a NUL: a shorter text means the file had one. */
+    int failed = ferror(f) || b.len != total;
     if (!is_stdin) {
         fclose(f);
     }
