@@ -153,9 +153,54 @@ port_status(const json_t *row)
         json_object_set(p, counters[i], v ? v : json_integer(0));
     }
     json_object_set_new(p, "error", err);
+    /* Per-vring counters exist only while a front-end is attached (OVS
+     * reads them from the live vhost device every 5 s). */
+    json_object_set_new(p, "vring_stats",
+                        json_boolean(json_object_get(stats,
+                                                     "rx_q0_good_packets")));
     json_decref(st);
     json_decref(stats);
     return p;
+}
+
+static bool
+rxq_enabled(const json_t *pmds, const char *port)
+{
+    const json_t *pmd, *q;
+    size_t i, j;
+    bool enabled = false;
+
+    json_array_foreach(pmds, i, pmd) {
+        json_array_foreach(json_object_get(pmd, "rxqs"), j, q) {
+            if (!strcmp(json_string_value(json_object_get(q, "port")), port)
+                && json_is_true(json_object_get(q, "enabled"))) {
+                enabled = true;
+            }
+        }
+    }
+    return enabled;
+}
+
+/* Interface.status (and link_state) of a vhost port can stay
+ * "disconnected" after ovs-vswitchd restarts while the front-end is in
+ * fact attached (OVS refreshes them only on some events).  The live
+ * signs, vring counters and an enabled rx queue, win. */
+static void
+fix_stale_vhost(const json_t *pmds, json_t *ports)
+{
+    json_t *p;
+    size_t i;
+
+    json_array_foreach(ports, i, p) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        if (json_is_false(json_object_get(p, "connected"))
+            && json_is_true(json_object_get(p, "vring_stats"))
+            && rxq_enabled(pmds, name)) {
+            json_object_set_new(p, "connected", json_true());
+            json_object_set_new(p, "status_stale", json_true());
+        }
+        json_object_del(p, "vring_stats");
+    }
 }
 
 static void
@@ -345,6 +390,7 @@ ovs_status_collect(const struct ovs_opts *o, const char *control,
         }
         json_decref(type);
     }
+    fix_stale_vhost(pmds, ports);
     f = json_array();
     status_findings(pmds, ports, f);
     oc = ovsdb_to_plain(json_object_get(
@@ -409,8 +455,10 @@ print_text(const json_t *st, FILE *out)
                 json_string_value(json_object_get(p, "name")),
                 json_string_value(json_object_get(p, "type")),
                 json_is_string(l) ? json_string_value(l) : "?",
-                !c ? "" : json_is_true(c) ? " front-end connected"
-                                          : " front-end NOT connected",
+                !c ? "" : !json_is_true(c) ? " front-end NOT connected"
+                : json_object_get(p, "status_stale")
+                ? " front-end connected (live; OVS's status column is stale)"
+                : " front-end connected",
                 json_integer_value(json_object_get(p, "rx_packets")),
                 json_integer_value(json_object_get(p, "tx_packets")),
                 json_integer_value(json_object_get(p, "rx_dropped")),
