@@ -141,27 +141,29 @@ openstack_check(const struct plan *p, struct diag *d)
                           "emulator-share pool ([compute] cpu_shared_set) is "
                           "empty");
     }
-    int error = check_disjoint(d, ded, "[compute] cpu_dedicated_set",
-                               shared, "[compute] cpu_shared_set");
-    if (!error) {
-        error = check_disjoint(d, p->pool[POOL_PMD], "the PMD pool", ded,
-                               "[compute] cpu_dedicated_set");
+    static const struct {
+        enum pool a;
+        const char *a_name;
+        enum pool b;
+        const char *b_name;
+    } pairs[] = {
+        { POOL_GUEST, "[compute] cpu_dedicated_set",
+          POOL_EMULATOR, "[compute] cpu_shared_set" },
+        { POOL_PMD, "the PMD pool", POOL_GUEST, "cpu_dedicated_set" },
+        { POOL_PMD, "the PMD pool", POOL_EMULATOR, "cpu_shared_set" },
+        { POOL_HOUSEKEEPING, "the housekeeping pool", POOL_GUEST,
+          "cpu_dedicated_set" },
+        { POOL_HOUSEKEEPING, "the housekeeping pool", POOL_EMULATOR,
+          "cpu_shared_set" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
+        int error = check_disjoint(d, p->pool[pairs[i].a], pairs[i].a_name,
+                                   p->pool[pairs[i].b], pairs[i].b_name);
+        if (error) {
+            return error;
+        }
     }
-    if (!error) {
-        error = check_disjoint(d, p->pool[POOL_PMD], "the PMD pool", shared,
-                               "[compute] cpu_shared_set");
-    }
-    if (!error) {
-        error = check_disjoint(d, p->pool[POOL_HOUSEKEEPING],
-                               "the housekeeping pool", ded,
-                               "[compute] cpu_dedicated_set");
-    }
-    if (!error) {
-        error = check_disjoint(d, p->pool[POOL_HOUSEKEEPING],
-                               "the housekeeping pool", shared,
-                               "[compute] cpu_shared_set");
-    }
-    return error;
+    return 0;
 }
 
 static void
