@@ -361,7 +361,8 @@ nth_interface(xmlNodePtr devices, const char *type, int k)
 }
 
 /* Planned interfaces replace the vhostuser and hostdev ones already there
- * (keeping their MACs in order, so guests keep their NIC names); other
+ * (with the plan's MAC if it has one, otherwise keeping theirs in order, so
+ * guests keep their NIC names); other
  * interfaces (a management NIC) stay.  Insertions are recorded before the
  * removals: at one position, xsplice applies them in that order. */
 static void
@@ -384,7 +385,8 @@ tune_interfaces(struct xsplice *x, xmlNodePtr devices,
         xmlNodePtr old = nth_interface(devices, vhost ? "vhostuser"
                                        : "hostdev",
                                        vhost ? k_vhost++ : k_sriov++);
-        xmlChar *mac = old ? interface_mac(old) : NULL;
+        xmlChar *mac = (nic->mac ? xmlStrdup(BAD_CAST nic->mac)
+                        : old ? interface_mac(old) : NULL);
         xmlNodePtr new = vhost ? vhost_interface(x->doc, s, nic, mac)
                          : sriov_interface(x->doc, nic, mac);
         if (anchor) {

@@ -145,10 +145,17 @@ load_nic(json_t *plan, const json_t *jn, const struct vm_host_opts *o,
         return diag_error(d, NFV_EINPUT, "%s: VM %s: a NIC without a valid "
                           "index and type", s->plan_file, s->name);
     }
+    const char *mac = json_str(jn, "mac");
+    if (mac) {
+        nic->mac = xstrdup(mac);
+    }
     if (!strcmp(type, "vhost")) {
+        const char *dir = o->sock_dir ? o->sock_dir : VM_DEFAULT_SOCK_DIR;
+        const char *port_id = json_str(jn, "port_id");
         nic->type = NIC_VHOST;
-        nic->socket = xasprintf("%s/vhu-%s-%d", o->sock_dir ? o->sock_dir
-                                : VM_DEFAULT_SOCK_DIR, s->name, nic->index);
+        nic->socket = (port_id ? xasprintf("%s/vhu%.11s", dir, port_id)
+                       : xasprintf("%s/vhu-%s-%d", dir, s->name,
+                                   nic->index));
         return 0;
     }
     nic->type = NIC_SRIOV;
@@ -311,6 +318,7 @@ vm_spec_destroy(struct vm_spec *s)
 {
     for (int i = 0; i < s->n_nics; i++) {
         free(s->nics[i].socket);
+        free(s->nics[i].mac);
     }
     free(s->nics);
     free(s->vcpupin);

@@ -5,8 +5,9 @@
  * the host facts its checks compare against: the pools and the hugepages
  * the plan reserved for guests on the VM's node.  It also resolves what
  * the plan leaves to the host: the vhost-user socket path of each vhost
- * NIC (the one 'nfvhost ovs apply' gives the OVS port) and the PCI
- * address of each SR-IOV NIC's VF. */
+ * NIC (the one 'nfvhost ovs apply' gives the OVS port: vhu-VM-N, or
+ * os-vif's vhu<port_id[0:11]> when the NIC has an OpenStack "port_id") and
+ * the PCI address of each SR-IOV NIC's VF. */
 #ifndef NFV_VMSPEC_H
 #define NFV_VMSPEC_H 1
 
@@ -29,6 +30,7 @@ struct vm_nic {
     char pf[16];                /* sriov: the PF. */
     char vf[16];                /* sriov: the VF's PCI address. */
     char *socket;               /* vhost: vhost-server-path. */
+    char *mac;                  /* From the plan ("mac"), or NULL. */
 };
 
 struct vm_spec {

@@ -120,6 +120,16 @@ done
 tap_is "$(xp "$SCRATCH/vf-skip.xml" 'string(//interface[@type="hostdev"]/source/address/@function)')" \
     0x2 "the uplink VF 0b:00.1 is skipped: the VM gets 0b:00.2"
 
+# An OpenStack port on a NIC ("port_id", "mac" in the plan, as 'nfvhost ovs
+# apply' reads them): os-vif's socket name vhu<port-id[0:11]> and the MAC.
+sed 's/"pmd_cpu": 3$/"pmd_cpu": 3, "port_id": "1b2c3d4e-5f60-4a1b-9c2d-3e4f5a6b7c8d", "mac": "fa:16:3e:11:22:33"/' \
+    "$PLAN" > "$SCRATCH/port-plan.json"
+"$NFVHOST" vm xml --plan "$SCRATCH/port-plan.json" --vm trafgen1 \
+    --output "$SCRATCH/port.xml"
+tap_is "$(xp "$SCRATCH/port.xml" 'string(//interface[@type="vhostuser"]/source/@path)') $(xp "$SCRATCH/port.xml" 'string(//interface[@type="vhostuser"]/mac/@address)')" \
+    "/var/run/nfvhost/vhost/vhu1b2c3d4e-5f fa:16:3e:11:22:33" \
+    "a NIC with an OpenStack port id: os-vif's socket name and its MAC"
+
 # A user's template.
 sed 's#<memballoon#<graphics type="spice" autoport="yes"/>\n    <memballoon#' \
     "$top_srcdir/libvirt-templates/base-q35.xml" > "$SCRATCH/tpl.xml"
