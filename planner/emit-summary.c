@@ -219,6 +219,55 @@ put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
     free(emu);
 }
 
+static const struct plan_uplink *
+find_uplink(const struct plan *p, const struct nfv_nic *nic)
+{
+    for (int i = 0; i < p->n_uplinks; i++) {
+        if (p->uplinks[i].nic == nic) {
+            return &p->uplinks[i];
+        }
+    }
+    return NULL;
+}
+
+/* Every NIC of the host, so a user can pick [ovs] uplink addresses; the
+ * planned uplinks are marked. */
+static void
+put_nics(struct sbuf *b, const struct plan *p)
+{
+    if (!p->topo->n_nics) {
+        return;
+    }
+    sbuf_puts(b, "\nNICs:\n");
+    for (int i = 0; i < p->topo->n_nics; i++) {
+        const struct nfv_nic *n = &p->topo->nics[i];
+        const struct plan_uplink *u = find_uplink(p, n);
+
+        sbuf_printf(b, "  %s [%04x:%04x] %s node ", n->pci, n->vendor,
+                    n->device, *n->ifname ? n->ifname : "-");
+        if (n->numa < 0) {
+            sbuf_puts(b, "unknown");
+        } else {
+            sbuf_printf(b, "%d", n->numa);
+        }
+        if (*n->driver) {
+            sbuf_printf(b, ", driver %s", n->driver);
+        }
+        if (n->is_vf) {
+            sbuf_printf(b, ", VF of %s", n->physfn);
+        } else if (n->totalvfs > 0) {
+            sbuf_printf(b, ", SR-IOV %d/%d VFs", n->numvfs, n->totalvfs);
+        }
+        if (n->has_route) {
+            sbuf_puts(b, ", carries a route");
+        }
+        if (u) {
+            sbuf_printf(b, "  <- uplink, polled from node %d", u->numa);
+        }
+        sbuf_puts(b, "\n");
+    }
+}
+
 static void
 put_rest(struct sbuf *b, const struct plan *p)
 {
@@ -231,16 +280,7 @@ put_rest(struct sbuf *b, const struct plan *p)
             put_vm(b, p, &p->vms[v]);
         }
     }
-    if (p->n_uplinks) {
-        sbuf_puts(b, "\nUplinks:\n");
-        for (int i = 0; i < p->n_uplinks; i++) {
-            const struct nfv_nic *n = p->uplinks[i].nic;
-            sbuf_printf(b, "  %s [%04x:%04x] node %d%s%s%s\n", n->pci,
-                        n->vendor, n->device, p->uplinks[i].numa,
-                        n->is_vf ? ", VF of " : "", n->is_vf ? n->physfn : "",
-                        n->has_route ? ", carries a route!" : "");
-        }
-    }
+    put_nics(b, p);
     plan_ovs_config(p, &c);
     sbuf_puts(b, "\nOVS other_config:\n");
     for (int i = 0; i < N_OVS_KEYS; i++) {
