@@ -186,7 +186,7 @@ static void
 finish(const struct bench_cfg *cfg, struct bench_trial *t,
        const struct hist *h)
 {
-    double bits = (double) t->received * cfg->frame_size * 8;
+    double bits;
 
     if (t->rate <= 0 || cfg->tx_only) {
         t->offered = t->sent;
@@ -194,6 +194,7 @@ finish(const struct bench_cfg *cfg, struct bench_trial *t,
     if (cfg->tx_only) {
         t->received = t->sent;  /* Not measured: no loss to report. */
     }
+    bits = (double) t->received * cfg->frame_size * 8;
     t->loss_pct = t->offered && t->received < t->offered
                   ? 100.0 * (t->offered - t->received) / t->offered : 0;
     if (t->elapsed > 0) {

@@ -121,20 +121,23 @@ kill -INT "$PVP"; wait "$PVP"
 # 3. Generators into testpmd's net_vhost rxonly (OVS stopped: core 1 is
 # the back-end's).
 ovs_harness_kill_vswitchd TERM
-backend() { # LOG: net_vhost rxonly on core 1, stats every second
+backend() { # LOG: net_vhost rxonly, forwarding on core 1; its main thread
+            # (stats every second) on core 0, where it only wakes to print
     rm -f "$OVS_RUNDIR/nv.sock"
     dpdk-testpmd --no-pci --no-huge -m 256 --file-prefix "nfvbench$$" \
-        --lcores 0@1,1@1 --vdev "net_vhost0,iface=$OVS_RUNDIR/nv.sock" -- \
+        --lcores 0@0,1@1 --vdev "net_vhost0,iface=$OVS_RUNDIR/nv.sock" -- \
         --forward-mode=rxonly --stats-period 1 --total-num-mbufs=16384 \
         --mlockall <"$OUT/stdin.fifo" >"$1" 2>&1 &
     BACKEND=$!
     BG="$BG $BACKEND"
     _ovs_wait_for 20 test -S "$OVS_RUNDIR/nv.sock"
 }
-# The back-end's Rx-pps, median of the seconds with traffic.
+# The back-end's Rx-pps: the median of the seconds with traffic, less the
+# first and the last (partial) ones.
 backend_mpps() {
-    grep -o 'Rx-pps: *[0-9]*' "$1" | awk '{print $2}' | sort -n \
-        | awk '$1 > 0 { v[n++] = $1 } END { print (n ? v[int(n / 2)] : 0) / 1e6 }'
+    grep -o 'Rx-pps: *[0-9]*' "$1" | awk '$2 > 0 { print $2 }' \
+        | sed '1d;$d' | sort -n | awk '{ v[n++] = $1 }
+        END { print (n ? v[int(n / 2)] : 0) / 1e6 }'
 }
 log "3. generator: nfvhost vhost bench --tx-only"
 backend "$OUT/3-backend-nfvhost.log"
