@@ -23,6 +23,7 @@ struct hist {
 };
 
 #define TAG_SHIFT 48
+#define STALL_NS 100000ULL              /* See bench_trial(). */
 #define SEQ_MASK ((1ULL << TAG_SHIFT) - 1)
 
 struct run {
@@ -214,7 +215,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     static struct hist h;
     struct pkt_flow flow;
     struct run r = { .cfg = cfg, .t = t, .h = &h };
-    uint64_t start, end, stop, now;
+    uint64_t start, end, stop, now, prev, paced = 0;
     uint32_t burst = cfg->burst ? cfg->burst : 32;
 
     unsigned int connects = cfg->tx->connects
@@ -230,7 +231,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     pkt_flow_default(&flow);
     pkt_template_init(&r.tpl, &flow, cfg->frame_size);
 
-    start = now = vhost_now_ns();
+    start = prev = now = vhost_now_ns();
     end = start + (uint64_t) (cfg->duration * 1e9);
     while (now < end) {
         bool tx_up = vhost_dev_tend(cfg->tx, now);
@@ -238,8 +239,18 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
                                         : vhost_dev_tend(cfg->rx, now);
         uint32_t n = burst;
 
+        /* An iteration takes microseconds; a longer gap means this
+         * thread was not running.  Frames it could not offer then are
+         * not the switch's loss: pace on the time it ran. */
+        if (now - prev > STALL_NS) {
+            t->stalls++;
+            t->stall_s += (now - prev) / 1e9;
+        } else {
+            paced += now - prev;
+        }
+        prev = now;
         if (rate > 0) {
-            uint64_t due = (uint64_t) ((now - start) * rate / 1e9);
+            uint64_t due = (uint64_t) (paced * rate / 1e9);
 
             n = due - t->offered < burst ? due - t->offered : burst;
             t->offered += n;
@@ -421,6 +432,11 @@ bench_print_summary(FILE *f, const struct bench_cfg *cfg,
     if (t->reconnects) {
         fprintf(f, "reconnects: %u\n", t->reconnects);
     }
+    if (t->stalls) {
+        fprintf(f, "generator descheduled %u times, %.1f ms in all (not "
+                "offered, not counted as loss)\n", t->stalls,
+                t->stall_s * 1e3);
+    }
     if (getenv("NFVHOST_VHOST_DEBUG")) {
         fprintf(f, "debug: tx kicks %llu, tx used flags %#x, rx used "
                 "flags %#x\n",
@@ -434,7 +450,7 @@ bench_trial_json(const struct bench_cfg *cfg, const struct bench_trial *t)
 {
     return json_pack(
         "{s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f,"
-        " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:I}, s:i, s:b}",
+        " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:I}, s:i, s:b, s:i, s:f}",
         "rate_pps", t->rate, "duration_s", t->elapsed,
         "offered", (json_int_t) t->offered, "sent", (json_int_t) t->sent,
         "received", (json_int_t) t->received,
@@ -447,5 +463,7 @@ bench_trial_json(const struct bench_cfg *cfg, const struct bench_trial *t)
         "latency_us", "min", t->lat.min, "mean", t->lat.mean,
         "p50", t->lat.p50, "p99", t->lat.p99, "p99.9", t->lat.p999,
         "max", t->lat.max, "samples", (json_int_t) t->lat.samples,
-        "reconnects", (int) t->reconnects, "passed", t->passed);
+        "reconnects", (int) t->reconnects, "passed", t->passed,
+        "generator_stalls", (int) t->stalls,
+        "generator_stall_ms", t->stall_s * 1e3);
 }

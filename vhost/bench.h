@@ -6,7 +6,10 @@
  * A trial runs for a set time, then drains for a short while so frames in
  * flight are not counted lost.  Frames the tx ring has no room for at a
  * paced rate count as offered and lost: the back-end did not take the
- * load.  bench_search() runs the RFC 2544 binary search for the highest
+ * load.  When the generator's own thread is descheduled (a gap of more
+ * than 100 us between two iterations) it does not try to catch up: the
+ * frames of that gap are not offered, and the stall is reported.
+ * bench_search() runs the RFC 2544 binary search for the highest
  * rate whose loss stays under a threshold (NDR 0.001 %, PDR 0.1 %), as
  * NFVbench and VSPERF do.  A device that loses its back-end during a
  * trial is reconnected as soon as the back-end is back. */
@@ -51,6 +54,8 @@ struct bench_trial {
     double gbps_l1, gbps_l2;    /* Received, with/without preamble+IFG. */
     struct bench_latency lat;
     unsigned int reconnects;
+    unsigned int stalls;        /* Times the generator was descheduled */
+    double stall_s;             /* and for how long (not offered). */
     bool passed;                /* Set by bench_search(). */
 };
 
