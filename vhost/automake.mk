@@ -38,3 +38,4 @@ EXTRA_DIST += docs/vhost.md
 libnfvhost_a_SOURCES += vhost/tap.c vhost/tap.h
 TESTS += tests/vhost-tap.sh
 EXTRA_DIST += tests/vhost-tap.sh
+EXTRA_DIST += docs/performance.md

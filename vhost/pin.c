@@ -148,8 +148,8 @@ pin_choose(const char *cores, const char *plan, bool force,
         list = cpulist_format(running);
         status = diag_error(d, NFV_EINPUT, "CPU %s is polled by OVS PMD "
                             "thread %s: a polling endpoint there starves "
-                            "both (thousands of times slower); pick other "
-                            "--cores, or --force to measure exactly that",
+                            "both (tens to thousands of times slower); pick "
+                            "other --cores, or --force to measure exactly that",
                             list, who);
         free(list);
         goto out;
