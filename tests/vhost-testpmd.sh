@@ -185,6 +185,16 @@ $NFVHOST vhost bench --tx "$S0" --rx "$S1" --size 63 2>/dev/null
 tap_is $? 2 "a 63-byte frame is refused"
 $NFVHOST vhost loop --socket "$S0" --socket "$S0" 2>/dev/null
 tap_is $? 2 "loop needs two different sockets"
+$NFVHOST vhost bench --tx "$S0" --rx "$S1" --cores 0-x 2>"$SCRATCH/e3"
+tap_is $? 2 "--cores 0-x is an input error"
+# The plan's PMD pool is refused too (the home lab plans PMDs on 3 and 9).
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" >/dev/null
+$NFVHOST vhost bench --tx "$S0" --rx "$S1" --plan "$SCRATCH/homelab/plan.json" \
+    --cores 3 2>"$SCRATCH/e4"
+tap_is $? 2 "a core of the plan's PMD pool is refused"
+grep -q "CPU 3 is in the plan's PMD pool" "$SCRATCH/e4"
+tap_ok $? "saying so: $(cat "$SCRATCH/e4")"
 $NFVHOST vhost bench --tx "$SCRATCH/none" --rx "$SCRATCH/none" \
     --connect-timeout 0.2 2>"$SCRATCH/e2"
 tap_is $? 1 "no back-end: system error"
