@@ -29,6 +29,7 @@ struct common_opts {
     bool force;
     bool json;
     double connect_timeout;
+    double duration;
     uint16_t ring_size;
     enum vmem_pages pages;
 };
@@ -202,11 +203,9 @@ parse_uint(const char *s, unsigned long min, unsigned long max,
     return true;
 }
 
-/* Handles an option both tools take.  Returns 1 if handled, 0 if not,
- * or the usage error's status. */
 enum {
     OPT_SERVER = 1000, OPT_CORES, OPT_PLAN, OPT_FORCE, OPT_JSON,
-    OPT_CONNECT_TIMEOUT, OPT_RING_SIZE, OPT_HUGEPAGES,
+    OPT_CONNECT_TIMEOUT, OPT_RING_SIZE, OPT_HUGEPAGES, OPT_DURATION,
 };
 
 #define COMMON_LONGOPTS \
@@ -220,30 +219,41 @@ enum {
     { "hugepages", required_argument, NULL, OPT_HUGEPAGES }, \
     { "help", no_argument, NULL, 'h' }
 
+/* For loop and tap, where 0 means "until a signal". */
+#define DURATION_LONGOPT { "duration", required_argument, NULL, OPT_DURATION }
+
+/* Handles an option every tool takes, or reports an unknown one or a
+ * missing value.  Returns 0 if handled, else the usage error's status. */
 static int
-common_opt(const char *sub, int c, struct common_opts *o)
+common_opt(const char *sub, int c, struct common_opts *o, char *argv[])
 {
     unsigned long n;
 
     switch (c) {
-    case OPT_SERVER: o->server = true; return 1;
-    case OPT_CORES: o->cores = optarg; return 1;
-    case OPT_PLAN: o->plan = optarg; return 1;
-    case OPT_FORCE: o->force = true; return 1;
-    case OPT_JSON: o->json = true; return 1;
+    case OPT_SERVER: o->server = true; return 0;
+    case OPT_CORES: o->cores = optarg; return 0;
+    case OPT_PLAN: o->plan = optarg; return 0;
+    case OPT_FORCE: o->force = true; return 0;
+    case OPT_JSON: o->json = true; return 0;
     case OPT_CONNECT_TIMEOUT:
         if (!parse_double(optarg, 0, 3600, &o->connect_timeout)) {
-            return -cli_usage_error(sub, "--connect-timeout '%s': seconds, "
-                                    "0..3600", optarg);
+            return cli_usage_error(sub, "--connect-timeout '%s': seconds, "
+                                   "0..3600", optarg);
         }
-        return 1;
+        return 0;
+    case OPT_DURATION:
+        if (!parse_double(optarg, 0, 86400, &o->duration)) {
+            return cli_usage_error(sub, "--duration '%s': seconds, "
+                                   "0..86400", optarg);
+        }
+        return 0;
     case OPT_RING_SIZE:
         if (!parse_uint(optarg, 1, 32768, &n) || (n & (n - 1))) {
-            return -cli_usage_error(sub, "--ring-size '%s': a power of two "
-                                    "up to 32768", optarg);
+            return cli_usage_error(sub, "--ring-size '%s': a power of two "
+                                   "up to 32768", optarg);
         }
         o->ring_size = n;
-        return 1;
+        return 0;
     case OPT_HUGEPAGES:
         if (!strcmp(optarg, "yes")) {
             o->pages = VMEM_PAGES_HUGE;
@@ -252,16 +262,25 @@ common_opt(const char *sub, int c, struct common_opts *o)
         } else if (!strcmp(optarg, "auto")) {
             o->pages = VMEM_PAGES_AUTO;
         } else {
-            return -cli_usage_error(sub, "--hugepages '%s': yes, no or "
-                                    "auto", optarg);
+            return cli_usage_error(sub, "--hugepages '%s': yes, no or "
+                                   "auto", optarg);
         }
-        return 1;
-    case ':':
-        return -cli_usage_error(sub, "option '%s' needs a value",
-                                optarg ? optarg : "");
-    default:
         return 0;
+    case ':':
+        return cli_usage_error(sub, "option '%s' needs a value",
+                               argv[optind - 1]);
+    default:
+        return cli_usage_error(sub, "unknown option '%s'", argv[optind - 1]);
     }
+}
+
+/* The status of a usage error for arguments left after the options. */
+static int
+extra_args(const char *sub, int argc, char *argv[])
+{
+    return optind < argc ? cli_usage_error(sub, "unexpected argument '%s'",
+                                           argv[optind])
+                         : 0;
 }
 
 /* Creates and connects a device for 'path'. */
@@ -382,23 +401,14 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
             }
             break;
         case 'h': bench_usage(); return -1;
-        case ':':
-            return cli_usage_error("vhost bench", "option '%s' needs a "
-                                   "value", argv[optind - 1]);
         default:
-            r = common_opt("vhost bench", c, &o->c);
-            if (r < 0) {
-                return -r;
-            }
-            if (!r) {
-                return cli_usage_error("vhost bench", "unknown option '%s'",
-                                       argv[optind - 1]);
+            if ((r = common_opt("vhost bench", c, &o->c, argv))) {
+                return r;
             }
         }
     }
-    if (optind < argc) {
-        return cli_usage_error("vhost bench", "unexpected argument '%s'",
-                               argv[optind]);
+    if ((r = extra_args("vhost bench", argc, argv))) {
+        return r;
     }
     if (o->tx_only && o->rx) {
         return cli_usage_error("vhost bench", "--tx-only takes no --rx");
@@ -553,7 +563,7 @@ cmd_vhost_loop(int argc, char *argv[])
 {
     static const struct option longopts[] = {
         { "socket", required_argument, NULL, 's' },
-        { "duration", required_argument, NULL, 'd' },
+        DURATION_LONGOPT,
         { "tx-first", required_argument, NULL, 'F' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
@@ -563,7 +573,6 @@ cmd_vhost_loop(int argc, char *argv[])
     const char *paths[2] = { NULL, NULL };
     struct vhost_dev *a = NULL, *b = NULL;
     struct loop_stats st;
-    double duration = 0;
     int n_paths = 0, c, r;
     struct diag d;
 
@@ -578,12 +587,6 @@ cmd_vhost_loop(int argc, char *argv[])
             }
             paths[n_paths++] = optarg;
             break;
-        case 'd':
-            if (!parse_double(optarg, 0, 86400, &duration)) {
-                return cli_usage_error("vhost loop", "--duration '%s': "
-                                       "seconds, 0..86400", optarg);
-            }
-            break;
         case 'F':
             if (!parse_uint(optarg, 0, 32768, &tx_first)) {
                 return cli_usage_error("vhost loop", "--tx-first '%s': "
@@ -591,23 +594,14 @@ cmd_vhost_loop(int argc, char *argv[])
             }
             break;
         case 'h': loop_usage(); return 0;
-        case ':':
-            return cli_usage_error("vhost loop", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            r = common_opt("vhost loop", c, &co);
-            if (r < 0) {
-                return -r;
-            }
-            if (!r) {
-                return cli_usage_error("vhost loop", "unknown option '%s'",
-                                       argv[optind - 1]);
+            if ((r = common_opt("vhost loop", c, &co, argv))) {
+                return r;
             }
         }
     }
-    if (optind < argc) {
-        return cli_usage_error("vhost loop", "unexpected argument '%s'",
-                               argv[optind]);
+    if ((r = extra_args("vhost loop", argc, argv))) {
+        return r;
     }
     if (n_paths != 2 || !strcmp(paths[0], paths[1])) {
         return cli_usage_error("vhost loop", "give two different --socket "
@@ -616,7 +610,7 @@ cmd_vhost_loop(int argc, char *argv[])
     diag_init(&d);
     if (!prepare(&co, &d) && (a = open_dev(paths[0], &co, &d))
         && (b = open_dev(paths[1], &co, &d))) {
-        struct loop_cfg cfg = { .a = a, .b = b, .duration = duration,
+        struct loop_cfg cfg = { .a = a, .b = b, .duration = co.duration,
                                 .burst = 32, .stop = &stop_requested,
                                 .tx_first = tx_first };
 
@@ -666,7 +660,7 @@ cmd_vhost_tap(int argc, char *argv[])
         { "socket", required_argument, NULL, 's' },
         { "netns", required_argument, NULL, 'n' },
         { "name", required_argument, NULL, 'N' },
-        { "duration", required_argument, NULL, 'd' },
+        DURATION_LONGOPT,
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
@@ -674,7 +668,6 @@ cmd_vhost_tap(int argc, char *argv[])
     const char *path = NULL, *netns = NULL, *name = NULL;
     struct vhost_dev *dev = NULL;
     struct tap_stats st;
-    double duration = 0;
     char ifname[32];
     struct diag d;
     int c, r, fd = -1;
@@ -686,30 +679,15 @@ cmd_vhost_tap(int argc, char *argv[])
         case 's': path = optarg; break;
         case 'n': netns = optarg; break;
         case 'N': name = optarg; break;
-        case 'd':
-            if (!parse_double(optarg, 0, 86400, &duration)) {
-                return cli_usage_error("vhost tap", "--duration '%s': "
-                                       "seconds, 0..86400", optarg);
-            }
-            break;
         case 'h': tap_usage(); return 0;
-        case ':':
-            return cli_usage_error("vhost tap", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            r = common_opt("vhost tap", c, &co);
-            if (r < 0) {
-                return -r;
-            }
-            if (!r) {
-                return cli_usage_error("vhost tap", "unknown option '%s'",
-                                       argv[optind - 1]);
+            if ((r = common_opt("vhost tap", c, &co, argv))) {
+                return r;
             }
         }
     }
-    if (optind < argc) {
-        return cli_usage_error("vhost tap", "unexpected argument '%s'",
-                               argv[optind]);
+    if ((r = extra_args("vhost tap", argc, argv))) {
+        return r;
     }
     if (!path) {
         return cli_usage_error("vhost tap", "--socket is required");
@@ -720,7 +698,7 @@ cmd_vhost_tap(int argc, char *argv[])
         && (dev = open_dev(path, &co, &d))) {
         fprintf(stderr, "nfvhost vhost tap: %s <-> %s%s%s\n", path, ifname,
                 netns ? " in " : "", netns ? netns : "");
-        tap_run(dev, fd, duration, &stop_requested, &st);
+        tap_run(dev, fd, co.duration, &stop_requested, &st);
         vhost_dev_stop(dev);
         if (co.json) {
             json_t *j = json_pack("{s:s, s:f, s:I, s:I, s:I, s:i}",
