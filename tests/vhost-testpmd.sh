@@ -123,7 +123,7 @@ fi
 # Back-end restart in the middle of traffic: the bench must notice,
 # reconnect both devices and carry on.
 start_testpmd "$SCRATCH/tp2.log" --forward-mode=io
-$BENCH --tx "$S0" --rx "$S1" --rate 20k --duration 4 >"$SCRATCH/re.json" \
+$BENCH --tx "$S0" --rx "$S1" --rate 20k --duration 7 >"$SCRATCH/re.json" \
     2>"$SCRATCH/re.err" &
 BENCH_PID=$!
 sleep 2
@@ -145,10 +145,10 @@ tap_ok "$([ "$(port_stat "$SCRATCH/tp3.log" 0 RX)" -gt 1000 ]; echo $?)" \
 start_testpmd "$SCRATCH/tp5.log" --forward-mode=io
 valgrind --leak-check=full --error-exitcode=9 \
     --errors-for-leak-kinds=definite,indirect \
-    $BENCH --tx "$S0" --rx "$S1" --rate 2k --duration 10 \
+    $BENCH --tx "$S0" --rx "$S1" --rate 2k --duration 14 \
     >"$SCRATCH/vg.json" 2>"$SCRATCH/vg.err" &
 VG_PID=$!
-sleep 5
+sleep 6
 stop_testpmd
 start_testpmd "$SCRATCH/tp6.log" --forward-mode=io
 wait "$VG_PID"

@@ -314,7 +314,14 @@ bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
      * frames and wait until one comes back, so the first trial does not
      * count the start-up as loss. */
     while (now < end) {
-        if (now >= next_send && vhost_dev_connected(cfg->tx)) {
+        /* Keep both ends connected: the back-end may restart while we
+         * wait for it. */
+        bool tx_up = vhost_dev_tend(cfg->tx, now);
+
+        if (cfg->rx != cfg->tx) {
+            vhost_dev_tend(cfg->rx, now);
+        }
+        if (now >= next_send && tx_up) {
             tx_burst(&r, now, 8);
             next_send = now + 100000000ULL;
         }
