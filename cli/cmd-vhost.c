@@ -31,6 +31,7 @@ struct common_opts {
     double connect_timeout;
     double duration;
     uint16_t ring_size;
+    uint16_t queues;
     enum vmem_pages pages;
 };
 
@@ -83,6 +84,10 @@ bench_usage(void)
            "  --force             allow a CPU an OVS PMD thread polls\n"
            "  --ring-size N       ring entries, power of two (default "
            "1024)\n"
+           "  --queues N          queue pairs, 1..64 (default 1): frames "
+           "go round robin over\n"
+           "                      the tx queues, every rx queue is "
+           "polled\n"
            "  --hugepages yes|no|auto  back the shared memory with 2M "
            "hugepages (default auto)\n"
            "  --connect-timeout S wait this long for the back-end "
@@ -110,6 +115,8 @@ loop_usage(void)
            "                      for a closed loop through a switch "
            "that wires the ports\n"
            "                      back to each other\n"
+           "  --queues N          queue pairs; queue i of A goes to queue i "
+           "of B\n"
            "  --cores LIST, --plan FILE, --force, --ring-size N, "
            "--hugepages, --connect-timeout S,\n"
            "  --json              as for 'nfvhost vhost bench'\n");
@@ -206,6 +213,7 @@ parse_uint(const char *s, unsigned long min, unsigned long max,
 enum {
     OPT_SERVER = 1000, OPT_CORES, OPT_PLAN, OPT_FORCE, OPT_JSON,
     OPT_CONNECT_TIMEOUT, OPT_RING_SIZE, OPT_HUGEPAGES, OPT_DURATION,
+    OPT_QUEUES,
 };
 
 #define COMMON_LONGOPTS \
@@ -217,6 +225,7 @@ enum {
     { "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT }, \
     { "ring-size", required_argument, NULL, OPT_RING_SIZE }, \
     { "hugepages", required_argument, NULL, OPT_HUGEPAGES }, \
+    { "queues", required_argument, NULL, OPT_QUEUES }, \
     { "help", no_argument, NULL, 'h' }
 
 /* For loop and tap, where 0 means "until a signal". */
@@ -254,6 +263,13 @@ common_opt(const char *sub, int c, struct common_opts *o, char *argv[])
         }
         o->ring_size = n;
         return 0;
+    case OPT_QUEUES:
+        if (!parse_uint(optarg, 1, 64, &n)) {
+            return cli_usage_error(sub, "--queues '%s': queue pairs, 1..64",
+                                   optarg);
+        }
+        o->queues = n;
+        return 0;
     case OPT_HUGEPAGES:
         if (!strcmp(optarg, "yes")) {
             o->pages = VMEM_PAGES_HUGE;
@@ -289,7 +305,7 @@ open_dev(const char *path, const struct common_opts *o, struct diag *d)
 {
     struct vhost_opts vo = {
         .path = path, .server = o->server, .ring_size = o->ring_size,
-        .pages = o->pages,
+        .pages = o->pages, .queue_pairs = o->queues,
     };
     char err[256];
     struct vhost_dev *dev = vhost_dev_create(&vo, err, sizeof err);
@@ -691,6 +707,10 @@ cmd_vhost_tap(int argc, char *argv[])
     }
     if (!path) {
         return cli_usage_error("vhost tap", "--socket is required");
+    }
+    if (co.queues > 1) {
+        return cli_usage_error("vhost tap", "--queues: the TAP bridge "
+                               "serves one queue pair");
     }
     diag_init(&d);
     if (!prepare(&co, &d)

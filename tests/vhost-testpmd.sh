@@ -16,6 +16,7 @@ require 'command -v valgrind' 'valgrind'
 scratch
 
 TP_PID=
+TP_VDEV=""
 cleanup() {
     if [ -n "$TP_PID" ]; then
         kill -INT "$TP_PID" 2>/dev/null
@@ -40,7 +41,8 @@ start_testpmd() {
     shift
     rm -f "$S0" "$S1"
     dpdk-testpmd --no-pci --no-huge -m 256 --file-prefix "nfvhost-vt$$" \
-        -l 0,1 --vdev "net_vhost0,iface=$S0" --vdev "net_vhost1,iface=$S1" \
+        -l 0,1 --vdev "net_vhost0,iface=$S0$TP_VDEV" \
+        --vdev "net_vhost1,iface=$S1$TP_VDEV" \
         -- --total-num-mbufs=16384 --mlockall "$@" \
         <"$SCRATCH/stdin" >"$log" 2>&1 &
     TP_PID=$!
@@ -173,6 +175,22 @@ stop_testpmd
 rx1=$(port_stat "$SCRATCH/tp4.log" 1 RX)
 tap_ok "$(python3 -c "import sys; sys.exit(not abs($rx1 - $fwd_ab) <= 1024)"; echo $?)" \
     "testpmd port 1 received what the loop forwarded ($rx1 vs $fwd_ab)"
+
+# Two queue pairs: testpmd forwards queue i of port 0 to queue i of port 1.
+TP_VDEV=",queues=2"
+start_testpmd "$SCRATCH/tp7.log" --forward-mode=io --rxq=2 --txq=2
+$BENCH --tx "$S0" --rx "$S1" --rate 5k --duration 2 --queues 2 \
+    >"$SCRATCH/mq.json" 2>"$SCRATCH/mq.err"
+tap_ok $? "bench with two queue pairs runs"
+tap_is "$(json "$SCRATCH/mq.json" 'd["received"] == d["sent"] > 9000 and d["reordered"] == 0')" \
+    True "every frame came back over two queue pairs, none reordered"
+sleep 0.5
+stop_testpmd
+TP_VDEV=""
+q1=$(awk '/Forward Stats for RX Port= 0\/Queue= 1/ { f = 1; next }
+          f && $1 == "RX-packets:" { print $2; exit }' "$SCRATCH/tp7.log")
+tap_ok "$([ "${q1:-0}" -ge 4000 ]; echo $?)" \
+    "testpmd saw half of them on queue 1 ($q1)"
 
 # Errors: input (exit 2) and a missing back-end (exit 1).
 $NFVHOST vhost bench --tx "$S0" --rx "$S1" --rate fast 2>"$SCRATCH/e1"

@@ -22,16 +22,22 @@ struct hist {
     uint64_t n, sum, min, max;
 };
 
-#define TAG_SHIFT 48
+#define TAG_SHIFT 48                    /* Trial tag: bits 48-63. */
+#define QUEUE_SHIFT 40                  /* Queue pair: bits 40-47. */
+#define MAX_QUEUES 128
 #define STALL_NS 100000ULL              /* See bench_trial(). */
-#define SEQ_MASK ((1ULL << TAG_SHIFT) - 1)
+#define SEQ_MASK ((1ULL << QUEUE_SHIFT) - 1)
 
 struct run {
     const struct bench_cfg *cfg;
     struct bench_trial *t;
     struct pkt_template tpl;
     uint64_t tag;
-    uint64_t next_expected;
+    uint64_t next_expected[MAX_QUEUES];     /* Per queue pair: frames on
+                                             * different queues may pass
+                                             * each other legitimately. */
+    uint64_t sent_q[MAX_QUEUES];
+    uint16_t next_q;                        /* Round robin over tx queues. */
     struct hist *h;
     uint16_t flow;
 };
@@ -115,8 +121,11 @@ latency_summary(const struct hist *h, struct bench_latency *l)
 static uint32_t
 tx_burst(struct run *r, uint64_t now, uint32_t n)
 {
-    struct virtq *q = &r->cfg->tx->txq[0];
+    uint16_t qi = r->next_q;
+    struct virtq *q = &r->cfg->tx->txq[qi];
     uint32_t sent = 0;
+
+    r->next_q = (qi + 1) % r->cfg->tx->n_qp;
 
     if (virtq_tx_reclaim(q) < 0) {
         vhost_dev_lost(r->cfg->tx, q->err);
@@ -129,7 +138,8 @@ tx_burst(struct run *r, uint64_t now, uint32_t n)
         if (!slot) {
             break;
         }
-        pkt_stamp(slot, &r->tpl, (r->tag << TAG_SHIFT) | r->t->sent, now,
+        pkt_stamp(slot, &r->tpl, (r->tag << TAG_SHIFT)
+                  | ((uint64_t) qi << QUEUE_SHIFT) | r->sent_q[qi]++, now,
                   r->flow);
         if (++r->flow >= r->cfg->flows) {
             r->flow = 0;
@@ -141,18 +151,15 @@ tx_burst(struct run *r, uint64_t now, uint32_t n)
     return sent;
 }
 
+/* Receives one burst from rx queue 'qi'. */
 static void
-rx_burst(struct run *r)
+rx_queue_burst(struct run *r, uint16_t qi)
 {
-    struct virtq *q = &r->cfg->rx->rxq[0];
+    struct virtq *q = &r->cfg->rx->rxq[qi];
     struct virtq_pkt pkts[64];
     uint64_t now;
-    int n;
+    int n = virtq_rx_poll(q, pkts, 64);
 
-    if (r->cfg->tx_only) {
-        return;
-    }
-    n = virtq_rx_poll(q, pkts, 64);
     if (n < 0) {
         vhost_dev_lost(r->cfg->rx, q->err);
         return;
@@ -162,25 +169,66 @@ rx_burst(struct run *r)
     }
     now = vhost_now_ns();
     for (int i = 0; i < n; i++) {
-        uint64_t seq, ts;
+        uint64_t seq, ts, sq;
 
         if (!pkt_parse(pkts[i].data, pkts[i].len, &seq, &ts)
-            || seq >> TAG_SHIFT != r->tag) {
+            || seq >> TAG_SHIFT != r->tag
+            || (sq = (seq >> QUEUE_SHIFT) & 0xff) >= r->cfg->tx->n_qp) {
             r->t->foreign++;
             continue;
         }
         seq &= SEQ_MASK;
         r->t->received++;
-        if (seq < r->next_expected) {
+        if (seq < r->next_expected[sq]) {
             r->t->reordered++;
         } else {
-            r->next_expected = seq + 1;
+            r->next_expected[sq] = seq + 1;
         }
         if (ts <= now) {
             hist_add(r->h, now - ts);
         }
     }
     virtq_rx_refill(q);
+}
+
+static void
+rx_burst(struct run *r)
+{
+    if (r->cfg->tx_only) {
+        return;
+    }
+    for (uint16_t qi = 0; qi < r->cfg->rx->n_qp; qi++) {
+        rx_queue_burst(r, qi);
+        if (!vhost_dev_connected(r->cfg->rx)) {
+            return;
+        }
+    }
+}
+
+/* Takes back used tx buffers on every queue; false if the device broke
+ * a ring (it is then lost). */
+static bool
+tx_reclaim_all(struct vhost_dev *dev)
+{
+    for (uint16_t qi = 0; qi < dev->n_qp; qi++) {
+        if (virtq_tx_reclaim(&dev->txq[qi]) < 0) {
+            vhost_dev_lost(dev, dev->txq[qi].err);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Buffers of all tx queues still with the device. */
+static unsigned int
+tx_in_flight(const struct vhost_dev *dev)
+{
+    unsigned int n = 0;
+
+    for (uint16_t qi = 0; qi < dev->n_qp; qi++) {
+        n += virtq_in_flight(&dev->txq[qi]);
+    }
+    return n;
 }
 
 static void
@@ -276,9 +324,8 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
         if (vhost_dev_connected(cfg->rx)) {
             rx_burst(&r);
         }
-        if (vhost_dev_connected(cfg->tx)
-            && virtq_tx_reclaim(&cfg->tx->txq[0]) < 0) {
-            vhost_dev_lost(cfg->tx, cfg->tx->txq[0].err);
+        if (vhost_dev_connected(cfg->tx)) {
+            tx_reclaim_all(cfg->tx);
         }
         now = vhost_now_ns();
     }
@@ -329,8 +376,8 @@ bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
             rx_burst(&r);
         }
         if (t.received || (cfg->tx_only && t.sent
-                           && virtq_tx_reclaim(&cfg->tx->txq[0]) >= 0
-                           && !virtq_in_flight(&cfg->tx->txq[0]))) {
+                           && tx_reclaim_all(cfg->tx)
+                           && !tx_in_flight(cfg->tx))) {
             status = 0;
             break;
         }

@@ -6,12 +6,13 @@
 #include "vhost/frontend.h"
 #include "vhost/pkt.h"
 
-/* Moves up to one burst from 'from' to 'to'. */
+/* Moves up to one burst from queue pair 'qi' of 'from' to the same queue
+ * pair of 'to'. */
 static void
-forward(struct vhost_dev *from, struct vhost_dev *to, uint32_t burst,
-        uint64_t *fwd, uint64_t *dropped)
+forward(struct vhost_dev *from, struct vhost_dev *to, uint16_t qi,
+        uint32_t burst, uint64_t *fwd, uint64_t *dropped)
 {
-    struct virtq *rxq = &from->rxq[0], *txq = &to->txq[0];
+    struct virtq *rxq = &from->rxq[qi], *txq = &to->txq[qi];
     struct virtq_pkt pkts[64];
     int n = virtq_rx_poll(rxq, pkts, burst);
 
@@ -75,6 +76,8 @@ loop_run(const struct loop_cfg *cfg, struct loop_stats *s)
     uint64_t end = start + (uint64_t) (cfg->duration * 1e9);
 
     uint64_t next_inject = start;
+    uint16_t n_qp = cfg->a->n_qp < cfg->b->n_qp ? cfg->a->n_qp
+                                                : cfg->b->n_qp;
 
     memset(s, 0, sizeof *s);
     while ((!cfg->duration || now < end) && !(cfg->stop && *cfg->stop)) {
@@ -95,9 +98,11 @@ loop_run(const struct loop_cfg *cfg, struct loop_stats *s)
             next_inject = now + 200000000ULL;
         }
 
-        if (a_up && b_up) {
-            forward(cfg->a, cfg->b, burst, &s->fwd[0], &s->dropped[0]);
-            forward(cfg->b, cfg->a, burst, &s->fwd[1], &s->dropped[1]);
+        for (uint16_t qi = 0; a_up && b_up && qi < n_qp; qi++) {
+            forward(cfg->a, cfg->b, qi, burst, &s->fwd[0], &s->dropped[0]);
+            forward(cfg->b, cfg->a, qi, burst, &s->fwd[1], &s->dropped[1]);
+            a_up = vhost_dev_connected(cfg->a);
+            b_up = vhost_dev_connected(cfg->b);
         }
         now = vhost_now_ns();
     }
