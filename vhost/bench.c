@@ -25,7 +25,6 @@ struct hist {
 #define TAG_SHIFT 48                    /* Trial tag: bits 48-63. */
 #define QUEUE_SHIFT 40                  /* Queue pair: bits 40-47. */
 #define MAX_QUEUES 128
-#define STALL_NS 100000ULL              /* See bench_trial(). */
 #define SEQ_MASK ((1ULL << QUEUE_SHIFT) - 1)
 
 struct run {
@@ -263,7 +262,8 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     static struct hist h;
     struct pkt_flow flow;
     struct run r = { .cfg = cfg, .t = t, .h = &h };
-    uint64_t start, end, stop, now, prev, paced = 0;
+    uint64_t start, end, stop, now, slipped = 0;
+    uint64_t backlog_max = cfg->tx->txq[0].num;
     uint32_t burst = cfg->burst ? cfg->burst : 32;
 
     unsigned int connects = cfg->tx->connects
@@ -279,7 +279,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     pkt_flow_default(&flow);
     pkt_template_init(&r.tpl, &flow, cfg->frame_size);
 
-    start = prev = now = vhost_now_ns();
+    start = now = vhost_now_ns();
     end = start + (uint64_t) (cfg->duration * 1e9);
     while (now < end) {
         bool tx_up = vhost_dev_tend(cfg->tx, now);
@@ -287,19 +287,22 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
                                         : vhost_dev_tend(cfg->rx, now);
         uint32_t n = burst;
 
-        /* An iteration takes microseconds; a longer gap means this
-         * thread was not running.  Frames it could not offer then are
-         * not the switch's loss: pace on the time it ran. */
-        if (now - prev > STALL_NS) {
-            t->stalls++;
-            t->stall_s += (now - prev) / 1e9;
-        } else {
-            paced += now - prev;
-        }
-        prev = now;
         if (rate > 0) {
-            uint64_t due = (uint64_t) (paced * rate / 1e9);
+            uint64_t due = (uint64_t) ((now - start - slipped) * rate / 1e9);
 
+            /* A backlog larger than the tx ring means this thread was not
+             * running (an iteration takes microseconds).  The frames it
+             * could not offer then are not the switch's loss, and bursting
+             * them into a ring they cannot fit would make them so: let the
+             * schedule slip instead, and report it. */
+            if (due - t->offered > backlog_max) {
+                uint64_t excess = due - t->offered - backlog_max;
+
+                slipped += (uint64_t) (excess * 1e9 / rate);
+                t->stalls++;
+                t->stall_s += excess / rate;
+                due -= excess;
+            }
             n = due - t->offered < burst ? due - t->offered : burst;
             t->offered += n;
         }

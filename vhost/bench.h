@@ -3,12 +3,15 @@
  * One polling thread sends stamped UDP frames (pkt.h) on one vhost-user
  * device at a paced rate and receives them on another (or the same)
  * after they crossed the switch, counting loss, reordering and latency.
+ * With several queue pairs, bursts go round robin over the tx queues and
+ * every rx queue is polled; sequence numbers are per queue.
  * A trial runs for a set time, then drains for a short while so frames in
  * flight are not counted lost.  Frames the tx ring has no room for at a
  * paced rate count as offered and lost: the back-end did not take the
- * load.  When the generator's own thread is descheduled (a gap of more
- * than 100 us between two iterations) it does not try to catch up: the
- * frames of that gap are not offered, and the stall is reported.
+ * load.  When the generator's own thread was descheduled for longer than
+ * its tx ring can cover at the rate (the backlog of due frames exceeds
+ * the ring size), it does not burst them all: the excess is not offered,
+ * and the slip is reported.
  * bench_search() runs the RFC 2544 binary search for the highest
  * rate whose loss stays under a threshold (NDR 0.001 %, PDR 0.1 %), as
  * NFVbench and VSPERF do.  A device that loses its back-end during a
@@ -54,8 +57,8 @@ struct bench_trial {
     double gbps_l1, gbps_l2;    /* Received, with/without preamble+IFG. */
     struct bench_latency lat;
     unsigned int reconnects;
-    unsigned int stalls;        /* Times the generator was descheduled */
-    double stall_s;             /* and for how long (not offered). */
+    unsigned int stalls;        /* Times the schedule slipped */
+    double stall_s;             /* and by how much (frames not offered). */
     bool passed;                /* Set by bench_search(). */
 };
 

@@ -1,8 +1,9 @@
 /* loop.h: 'nfvhost vhost loop': forwards every frame received on one
  * vhost-user device to the other and back, as a guest running testpmd in
  * io-forwarding mode does (the V in a PVP measurement).  One polling
- * thread serves both directions; a frame the other side's tx ring has no
- * room for is dropped and counted.  Lost back-ends are reconnected. */
+ * thread serves both directions and every queue pair (i to i); a frame the
+ * other side's tx ring has no room for is dropped and counted.  Lost
+ * back-ends are reconnected. */
 #ifndef NFV_VHOST_LOOP_H
 #define NFV_VHOST_LOOP_H 1
 
