@@ -20,7 +20,7 @@ static const struct command commands[] = {
       "topology + intent -> CPU pools, hugepages, OVS/kernel/tuned config" },
     { "ovs", cmd_ovs, "apply the plan to OVS-DPDK; vhost-user ports; PMD status" },
     { "hugepages", cmd_hugepages, "per-NUMA hugepages from the plan: status, apply, reset" },
-    { "vhost", cmd_vhost, "VM-less vhost-user endpoint: bench (NDR search), loop" },
+    { "vhost", cmd_vhost, "VM-less vhost-user endpoint: bench (NDR search), loop, tap" },
     { "vm", cmd_vm, "libvirt domain XML for a planned VM: xml, tune, check" },
 };
 
