@@ -212,7 +212,7 @@ create_vfs(const json_t *plan, const struct ovs_opts *o, struct diag *d)
     json_array_foreach(json_object_get(plan, "vms"), i, vm) {
         json_array_foreach(json_object_get(vm, "nics"), j, nic) {
             pf = json_string_value(json_object_get(nic, "pf"));
-            if (pf && !json_object_get(o->uplink_override, pf)) {
+            if (pf && !want_stand_in(plan, pf, o)) {
                 json_int_t c = json_integer_value(json_object_get(count, pf));
                 json_object_set_new(count, pf, json_integer(c + 1));
             }

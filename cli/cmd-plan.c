@@ -25,6 +25,8 @@ struct plan_opts {
     const char *output;
     bool json;
     bool no_color;
+    char **overrides;       /* --uplink-override PCI=DEVARGS, in order. */
+    int n_overrides;
 };
 
 static void
@@ -48,6 +50,11 @@ plan_usage(void)
            "grub.d/nfvhost.cfg,\n"
            "                       ovs-other-config.sh and tuned/cpu-"
            "partitioning-variables.conf\n"
+           "  --uplink-override PCI=DEVARGS\n"
+           "                       plan uplink PCI, but have OVS use the DPDK "
+           "vdev DEVARGS\n"
+           "                       in its place (a stand-in for tests; "
+           "repeatable)\n"
            "  --json               print plan.json instead of the summary\n"
            "  --no-color           no colours in the picture (also "
            "NO_COLOR, or not a tty)\n\n"
@@ -65,6 +72,7 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
         { "output", required_argument, NULL, 'o' },
         { "json", no_argument, NULL, 'j' },
         { "no-color", no_argument, NULL, 'n' },
+        { "uplink-override", required_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -80,6 +88,7 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
         case 'o': o->output = optarg; break;
         case 'j': o->json = true; break;
         case 'n': o->no_color = true; break;
+        case 'u': o->overrides[o->n_overrides++] = optarg; break;
         case 'h': plan_usage(); return -1;
         case ':':
             return cli_usage_error("plan", "option '%s' needs a value",
@@ -130,6 +139,19 @@ write_outputs(const struct plan *p, const char *dir, struct diag *diag)
     return error;
 }
 
+static int
+apply_overrides(const struct plan_opts *o, struct intent *intent,
+                struct diag *diag)
+{
+    for (int i = 0; i < o->n_overrides; i++) {
+        int error = intent_override_uplink(intent, o->overrides[i], diag);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
 int
 cmd_plan(int argc, char *argv[])
 {
@@ -141,8 +163,10 @@ cmd_plan(int argc, char *argv[])
     struct diag diag;
     int error;
 
+    o.overrides = xcalloc(argc, sizeof *o.overrides);
     error = parse_opts(argc, argv, &o);
     if (error) {
+        free(o.overrides);
         return error < 0 ? 0 : error;
     }
     diag_init(&diag);
@@ -153,6 +177,7 @@ cmd_plan(int argc, char *argv[])
     src.sysfs_root = o.sysfs_root;
 
     if ((o.intent && (error = intent_parse_file(o.intent, &intent, &diag)))
+        || (error = apply_overrides(&o, &intent, &diag))
         || (error = topology_load(&src, &topo, &diag))
         || (error = plan_build(&topo, &intent, &plan, &diag))
         || (o.output && (error = write_outputs(&plan, o.output, &diag)))) {
@@ -180,5 +205,6 @@ out:
     topology_destroy(&topo);
     intent_destroy(&intent);
     diag_destroy(&diag);
+    free(o.overrides);
     return error;
 }

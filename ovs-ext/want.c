@@ -148,6 +148,33 @@ map_mask(const char *mask, const struct ovs_opts *o, const char *key,
     return res;
 }
 
+const char *
+want_stand_in(const json_t *plan, const char *pci, const struct ovs_opts *o)
+{
+    const char *ov = json_string_value(json_object_get(o->uplink_override,
+                                                       pci));
+    const json_t *u;
+    size_t i;
+
+    if (ov) {
+        return ov;
+    }
+    json_array_foreach(json_object_get(plan, "uplinks"), i, u) {
+        const char *p = json_string_value(json_object_get(u, "pci"));
+        if (p && !strcmp(p, pci)) {
+            return json_string_value(json_object_get(u, "devargs"));
+        }
+    }
+    return NULL;
+}
+
+static const char *
+uplink_devargs(const json_t *plan, const json_t *u, const struct ovs_opts *o)
+{
+    const char *pci = json_string_value(json_object_get(u, "pci"));
+    return pci ? want_stand_in(plan, pci, o) : NULL;
+}
+
 /* dpdk-extra allowlists exactly the planned uplinks that are PCI devices;
  * with every uplink replaced by a vdev stand-in, no PCI device at all. */
 static json_t *
@@ -161,7 +188,7 @@ dpdk_extra(const json_t *plan, const struct ovs_opts *o)
     sbuf_init(&b);
     json_array_foreach(uplinks, i, u) {
         const char *pci = json_string_value(json_object_get(u, "pci"));
-        if (pci && !json_object_get(o->uplink_override, pci)) {
+        if (pci && !uplink_devargs(plan, u, o)) {
             sbuf_printf(&b, "%s-a %s", b.len ? " " : "", pci);
         }
     }
@@ -366,7 +393,7 @@ want_uplink_port(const json_t *plan, const struct ovs_opts *o, int mtu,
             diag_error(d, NFV_EINPUT, "plan: uplinks[%zu] has no pci", i);
             return NULL;
         }
-        ov = json_string_value(json_object_get(o->uplink_override, pci));
+        ov = uplink_devargs(plan, u, o);
         if (!ov) {
             json_array_append_new(bind, json_string(pci));
         }

@@ -49,6 +49,12 @@ int ovs_opts_cpu_map(struct ovs_opts *, const char *arg, struct diag *);
 int ovs_opts_key_value(json_t *obj, const char *flag, const char *arg,
                        struct diag *);
 
+/* The DPDK vdev standing in for plan uplink (or SR-IOV PF) 'pci': an
+ * --uplink-override wins over the plan's own "devargs" ('nfvhost plan
+ * --uplink-override'); NULL means the PCI device itself. */
+const char *want_stand_in(const json_t *plan, const char *pci,
+                          const struct ovs_opts *);
+
 /* The desired state for a whole plan, or NULL with diag set. */
 json_t *want_from_plan(const json_t *plan, const struct ovs_opts *,
                        struct diag *);

@@ -50,14 +50,18 @@ dpdk_extra(const struct plan *p)
 {
     struct sbuf b;
 
-    /* An allowlist of exactly the planned uplinks: DPDK must not probe and
-     * take over any other PCI device of the host.  No uplink, no PCI. */
-    if (!p->n_uplinks) {
-        return xstrdup("--no-pci");
-    }
+    /* An allowlist of exactly the planned PCI uplinks: DPDK must not probe
+     * and take over any other PCI device of the host.  Uplinks replaced by
+     * a vdev stand-in need no PCI; with no PCI uplink left, --no-pci. */
     sbuf_init(&b);
     for (int i = 0; i < p->n_uplinks; i++) {
-        sbuf_printf(&b, "%s-a %s", i ? " " : "", p->uplinks[i].nic->pci);
+        if (!p->uplinks[i].devargs) {
+            sbuf_printf(&b, "%s-a %s", b.len ? " " : "",
+                        p->uplinks[i].nic->pci);
+        }
+    }
+    if (!b.len) {
+        sbuf_puts(&b, "--no-pci");
     }
     return sbuf_steal(&b);
 }

@@ -264,6 +264,9 @@ put_nics(struct sbuf *b, const struct plan *p)
         if (u) {
             sbuf_printf(b, "  <- uplink, polled from node %d", u->numa);
         }
+        if (u && u->devargs) {
+            sbuf_printf(b, ", stand-in %s", u->devargs);
+        }
         sbuf_puts(b, "\n");
     }
 }

@@ -62,6 +62,7 @@ intent_destroy(struct intent *in)
 {
     for (int i = 0; i < in->n_uplinks; i++) {
         free(in->uplinks[i].pci);
+        free(in->uplinks[i].devargs);
     }
     free(in->uplinks);
     for (int i = 0; i < in->n_vms; i++) {
@@ -83,6 +84,34 @@ intent_pmd_cores(const struct intent *in, int node)
         return in->pmd_cores_node[node];
     }
     return in->pmd_cores_default;
+}
+
+/* "PCI=DEVARGS": plan uplink PCI as it is, but have OVS drive it through a
+ * DPDK vdev stand-in (e.g. net_af_packet0,iface=veth0) instead of the PCI
+ * device.  This is how a plan for another host is tried on a test machine
+ * without DPDK ever probing the test machine's own PCI devices. */
+int
+intent_override_uplink(struct intent *in, const char *spec, struct diag *d)
+{
+    const char *eq = strchr(spec, '=');
+
+    if (!eq || !eq[1] || strpbrk(eq + 1, " \t\"'\\")) {
+        return diag_error(d, NFV_EINPUT, "--uplink-override %s: expected "
+                          "PCI=DEVARGS, e.g. 0000:03:00.0=net_af_packet0,"
+                          "iface=veth0 (no spaces or quotes)", spec);
+    }
+    for (int i = 0; i < in->n_uplinks; i++) {
+        struct intent_uplink *u = &in->uplinks[i];
+        if (!strncasecmp(u->pci, spec, eq - spec)
+            && strlen(u->pci) == (size_t) (eq - spec)) {
+            free(u->devargs);
+            u->devargs = xstrdup(eq + 1);
+            return 0;
+        }
+    }
+    return diag_error(d, NFV_EINPUT, "--uplink-override %s: %.*s is not an "
+                      "[ovs] uplink of the intent", spec, (int) (eq - spec),
+                      spec);
 }
 
 const char *

@@ -38,6 +38,8 @@ struct intent_vm {
 struct intent_uplink {
     char *pci;
     int line;
+    char *devargs;              /* Stand-in DPDK vdev, or NULL (see
+                                 * intent_override_uplink()). */
 };
 
 struct intent {
@@ -71,6 +73,7 @@ int intent_parse_file(const char *path, struct intent *, struct diag *);
 void intent_destroy(struct intent *);
 
 int intent_pmd_cores(const struct intent *, int node);
+int intent_override_uplink(struct intent *, const char *spec, struct diag *);
 const char *emulator_policy_name(enum emulator_policy);
 const char *thread_policy_name(enum thread_policy);
 const char *nic_type_name(enum nic_type);

@@ -150,6 +150,7 @@ resolve_uplinks(struct plan *p)
         }
         p->uplinks[p->n_uplinks].nic = nic;
         p->uplinks[p->n_uplinks].numa = nic->numa;
+        p->uplinks[p->n_uplinks].devargs = in->uplinks[i].devargs;
         pn = nic->numa >= 0 ? plan_find_numa(p, nic->numa) : NULL;
         if (nic->numa < 0) {
             diag_warn(p->diag, "uplink %s: NUMA node unknown (-1); treating "

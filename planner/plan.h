@@ -63,6 +63,7 @@ struct plan_numa {
 struct plan_uplink {
     const struct nfv_nic *nic;
     int numa;               /* nic->numa, or 0 when unknown. */
+    const char *devargs;    /* Stand-in vdev for OVS, or NULL: the PCI. */
 };
 
 struct plan {

@@ -184,4 +184,17 @@ bad "an override for an uplink the plan lacks" 2 "the plan has no uplink 0000:09
     apply --plan "$SCRATCH/homelab/plan.json" --uplink-override 0000:09:00.0=net_tap0
 bad "a malformed --cpu-map" 2 "cpu-map" apply --plan "$SCRATCH/homelab/plan.json" --cpu-map 3:1
 
+
+# A stand-in chosen at plan time ('nfvhost plan --uplink-override') needs
+# no flag at apply time: the plan's uplink devargs and its --no-pci.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" \
+    --uplink-override 0000:03:00.0=net_af_packet0,iface=vx9 --output "$SCRATCH/standin" >/dev/null
+out=$("$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" \
+      --plan "$SCRATCH/standin/plan.json" --dry-run); rc=$?
+tap_is "$rc" 0 "plan-time stand-in: dry run exits 0"
+echo "$out" | grep -q 'net_af_packet0,iface=vx9'
+tap_ok $? "plan-time stand-in: the uplink's dpdk-devargs come from the plan"
+echo "$out" | grep -q '0000:03:00.0"\]\]' && echo "$out" | grep -q 'dpdk-extra","-a'
+tap_ok $((! $?)) "plan-time stand-in: no PCI allowlist, nothing to bind"
+
 tap_done

@@ -47,6 +47,10 @@ check sysfs-root 2 "Try 'nfvhost plan --help'." --sysfs-root /nonexistent
 grep -q "unknown option '--frobnicate'" stderr || true
 "$NFVHOST" plan --frobnicate 2>&1 | grep -q "nfvhost plan: unknown option '--frobnicate'"
 tap_ok $? "unknown-option: the message names the option"
+check override-syntax 2 "nfvhost: --uplink-override 0000:03:00.0: expected PCI=DEVARGS, e.g. 0000:03:00.0=net_af_packet0,iface=veth0 (no spaces or quotes)" \
+    --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" --uplink-override 0000:03:00.0
+check override-not-uplink 2 "nfvhost: --uplink-override 0000:03:00.1=net_tap0: 0000:03:00.1 is not an [ovs] uplink of the intent" \
+    --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" --uplink-override 0000:03:00.1=net_tap0
 check no-cores-for-guests 3 "nfvhost: infeasible plan: no core is left for guests: NUMA node 0, the largest, has 2 usable core(s), and a node needs 4 = 1 housekeeping + 1 emulator-share + 1 PMD + 1 guest: short by 2. Plan a bigger host (--topology FILE.xml), or use fewer housekeeping, emulator-share or PMD cores in the intent" \
     --topology "$TOPO/fakecpukinds.xml"
 printf '[vm a]\nvcpus = 2\nmemory = 2G\nnics = vhost\nthread_policy = require\n' > req.ini

@@ -70,6 +70,15 @@ tap_is "$(jget two.json '[u["numa"] for u in d["uplinks"]]')" "[0, 2]" \
     "rule 3: uplinks on nodes 0 and 2 of the 4-node fixture"
 tap_is "$(jget two.json 'all(n["pools"]["pmd"] != "" for n in d["numa_nodes"])')" "true" \
     "rule 3: a PMD on every node (all have guests)"
+plan_json standin.json --topology "$TOPO/96em64t-4n4d3ca2co-pci.xml" --intent two.ini \
+    --uplink-override 0000:62:00.0=net_tap0,iface=nfv-tap0
+tap_is "$(jget standin.json '[[u["pci"], u["numa"], u["devargs"]] for u in d["uplinks"]]')" \
+    '[["0000:02:00.0", 0, null], ["0000:62:00.0", 2, "net_tap0,iface=nfv-tap0"]]' \
+    "--uplink-override: the stand-in keeps its planned node and is recorded in the plan"
+tap_is "$(jget standin.json 'd["ovs"]["dpdk-extra"]')" "-a 0000:02:00.0" \
+    "--uplink-override: dpdk-extra allowlists only the uplinks still on PCI"
+tap_is "$(jget standin.json 'd["pools"]')" "$(jget two.json 'd["pools"]')" \
+    "--uplink-override: the pools are those of the real uplinks"
 plan_json eight.json --topology "$TOPO/intel-8n.xml"
 tap_is "$(jget eight.json 'len([n for n in d["numa_nodes"] if n["pools"]["pmd"]])')" "8" \
     "rule 3: 8-node host: a PMD on each of the 8 nodes"

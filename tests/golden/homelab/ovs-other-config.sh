@@ -9,5 +9,5 @@ ovs-vsctl --no-wait set Open_vSwitch . \
     other_config:pmd-cpu-mask="0x208" \
     other_config:dpdk-socket-mem="2048" \
     other_config:dpdk-socket-limit="2048" \
-    other_config:dpdk-extra="-a 0000:03:00.0" \
+    other_config:dpdk-extra="--no-pci" \
     other_config:pmd-rxq-assign="group"
