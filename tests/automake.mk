@@ -28,6 +28,11 @@ EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
 EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
 EXTRA_DIST += tests/planner-sysfs.sh tests/cli.sh
 
+# The generated files used for real: ovs-other-config.sh against a private
+# ovsdb-server, the GRUB drop-in sourced by a shell.
+TESTS += tests/planner-outputs.sh
+EXTRA_DIST += tests/planner-outputs.sh
+
 # Benchmarks: 'make bench' (figures in docs/planner.md), not run by check.
 noinst_PROGRAMS += tests/perf/bench-plan
 tests_perf_bench_plan_SOURCES = tests/perf/bench-plan.c
