@@ -23,8 +23,10 @@ struct plan_state {
 /* Index of node 'os_index' in plan->numas, or -1. */
 int state_numa_slot(const struct plan_state *, int os_index);
 /* Free cores of the most performant kind on a node, optionally in one L3
- * domain (l3 < 0: any). */
-int state_free_cores(const struct plan_state *, int numa, int l3);
+ * domain (l3 < 0: any), counting only cores with at least 'min_pus'
+ * usable PUs (2 for thread_policy = require). */
+int state_free_cores(const struct plan_state *, int numa, int l3,
+                     int min_pus);
 /* Cores a VM consumes when placed on cores of 'smt' PUs each. */
 int vm_cores_needed(const struct intent_vm *, int smt, bool emu_isolate);
 

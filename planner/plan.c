@@ -151,15 +151,21 @@ resolve_uplinks(struct plan *p)
         p->uplinks[p->n_uplinks].nic = nic;
         p->uplinks[p->n_uplinks].numa = nic->numa;
         p->uplinks[p->n_uplinks].devargs = in->uplinks[i].devargs;
-        pn = nic->numa >= 0 ? plan_find_numa(p, nic->numa) : NULL;
-        if (nic->numa < 0) {
+        pn = plan_find_numa(p, nic->numa < 0 ? 0 : nic->numa);
+        if (nic->numa < 0 && pn && pn->has_cpus) {
             diag_warn(p->diag, "uplink %s: NUMA node unknown (-1); treating "
                       "it as node 0", nic->pci);
             p->uplinks[p->n_uplinks].numa = 0;
         } else if (!pn || !pn->has_cpus) {
             int to = lowest_cpu_node(p);
-            diag_warn(p->diag, "uplink %s: NUMA node %d has no CPUs; polling "
-                      "it from node %d", nic->pci, nic->numa, to);
+            if (nic->numa < 0) {
+                diag_warn(p->diag, "uplink %s: NUMA node unknown (-1), and "
+                          "node 0 has no CPUs; polling it from node %d",
+                          nic->pci, to);
+            } else {
+                diag_warn(p->diag, "uplink %s: NUMA node %d has no CPUs; "
+                          "polling it from node %d", nic->pci, nic->numa, to);
+            }
             p->uplinks[p->n_uplinks].numa = to;
         }
         if (nic->has_route) {
@@ -168,13 +174,6 @@ resolve_uplinks(struct plan *p)
                       nic->pci, nic->ifname);
         }
         p->n_uplinks++;
-    }
-    if (!plan_find_numa(p, 0) && p->n_uplinks) {
-        for (int i = 0; i < p->n_uplinks; i++) {
-            if (!plan_find_numa(p, p->uplinks[i].numa)) {
-                p->uplinks[i].numa = lowest_cpu_node(p);
-            }
-        }
     }
     return 0;
 }

@@ -25,14 +25,15 @@ state_numa_slot(const struct plan_state *st, int os_index)
 }
 
 int
-state_free_cores(const struct plan_state *st, int numa, int l3)
+state_free_cores(const struct plan_state *st, int numa, int l3, int min_pus)
 {
     int n = 0;
 
     for (int i = 0; i < st->topo->n_cores; i++) {
         const struct nfv_core *c = &st->topo->cores[i];
         if (c->numa == numa && (l3 < 0 || c->l3 == l3)
-            && st->core_pool[i] == CORE_FREE && !c->kind_rank) {
+            && st->core_pool[i] == CORE_FREE && !c->kind_rank
+            && hwloc_bitmap_weight(c->pus) >= min_pus) {
             n++;
         }
     }
@@ -163,7 +164,7 @@ node_needs_pmd(const struct plan_state *st, int slot)
     int pmds = intent_pmd_cores(st->intent, numa);
 
     return (node_has_uplink(st->plan, numa) || node_vm_count(st, numa)
-            || state_free_cores(st, numa, -1) > pmds);
+            || state_free_cores(st, numa, -1, 1) > pmds);
 }
 
 /* Takes 'n' PMD cores on 'numa', from L3 domain 'l3' first. */
@@ -267,8 +268,8 @@ assign_pmds_and_vms(struct plan_state *st, int slot)
         }
         return 0;
     }
-    if (state_free_cores(st, numa, -1) < st->pmd_count[slot]) {
-        int f = state_free_cores(st, numa, -1);
+    if (state_free_cores(st, numa, -1, 1) < st->pmd_count[slot]) {
+        int f = state_free_cores(st, numa, -1, 1);
         return diag_error(p->diag, NFV_EINFEASIBLE,
                           "NUMA node %d needs %d PMD core(s) for its %s, but "
                           "only %d core(s) are free after housekeeping and "
@@ -281,7 +282,8 @@ assign_pmds_and_vms(struct plan_state *st, int slot)
     for (int l = 0; l < st->topo->n_l3s; l++) {
         int score = 0, v = -1, s;
 
-        if (st->topo->l3s[l].numa != numa || !state_free_cores(st, numa, l)) {
+        if (st->topo->l3s[l].numa != numa
+            || !state_free_cores(st, numa, l, 1)) {
             continue;
         }
         s = try_pmd_l3(st, slot, l, false, &score, &v);

@@ -92,8 +92,9 @@ vm_choose_nodes(struct plan_state *st)
 
     for (int s = 0; s < p->n_numas; s++) {
         if (p->numas[s].has_cpus) {
-            free_cores[s] = (state_free_cores(st, p->numas[s].os_index, -1)
-                             - intent_pmd_cores(in, p->numas[s].os_index));
+            int numa = p->numas[s].os_index;
+            free_cores[s] = (state_free_cores(st, numa, -1, 1)
+                             - intent_pmd_cores(in, numa));
             /* The emulator-share pool usually lands on the lowest node. */
             if (!emu_counted) {
                 free_cores[s] -= in->emulator_shared_cores;
@@ -151,23 +152,6 @@ vm_choose_nodes(struct plan_state *st)
     return 0;
 }
 
-/* Free cores usable by guests in L3 domain 'l3' of node 'numa', counting
- * only cores with at least 'min_pus' PUs. */
-static int
-l3_free(const struct plan_state *st, int l3, int min_pus)
-{
-    int n = 0;
-
-    for (int i = 0; i < st->topo->n_cores; i++) {
-        const struct nfv_core *c = &st->topo->cores[i];
-        if (c->l3 == l3 && st->core_pool[i] == CORE_FREE && !c->kind_rank
-            && hwloc_bitmap_weight(c->pus) >= min_pus) {
-            n++;
-        }
-    }
-    return n;
-}
-
 /* Chooses the L3 domain for a VM that needs 'need' cores: the tightest one
  * that holds it whole, or -1 when none does. */
 static int
@@ -180,7 +164,7 @@ best_fit_l3(const struct plan_state *st, int numa, int need, int min_pus)
         if (st->topo->l3s[l].numa != numa) {
             continue;
         }
-        f = l3_free(st, l, min_pus);
+        f = state_free_cores(st, numa, l, min_pus);
         if (f >= need && (best < 0 || f < best_free)) {
             best = l;
             best_free = f;
@@ -197,13 +181,12 @@ next_core(const struct plan_state *st, int numa, int l3, int min_pus)
 {
     int best_l3 = -1, best_free = 0;
 
-    if (l3 >= 0 && l3_free(st, l3, min_pus) == 0) {
+    if (l3 >= 0 && state_free_cores(st, numa, l3, min_pus) == 0) {
         l3 = -1;
     }
     if (l3 < 0) {
         for (int l = 0; l < st->topo->n_l3s; l++) {
-            int f = st->topo->l3s[l].numa == numa ? l3_free(st, l, min_pus)
-                                                  : 0;
+            int f = state_free_cores(st, numa, l, min_pus);
             if (f > best_free) {
                 best_l3 = l;
                 best_free = f;

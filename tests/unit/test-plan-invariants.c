@@ -189,9 +189,9 @@ check_vms(const struct plan *p)
             bad = "guest topology does not multiply to vcpus";
         }
         hwloc_bitmap_or(used, used, vm->cpus);
-        hwloc_bitmap_or(used, used, vm->emulatorpin);
-        if (p->intent->emulator_policy != EMU_ISOLATE) {
-            hwloc_bitmap_andnot(used, used, vm->emulatorpin);
+        if (p->intent->emulator_policy == EMU_ISOLATE) {
+            /* Only isolate pins are the VM's own; share pins are common. */
+            hwloc_bitmap_or(used, used, vm->emulatorpin);
         }
     }
     hwloc_bitmap_free(used);
