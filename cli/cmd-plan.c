@@ -112,31 +112,63 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
     return 0;
 }
 
+/* Every file --output writes: its name in the directory, its emitter and
+ * its mode.  The "Wrote" line is printed from this table too. */
+static const struct {
+    const char *name;
+    char *(*emit)(const struct plan *);
+    int mode;
+} outputs[] = {
+    { "plan.json", emit_plan_json, 0644 },
+    { "kernel-cmdline.txt", emit_kernel_cmdline, 0644 },
+    { "grub.d/nfvhost.cfg", emit_grub_dropin, 0644 },
+    { "ovs-other-config.sh", emit_ovs_script, 0755 },
+    { "tuned/cpu-partitioning-variables.conf", emit_tuned, 0644 },
+    { "openstack/nova.conf", emit_nova_conf, 0644 },
+    { "openstack/flavors.sh", emit_flavors_sh, 0755 },
+    { "openstack/openvswitch_agent.ini", emit_ovs_agent_ini, 0644 },
+    { "openstack/sriov_agent.ini", emit_sriov_agent_ini, 0644 },
+};
+
 static int
 write_outputs(const struct plan *p, const char *dir, struct diag *diag)
 {
-    struct output_file files[] = {
-        { "plan.json", emit_plan_json(p), 0644 },
-        { "kernel-cmdline.txt", emit_kernel_cmdline(p), 0644 },
-        { "grub.d/nfvhost.cfg", emit_grub_dropin(p), 0644 },
-        { "ovs-other-config.sh", emit_ovs_script(p), 0755 },
-        { "tuned/cpu-partitioning-variables.conf", emit_tuned(p), 0644 },
-        { "openstack/nova.conf", emit_nova_conf(p), 0644 },
-        { "openstack/flavors.sh", emit_flavors_sh(p), 0755 },
-        { "openstack/openvswitch_agent.ini", emit_ovs_agent_ini(p), 0644 },
-        { "openstack/sriov_agent.ini", emit_sriov_agent_ini(p), 0644 },
-    };
-    int n = sizeof files / sizeof files[0];
-    int error = openstack_check(p, diag);
+    struct output_file files[ARRAY_SIZE(outputs)];
+    int error;
 
-    if (!error) {
-        error = output_write_dir(dir, "plan.json", files, n, diag);
+    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
+        files[i].name = outputs[i].name;
+        files[i].text = outputs[i].emit(p);
+        files[i].mode = outputs[i].mode;
     }
-
-    for (int i = 0; i < n; i++) {
+    error = output_write_dir(dir, "plan.json", files, ARRAY_SIZE(outputs),
+                             diag);
+    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
         free(files[i].text);
     }
     return error;
+}
+
+/* "Wrote DIR/: plan.json ...", with the OpenStack files on a line of their
+ * own (they go to another host's /etc). */
+static void
+print_written(const char *dir)
+{
+    static const char os_dir[] = "openstack/";
+
+    printf("\nWrote %s/:", dir);
+    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
+        if (strncmp(outputs[i].name, os_dir, strlen(os_dir))) {
+            printf(" %s", outputs[i].name);
+        }
+    }
+    printf("\n  %s:", os_dir);
+    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
+        if (!strncmp(outputs[i].name, os_dir, strlen(os_dir))) {
+            printf(" %s", outputs[i].name + strlen(os_dir));
+        }
+    }
+    printf("\n");
 }
 
 static int
@@ -180,6 +212,7 @@ cmd_plan(int argc, char *argv[])
         || (error = apply_overrides(&o, &intent, &diag))
         || (error = topology_load(&src, &topo, &diag))
         || (error = plan_build(&topo, &intent, &plan, &diag))
+        || (error = openstack_check(&plan, &diag))
         || (o.output && (error = write_outputs(&plan, o.output, &diag)))) {
         goto out;
     }
@@ -191,10 +224,7 @@ cmd_plan(int argc, char *argv[])
     fputs(text, stdout);
     free(text);
     if (o.output && !o.json) {
-        printf("\nWrote %s/: plan.json kernel-cmdline.txt grub.d/nfvhost.cfg "
-               "ovs-other-config.sh tuned/cpu-partitioning-variables.conf\n"
-               "  openstack/: nova.conf flavors.sh openvswitch_agent.ini "
-               "sriov_agent.ini\n", o.output);
+        print_written(o.output);
     }
 
 out:
