@@ -25,7 +25,13 @@ dist_pkgdata_DATA = libvirt-templates/base-q35.xml
 
 TESTS += \
 	tests/openstack-nova.sh \
-	tests/openstack-golden.sh
+	tests/openstack-golden.sh \
+	tests/libvirt-domain.sh \
+	tests/libvirt-checks.sh \
+	tests/unit/test-openstack-check
+check_PROGRAMS += tests/unit/test-openstack-check
+tests_unit_test_openstack_check_SOURCES = tests/unit/test-openstack-check.c
+tests_unit_test_openstack_check_LDADD = $(NFV_LIBS)
 EXTRA_DIST += \
 	tests/openstack-nova.sh \
 	tests/openstack-golden.sh \
@@ -33,11 +39,7 @@ EXTRA_DIST += \
 	tests/golden/homelab/openstack/nova.conf \
 	tests/golden/homelab/openstack/flavors.sh \
 	tests/golden/homelab/openstack/openvswitch_agent.ini \
-	tests/golden/homelab/openstack/sriov_agent.ini
-TESTS += \
-	tests/libvirt-domain.sh \
-	tests/libvirt-checks.sh
-EXTRA_DIST += \
+	tests/golden/homelab/openstack/sriov_agent.ini \
 	tests/libvirt-domain.sh \
 	tests/libvirt-checks.sh \
 	tests/golden/libvirt/dumpxml-vrouter1.xml \
