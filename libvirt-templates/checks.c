@@ -279,6 +279,21 @@ check_interfaces(struct report *r)
     xmlXPathFreeObject(ifaces);
 }
 
+/* What a cpuset attribute holds. */
+enum cpuset_state { CPUSET_ABSENT, CPUSET_BAD, CPUSET_OK };
+
+/* Reads the cpuset attribute at 'expr' into 'set'; '*text' gets its text
+ * ("" if absent), for messages: caller frees. */
+static enum cpuset_state
+read_cpuset(struct report *r, const char *expr, hwloc_bitmap_t set,
+            char **text)
+{
+    *text = str(r, NULL, expr);
+    return (!(*text)[0] ? CPUSET_ABSENT
+            : parse_cpuset(*text, set) ? CPUSET_OK
+            : CPUSET_BAD);
+}
+
 /* Collects the union of the vCPU pins in 'vcpus'. */
 static void
 check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
@@ -294,25 +309,29 @@ check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
     for (int i = 0; i < s->vcpus; i++) {
         char *expr = xasprintf("string(/domain/cputune/vcpupin[@vcpu='%d']"
                                "/@cpuset)", i);
-        char *cpuset = str(r, NULL, expr);
-        bool parsed = cpuset[0] && parse_cpuset(cpuset, set);
-        free(expr);
-        if (!cpuset[0]) {
+        char *cpuset;
+
+        switch (read_cpuset(r, expr, set, &cpuset)) {
+        case CPUSET_ABSENT:
             problem(r, "vCPU %d is not pinned (the plan pins it to %d)", i,
                     s->vcpupin[i]);
-        } else if (!parsed) {
+            break;
+        case CPUSET_BAD:
             problem(r, "vCPU %d: cpuset='%s' is not a CPU list", i, cpuset);
-        } else if (hwloc_bitmap_weight(set) != 1
-                   || hwloc_bitmap_first(set) != s->vcpupin[i]) {
-            int cpu = hwloc_bitmap_first(set);
-            problem(r, "vCPU %d is pinned to %s, %s; the plan pins it to %d, "
-                    "a guest CPU of this VM", i, cpuset,
-                    hwloc_bitmap_weight(set) == 1 ? pool_of(s, cpu)
-                    : "more than one CPU", s->vcpupin[i]);
-        }
-        if (parsed) {
+            break;
+        case CPUSET_OK:
+            if (hwloc_bitmap_weight(set) != 1
+                || hwloc_bitmap_first(set) != s->vcpupin[i]) {
+                int cpu = hwloc_bitmap_first(set);
+                problem(r, "vCPU %d is pinned to %s, %s; the plan pins it to "
+                        "%d, a guest CPU of this VM", i, cpuset,
+                        hwloc_bitmap_weight(set) == 1 ? pool_of(s, cpu)
+                        : "more than one CPU", s->vcpupin[i]);
+            }
             hwloc_bitmap_or(vcpus, vcpus, set);
+            break;
         }
+        free(expr);
         free(cpuset);
     }
     hwloc_bitmap_free(set);
@@ -323,19 +342,23 @@ static void
 check_emulatorpin(struct report *r, hwloc_const_bitmap_t vcpus)
 {
     const struct vm_spec *s = r->s;
-    char *cpuset = str(r, NULL, "string(/domain/cputune/emulatorpin/@cpuset)");
     hwloc_bitmap_t set = xbitmap();
+    hwloc_const_bitmap_t want = s->emulator_policy == EMU_SHARE
+                                ? s->emulator_pool : s->emulatorpin;
+    char *cpuset;
 
-    if (!cpuset[0]) {
+    switch (read_cpuset(r, "string(/domain/cputune/emulatorpin/@cpuset)",
+                        set, &cpuset)) {
+    case CPUSET_ABSENT:
         if (s->emulator_policy != EMU_NONE) {
             problem(r, "no <emulatorpin>: QEMU's emulator threads would run "
                     "on the vCPUs' own cores");
         }
-    } else if (!parse_cpuset(cpuset, set)) {
+        break;
+    case CPUSET_BAD:
         problem(r, "emulatorpin cpuset='%s' is not a CPU list", cpuset);
-    } else {
-        hwloc_const_bitmap_t want = s->emulator_policy == EMU_SHARE
-                                    ? s->emulator_pool : s->emulatorpin;
+        break;
+    case CPUSET_OK:
         if (hwloc_bitmap_intersects(set, vcpus)) {
             problem(r, "emulatorpin %s overlaps the vCPU pins", cpuset);
         }
@@ -351,6 +374,7 @@ check_emulatorpin(struct report *r, hwloc_const_bitmap_t vcpus)
                     : "VM's planned emulator CPUs", w);
             free(w);
         }
+        break;
     }
     hwloc_bitmap_free(set);
     free(cpuset);
