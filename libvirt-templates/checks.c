@@ -33,9 +33,7 @@ problem(struct report *r, const char *fmt, ...)
     char *msg;
 
     va_start(args, fmt);
-    if (vasprintf(&msg, fmt, args) < 0) {
-        xalloc_die();
-    }
+    msg = xvasprintf(fmt, args);
     va_end(args);
     sbuf_printf(&r->msgs, "\n  %s", msg);
     free(msg);

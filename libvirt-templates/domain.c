@@ -170,9 +170,7 @@ prop(xmlNodePtr n, const char *name, const char *fmt, ...)
     char *value;
 
     va_start(args, fmt);
-    if (vasprintf(&value, fmt, args) < 0) {
-        xalloc_die();
-    }
+    value = xvasprintf(fmt, args);
     va_end(args);
     xmlNewProp(n, BAD_CAST name, BAD_CAST value);
     free(value);

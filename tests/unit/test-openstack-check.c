@@ -118,7 +118,7 @@ main(void)
 
     /* Empty sets: the share policy with no cpu_shared_set, then no guest
      * pool at all. */
-    hwloc_bitmap_t saved = hwloc_bitmap_dup(p->pool[POOL_EMULATOR]);
+    hwloc_bitmap_t saved = xbitmap_dup(p->pool[POOL_EMULATOR]);
     hwloc_bitmap_zero(p->pool[POOL_EMULATOR]);
     is_int(h.in.emulator_policy, EMU_SHARE, "the home lab's policy is share");
     expect(p, NFV_EINFEASIBLE, "OpenStack: flavors ask for "
