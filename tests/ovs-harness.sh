@@ -292,3 +292,20 @@ ovs_harness_stop() {
     [ -n "${SCRATCH:-}" ] && rm -rf "$SCRATCH"
     OVS_RUNDIR=""
 }
+
+# Public helpers for tests (the functions above that start with '_' are
+# the harness's own).
+# ovs_wait_for TIMEOUT-SECONDS COMMAND...: until COMMAND succeeds.
+ovs_wait_for() { _ovs_wait_for "$@"; }
+
+# ovs_harness_begin: the usual prelude of a test on OVS-DPDK: require
+# root, ovs-vswitchd-dpdk and 2M hugepages, start the harness (bail out if
+# it does not start) and make $SCRATCH inside its run directory.
+ovs_harness_begin() {
+    require '[ "$(id -u)" = 0 ]' 'root'
+    require "test -x $OVS_VSWITCHD_BIN" 'ovs-vswitchd-dpdk (openvswitch-switch-dpdk)'
+    require "test -w $OVS_NR_HUGEPAGES" '2M hugepages'
+    ovs_harness_start || { echo "Bail out! OVS-DPDK did not start"; exit 1; }
+    SCRATCH=$OVS_RUNDIR/scratch
+    mkdir "$SCRATCH"
+}

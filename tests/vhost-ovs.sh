@@ -9,14 +9,8 @@
 # reconnecting.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/ovs-harness.sh"
-require '[ "$(id -u)" = 0 ]' 'root'
-require "test -x $OVS_VSWITCHD_BIN" 'ovs-vswitchd-dpdk (openvswitch-switch-dpdk)'
-require 'test -w /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages' '2M hugepages'
 require 'command -v python3' 'python3'
-
-ovs_harness_start || { echo "Bail out! OVS-DPDK did not start"; exit 1; }
-SCRATCH=$OVS_RUNDIR/scratch
-mkdir "$SCRATCH"
+ovs_harness_begin
 BG_PIDS=""
 ovs_harness_on_stop 'for p in $BG_PIDS; do kill $p 2>/dev/null; wait $p 2>/dev/null; done'
 
@@ -111,7 +105,7 @@ ovs_harness_start_vswitchd
 tap_ok $? "ovs-vswitchd restarted"
 # OpenFlow rules live in ovs-vswitchd, not in the database: set them again
 # as soon as the bridge is back.
-_ovs_wait_for 20 ovs-ofctl add-flow br0 "in_port=1,actions=output:2"
+ovs_wait_for 20 ovs-ofctl add-flow br0 "in_port=1,actions=output:2"
 tap_ok $? "wire set again on the new ovs-vswitchd"
 wait "$BENCH_PID"
 tap_ok $? "bench rode out the restart"

@@ -5,15 +5,9 @@
 # the switch between them (OVS's NORMAL action: MAC learning).
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/ovs-harness.sh"
-require '[ "$(id -u)" = 0 ]' 'root'
-require "test -x $OVS_VSWITCHD_BIN" 'ovs-vswitchd-dpdk (openvswitch-switch-dpdk)'
-require 'test -w /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages' '2M hugepages'
 require 'test -c /dev/net/tun' '/dev/net/tun'
 require 'command -v ping' 'ping (iputils-ping)'
-
-ovs_harness_start || { echo "Bail out! OVS-DPDK did not start"; exit 1; }
-SCRATCH=$OVS_RUNDIR/scratch
-mkdir "$SCRATCH"
+ovs_harness_begin
 NS1=nfvtap1-$$ NS2=nfvtap2-$$
 TAPS=""
 ovs_harness_on_stop 'for p in $TAPS; do kill -TERM $p 2>/dev/null; wait $p 2>/dev/null; done; ip netns del $NS1 2>/dev/null; ip netns del $NS2 2>/dev/null'
@@ -36,13 +30,13 @@ for i in 1 2; do
 done
 for i in 1 2; do
     eval ns=\$NS$i
-    _ovs_wait_for 30 ip -n "$ns" link show vtap$i
+    ovs_wait_for 30 ip -n "$ns" link show vtap$i
     tap_ok $? "TAP vtap$i exists in namespace $i"
     ip -n "$ns" addr add 198.18.0.$i/24 dev vtap$i
 done
 tap_is "$(ip -n "$NS1" -o link show vtap1 | grep -c 'state UNKNOWN\|,UP')" 1 \
     "vtap1 is up"
-_ovs_wait_for 30 grep -q "vhu2.sock <-> vtap2" "$SCRATCH/tap2.err"
+ovs_wait_for 30 grep -q "vhu2.sock <-> vtap2" "$SCRATCH/tap2.err"
 tap_ok $? "both ports connected"
 
 ip netns exec "$NS1" ping -c 5 -i 0.2 -W 2 198.18.0.2 >"$SCRATCH/ping" 2>&1
