@@ -85,7 +85,7 @@ printf '[host]\nhugepage_size = 2M\n[emulator]\npolicy = isolate\n[vm a]\nvcpus 
 "$NFVHOST" vm xml --plan "$SCRATCH/iso/plan.json" --vm a > "$SCRATCH/iso.xml"
 tap_ok $? "emulator policy isolate: vm xml passes its checks"
 pin=$(xmllint --xpath 'string(//emulatorpin/@cpuset)' "$SCRATCH/iso.xml")
-tap_is "$pin" "$(sed -n 's/.*"emulatorpin": "\(.*\)",/\1/p' "$SCRATCH/iso/plan.json")" \
+tap_is "$pin" "$(jget "$SCRATCH/iso/plan.json" 'd["vms"][0]["emulatorpin"]')" \
     "emulator policy isolate: emulatorpin = the VM's planned PU"
 sed "s/emulatorpin cpuset=\"$pin\"/emulatorpin cpuset=\"0\"/" "$SCRATCH/iso.xml" \
     > "$SCRATCH/iso-bad.xml"
