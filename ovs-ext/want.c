@@ -176,7 +176,11 @@ uplink_devargs(const json_t *plan, const json_t *u, const struct ovs_opts *o)
 }
 
 /* dpdk-extra allowlists exactly the planned uplinks that are PCI devices;
- * with every uplink replaced by a vdev stand-in, no PCI device at all. */
+ * with every uplink replaced by a vdev stand-in, no PCI device at all.
+ * The planner already wrote that into the plan's "ovs" object (stand-ins
+ * chosen at plan time included), so this is only needed when
+ * --uplink-override changes the stand-ins at apply time, or when a plan
+ * lacks the key (DPDK must never probe every PCI device). */
 static json_t *
 dpdk_extra(const json_t *plan, const struct ovs_opts *o)
 {
@@ -229,7 +233,10 @@ want_other_config(const json_t *plan, const struct ovs_opts *o,
             json_object_set_new(oc, masks[i], mapped);
         }
     }
-    json_object_set_new(oc, "dpdk-extra", dpdk_extra(plan, o));
+    if (json_object_size(o->uplink_override)
+        || !json_object_get(oc, "dpdk-extra")) {
+        json_object_set_new(oc, "dpdk-extra", dpdk_extra(plan, o));
+    }
     /* Pinned vhost queues would otherwise isolate their PMDs, and with
      * every PMD pinned the uplink's queues would not be polled at all. */
     if (!json_object_get(oc, "pmd-rxq-isolate")) {

@@ -197,4 +197,16 @@ tap_ok $? "plan-time stand-in: the uplink's dpdk-devargs come from the plan"
 echo "$out" | grep -q '0000:03:00.0"\]\]' && echo "$out" | grep -q 'dpdk-extra","-a'
 tap_ok $((! $?)) "plan-time stand-in: no PCI allowlist, nothing to bind"
 
+# The plan's dpdk-extra is what the planner decided (here with an EAL
+# option added by hand): ovs apply takes it as it is; only an apply-time
+# --uplink-override makes it work the allowlist out again.
+python3 -c "import json,sys; p=json.load(open(sys.argv[1])); p['ovs']['dpdk-extra'] += ' --log-level=lib.eal:info'; json.dump(p, open(sys.argv[2],'w'))" \
+    "$SCRATCH/standin/plan.json" "$SCRATCH/extra.json"
+out=$("$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" \
+      --plan "$SCRATCH/extra.json" --dry-run)
+echo "$out" | grep -q 'dpdk-extra","--no-pci --log-level=lib.eal:info"'
+tap_ok $? "the plan's own dpdk-extra is applied as it is"
+out=$(apply --plan "$SCRATCH/extra.json" --dry-run) && ! echo "$out" | grep -q 'lib.eal'
+tap_ok $? "--uplink-override at apply time: dpdk-extra worked out from the uplinks"
+
 tap_done
