@@ -171,17 +171,11 @@ read_text(const char *path, char **text, struct diag *d)
     return 0;
 }
 
+/* Defines before writing: libvirt refusing the domain (or being out of
+ * reach) is the likelier failure, and then --output has written nothing. */
 static int
 emit(const struct vm_opts *o, const char *xml, struct diag *d)
 {
-    if (o->output) {
-        if (write_file_atomic(o->output, xml, 0644)) {
-            return diag_error(d, NFV_ESYSTEM, "--output %s: %s", o->output,
-                              strerror(errno));
-        }
-    } else if (!o->define) {
-        fputs(xml, stdout);
-    }
     if (o->define) {
         int error = domain_define(o->uri, xml, d);
         if (error) {
@@ -189,6 +183,14 @@ emit(const struct vm_opts *o, const char *xml, struct diag *d)
         }
         fprintf(stderr, "nfvhost vm: defined domain %s on %s\n", o->vm,
                 o->uri ? o->uri : "libvirt's default connection");
+    }
+    if (o->output) {
+        if (write_file_atomic(o->output, xml, 0644)) {
+            return diag_error(d, NFV_ESYSTEM, "--output %s: %s", o->output,
+                              strerror(errno));
+        }
+    } else if (!o->define) {
+        fputs(xml, stdout);
     }
     return 0;
 }

@@ -245,6 +245,17 @@ out=$("$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --define \
 tap_is "$?" 1 "--define on a bad URI: exit 1"
 echo "$out" | grep -q "cannot connect to nosuchdriver:///x"
 tap_ok $? "--define names the URI it could not reach"
+"$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --define \
+    -c nosuchdriver:///x --output "$SCRATCH/undefined.xml" 2>/dev/null
+tap_is "$?" 1 "--define on a bad URI with --output: exit 1"
+test ! -e "$SCRATCH/undefined.xml"
+tap_ok $? "--define on a bad URI with --output: nothing written"
+"$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --define \
+    -c test:///default --output "$SCRATCH/defined.xml" 2>/dev/null
+tap_ok $? "--define with --output on test:///default"
+"$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 |
+    cmp -s - "$SCRATCH/defined.xml"
+tap_ok $? "--define with --output: the file is written too"
 
 # Every fixture topology that plans: every VM's domain is accepted.
 built=0
