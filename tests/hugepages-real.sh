@@ -144,4 +144,22 @@ tap_is "$(awk -v d="$MNT/hugepages" '$2 == d' /proc/mounts | wc -l)" 0 "reset un
 tap_ok "$(test ! -e "$MNT/hugepages"; echo $?)" "and removed the mountpoint it created"
 tap_ok "$(test ! -e "$RECORD"; echo $?)" "and the record"
 
+# What --persist writes for boot, run on this kernel: apply --persist into
+# a scratch root, reset the pool, then run the service's ExecStart lines as
+# systemd would ($$ is systemd's escape for $).  This machine has no systemd
+# as PID 1, so the boot itself (ordering, the mount units) is not run here.
+mkdir "$SCRATCH/root"
+"$NFVHOST" hugepages apply --plan "$PLAN" --no-mount --persist \
+    --root "$SCRATCH/root" --group "$GROUP" >"$SCRATCH/out" 2>&1
+tap_is "$?" 0 "apply --persist exits 0"
+UNIT="$SCRATCH/root/etc/systemd/system/nfvhost-hugepages.service"
+"$NFVHOST" hugepages reset >"$SCRATCH/out" 2>&1
+tap_is "$(cat "$F")" "$ORIG" "reset (files kept) puts the pool back to $ORIG"
+sed -n 's/^ExecStart=//p' "$UNIT" | sed 's/\$\$/$/g' >"$SCRATCH/boot.sh"
+tap_is "$(wc -l <"$SCRATCH/boot.sh")" 1 "the boot unit has one ExecStart (node 0, 2M)"
+sh -e "$SCRATCH/boot.sh" >"$SCRATCH/out" 2>&1
+tap_is "$?" 0 "the boot unit's command runs on the real kernel"
+tap_is "$(cat "$F")" "$WANT" "and gives node 0 the planned $WANT pages"
+echo "$ORIG" >"$F"
+
 tap_done
