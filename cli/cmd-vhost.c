@@ -210,6 +210,25 @@ parse_uint(const char *s, unsigned long min, unsigned long max,
     return true;
 }
 
+/* opt_double() and opt_uint() parse the value of option --FLAG (optarg)
+ * into [min, max]; a bad value is a usage error "--FLAG 'VALUE': WHAT".
+ * They return 0 or the usage error's status. */
+static int
+opt_double(const char *sub, const char *flag, const char *what,
+           double min, double max, double *out)
+{
+    return (parse_double(optarg, min, max, out) ? 0
+            : cli_usage_error(sub, "--%s '%s': %s", flag, optarg, what));
+}
+
+static int
+opt_uint(const char *sub, const char *flag, const char *what,
+         unsigned long min, unsigned long max, unsigned long *out)
+{
+    return (parse_uint(optarg, min, max, out) ? 0
+            : cli_usage_error(sub, "--%s '%s': %s", flag, optarg, what));
+}
+
 enum {
     OPT_SERVER = 1000, OPT_CORES, OPT_PLAN, OPT_FORCE, OPT_JSON,
     OPT_CONNECT_TIMEOUT, OPT_RING_SIZE, OPT_HUGEPAGES, OPT_DURATION,
@@ -237,6 +256,7 @@ static int
 common_opt(const char *sub, int c, struct common_opts *o, char *argv[])
 {
     unsigned long n;
+    int r;
 
     switch (c) {
     case OPT_SERVER: o->server = true; return 0;
@@ -245,17 +265,11 @@ common_opt(const char *sub, int c, struct common_opts *o, char *argv[])
     case OPT_FORCE: o->force = true; return 0;
     case OPT_JSON: o->json = true; return 0;
     case OPT_CONNECT_TIMEOUT:
-        if (!parse_double(optarg, 0, 3600, &o->connect_timeout)) {
-            return cli_usage_error(sub, "--connect-timeout '%s': seconds, "
-                                   "0..3600", optarg);
-        }
-        return 0;
+        return opt_double(sub, "connect-timeout", "seconds, 0..3600", 0, 3600,
+                          &o->connect_timeout);
     case OPT_DURATION:
-        if (!parse_double(optarg, 0, 86400, &o->duration)) {
-            return cli_usage_error(sub, "--duration '%s': seconds, "
-                                   "0..86400", optarg);
-        }
-        return 0;
+        return opt_double(sub, "duration", "seconds, 0..86400", 0, 86400,
+                          &o->duration);
     case OPT_RING_SIZE:
         if (!parse_uint(optarg, 1, 32768, &n) || (n & (n - 1))) {
             return cli_usage_error(sub, "--ring-size '%s': a power of two "
@@ -264,9 +278,8 @@ common_opt(const char *sub, int c, struct common_opts *o, char *argv[])
         o->ring_size = n;
         return 0;
     case OPT_QUEUES:
-        if (!parse_uint(optarg, 1, 64, &n)) {
-            return cli_usage_error(sub, "--queues '%s': queue pairs, 1..64",
-                                   optarg);
+        if ((r = opt_uint(sub, "queues", "queue pairs, 1..64", 1, 64, &n))) {
+            return r;
         }
         o->queues = n;
         return 0;
@@ -363,20 +376,20 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
+    const char *sub = "vhost bench";
     int c, r;
 
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+        r = 0;
         switch (c) {
         case 't': o->tx = optarg; break;
         case 'r': o->rx = optarg; break;
         case 'T': o->tx_only = true; break;
         case 's':
-            if (!parse_uint(optarg, PKT_MIN_SIZE, PKT_MAX_SIZE, &o->size)) {
-                return cli_usage_error("vhost bench", "--size '%s': frame "
-                                       "bytes with FCS, 64..1518", optarg);
-            }
+            r = opt_uint(sub, "size", "frame bytes with FCS, 64..1518",
+                         PKT_MIN_SIZE, PKT_MAX_SIZE, &o->size);
             break;
         case 'R':
             if (!parse_rate(optarg, &o->rate)) {
@@ -393,34 +406,26 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
             o->search = optarg;
             break;
         case 'l':
-            if (!parse_double(optarg, 0, 100, &o->loss)) {
-                return cli_usage_error("vhost bench", "--loss '%s': a "
-                                       "percentage 0..100", optarg);
-            }
+            r = opt_double(sub, "loss", "a percentage 0..100", 0, 100,
+                           &o->loss);
             break;
         case 'p':
-            if (!parse_double(optarg, 0.01, 50, &o->precision)) {
-                return cli_usage_error("vhost bench", "--precision '%s': a "
-                                       "percentage 0.01..50", optarg);
-            }
+            r = opt_double(sub, "precision", "a percentage 0.01..50", 0.01,
+                           50, &o->precision);
             break;
         case 'd':
-            if (!parse_double(optarg, 0.01, 86400, &o->duration)) {
-                return cli_usage_error("vhost bench", "--duration '%s': "
-                                       "seconds, 0.01..86400", optarg);
-            }
+            r = opt_double(sub, "duration", "seconds, 0.01..86400", 0.01,
+                           86400, &o->duration);
             break;
         case 'f':
-            if (!parse_uint(optarg, 1, 65535, &o->flows)) {
-                return cli_usage_error("vhost bench", "--flows '%s': "
-                                       "1..65535", optarg);
-            }
+            r = opt_uint(sub, "flows", "1..65535", 1, 65535, &o->flows);
             break;
         case 'h': bench_usage(); return -1;
         default:
-            if ((r = common_opt("vhost bench", c, &o->c, argv))) {
-                return r;
-            }
+            r = common_opt(sub, c, &o->c, argv);
+        }
+        if (r) {
+            return r;
         }
     }
     if ((r = extra_args("vhost bench", argc, argv))) {
@@ -604,9 +609,9 @@ cmd_vhost_loop(int argc, char *argv[])
             paths[n_paths++] = optarg;
             break;
         case 'F':
-            if (!parse_uint(optarg, 0, 32768, &tx_first)) {
-                return cli_usage_error("vhost loop", "--tx-first '%s': "
-                                       "frames, 0..32768", optarg);
+            if ((r = opt_uint("vhost loop", "tx-first", "frames, 0..32768", 0,
+                              32768, &tx_first))) {
+                return r;
             }
             break;
         case 'h': loop_usage(); return 0;
