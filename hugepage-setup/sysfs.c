@@ -36,7 +36,6 @@ hp_read_text(const char *path)
         return NULL;
     }
     sbuf_init(&b);
-    sbuf_puts(&b, "");
     while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
         buf[n] = '\0';
         sbuf_puts(&b, buf);
@@ -350,7 +349,6 @@ hp_system_node_list(const struct hp_system *s)
     struct sbuf b;
 
     sbuf_init(&b);
-    sbuf_puts(&b, "");
     for (size_t i = 0; i < s->n_nodes; i++) {
         sbuf_printf(&b, "%s%d", i ? "," : "", s->nodes[i].id);
     }
@@ -363,7 +361,6 @@ hp_system_size_list(const struct hp_system *s)
     struct sbuf b;
 
     sbuf_init(&b);
-    sbuf_puts(&b, "");
     for (size_t i = 0; i < s->n_sizes; i++) {
         char buf[32];
         sbuf_printf(&b, "%s%s", i ? ", " : "",
