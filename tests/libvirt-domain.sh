@@ -245,6 +245,8 @@ out=$("$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --define \
 tap_is "$?" 1 "--define on a bad URI: exit 1"
 echo "$out" | grep -q "cannot connect to nosuchdriver:///x"
 tap_ok $? "--define names the URI it could not reach"
+! echo "$out" | grep -q "^libvirt:"
+tap_ok $? "--define: libvirt's own copy of the error is not printed too"
 "$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --define \
     -c nosuchdriver:///x --output "$SCRATCH/undefined.xml" 2>/dev/null
 tap_is "$?" 1 "--define on a bad URI with --output: exit 1"
