@@ -84,4 +84,22 @@ tap_ok $? "... saying how many"
 tap_is "$(cat "$DEV/sriov_numvfs")" 0 "... sriov_numvfs untouched"
 tap_is "$(ovsdb-client dump "$OVS_DB")" "$before" "... database unchanged"
 
+# A NIC the kernel still routes through, or that has an IPv6 address, is
+# not taken from the kernel: exit 2 naming it, sysfs and database as they
+# were.
+echo 64 > "$DEV/sriov_totalvfs"
+printf 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\nenp3s0f0\t000012C6\t00000000\t0001\t0\t0\t0\t0000FEFF\t0\t0\t0\n' \
+    > "$SCRATCH/route"
+echo 'fe800000000000000000000000000001 02 40 20 80 enp3s0f0' > "$SCRATCH/if_inet6"
+for f in route if_inet6; do
+    cp "$SCRATCH/$f" "$R/proc/net/$f"
+    before=$(snapshot; ovsdb-client dump "$OVS_DB")
+    apply >/dev/null 2>"$SCRATCH/err"
+    tap_is "$?" 2 "a NIC in /proc/net/$f is refused: exit 2"
+    grep -q "uplink $PF is interface enp3s0f0, which carries a route or an address" "$SCRATCH/err"
+    tap_ok $? "... naming the PCI device and the interface"
+    tap_is "$(snapshot; ovsdb-client dump "$OVS_DB")" "$before" "... sysfs and database unchanged"
+    : > "$R/proc/net/$f"
+done
+
 tap_done
