@@ -392,8 +392,10 @@ handle_ovs(struct parse_ctx *ctx, const char *key, const char *value)
         }
         in->uplinks = xrealloc(in->uplinks,
                                (in->n_uplinks + 1) * sizeof *in->uplinks);
-        in->uplinks[in->n_uplinks].pci = xstrdup(value);
-        in->uplinks[in->n_uplinks].line = ctx->line;
+        in->uplinks[in->n_uplinks] = (struct intent_uplink) {
+            .pci = xstrdup(value),
+            .line = ctx->line,
+        };
         for (char *p = in->uplinks[in->n_uplinks].pci; *p; p++) {
             *p = tolower((unsigned char) *p);
         }
