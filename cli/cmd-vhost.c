@@ -393,15 +393,14 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
             break;
         case 'R':
             if (!parse_rate(optarg, &o->rate)) {
-                return cli_usage_error("vhost bench", "--rate '%s': packets "
-                                       "per second like 500k or 2.5M",
-                                       optarg);
+                return cli_usage_error(sub, "--rate '%s': packets per "
+                                       "second like 500k or 2.5M", optarg);
             }
             break;
         case 'S':
             if (strcmp(optarg, "ndr") && strcmp(optarg, "pdr")) {
-                return cli_usage_error("vhost bench", "--search '%s': ndr "
-                                       "or pdr", optarg);
+                return cli_usage_error(sub, "--search '%s': ndr or pdr",
+                                       optarg);
             }
             o->search = optarg;
             break;
@@ -428,25 +427,25 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
             return r;
         }
     }
-    if ((r = extra_args("vhost bench", argc, argv))) {
+    if ((r = extra_args(sub, argc, argv))) {
         return r;
     }
     if (o->tx_only && o->rx) {
-        return cli_usage_error("vhost bench", "--tx-only takes no --rx");
+        return cli_usage_error(sub, "--tx-only takes no --rx");
     }
     if (o->tx_only && o->search) {
-        return cli_usage_error("vhost bench", "--search needs frames back: "
-                               "not with --tx-only");
+        return cli_usage_error(sub, "--search needs frames back: not "
+                               "with --tx-only");
     }
     if (o->tx_only) {
         o->rx = o->tx;
     }
     if (!o->tx || !o->rx) {
-        return cli_usage_error("vhost bench", "--tx and --rx are required");
+        return cli_usage_error(sub, "--tx and --rx are required");
     }
     if (o->search && o->rate > 0) {
-        return cli_usage_error("vhost bench", "--rate and --search exclude "
-                               "each other");
+        return cli_usage_error(sub, "--rate and --search exclude each "
+                               "other");
     }
     return 0;
 }
