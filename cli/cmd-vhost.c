@@ -633,6 +633,7 @@ cmd_vhost_loop(int argc, char *argv[])
         struct loop_cfg cfg = { .a = a, .b = b, .duration = co.duration,
                                 .burst = 32, .stop = &stop_requested,
                                 .tx_first = tx_first };
+        double mpps;
 
         if (!co.json) {
             fprintf(stderr, "nfvhost vhost loop: forwarding between %s and "
@@ -641,6 +642,8 @@ cmd_vhost_loop(int argc, char *argv[])
         loop_run(&cfg, &st);
         vhost_dev_stop(a);
         vhost_dev_stop(b);
+        mpps = (st.elapsed > 0
+                ? (st.fwd[0] + st.fwd[1]) / st.elapsed / 1e6 : 0.0);
         if (co.json) {
             json_t *j = json_pack(
                 "{s:f, s:{s:I, s:I}, s:{s:I, s:I}, s:i, s:f}",
@@ -650,8 +653,7 @@ cmd_vhost_loop(int argc, char *argv[])
                 "dropped", "a_to_b", (json_int_t) st.dropped[0],
                 "b_to_a", (json_int_t) st.dropped[1],
                 "reconnects", (int) st.reconnects,
-                "mpps", st.elapsed > 0
-                        ? (st.fwd[0] + st.fwd[1]) / st.elapsed / 1e6 : 0.0);
+                "mpps", mpps);
             json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
             printf("\n");
             json_decref(j);
@@ -659,9 +661,7 @@ cmd_vhost_loop(int argc, char *argv[])
             printf("forwarded %llu a->b, %llu b->a (%.3f Mpps) in %.1f s; "
                    "dropped %llu, %llu; reconnects %u\n",
                    (unsigned long long) st.fwd[0],
-                   (unsigned long long) st.fwd[1],
-                   st.elapsed > 0 ? (st.fwd[0] + st.fwd[1]) / st.elapsed / 1e6
-                                  : 0.0, st.elapsed,
+                   (unsigned long long) st.fwd[1], mpps, st.elapsed,
                    (unsigned long long) st.dropped[0],
                    (unsigned long long) st.dropped[1], st.reconnects);
         }
