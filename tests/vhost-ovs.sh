@@ -14,10 +14,6 @@ ovs_harness_begin
 BG_PIDS=""
 ovs_harness_on_stop 'for p in $BG_PIDS; do kill $p 2>/dev/null; wait $p 2>/dev/null; done'
 
-json() { # FILE EXPR over the document 'd'
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" \
-        "$1"
-}
 portstat() { # OFPORT rx|tx: OVS's live packet counter (a vhost port
              # has counters only while its front-end is connected)
     ovs-ofctl dump-ports br0 "$1" | tr -d ',' | awk -v dir="$2" '
@@ -48,17 +44,17 @@ $BENCH --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" --rate 5k --duration 2 \
     >"$SCRATCH/ab.json" 2>"$SCRATCH/ab.err"
 tap_ok $? "bench vhu0 -> OVS -> vhu1 runs (OVS connected to our sockets)"
 sed 's/^/#   /' "$SCRATCH/ab.err"
-sent=$(json "$SCRATCH/ab.json" 'd["sent"]')
-warm=$(json "$SCRATCH/ab.json" 'd["warmup_frames"]')
+sent=$(jget "$SCRATCH/ab.json" 'd["sent"]')
+warm=$(jget "$SCRATCH/ab.json" 'd["warmup_frames"]')
 tap_ok "$([ "${sent:-0}" -ge 9000 ]; echo $?)" "about 10000 frames sent ($sent)"
-tap_is "$(json "$SCRATCH/ab.json" 'd["received"]')" "$sent" "every frame came back"
-tap_is "$(json "$SCRATCH/ab.json" 'd["loss_pct"] == 0 and d["reordered"] == 0')" \
-    True "no loss, no reordering at 5 kpps"
+tap_is "$(jget "$SCRATCH/ab.json" 'd["received"]')" "$sent" "every frame came back"
+tap_is "$(jget "$SCRATCH/ab.json" 'd["loss_pct"] == 0 and d["reordered"] == 0')" \
+    true "no loss, no reordering at 5 kpps"
 
 $BENCH --tx "$S/vhu1.sock" --rx "$S/vhu0.sock" --rate 5k --duration 2 \
     --size 1518 >"$SCRATCH/ba.json" 2>"$SCRATCH/ba.err"
 tap_ok $? "bench vhu1 -> OVS -> vhu0 with 1518-byte frames runs"
-tap_is "$(json "$SCRATCH/ba.json" 'd["received"] == d["sent"] > 9000')" True \
+tap_is "$(jget "$SCRATCH/ba.json" 'd["received"] == d["sent"] > 9000')" true \
     "every 1518-byte frame came back"
 
 # PVP: bench on vhu0/vhu1 is the traffic generator, 'vhost loop' on
@@ -74,15 +70,15 @@ BG_PIDS="$BG_PIDS $LOOP_PID"
 $BENCH --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" --rate 5k --duration 2 \
     >"$SCRATCH/pvp.json" 2>"$SCRATCH/pvp.err"
 tap_ok $? "bench through OVS -> vhost loop -> OVS runs"
-tap_is "$(json "$SCRATCH/pvp.json" 'd["received"] == d["sent"] > 9000')" True \
+tap_is "$(jget "$SCRATCH/pvp.json" 'd["received"] == d["sent"] > 9000')" true \
     "PVP: every frame came back through the loop"
-pvp=$(json "$SCRATCH/pvp.json" 'd["sent"] + d["warmup_frames"]')
+pvp=$(jget "$SCRATCH/pvp.json" 'd["sent"] + d["warmup_frames"]')
 tap_is "$(portstat 3 tx)" "$pvp" "OVS sent the loop exactly the bench's frames (vhu2 tx)"
 tap_is "$(portstat 4 rx)" "$pvp" "and got them all back from it (vhu3 rx)"
 wait "$LOOP_PID"
 tap_ok $? "vhost loop ended after its duration"
-tap_is "$(json "$SCRATCH/loop.json" 'd["forwarded"]["a_to_b"] >= '"$(json "$SCRATCH/pvp.json" 'd["sent"]')")" \
-    True "the loop forwarded at least the bench's frames"
+tap_is "$(jget "$SCRATCH/loop.json" 'd["forwarded"]["a_to_b"] >= '"$(jget "$SCRATCH/pvp.json" 'd["sent"]')")" \
+    true "the loop forwarded at least the bench's frames"
 
 # The PMD polls core 1: refuse to poll there too, unless forced.
 "$NFVHOST" vhost bench --server --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" \
@@ -110,9 +106,9 @@ tap_ok $? "wire set again on the new ovs-vswitchd"
 wait "$BENCH_PID"
 tap_ok $? "bench rode out the restart"
 sed 's/^/#   /' "$SCRATCH/re.err"
-tap_is "$(json "$SCRATCH/re.json" 'd["reconnects"]')" 2 \
+tap_is "$(jget "$SCRATCH/re.json" 'd["reconnects"]')" 2 \
     "both devices reconnected to the new ovs-vswitchd"
-tap_is "$(json "$SCRATCH/re.json" 'd["received"] > 50000')" True \
+tap_is "$(jget "$SCRATCH/re.json" 'd["received"] > 50000')" true \
     "frames flowed through the new ovs-vswitchd"
 
 tap_done

@@ -54,8 +54,8 @@ for p in $TAPS; do
     tap_is $? 0 "vhost tap stops cleanly on SIGTERM"
 done
 TAPS=""
-tap_is "$(python3 -c "import json; d=json.load(open('$SCRATCH/tap1.json')); print(d['from_tap'] >= 7 and d['to_tap'] >= 7)")" \
-    True "tap 1 moved the pings both ways"
+tap_is "$(jget "$SCRATCH/tap1.json" 'd["from_tap"] >= 7 and d["to_tap"] >= 7')" \
+    true "tap 1 moved the pings both ways"
 
 "$NFVHOST" vhost tap --socket "$OVS_SOCKDIR/x.sock" --netns nfv-no-such-ns \
     2>"$SCRATCH/e1"

@@ -68,12 +68,6 @@ port_stat() {
         cur == port && $1 == dir { print $2; exit }' "$1"
 }
 
-# json FILE EXPR: a Python expression over the JSON document 'd'.
-json() {
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" \
-        "$1"
-}
-
 BENCH="$NFVHOST vhost bench --cores 0 --connect-timeout 10 --json"
 
 start_testpmd "$SCRATCH/tp1.log" --forward-mode=io
@@ -82,23 +76,23 @@ tap_ok $? "testpmd with two net_vhost ports is up"
 $BENCH --tx "$S0" --rx "$S1" --rate 5k --duration 2 >"$SCRATCH/ab.json" \
     2>"$SCRATCH/ab.err"
 tap_ok $? "bench s0 -> testpmd -> s1 runs"
-sent_ab=$(json "$SCRATCH/ab.json" 'd["sent"]')
-warm_ab=$(json "$SCRATCH/ab.json" 'd["warmup_frames"]')
+sent_ab=$(jget "$SCRATCH/ab.json" 'd["sent"]')
+warm_ab=$(jget "$SCRATCH/ab.json" 'd["warmup_frames"]')
 tap_ok "$([ "${sent_ab:-0}" -ge 9000 ]; echo $?)" \
     "about 10000 frames sent ($sent_ab)"
-tap_is "$(json "$SCRATCH/ab.json" 'd["received"]')" "$sent_ab" \
+tap_is "$(jget "$SCRATCH/ab.json" 'd["received"]')" "$sent_ab" \
     "every frame came back"
-tap_is "$(json "$SCRATCH/ab.json" 'd["loss_pct"] == 0 and d["reordered"] == 0 and d["tx_ring_full"] == 0')" \
-    True "no loss, no reordering, no ring overflow at 5 kpps"
-tap_is "$(json "$SCRATCH/ab.json" 'd["latency_us"]["samples"] == d["received"] and d["latency_us"]["min"] <= d["latency_us"]["p50"] <= d["latency_us"]["p99"] <= d["latency_us"]["max"]')" \
-    True "latency sampled for every frame, percentiles ordered"
+tap_is "$(jget "$SCRATCH/ab.json" 'd["loss_pct"] == 0 and d["reordered"] == 0 and d["tx_ring_full"] == 0')" \
+    true "no loss, no reordering, no ring overflow at 5 kpps"
+tap_is "$(jget "$SCRATCH/ab.json" 'd["latency_us"]["samples"] == d["received"] and d["latency_us"]["min"] <= d["latency_us"]["p50"] <= d["latency_us"]["p99"] <= d["latency_us"]["max"]')" \
+    true "latency sampled for every frame, percentiles ordered"
 
 $BENCH --tx "$S1" --rx "$S0" --rate 5k --duration 2 --size 1518 \
     >"$SCRATCH/ba.json" 2>"$SCRATCH/ba.err"
 tap_ok $? "bench s1 -> testpmd -> s0 with 1518-byte frames runs"
-sent_ba=$(json "$SCRATCH/ba.json" 'd["sent"]')
-warm_ba=$(json "$SCRATCH/ba.json" 'd["warmup_frames"]')
-tap_is "$(json "$SCRATCH/ba.json" 'd["received"]')" "$sent_ba" \
+sent_ba=$(jget "$SCRATCH/ba.json" 'd["sent"]')
+warm_ba=$(jget "$SCRATCH/ba.json" 'd["warmup_frames"]')
+tap_is "$(jget "$SCRATCH/ba.json" 'd["received"]')" "$sent_ba" \
     "every 1518-byte frame came back"
 
 sleep 0.5
@@ -133,9 +127,9 @@ stop_testpmd
 start_testpmd "$SCRATCH/tp3.log" --forward-mode=io
 wait "$BENCH_PID"
 tap_ok $? "bench rode out a testpmd restart"
-tap_is "$(json "$SCRATCH/re.json" 'd["reconnects"]')" 2 \
+tap_is "$(jget "$SCRATCH/re.json" 'd["reconnects"]')" 2 \
     "both devices reconnected"
-tap_is "$(json "$SCRATCH/re.json" '0 < d["received"] < d["offered"]')" True \
+tap_is "$(jget "$SCRATCH/re.json" '0 < d["received"] < d["offered"]')" true \
     "frames flowed, some were lost while testpmd was away"
 sleep 0.5
 stop_testpmd
@@ -157,7 +151,7 @@ wait "$VG_PID"
 rc=$?
 grep -E "ERROR SUMMARY|in use at exit|nfvhost" "$SCRATCH/vg.err" | sed 's/^/#   /'
 tap_is $rc 0 "valgrind: no memory errors, no leaks over connect/traffic/reconnect/close"
-tap_is "$(json "$SCRATCH/vg.json" 'd["reconnects"]')" 2 "and the reconnects happened"
+tap_is "$(jget "$SCRATCH/vg.json" 'd["reconnects"]')" 2 "and the reconnects happened"
 stop_testpmd
 
 # vhost loop as the guest of a PVP: testpmd sends a first burst on both
@@ -166,8 +160,8 @@ start_testpmd "$SCRATCH/tp4.log" --forward-mode=io --tx-first
 $NFVHOST vhost loop --socket "$S0" --socket "$S1" --duration 2 --cores 0 \
     --json >"$SCRATCH/loop.json" 2>"$SCRATCH/loop.err"
 tap_ok $? "vhost loop runs against testpmd"
-fwd_ab=$(json "$SCRATCH/loop.json" 'd["forwarded"]["a_to_b"]')
-fwd_ba=$(json "$SCRATCH/loop.json" 'd["forwarded"]["b_to_a"]')
+fwd_ab=$(jget "$SCRATCH/loop.json" 'd["forwarded"]["a_to_b"]')
+fwd_ba=$(jget "$SCRATCH/loop.json" 'd["forwarded"]["b_to_a"]')
 tap_ok "$([ "${fwd_ab:-0}" -gt 10000 ] && [ "${fwd_ba:-0}" -gt 10000 ]; echo $?)" \
     "frames ping-pong both ways ($fwd_ab, $fwd_ba)"
 sleep 0.5
@@ -182,8 +176,8 @@ start_testpmd "$SCRATCH/tp7.log" --forward-mode=io --rxq=2 --txq=2
 $BENCH --tx "$S0" --rx "$S1" --rate 5k --duration 2 --queues 2 \
     >"$SCRATCH/mq.json" 2>"$SCRATCH/mq.err"
 tap_ok $? "bench with two queue pairs runs"
-tap_is "$(json "$SCRATCH/mq.json" 'd["received"] == d["sent"] > 9000 and d["reordered"] == 0')" \
-    True "every frame came back over two queue pairs, none reordered"
+tap_is "$(jget "$SCRATCH/mq.json" 'd["received"] == d["sent"] > 9000 and d["reordered"] == 0')" \
+    true "every frame came back over two queue pairs, none reordered"
 sleep 0.5
 stop_testpmd
 TP_VDEV=""
