@@ -42,7 +42,6 @@ OUT=${VHOST_BENCH_OUT:-$PWD/vhost-bench-results}
 mkdir -p "$OUT"
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[n++] = $1 } END { print v[int(n / 2)] }'; }
 best() { tr ' ' '\n' | grep . | sort -g | tail -1; }
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 log() { echo "vhost-bench: $*" >&2; }
 
 BG=""
@@ -58,7 +57,7 @@ add_ports() {
             "options:vhost-server-path=$S/vhu$i.sock" \
             ofport_request=$((i + 1))
     done
-    _ovs_wait_for 20 ovs-ofctl del-flows br0
+    ovs_wait_for 20 ovs-ofctl del-flows br0
     # 1 -> 2 for the generator; 3 <-> 4 for the loops.
     ovs-ofctl add-flow br0 "in_port=1,actions=output:2"
     ovs-ofctl add-flow br0 "in_port=3,actions=output:4"
@@ -92,11 +91,11 @@ for r in $(seq "$REPEAT"); do
     log "1. placement, round $r: endpoint on its own core, then on the PMD's"
     $BENCH --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" --duration "$DUR" \
         --cores 0 >"$OUT/1-own-core-$r.json" 2>"$OUT/1-own-core-$r.err"
-    own_l="$own_l $(json "$OUT/1-own-core-$r.json" 'd["rx_mpps"]')"
+    own_l="$own_l $(jget "$OUT/1-own-core-$r.json" 'd["rx_mpps"]')"
     $BENCH --tx "$S/vhu0.sock" --rx "$S/vhu1.sock" --duration "$DUR" \
         --cores 1 --force >"$OUT/1-pmd-core-$r.json" \
         2>"$OUT/1-pmd-core-$r.err"
-    shared_l="$shared_l $(json "$OUT/1-pmd-core-$r.json" 'd["rx_mpps"]')"
+    shared_l="$shared_l $(jget "$OUT/1-pmd-core-$r.json" 'd["rx_mpps"]')"
 done
 own=$(echo "$own_l" | median)
 shared=$(echo "$shared_l" | median)
@@ -152,7 +151,7 @@ backend() { # LOG: net_vhost rxonly on core 1
         <"$OUT/stdin.fifo" >"$1" 2>&1 &
     BACKEND=$!
     BG="$BG $BACKEND"
-    _ovs_wait_for 20 test -S "$OVS_RUNDIR/nv.sock"
+    ovs_wait_for 20 test -S "$OVS_RUNDIR/nv.sock"
     # A fresh back-end is slower for its first second or so (its memory
     # is still being touched); testpmd's generator needs that long to
     # start anyway, so give both generators a settled back-end.
@@ -166,7 +165,7 @@ for r in $(seq "$REPEAT"); do
         --duration "$DUR" --cores 0 --json >"$OUT/3-nfvhost-$r.json" \
         2>"$OUT/3-nfvhost-$r.err"
     kill -INT "$BACKEND"; wait "$BACKEND"
-    gen_nfvhost_l="$gen_nfvhost_l $(json "$OUT/3-nfvhost-$r.json" 'd["tx_mpps"]')"
+    gen_nfvhost_l="$gen_nfvhost_l $(jget "$OUT/3-nfvhost-$r.json" 'd["tx_mpps"]')"
 
     log "3. generator, round $r: dpdk-testpmd net_virtio_user txonly"
     backend "$OUT/3-backend-testpmd-$r.log"
@@ -180,12 +179,12 @@ for r in $(seq "$REPEAT"); do
         <"$OUT/gen.in" >"$OUT/3-testpmd-$r.log" 2>&1 &
     GEN=$!
     BG="$BG $GEN"
-    _ovs_wait_for 20 grep -q "Port 0: " "$OUT/3-testpmd-$r.log"
+    ovs_wait_for 20 grep -q "Port 0: " "$OUT/3-testpmd-$r.log"
     sleep 1
     echo "start" >&4
     sleep "$DUR"
     echo "stop" >&4
-    _ovs_wait_for 10 grep -q "Accumulated forward statistics" \
+    ovs_wait_for 10 grep -q "Accumulated forward statistics" \
         "$OUT/3-testpmd-$r.log"
     echo "quit" >&4
     wait "$GEN"
@@ -211,7 +210,7 @@ cat <<EOF | tee "$OUT/results.md"
 | 1 | placement: Mpps through OVS, endpoint on own core vs on the PMD's core | $(printf %.3f "$own") | $(printf %.4f "$shared") | $(ratio "$own" "$shared") (best $(ratio "$(echo "$own_l" | best)" "$(echo "$shared_l" | best)")) |
 | 2 | PVP loop: Mpps OVS receives, vhost loop vs testpmd io (net_virtio_user) | $(printf %.3f "$loop_mpps") | $(printf %.3f "$testpmd_mpps") | $(ratio "$loop_mpps" "$testpmd_mpps") (best $(ratio "$(echo "$loop_l" | best)" "$(echo "$testpmd_l" | best)")) |
 | 3 | generator into net_vhost rxonly: Mpps per core, bench --tx-only vs testpmd txonly | $(printf %.3f "$gen_nfvhost") | $(printf %.3f "$gen_testpmd") | $(ratio "$gen_nfvhost" "$gen_testpmd") (best $(ratio "$(echo "$gen_nfvhost_l" | best)" "$(echo "$gen_testpmd_l" | best)")) |
-| 4 | NDR (0.001 %), endpoint on own core | $(json "$OUT/4-ndr.json" '"%.3f Mpps, %d trials, %.1f s" % (d["result"]["tx_mpps"] if d["result"] else 0, d["trials_run"], d["total_s"])') | | |
+| 4 | NDR (0.001 %), endpoint on own core | $(jget "$OUT/4-ndr.json" '"%.3f Mpps, %d trials, %.1f s" % (d["result"]["tx_mpps"] if d["result"] else 0, d["trials_run"], d["total_s"])') | | |
 
 Rounds: 1 own [$own_l ] PMD's [$shared_l ]; 2 loop [$loop_l ] testpmd [$testpmd_l ];
 3 bench [$gen_nfvhost_l ] testpmd [$gen_testpmd_l ].
