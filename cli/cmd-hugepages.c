@@ -16,8 +16,8 @@
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/status.h"
 #include "hugepage-setup/sysfs.h"
-#include "planner/plan-file.h"
-#include "planner/util.h"
+#include "lib/plan-file.h"
+#include "lib/util.h"
 
 struct hp_opts {
     const char *verb;

@@ -16,8 +16,8 @@
 #include "ovs-ext/status.h"
 #include "ovs-ext/unixctl.h"
 #include "ovs-ext/want.h"
-#include "planner/plan-file.h"
-#include "planner/util.h"
+#include "lib/plan-file.h"
+#include "lib/util.h"
 
 enum {
     OPT_DB = 256, OPT_BRIDGE, OPT_SOCK_DIR, OPT_QEMU_GROUP, OPT_SYSFS_ROOT,

@@ -13,10 +13,10 @@
 #include "planner/emit.h"
 #include "planner/emit-openstack.h"
 #include "planner/intent.h"
-#include "planner/output.h"
+#include "lib/output.h"
 #include "planner/plan.h"
 #include "planner/topology.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 struct plan_opts {
     const char *topology;

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "planner/diag.h"
-#include "planner/util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
 #include "vhost/bench.h"
 #include "vhost/frontend.h"
 #include "vhost/loop.h"

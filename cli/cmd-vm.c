@@ -13,7 +13,7 @@
 #include "libvirt-templates/define.h"
 #include "libvirt-templates/domain.h"
 #include "libvirt-templates/vmspec.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 struct vm_opts {
     const char *sub;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct command {
     const char *name;

@@ -9,7 +9,7 @@
 #include "hugepage-setup/record.h"
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/sysfs.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define GIB_KB (1024UL * 1024)
 

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct hp_system;
 struct hp_requests;

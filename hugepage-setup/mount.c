@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "hugepage-setup/sysfs.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 /* /proc/mounts escapes space, tab, newline and backslash as \ooo. */
 static void

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 #define HP_MOUNT_MODE 01770
 

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct hp_requests;
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define RECORD_DIR "/run/nfvhost"
 #define RECORD_FILE RECORD_DIR "/hugepages.json"

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct hp_record_pool {
     int node;

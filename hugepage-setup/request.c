@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hugepage-setup/sysfs.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 void
 hp_requests_init(struct hp_requests *rs)

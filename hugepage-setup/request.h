@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct hp_system;
 

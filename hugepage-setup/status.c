@@ -10,7 +10,7 @@
 #include "hugepage-setup/mount.h"
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/sysfs.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 static json_t *
 pool_json(const struct hp_pool *p, const struct hp_requests *plan)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define NODE_DIR "/sys/devices/system/node"
 #define MM_DIR "/sys/kernel/mm/hugepages"

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 /* One node's pool of one page size. */
 struct hp_pool {

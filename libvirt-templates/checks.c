@@ -13,7 +13,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 struct report {
     const char *name;

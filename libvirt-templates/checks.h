@@ -22,7 +22,7 @@
 #include <libxml/tree.h>
 
 #include "libvirt-templates/vmspec.h"
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 int domain_check(xmlDocPtr, const char *name, const struct vm_spec *,
                  struct diag *);

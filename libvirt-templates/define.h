@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 /* Whether this build can define domains at all. */
 bool domain_define_available(void);

@@ -28,7 +28,7 @@
 #include <libxml/xmlsave.h>
 
 #include "libvirt-templates/xmlsplice.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define RING_SIZE "1024"
 

@@ -9,7 +9,7 @@
 #define NFV_DOMAIN_H 1
 
 #include "libvirt-templates/vmspec.h"
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 /* libvirt-templates/base-q35.xml, built in. */
 extern const char domain_builtin_template[];

@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <jansson.h>
 
-#include "planner/plan-file.h"
+#include "lib/plan-file.h"
 #include "planner/topology.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 int
 vm_host_opts_add_vf(struct vm_host_opts *o, const char *arg, struct diag *d)

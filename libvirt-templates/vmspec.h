@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <hwloc.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 #include "planner/intent.h"
 
 /* Where 'nfvhost ovs apply' puts vhost-user sockets by default. */

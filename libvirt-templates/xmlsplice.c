@@ -17,7 +17,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 struct xsplice_edit {
     size_t start, end;          /* Replaced range; start == end: insert. */

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <libxml/tree.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct xsplice_edit;
 

@@ -9,7 +9,7 @@
 #include "ovs-ext/jsonrpc.h"
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/want.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 /* A managed column: scalars (optional ones included) are replaced whole;
  * maps are merged, so keys set by others survive. */

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct ovs_opts;
 struct jsonrpc;

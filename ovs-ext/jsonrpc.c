@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 struct jsonrpc {
     int fd;

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct jsonrpc;
 

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "ovs-ext/jsonrpc.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define DB_NAME "Open_vSwitch"
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct jsonrpc;
 

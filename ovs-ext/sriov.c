@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define VFIO "vfio-pci"
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 /* PCI address syntax: DDDD:BB:DD.F (hex). */
 bool sriov_valid_pci(const char *);

@@ -10,8 +10,8 @@
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/unixctl.h"
 #include "ovs-ext/want.h"
-#include "planner/plan-file.h"
-#include "planner/util.h"
+#include "lib/plan-file.h"
+#include "lib/util.h"
 
 /* Interface.statistics counters shown per port; any nonzero drop counter
  * is a finding. */

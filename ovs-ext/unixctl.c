@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "ovs-ext/jsonrpc.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define UNIXCTL_TIMEOUT_MS 10000
 

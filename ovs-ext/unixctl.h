@@ -4,7 +4,7 @@
 #ifndef NFV_UNIXCTL_H
 #define NFV_UNIXCTL_H 1
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 /* The control socket of the ovs-vswitchd whose pidfile is in the same run
  * directory as 'db' (unix:DIR/db.sock -> DIR/ovs-vswitchd.PID.ctl), as

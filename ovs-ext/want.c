@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "planner/plan-file.h"
-#include "planner/util.h"
+#include "lib/plan-file.h"
+#include "lib/util.h"
 
 static char *
 xstrndup(const char *s, size_t n)

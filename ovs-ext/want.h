@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 #define WANT_DEFAULT_BRIDGE "br-nfv"
 #define WANT_DEFAULT_SOCK_DIR "/var/run/nfvhost/vhost"

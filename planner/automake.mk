@@ -1,7 +1,5 @@
 # planner: topology + intent -> plan (pure), plan -> text (emitters).
 libnfvhost_a_SOURCES += \
-	planner/diag.c planner/diag.h \
-	planner/util.c planner/util.h \
 	planner/topology.c planner/topology.h \
 	planner/sysfs-nic.c planner/sysfs-nic.h \
 	planner/intent.c planner/intent.h \
@@ -12,6 +10,4 @@ libnfvhost_a_SOURCES += \
 	planner/emit.h \
 	planner/emit-config.c \
 	planner/emit-json.c \
-	planner/emit-summary.c \
-	planner/output.c planner/output.h \
-	planner/plan-file.c planner/plan-file.h
+	planner/emit-summary.c

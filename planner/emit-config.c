@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 static char *
 socket_mem_list(const struct plan *p)

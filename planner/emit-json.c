@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 static json_t *
 jlist(hwloc_const_bitmap_t set)

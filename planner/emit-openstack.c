@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 /* One physical port of the host and the neutron physical network it is
  * on. */

@@ -12,7 +12,7 @@
 #ifndef NFV_EMIT_OPENSTACK_H
 #define NFV_EMIT_OPENSTACK_H 1
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 #include "planner/plan.h"
 
 /* Cross-checks nova would not make until an instance misbehaves: the PMD

@@ -15,7 +15,7 @@
 #include <ini.h>
 
 #include "planner/topology.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 #define MAX_SEEN 4096
 

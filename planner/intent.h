@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 #define INTENT_MAX_NODES 1024
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 uint64_t
 ovs_socket_mem_mb(int mtu)

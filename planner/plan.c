@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "planner/plan-state.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 const char *
 pool_name(enum pool p)

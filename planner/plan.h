@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <hwloc.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 #include "planner/intent.h"
 #include "planner/topology.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "planner/topology.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 /* Reads the first line of ROOT/DIR/NAME into buf; false if absent. */
 static bool

@@ -9,7 +9,7 @@
 #ifndef NFV_SYSFS_NIC_H
 #define NFV_SYSFS_NIC_H 1
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct nfv_topology;
 

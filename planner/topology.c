@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "planner/sysfs-nic.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 bool
 pci_address_valid(const char *s)

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <hwloc.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct nfv_core {
     int numa;               /* OS index of the NUMA node that owns it. */

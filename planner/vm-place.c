@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 int
 vm_cores_needed(const struct intent_vm *vm, int smt, bool emu_isolate)

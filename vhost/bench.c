@@ -10,7 +10,7 @@
 
 #include "vhost/frontend.h"
 #include "vhost/pkt.h"
-#include "planner/util.h"
+#include "lib/util.h"
 
 /* Latency histogram: exact below 64 ns, then 32 buckets per power of
  * two (about 3 % resolution) up to 2^40 ns. */

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 #include "vhost/proto.h"
 
 /* Features we can use, if the back-end offers them.  EVENT_IDX and

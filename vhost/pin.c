@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/diag.h"
-#include "planner/plan-file.h"
-#include "planner/util.h"
+#include "lib/diag.h"
+#include "lib/plan-file.h"
+#include "lib/util.h"
 
 static bool
 read_line(const char *path, char *buf, size_t size)

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 #include "vhost/frontend.h"
 
 static int

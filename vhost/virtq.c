@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 #include "vhost/mem.h"
 #include "vhost/proto.h"
 

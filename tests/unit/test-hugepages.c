@@ -11,7 +11,7 @@
 #include "hugepage-setup/persist.h"
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/sysfs.h"
-#include "planner/util.h"
+#include "lib/util.h"
 #include "tests/unit/tap.h"
 
 static char root[] = "/tmp/nfvhost-hp-unit.XXXXXX";

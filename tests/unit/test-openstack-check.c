@@ -9,12 +9,12 @@
 
 #include <stdlib.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 #include "planner/emit-openstack.h"
 #include "planner/intent.h"
 #include "planner/plan.h"
 #include "planner/topology.h"
-#include "planner/util.h"
+#include "lib/util.h"
 #include "tests/unit/tap.h"
 
 struct homelab {

@@ -11,7 +11,7 @@
 #include "ovs-ext/sriov.h"
 #include "ovs-ext/status.h"
 #include "ovs-ext/want.h"
-#include "planner/util.h"
+#include "lib/util.h"
 #include "tests/unit/tap.h"
 
 static const char rxq_show[] =

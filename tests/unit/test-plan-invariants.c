@@ -18,7 +18,7 @@
 
 #include "planner/emit.h"
 #include "planner/plan.h"
-#include "planner/util.h"
+#include "lib/util.h"
 #include "tests/unit/tap.h"
 
 static unsigned rng_state;

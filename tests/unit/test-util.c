@@ -6,7 +6,7 @@
 
 #include "planner/intent.h"
 #include "planner/plan.h"
-#include "planner/util.h"
+#include "lib/util.h"
 #include "tests/unit/tap.h"
 
 static void

@@ -10,7 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 #include "tests/unit/tap.h"
 #include "tests/unit/vhost-fake.h"
 #include "vhost/frontend.h"

@@ -12,7 +12,7 @@
 #include <hwloc.h>
 #include <jansson.h>
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 #define PLAN_FORMAT_VERSION 1
 
@@ -26,4 +26,4 @@ bool plan_file_cpus(json_t *obj, const char *key, hwloc_bitmap_t set);
 /* "pools"."pool" of the whole plan into 'set'. */
 bool plan_file_pool(json_t *plan, const char *pool, hwloc_bitmap_t set);
 
-#endif /* planner/plan-file.h */
+#endif /* lib/plan-file.h */

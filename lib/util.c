@@ -1,5 +1,5 @@
 /* util.c: small shared helpers (see util.h). */
-#include "planner/util.h"
+#include "lib/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -30,4 +30,4 @@ int diag_error(struct diag *, int status, const char *fmt, ...)
 void diag_warn(struct diag *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-#endif /* planner/diag.h */
+#endif /* lib/diag.h */

@@ -50,4 +50,4 @@ const char *format_bytes(uint64_t bytes, char *buf, size_t size);
 /* Writes 'text' to 'path' through a temporary file and rename(). */
 int write_file_atomic(const char *path, const char *text, int mode);
 
-#endif /* planner/util.h */
+#endif /* lib/util.h */

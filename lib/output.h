@@ -7,7 +7,7 @@
 #ifndef NFV_OUTPUT_H
 #define NFV_OUTPUT_H 1
 
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 struct output_file {
     const char *name;       /* Relative, may contain one "dir/". */
@@ -18,4 +18,4 @@ struct output_file {
 int output_write_dir(const char *dir, const char *marker,
                      const struct output_file *, int n, struct diag *);
 
-#endif /* planner/output.h */
+#endif /* lib/output.h */

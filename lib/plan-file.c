@@ -1,9 +1,9 @@
 /* plan-file.c: plan.json back into memory (see plan-file.h). */
-#include "planner/plan-file.h"
+#include "lib/plan-file.h"
 
 #include <string.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 json_t *
 plan_file_load(const char *path, struct diag *diag)

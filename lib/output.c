@@ -1,5 +1,5 @@
 /* output.c: all-or-nothing output directories (see output.h). */
-#include "planner/output.h"
+#include "lib/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 static int
 remove_entry(const char *path, const struct stat *st, int flag,

@@ -1,11 +1,11 @@
 /* diag.c: error and warning collection (see diag.h). */
-#include "planner/diag.h"
+#include "lib/diag.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/util.h"
+#include "lib/util.h"
 
 void
 diag_init(struct diag *d)

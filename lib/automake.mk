@@ -1,0 +1,8 @@
+# lib: what every part uses (diagnostics, checked allocation and strings,
+# atomic output, the typed plan.json reader).  lib/ includes nothing
+# outside itself (git grep -n '#include "' -- lib).
+libnfvhost_a_SOURCES += \
+	lib/diag.c lib/diag.h \
+	lib/util.c lib/util.h \
+	lib/output.c lib/output.h \
+	lib/plan-file.c lib/plan-file.h
