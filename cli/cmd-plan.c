@@ -14,6 +14,7 @@
 #include "planner/emit-openstack.h"
 #include "planner/intent.h"
 #include "lib/output.h"
+#include "planner/outputs.h"
 #include "planner/plan.h"
 #include "planner/topology.h"
 #include "lib/util.h"
@@ -112,40 +113,14 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
     return 0;
 }
 
-/* Every file --output writes: its name in the directory, its emitter and
- * its mode.  The "Wrote" line is printed from this table too. */
-static const struct {
-    const char *name;
-    char *(*emit)(const struct plan *);
-    int mode;
-} outputs[] = {
-    { "plan.json", emit_plan_json, 0644 },
-    { "kernel-cmdline.txt", emit_kernel_cmdline, 0644 },
-    { "grub.d/nfvhost.cfg", emit_grub_dropin, 0644 },
-    { "ovs-other-config.sh", emit_ovs_script, 0755 },
-    { "tuned/cpu-partitioning-variables.conf", emit_tuned, 0644 },
-    { "openstack/nova.conf", emit_nova_conf, 0644 },
-    { "openstack/flavors.sh", emit_flavors_sh, 0755 },
-    { "openstack/openvswitch_agent.ini", emit_ovs_agent_ini, 0644 },
-    { "openstack/sriov_agent.ini", emit_sriov_agent_ini, 0644 },
-};
-
 static int
 write_outputs(const struct plan *p, const char *dir, struct diag *diag)
 {
-    struct output_file files[ARRAY_SIZE(outputs)];
-    int error;
+    struct output_file *files = plan_outputs(p);
+    int error = output_write_dir(dir, PLAN_OUTPUT_MARKER, files,
+                                 plan_outputs_count(), diag);
 
-    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
-        files[i].name = outputs[i].name;
-        files[i].text = outputs[i].emit(p);
-        files[i].mode = outputs[i].mode;
-    }
-    error = output_write_dir(dir, "plan.json", files, ARRAY_SIZE(outputs),
-                             diag);
-    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
-        free(files[i].text);
-    }
+    plan_outputs_free(files);
     return error;
 }
 
@@ -157,15 +132,15 @@ print_written(const char *dir)
     static const char os_dir[] = "openstack/";
 
     printf("\nWrote %s/:", dir);
-    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
-        if (strncmp(outputs[i].name, os_dir, strlen(os_dir))) {
-            printf(" %s", outputs[i].name);
+    for (size_t i = 0; i < plan_outputs_count(); i++) {
+        if (strncmp(plan_output_name(i), os_dir, strlen(os_dir))) {
+            printf(" %s", plan_output_name(i));
         }
     }
     printf("\n  %s:", os_dir);
-    for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
-        if (!strncmp(outputs[i].name, os_dir, strlen(os_dir))) {
-            printf(" %s", outputs[i].name + strlen(os_dir));
+    for (size_t i = 0; i < plan_outputs_count(); i++) {
+        if (!strncmp(plan_output_name(i), os_dir, strlen(os_dir))) {
+            printf(" %s", plan_output_name(i) + strlen(os_dir));
         }
     }
     printf("\n");

@@ -10,4 +10,5 @@ libnfvhost_a_SOURCES += \
 	planner/emit.h \
 	planner/emit-config.c \
 	planner/emit-json.c \
-	planner/emit-summary.c
+	planner/emit-summary.c \
+	planner/outputs.c planner/outputs.h
