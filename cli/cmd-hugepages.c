@@ -16,7 +16,7 @@
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/status.h"
 #include "hugepage-setup/sysfs.h"
-#include "lib/plan-file.h"
+#include "lib/plan-json.h"
 #include "lib/util.h"
 
 struct hp_opts {
@@ -256,7 +256,7 @@ static int
 load_plan(const char *path, struct hp_requests *rs, char **cmdline,
           struct diag *diag)
 {
-    json_t *plan = plan_file_load(path, diag);
+    json_t *plan = plan_json_load(path, diag);
     json_t *k;
     int error;
 

@@ -16,7 +16,7 @@
 #include "ovs-ext/status.h"
 #include "ovs-ext/unixctl.h"
 #include "ovs-ext/want.h"
-#include "lib/plan-file.h"
+#include "lib/plan-json.h"
 #include "lib/util.h"
 
 enum {
@@ -262,7 +262,7 @@ ovs_apply(struct cmd *c, struct diag *d)
     if (!c->plan) {
         return diag_error(d, NFV_EINPUT, "apply needs --plan FILE");
     }
-    plan = plan_file_load(c->plan, d);
+    plan = plan_json_load(c->plan, d);
     if (!plan) {
         return d->status;
     }
@@ -362,7 +362,7 @@ ovs_release(struct cmd *c, int argc, char *argv[], struct diag *d)
     size_t i;
 
     if (c->plan) {
-        plan = plan_file_load(c->plan, d);
+        plan = plan_json_load(c->plan, d);
         want = plan ? want_from_plan(plan, &c->o, d) : NULL;
         json_array_foreach(json_object_get(want, "uplinks"), i, u) {
             if (!d->status) {
@@ -384,7 +384,7 @@ ovs_release(struct cmd *c, int argc, char *argv[], struct diag *d)
 static int
 ovs_status_cmd(struct cmd *c, struct diag *d)
 {
-    json_t *plan = c->plan ? plan_file_load(c->plan, d) : NULL;
+    json_t *plan = c->plan ? plan_json_load(c->plan, d) : NULL;
 
     if (c->plan && !plan) {
         return d->status;

@@ -5,4 +5,5 @@ libnfvhost_a_SOURCES += \
 	lib/diag.c lib/diag.h \
 	lib/util.c lib/util.h \
 	lib/output.c lib/output.h \
-	lib/plan-file.c lib/plan-file.h
+	lib/plan-file.c lib/plan-file.h \
+	lib/plan-json.c lib/plan-json.h

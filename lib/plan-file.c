@@ -1,72 +1,21 @@
-/* plan-file.c: plan.json back into memory (see plan-file.h). */
+/* plan-file.c: plan.json format 2 (see plan-file.h). */
 #include "lib/plan-file.h"
 
-#include <string.h>
-
-#include "lib/util.h"
-
-json_t *
-plan_file_load(const char *path, struct diag *diag)
+const char *
+emulator_policy_name(enum emulator_policy p)
 {
-    json_error_t err;
-    json_t *root = json_load_file(path, 0, &err);
-    json_t *format, *version;
-
-    if (!root) {
-        if (err.line < 1) {
-            diag_error(diag, NFV_EINPUT, "--plan %s: %s", path, err.text);
-        } else {
-            diag_error(diag, NFV_EINPUT, "--plan %s:%d: %s", path, err.line,
-                       err.text);
-        }
-        return NULL;
-    }
-    format = json_object_get(root, "format");
-    version = json_object_get(root, "version");
-    if (!json_is_string(format)
-        || strcmp(json_string_value(format), "nfvhost-plan")) {
-        diag_error(diag, NFV_EINPUT, "--plan %s: not an nfvhost plan (no "
-                   "\"format\": \"nfvhost-plan\"); make one with 'nfvhost "
-                   "plan --output DIR'", path);
-    } else if (!json_is_integer(version)
-               || json_integer_value(version) != PLAN_FORMAT_VERSION) {
-        diag_error(diag, NFV_EINPUT, "--plan %s: plan format version %lld, "
-                   "this nfvhost reads version %d; plan again",
-                   path, json_is_integer(version)
-                   ? (long long) json_integer_value(version) : -1LL,
-                   PLAN_FORMAT_VERSION);
-    } else {
-        return root;
-    }
-    json_decref(root);
-    return NULL;
+    return p == EMU_SHARE ? "share" : p == EMU_ISOLATE ? "isolate" : "none";
 }
 
-json_t *
-plan_file_vm(json_t *plan, const char *name)
+const char *
+thread_policy_name(enum thread_policy p)
 {
-    json_t *vm;
-    size_t i;
-
-    json_array_foreach(json_object_get(plan, "vms"), i, vm) {
-        json_t *n = json_object_get(vm, "name");
-        if (json_is_string(n) && !strcmp(json_string_value(n), name)) {
-            return vm;
-        }
-    }
-    return NULL;
+    return (p == THREAD_PREFER ? "prefer"
+            : p == THREAD_ISOLATE ? "isolate" : "require");
 }
 
-bool
-plan_file_cpus(json_t *obj, const char *key, hwloc_bitmap_t set)
+const char *
+nic_type_name(enum nic_type t)
 {
-    json_t *v = json_object_get(obj, key);
-
-    return json_is_string(v) && cpulist_parse(json_string_value(v), set);
-}
-
-bool
-plan_file_pool(json_t *plan, const char *pool, hwloc_bitmap_t set)
-{
-    return plan_file_cpus(json_object_get(plan, "pools"), pool, set);
+    return t == NIC_VHOST ? "vhost" : "sriov";
 }

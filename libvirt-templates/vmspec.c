@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
-#include "lib/plan-file.h"
+#include "lib/plan-json.h"
 #include "planner/topology.h"
 #include "lib/util.h"
 
@@ -194,10 +194,10 @@ load_host(json_t *plan, struct vm_spec *s, struct diag *d)
     s->emulator_pool = xbitmap();
     s->pmd_pool = xbitmap();
     s->hk_pool = xbitmap();
-    if (!plan_file_pool(plan, "guest", s->guest_pool)
-        || !plan_file_pool(plan, "emulator", s->emulator_pool)
-        || !plan_file_pool(plan, "pmd", s->pmd_pool)
-        || !plan_file_pool(plan, "housekeeping", s->hk_pool)) {
+    if (!plan_json_pool(plan, "guest", s->guest_pool)
+        || !plan_json_pool(plan, "emulator", s->emulator_pool)
+        || !plan_json_pool(plan, "pmd", s->pmd_pool)
+        || !plan_json_pool(plan, "housekeeping", s->hk_pool)) {
         return diag_error(d, NFV_EINPUT, "%s: bad or missing \"pools\"",
                           s->plan_file);
     }
@@ -254,7 +254,7 @@ load_vm(json_t *plan, json_t *vm, const struct vm_host_opts *o,
     s->emulatorpin = xbitmap();
     if (s->numa < 0 || s->vcpus < 1 || !s->memory_mb || !s->hugepage_kb
         || !json_is_array(pins) || json_array_size(pins) != (size_t) s->vcpus
-        || !plan_file_cpus(vm, "emulatorpin", s->emulatorpin)) {
+        || !plan_json_cpus(vm, "emulatorpin", s->emulatorpin)) {
         return diag_error(d, NFV_EINPUT, "%s: VM %s: missing or bad numa, "
                           "vcpus, memory_mb, vcpupin, emulatorpin or "
                           "hugepages", s->plan_file, s->name);
@@ -288,11 +288,11 @@ vm_spec_load(const char *plan_file, const char *name,
     memset(s, 0, sizeof *s);
     s->plan_file = xstrdup(plan_file);
     s->name = xstrdup(name);
-    plan = plan_file_load(plan_file, d);
+    plan = plan_json_load(plan_file, d);
     if (!plan) {
         return d->status ? d->status : NFV_EINPUT;
     }
-    vm = plan_file_vm(plan, name);
+    vm = plan_json_vm(plan, name);
     if (!vm) {
         struct sbuf names;
         json_t *v;

@@ -10,7 +10,7 @@
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/unixctl.h"
 #include "ovs-ext/want.h"
-#include "lib/plan-file.h"
+#include "lib/plan-json.h"
 #include "lib/util.h"
 
 /* Interface.statistics counters shown per port; any nonzero drop counter
@@ -331,7 +331,7 @@ plan_findings(const json_t *plan, const struct ovs_opts *o,
         hwloc_bitmap_t set = xbitmap();
         size_t j;
 
-        if (plan_file_pool((json_t *) plan, pools[i], set)) {
+        if (plan_json_pool((json_t *) plan, pools[i], set)) {
             json_array_foreach(pmds, j, pmd) {
                 int core = json_integer_value(json_object_get(pmd, "core"));
                 unsigned cpu;

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/plan-file.h"
+#include "lib/plan-json.h"
 #include "lib/util.h"
 
 static char *
@@ -346,7 +346,7 @@ first_pmd_on(const json_t *plan, int numa, const struct ovs_opts *o)
             continue;
         }
         set = xbitmap();
-        if (plan_file_cpus(json_object_get(node, "pools"), "pmd", set)) {
+        if (plan_json_cpus(json_object_get(node, "pools"), "pmd", set)) {
             cpu = hwloc_bitmap_first(set);
         }
         hwloc_bitmap_free(set);

@@ -114,25 +114,6 @@ intent_override_uplink(struct intent *in, const char *spec, struct diag *d)
                       spec);
 }
 
-const char *
-emulator_policy_name(enum emulator_policy p)
-{
-    return p == EMU_SHARE ? "share" : p == EMU_ISOLATE ? "isolate" : "none";
-}
-
-const char *
-thread_policy_name(enum thread_policy p)
-{
-    return (p == THREAD_PREFER ? "prefer"
-            : p == THREAD_ISOLATE ? "isolate" : "require");
-}
-
-const char *
-nic_type_name(enum nic_type t)
-{
-    return t == NIC_VHOST ? "vhost" : "sriov";
-}
-
 static int
 bad(struct parse_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -10,12 +10,10 @@
 #include <stdint.h>
 
 #include "lib/diag.h"
+#include "lib/plan-file.h"   /* The policy and NIC type enums. */
 
 #define INTENT_MAX_NODES 1024
 
-enum emulator_policy { EMU_SHARE, EMU_ISOLATE, EMU_NONE };
-enum thread_policy { THREAD_PREFER, THREAD_ISOLATE, THREAD_REQUIRE };
-enum nic_type { NIC_VHOST, NIC_SRIOV };
 
 struct intent_nic {
     enum nic_type type;
@@ -74,8 +72,5 @@ void intent_destroy(struct intent *);
 
 int intent_pmd_cores(const struct intent *, int node);
 int intent_override_uplink(struct intent *, const char *spec, struct diag *);
-const char *emulator_policy_name(enum emulator_policy);
-const char *thread_policy_name(enum thread_policy);
-const char *nic_type_name(enum nic_type);
 
 #endif /* planner/intent.h */
