@@ -66,3 +66,39 @@ plan_json() {
     shift
     "$NFVHOST" plan --json "$@" > "$_out" 2> "$_out.err"
 }
+
+# fake_nic ROOT ADDR NUMA DRIVER IFNAME CARRIER [TOTALVFS NUMVFS]: a PCI
+# network device in the fake sysfs tree ROOT (for --sysfs-root).
+fake_nic() {
+    _d="$1/sys/bus/pci/devices/$2"
+    mkdir -p "$_d/net/$5" "$1/sys/bus/pci/drivers/$4"
+    echo 0x020000 > "$_d/class"
+    echo 0x8086 > "$_d/vendor"
+    echo 0x1572 > "$_d/device"
+    echo "$3" > "$_d/numa_node"
+    ln -s "../../../bus/pci/drivers/$4" "$_d/driver"
+    echo "$6" > "$_d/net/$5/carrier"
+    if [ -n "$7" ]; then
+        echo "$7" > "$_d/sriov_totalvfs"
+        echo "$8" > "$_d/sriov_numvfs"
+    fi
+}
+
+# fake_route ROOT IFNAME: IFNAME carries an IPv4 route (198.18.0.0/24) in
+# the fake tree ROOT's /proc/net/route.
+fake_route() {
+    mkdir -p "$1/proc/net"
+    [ -f "$1/proc/net/route" ] || printf 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n' > "$1/proc/net/route"
+    printf '%s\t0012C6C6\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n' "$2" >> "$1/proc/net/route"
+}
+
+# fake_nic_tree ROOT: the home lab's X710 in a fake tree: 0000:03:00.0, an
+# SR-IOV PF with 2 of 64 VFs made; 0000:03:00.1, a PF that carries a route;
+# 0000:03:02.0, a VF of the first.
+fake_nic_tree() {
+    fake_nic "$1" 0000:03:00.0 0 i40e enp3s0f0 1 64 2
+    fake_nic "$1" 0000:03:00.1 0 i40e enp3s0f1 1 64 0
+    fake_route "$1" enp3s0f1
+    fake_nic "$1" 0000:03:02.0 0 iavf enp3s0f0v0 1
+    ln -s ../0000:03:00.0 "$1/sys/bus/pci/devices/0000:03:02.0/physfn"
+}

@@ -6,30 +6,14 @@
 scratch
 cd "$SCRATCH"
 R="$SCRATCH/root"
-dev() { # dev ADDR NUMA DRIVER IFNAME CARRIER [TOTALVFS NUMVFS]
-    d="$R/sys/bus/pci/devices/$1"
-    mkdir -p "$d/net/$4" "$R/sys/bus/pci/drivers/$3"
-    echo 0x020000 > "$d/class"
-    echo 0x8086 > "$d/vendor"
-    echo 0x1572 > "$d/device"
-    echo "$2" > "$d/numa_node"
-    ln -s "../../../bus/pci/drivers/$3" "$d/driver"
-    echo "$5" > "$d/net/$4/carrier"
-    if [ -n "$6" ]; then
-        echo "$6" > "$d/sriov_totalvfs"
-        echo "$7" > "$d/sriov_numvfs"
-    fi
-}
-dev 0000:03:00.0 -1 i40e enp3s0f0 1 64 2
-dev 0000:03:00.1 0 i40e enp3s0f1 0 64 0
-dev 0000:03:02.0 0 iavf enp3s0f0v0 1
+fake_nic "$R" 0000:03:00.0 -1 i40e enp3s0f0 1 64 2
+fake_nic "$R" 0000:03:00.1 0 i40e enp3s0f1 0 64 0
+fake_nic "$R" 0000:03:02.0 0 iavf enp3s0f0v0 1
 ln -s ../0000:03:00.0 "$R/sys/bus/pci/devices/0000:03:02.0/physfn"
 # A GPU: not a network controller, must be ignored.
 mkdir -p "$R/sys/bus/pci/devices/0000:04:00.0"
 echo 0x030000 > "$R/sys/bus/pci/devices/0000:04:00.0/class"
-mkdir -p "$R/proc/net"
-printf 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n' > "$R/proc/net/route"
-printf 'enp3s0f1\t0012C6C6\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n' >> "$R/proc/net/route"
+fake_route "$R" enp3s0f1
 printf 'fe800000000000000000000000000001 03 40 20 80 enp3s0f0\n' > "$R/proc/net/if_inet6"
 
 cat > "$SCRATCH/intent.ini" <<'INI'
