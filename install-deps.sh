@@ -7,7 +7,7 @@ set -e
 # One line per part; keep each part's packages on its own line.
 PACKAGES="
 build-essential autoconf automake libtool pkg-config python3 iproute2 kmod
-libhwloc-dev hwloc-nox libxml2-dev libxml2-utils libjansson-dev libinih-dev
+libhwloc-dev hwloc-nox libxml2-dev libxml2-utils libjansson-dev libinih-dev librsvg2-bin
 systemd util-linux
 openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev tcpdump iputils-ping
 libvirt-clients libvirt-daemon libvirt-dev python3-nova python3-neutron

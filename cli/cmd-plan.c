@@ -24,6 +24,7 @@ struct plan_opts {
     const char *sysfs_root;
     const char *intent;
     const char *output;
+    const char *svg;
     bool json;
     bool no_color;
     char **overrides;       /* --uplink-override PCI=DEVARGS, in order. */
@@ -35,7 +36,8 @@ plan_usage(void)
 {
     printf("Usage: nfvhost plan [--topology FILE.xml] [--sysfs-root DIR] "
            "[--intent FILE.ini]\n"
-           "                    [--output DIR] [--json] [--no-color]\n"
+           "                    [--output DIR] [--svg FILE] [--json] "
+           "[--no-color]\n"
            "Partition the host's cores into housekeeping, OVS PMD, guest "
            "and emulator-share\npools, place the VMs the intent lists, size "
            "hugepages per NUMA node, and\nwrite the configuration that "
@@ -51,6 +53,8 @@ plan_usage(void)
            "grub.d/nfvhost.cfg,\n"
            "                       ovs-other-config.sh and tuned/cpu-"
            "partitioning-variables.conf\n"
+           "  --svg FILE           also draw the machine picture (pools, "
+           "VMs, NICs) as SVG\n"
            "  --uplink-override PCI=DEVARGS\n"
            "                       plan uplink PCI, but have OVS use the DPDK "
            "vdev DEVARGS\n"
@@ -71,6 +75,7 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
         { "sysfs-root", required_argument, NULL, 's' },
         { "intent", required_argument, NULL, 'i' },
         { "output", required_argument, NULL, 'o' },
+        { "svg", required_argument, NULL, 'g' },
         { "json", no_argument, NULL, 'j' },
         { "no-color", no_argument, NULL, 'n' },
         { "uplink-override", required_argument, NULL, 'u' },
@@ -87,6 +92,7 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
         case 's': o->sysfs_root = optarg; break;
         case 'i': o->intent = optarg; break;
         case 'o': o->output = optarg; break;
+        case 'g': o->svg = optarg; break;
         case 'j': o->json = true; break;
         case 'n': o->no_color = true; break;
         case 'u': o->overrides[o->n_overrides++] = optarg; break;
@@ -146,6 +152,21 @@ print_written(const char *dir)
     printf("\n");
 }
 
+/* The picture as SVG, written atomically like every other output. */
+static int
+write_svg(const struct plan *p, const char *path, struct diag *diag)
+{
+    char *svg = emit_svg(p);
+    int error = write_file_atomic(path, svg, 0644);
+
+    free(svg);
+    if (error) {
+        return diag_error(diag, NFV_ESYSTEM, "--svg %s: cannot write: %s",
+                          path, strerror(-error));
+    }
+    return 0;
+}
+
 static int
 apply_overrides(const struct plan_opts *o, struct intent *intent,
                 struct diag *diag)
@@ -188,7 +209,8 @@ cmd_plan(int argc, char *argv[])
         || (error = topology_load(&src, &topo, &diag))
         || (error = plan_build(&topo, &intent, &plan, &diag))
         || (error = openstack_check(&plan, &diag))
-        || (o.output && (error = write_outputs(&plan, o.output, &diag)))) {
+        || (o.output && (error = write_outputs(&plan, o.output, &diag)))
+        || (o.svg && (error = write_svg(&plan, o.svg, &diag)))) {
         goto out;
     }
     if (o.json) {
@@ -200,6 +222,9 @@ cmd_plan(int argc, char *argv[])
     free(text);
     if (o.output && !o.json) {
         print_written(o.output);
+    }
+    if (o.svg && !o.json) {
+        printf("Wrote %s\n", o.svg);
     }
 
 out:

@@ -11,4 +11,5 @@ libnfvhost_a_SOURCES += \
 	planner/emit-config.c \
 	planner/emit-json.c \
 	planner/emit-summary.c \
+	planner/emit-svg.c \
 	planner/outputs.c planner/outputs.h

@@ -130,21 +130,13 @@ static void
 put_numa(struct sbuf *b, const struct plan *p, const struct plan_numa *pn,
          int width, bool color)
 {
-    char mem[32];
+    char *caption = emit_numa_caption(p, pn);
 
-    format_bytes(pn->memory_mb * 1024 * 1024, mem, sizeof mem);
-    sbuf_printf(b, "NUMA node %d: %s", pn->os_index, mem);
-    if (pn->hugepages) {
-        sbuf_printf(b, ", hugepages %" PRIu64 " x %s (OVS %" PRIu64
-                    ", guests %" PRIu64 ")", pn->hugepages,
-                    p->hugepage_kb == 1048576 ? "1G" : "2M",
-                    pn->hugepages_ovs, pn->hugepages_guests);
-    }
+    sbuf_printf(b, "%s\n", caption);
+    free(caption);
     if (!pn->has_cpus) {
-        sbuf_puts(b, ", no CPUs (memory only)\n");
         return;
     }
-    sbuf_puts(b, "\n");
     for (int l = 0; l < p->topo->n_l3s; l++) {
         if (p->topo->l3s[l].numa == pn->os_index) {
             put_l3(b, p, l, width, color);
@@ -219,17 +211,6 @@ put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
     free(emu);
 }
 
-static const struct plan_uplink *
-find_uplink(const struct plan *p, const struct nfv_nic *nic)
-{
-    for (int i = 0; i < p->n_uplinks; i++) {
-        if (p->uplinks[i].nic == nic) {
-            return &p->uplinks[i];
-        }
-    }
-    return NULL;
-}
-
 /* Every NIC of the host, so a user can pick [ovs] uplink addresses; the
  * planned uplinks are marked. */
 static void
@@ -241,7 +222,7 @@ put_nics(struct sbuf *b, const struct plan *p)
     sbuf_puts(b, "\nNICs:\n");
     for (int i = 0; i < p->topo->n_nics; i++) {
         const struct nfv_nic *n = &p->topo->nics[i];
-        const struct plan_uplink *u = find_uplink(p, n);
+        const struct plan_uplink *u = plan_find_uplink(p, n);
 
         sbuf_printf(b, "  %s [%04x:%04x] %s node ", n->pci, n->vendor,
                     n->device, *n->ifname ? n->ifname : "-");
@@ -301,24 +282,58 @@ put_rest(struct sbuf *b, const struct plan *p)
     }
 }
 
+/* "1 NUMA node(s) (1 with CPUs), 6 cores, 12 usable PUs, AuthenticAMD,
+ * SMT 2": the first line of the summary and the SVG picture's title. */
+char *
+emit_headline(const struct plan *p)
+{
+    int n_cpu_nodes = 0;
+
+    for (int s = 0; s < p->n_numas; s++) {
+        n_cpu_nodes += p->numas[s].has_cpus;
+    }
+    return xasprintf("%d NUMA node(s) (%d with CPUs), %d cores, %d usable "
+                     "PUs, %s, SMT %d%s", p->n_numas, n_cpu_nodes,
+                     p->topo->n_cores, hwloc_bitmap_weight(p->topo->usable),
+                     (*p->topo->cpu_vendor ? p->topo->cpu_vendor
+                      : "unknown vendor"),
+                     p->topo->smt, p->topo->hybrid ? ", hybrid CPU kinds" : "");
+}
+
+/* "NUMA node 0: 32 GiB, hugepages 10 x 1G (OVS 2, guests 8)", and ", no
+ * CPUs (memory only)" for a node without cores. */
+char *
+emit_numa_caption(const struct plan *p, const struct plan_numa *pn)
+{
+    char mem[32];
+    struct sbuf b;
+
+    sbuf_init(&b);
+    format_bytes(pn->memory_mb * 1024 * 1024, mem, sizeof mem);
+    sbuf_printf(&b, "NUMA node %d: %s", pn->os_index, mem);
+    if (pn->hugepages) {
+        sbuf_printf(&b, ", hugepages %" PRIu64 " x %s (OVS %" PRIu64
+                    ", guests %" PRIu64 ")", pn->hugepages,
+                    p->hugepage_kb == 1048576 ? "1G" : "2M",
+                    pn->hugepages_ovs, pn->hugepages_guests);
+    }
+    if (!pn->has_cpus) {
+        sbuf_puts(&b, ", no CPUs (memory only)");
+    }
+    return sbuf_steal(&b);
+}
+
 char *
 emit_summary(const struct plan *p, bool color)
 {
     int last = hwloc_bitmap_last(p->topo->all_pus);
     int width = last >= 100 ? 3 : last >= 10 ? 2 : 1;
-    int n_cpu_nodes = 0;
     struct sbuf b;
+    char *headline = emit_headline(p);
 
-    for (int s = 0; s < p->n_numas; s++) {
-        n_cpu_nodes += p->numas[s].has_cpus;
-    }
     sbuf_init(&b);
-    sbuf_printf(&b, "nfvhost plan: %d NUMA node(s) (%d with CPUs), %d "
-                "cores, %d usable PUs, %s, SMT %d%s\n\n", p->n_numas,
-                n_cpu_nodes, p->topo->n_cores,
-                hwloc_bitmap_weight(p->topo->usable),
-                *p->topo->cpu_vendor ? p->topo->cpu_vendor : "unknown vendor",
-                p->topo->smt, p->topo->hybrid ? ", hybrid CPU kinds" : "");
+    sbuf_printf(&b, "nfvhost plan: %s\n\n", headline);
+    free(headline);
     for (int s = 0; s < p->n_numas; s++) {
         put_numa(&b, p, &p->numas[s], width, color);
     }

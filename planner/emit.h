@@ -36,5 +36,8 @@ char *emit_grub_dropin(const struct plan *);
 char *emit_ovs_script(const struct plan *);
 char *emit_tuned(const struct plan *);
 char *emit_summary(const struct plan *, bool color);
+char *emit_headline(const struct plan *);
+char *emit_numa_caption(const struct plan *, const struct plan_numa *);
+char *emit_svg(const struct plan *);
 
 #endif /* planner/emit.h */

@@ -22,6 +22,22 @@ pool_name(enum pool p)
     return names[p];
 }
 
+/* One line on what a pool is for: the legend of the SVG picture and the
+ * wizard's Plan screen. */
+const char *
+pool_purpose(enum pool p)
+{
+    static const char *purposes[N_POOLS] = {
+        [POOL_NONE] = "offline or not allowed: never planned",
+        [POOL_HOUSEKEEPING] = "the OS, IRQs, OVS's non-PMD threads, libvirt",
+        [POOL_PMD] = "OVS-DPDK poll threads, 100% busy by design",
+        [POOL_EMULATOR] = "QEMU emulator threads of all VMs, shared",
+        [POOL_GUEST] = "vCPUs pinned 1:1 (unpinned: left for nova)",
+        [POOL_IDLE] = "siblings of PMD cores, left idle",
+    };
+    return purposes[p];
+}
+
 enum pool
 plan_pool_of(const struct plan *p, int pu)
 {
@@ -39,6 +55,17 @@ plan_vm_of(const struct plan *p, int pu)
     for (int v = 0; v < p->n_vms; v++) {
         if (hwloc_bitmap_isset(p->vms[v].cpus, pu)) {
             return &p->vms[v];
+        }
+    }
+    return NULL;
+}
+
+const struct plan_uplink *
+plan_find_uplink(const struct plan *p, const struct nfv_nic *nic)
+{
+    for (int i = 0; i < p->n_uplinks; i++) {
+        if (p->uplinks[i].nic == nic) {
+            return &p->uplinks[i];
         }
     }
     return NULL;

@@ -87,9 +87,12 @@ int plan_build(const struct nfv_topology *, const struct intent *,
 void plan_destroy(struct plan *);
 
 const char *pool_name(enum pool);
+const char *pool_purpose(enum pool);
 enum pool plan_pool_of(const struct plan *, int pu);
 const struct plan_vm *plan_vm_of(const struct plan *, int pu);
 struct plan_numa *plan_find_numa(const struct plan *, int os_index);
+const struct plan_uplink *plan_find_uplink(const struct plan *,
+                                           const struct nfv_nic *);
 
 /* Rule 9 (memory.c). */
 int plan_memory(struct plan *);

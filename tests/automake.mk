@@ -41,3 +41,7 @@ EXTRA_DIST += tests/perf/bench-plan.sh
 bench: all tests/perf/bench-plan
 	sh $(srcdir)/tests/perf/bench-plan.sh
 .PHONY: bench
+
+# The machine picture as SVG: golden files, rendered by rsvg-convert.
+TESTS += tests/svg-golden.sh
+EXTRA_DIST += tests/svg-golden.sh
