@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,15 +61,9 @@ intent_default(struct intent *in)
 void
 intent_destroy(struct intent *in)
 {
-    for (int i = 0; i < in->n_uplinks; i++) {
-        free(in->uplinks[i].pci);
-        free(in->uplinks[i].devargs);
-    }
-    free(in->uplinks);
-    for (int i = 0; i < in->n_vms; i++) {
-        free(in->vms[i].name);
-        free(in->vms[i].nics);
-        free(in->vms[i].sriov_pf);
+    intent_clear_uplinks(in);
+    while (in->n_vms) {
+        intent_remove_vm(in, in->n_vms - 1);
     }
     free(in->vms);
     free(in->pmd_cores_node);
@@ -130,7 +125,13 @@ bad(struct parse_ctx *ctx, const char *fmt, ...)
     if (!ctx->diag->status) {
         ctx->err_line = ctx->line;
     }
-    diag_error(ctx->diag, NFV_EINPUT, "%s:%d: %s", ctx->path, ctx->line, msg);
+    if (ctx->path) {
+        diag_error(ctx->diag, NFV_EINPUT, "%s:%d: %s", ctx->path, ctx->line,
+                   msg);
+    } else {
+        /* intent_set(): one key, no file. */
+        diag_error(ctx->diag, NFV_EINPUT, "%s", msg);
+    }
     return 0;
 }
 
@@ -213,13 +214,26 @@ find_vm(struct intent *in, const char *name)
     return NULL;
 }
 
+static struct intent_vm *
+new_vm(struct intent *in, const char *name)
+{
+    struct intent_vm *v;
+
+    in->vms = xrealloc(in->vms, (in->n_vms + 1) * sizeof *in->vms);
+    v = &in->vms[in->n_vms++];
+    memset(v, 0, sizeof *v);
+    v->name = xstrdup(name);
+    v->numa = -1;
+    v->thread_policy = THREAD_PREFER;
+    return v;
+}
+
 /* Called by the line reader for every "[...]" header line. */
 static void
 section_header(struct parse_ctx *ctx, const char *name)
 {
     struct intent *in = ctx->intent;
     bool is_vm = !strncmp(name, "vm ", 3);
-    struct intent_vm *v;
     int first;
 
     if (!is_vm && strcmp(name, "host") && strcmp(name, "ovs")
@@ -240,13 +254,7 @@ section_header(struct parse_ctx *ctx, const char *name)
         return;
     }
     if (is_vm) {
-        in->vms = xrealloc(in->vms, (in->n_vms + 1) * sizeof *in->vms);
-        v = &in->vms[in->n_vms++];
-        memset(v, 0, sizeof *v);
-        v->name = xstrdup(name + 3);
-        v->line = ctx->line;
-        v->numa = -1;
-        v->thread_policy = THREAD_PREFER;
+        new_vm(in, name + 3)->line = ctx->line;
     }
 }
 
@@ -284,16 +292,25 @@ line_reader(char *str, int num, void *ctx_)
     return str;
 }
 
+/* A count, or per-node counts "0:2,1:1" (unlisted nodes keep the default
+ * count).  Replaces what was set before, and changes nothing on error. */
 static bool
 parse_pmd_cores(struct intent *in, const char *value)
 {
+    int *per_node = xmalloc(INTENT_MAX_NODES * sizeof *per_node);
     char *copy = xstrdup(value);
     char *save = NULL;
     bool ok = true;
     int n;
 
+    for (int i = 0; i < INTENT_MAX_NODES; i++) {
+        per_node[i] = -1;
+    }
     if (parse_int(value, 0, 64, &n)) {
         in->pmd_cores_default = n;
+        memcpy(in->pmd_cores_node, per_node,
+               INTENT_MAX_NODES * sizeof *per_node);
+        free(per_node);
         free(copy);
         return true;
     }
@@ -309,11 +326,16 @@ parse_pmd_cores(struct intent *in, const char *value)
         *colon = '\0';
         ok = (parse_int(trim(tok), 0, INTENT_MAX_NODES - 1, &node)
               && parse_int(trim(colon + 1), 0, 64, &n)
-              && in->pmd_cores_node[node] < 0);
+              && per_node[node] < 0);
         if (ok) {
-            in->pmd_cores_node[node] = n;
+            per_node[node] = n;
         }
     }
+    if (ok) {
+        memcpy(in->pmd_cores_node, per_node,
+               INTENT_MAX_NODES * sizeof *per_node);
+    }
+    free(per_node);
     free(copy);
     return ok;
 }
@@ -442,15 +464,16 @@ handle_emulator(struct parse_ctx *ctx, const char *key, const char *value)
     return 1;
 }
 
+/* Sets vm->nics from 'value', or leaves them alone and says why not. */
 static bool
-parse_nics(const char *value, struct intent_vm *vm, char *why, size_t size)
+parse_nics(const char *value, struct intent_vm *target, char *why,
+           size_t size)
 {
+    struct intent_vm parsed = { .nics = NULL, .n_nics = 0 };
+    struct intent_vm *vm = &parsed;
     char *copy = xstrdup(value);
     char *save = NULL;
 
-    free(vm->nics);
-    vm->nics = NULL;
-    vm->n_nics = 0;
     for (char *tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         struct intent_nic nic = { .vlan = 0 };
@@ -486,9 +509,13 @@ parse_nics(const char *value, struct intent_vm *vm, char *why, size_t size)
         snprintf(why, size, "no NICs listed");
         return false;
     }
+    free(target->nics);
+    target->nics = parsed.nics;
+    target->n_nics = parsed.n_nics;
     return true;
 
 error:
+    free(parsed.nics);
     free(copy);
     return false;
 }
@@ -505,10 +532,12 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
                        "from 1 to 1024", value, vm->name);
         }
     } else if (!strcmp(key, "memory")) {
-        if (!parse_size_mb(value, &vm->memory_mb) || !vm->memory_mb) {
+        uint64_t mb;
+        if (!parse_size_mb(value, &mb) || !mb) {
             return bad(ctx, "bad memory '%s' for VM %s: expected a size "
                        "such as 4G or 512M", value, vm->name);
         }
+        vm->memory_mb = mb;
     } else if (!strcmp(key, "nics")) {
         if (!parse_nics(value, vm, why, sizeof why)) {
             return bad(ctx, "bad nics '%s' for VM %s: %s; expected a list "
@@ -544,12 +573,36 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
             return bad(ctx, "bad queues '%s' for VM %s: expected an integer "
                        "from 1 to 16", value, vm->name);
         }
+    } else if (!strcmp(key, "disk") || !strcmp(key, "cdrom")) {
+        char **path = !strcmp(key, "disk") ? &vm->disk : &vm->cdrom;
+        if (value[0] != '/' || strpbrk(value, "\"'\\")) {
+            return bad(ctx, "bad %s '%s' for VM %s: expected an absolute "
+                       "path without quotes or backslashes", key, value,
+                       vm->name);
+        }
+        free(*path);
+        *path = xstrdup(value);
     } else {
         return bad(ctx, "unknown key '%s' in [vm %s]: expected vcpus, "
-                   "memory, nics, thread_policy, numa, sriov_pf or queues",
-                   key, vm->name);
+                   "memory, nics, thread_policy, numa, sriov_pf, queues, "
+                   "disk or cdrom", key, vm->name);
     }
     return 1;
+}
+
+/* One key of a known section. */
+static int
+set_key(struct parse_ctx *ctx, const char *section, const char *key,
+        const char *value)
+{
+    if (!strcmp(section, "host")) {
+        return handle_host(ctx, key, value);
+    } else if (!strcmp(section, "ovs")) {
+        return handle_ovs(ctx, key, value);
+    } else if (!strcmp(section, "emulator")) {
+        return handle_emulator(ctx, key, value);
+    }
+    return handle_vm(ctx, find_vm(ctx->intent, section + 3), key, value);
 }
 
 static int
@@ -575,20 +628,11 @@ handler(void *ctx_, const char *section, const char *key, const char *value)
                        "%d)", key, section, first);
         }
     }
-    if (!strcmp(section, "host")) {
-        return handle_host(ctx, key, value);
-    } else if (!strcmp(section, "ovs")) {
-        return handle_ovs(ctx, key, value);
-    } else if (!strcmp(section, "emulator")) {
-        return handle_emulator(ctx, key, value);
-    } else if (!strncmp(section, "vm ", 3)) {
-        struct intent_vm *vm = find_vm(ctx->intent, section + 3);
-        if (vm) {
-            return handle_vm(ctx, vm, key, value);
-        }
+    if (!strncmp(section, "vm ", 3) && !find_vm(ctx->intent, section + 3)) {
+        /* The header was already reported by section_header(). */
+        return 0;
     }
-    /* The header was already reported by section_header(). */
-    return 0;
+    return set_key(ctx, section, key, value);
 }
 
 static int
@@ -658,4 +702,190 @@ intent_parse_file(const char *path, struct intent *in, struct diag *diag)
         check_complete(&ctx);
     }
     return diag->status;
+}
+
+/* Editing one key at a time (the setup wizard). */
+
+int
+intent_set(struct intent *in, const char *section, const char *key,
+           const char *value, struct diag *diag)
+{
+    struct parse_ctx ctx = { .path = NULL, .intent = in, .diag = diag };
+    bool known = (!strcmp(section, "host") || !strcmp(section, "ovs")
+                  || !strcmp(section, "emulator"));
+
+    if (!strncmp(section, "vm ", 3)) {
+        if (!find_vm(in, section + 3)) {
+            return diag_error(diag, NFV_EINPUT, "no [%s] in the intent",
+                              section);
+        }
+    } else if (!known) {
+        return diag_error(diag, NFV_EINPUT, "unknown section [%s]: expected "
+                          "[host], [ovs], [emulator] or [vm NAME]", section);
+    }
+    if (!*value) {
+        bad(&ctx, "empty value for '%s' in [%s]", key, section);
+        return diag->status;
+    }
+    set_key(&ctx, section, key, value);
+    return diag->status;
+}
+
+static char *
+format_size_mb(uint64_t mb)
+{
+    return (mb % 1024 ? xasprintf("%" PRIu64 "M", mb)
+            : xasprintf("%" PRIu64 "G", mb / 1024));
+}
+
+static char *
+format_pmd_cores(const struct intent *in)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int node = 0; node < INTENT_MAX_NODES; node++) {
+        if (in->pmd_cores_node[node] >= 0) {
+            sbuf_printf(&b, "%s%d:%d", b.len ? "," : "", node,
+                        in->pmd_cores_node[node]);
+        }
+    }
+    if (!b.len) {
+        sbuf_printf(&b, "%d", in->pmd_cores_default);
+    }
+    return sbuf_steal(&b);
+}
+
+static char *
+format_nics(const struct intent_vm *vm)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int i = 0; i < vm->n_nics; i++) {
+        sbuf_printf(&b, "%s%s", i ? ", " : "", nic_type_name(vm->nics[i].type));
+        if (vm->nics[i].vlan) {
+            sbuf_printf(&b, ":%d", vm->nics[i].vlan);
+        }
+    }
+    return sbuf_steal(&b);
+}
+
+static char *
+get_vm(const struct intent_vm *vm, const char *key)
+{
+    if (!strcmp(key, "vcpus")) {
+        return vm->vcpus ? xasprintf("%d", vm->vcpus) : NULL;
+    } else if (!strcmp(key, "memory")) {
+        return vm->memory_mb ? format_size_mb(vm->memory_mb) : NULL;
+    } else if (!strcmp(key, "nics")) {
+        return vm->n_nics ? format_nics(vm) : NULL;
+    } else if (!strcmp(key, "thread_policy")) {
+        return xstrdup(thread_policy_name(vm->thread_policy));
+    } else if (!strcmp(key, "numa")) {
+        return vm->numa >= 0 ? xasprintf("%d", vm->numa) : NULL;
+    } else if (!strcmp(key, "sriov_pf")) {
+        return vm->sriov_pf ? xstrdup(vm->sriov_pf) : NULL;
+    } else if (!strcmp(key, "queues")) {
+        return vm->queues ? xasprintf("%d", vm->queues) : NULL;
+    } else if (!strcmp(key, "disk")) {
+        return vm->disk ? xstrdup(vm->disk) : NULL;
+    } else if (!strcmp(key, "cdrom")) {
+        return vm->cdrom ? xstrdup(vm->cdrom) : NULL;
+    }
+    return NULL;
+}
+
+static char *
+get_uplinks(const struct intent *in)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int i = 0; i < in->n_uplinks; i++) {
+        sbuf_printf(&b, "%s%s", i ? ", " : "", in->uplinks[i].pci);
+    }
+    return sbuf_steal(&b);
+}
+
+char *
+intent_get(const struct intent *in, const char *section, const char *key)
+{
+    if (!strncmp(section, "vm ", 3)) {
+        struct intent_vm *vm = find_vm((struct intent *) in, section + 3);
+        return vm ? get_vm(vm, key) : NULL;
+    } else if (!strcmp(key, "housekeeping_cores_per_numa")) {
+        return xasprintf("%d", in->housekeeping_cores_per_numa);
+    } else if (!strcmp(key, "host_memory")) {
+        return format_size_mb(in->host_memory_mb);
+    } else if (!strcmp(key, "hugepage_size")) {
+        return xstrdup(in->hugepage_kb == 2048 ? "2M" : "1G");
+    } else if (!strcmp(key, "guest_memory_percent")) {
+        return xasprintf("%d", in->guest_memory_percent);
+    } else if (!strcmp(key, "uplink")) {
+        return in->n_uplinks ? get_uplinks(in) : NULL;
+    } else if (!strcmp(key, "pmd_cores_per_numa")) {
+        return format_pmd_cores(in);
+    } else if (!strcmp(key, "pmd_siblings")) {
+        return xstrdup(in->pmd_siblings_idle ? "idle" : "use");
+    } else if (!strcmp(key, "mtu")) {
+        return xasprintf("%d", in->mtu);
+    } else if (!strcmp(key, "pmd_rxq_assign")) {
+        return xstrdup(in->pmd_rxq_assign);
+    } else if (!strcmp(key, "policy")) {
+        return xstrdup(emulator_policy_name(in->emulator_policy));
+    } else if (!strcmp(key, "shared_cores")) {
+        return xasprintf("%d", in->emulator_shared_cores);
+    }
+    return NULL;
+}
+
+int
+intent_add_vm(struct intent *in, const char *name, struct diag *diag)
+{
+    if (!vm_name_valid(name)) {
+        return diag_error(diag, NFV_EINPUT, "bad VM name '%s': expected "
+                          "1-32 letters, digits, '-' or '_', starting with "
+                          "a letter or digit", name);
+    }
+    if (find_vm(in, name)) {
+        return diag_error(diag, NFV_EINPUT, "there is already a VM named %s",
+                          name);
+    }
+    new_vm(in, name);
+    return 0;
+}
+
+void
+intent_remove_vm(struct intent *in, int index)
+{
+    struct intent_vm *vm = &in->vms[index];
+
+    free(vm->name);
+    free(vm->nics);
+    free(vm->sriov_pf);
+    free(vm->disk);
+    free(vm->cdrom);
+    memmove(vm, vm + 1, (in->n_vms - index - 1) * sizeof *vm);
+    in->n_vms--;
+}
+
+void
+intent_clear_uplinks(struct intent *in)
+{
+    for (int i = 0; i < in->n_uplinks; i++) {
+        free(in->uplinks[i].pci);
+        free(in->uplinks[i].devargs);
+    }
+    free(in->uplinks);
+    in->uplinks = NULL;
+    in->n_uplinks = 0;
+}
+
+int
+intent_check(struct intent *in, struct diag *diag)
+{
+    struct parse_ctx ctx = { .path = NULL, .intent = in, .diag = diag };
+
+    return check_complete(&ctx);
 }

@@ -2,7 +2,12 @@
  *
  * intent_default() fills the documented defaults; intent_parse_file()
  * overlays an INI file on them (with inih), rejecting unknown sections and
- * keys, bad values and duplicates with a "file:line: ..." message. */
+ * keys, bad values and duplicates with a "file:line: ..." message.
+ *
+ * The setup wizard edits an intent one answer at a time: intent_set() sets
+ * one key with the same checks and messages as the file (without
+ * "file:line: "), intent_get() gives a key's value as the file would spell
+ * it, and intent_check() makes the checks that span keys. */
 #ifndef NFV_INTENT_H
 #define NFV_INTENT_H 1
 
@@ -31,6 +36,8 @@ struct intent_vm {
     int numa;                   /* -1: let the planner choose. */
     char *sriov_pf;             /* NULL: the first uplink. */
     int queues;                 /* vhost queue pairs per NIC; 0 = vcpus. */
+    char *disk;                 /* Image or block device, or NULL. */
+    char *cdrom;                /* Installer ISO, or NULL. */
 };
 
 struct intent_uplink {
@@ -69,6 +76,20 @@ struct intent {
 void intent_default(struct intent *);
 int intent_parse_file(const char *path, struct intent *, struct diag *);
 void intent_destroy(struct intent *);
+
+/* One 'key = value' of 'section' ("host", "ovs", "emulator", "vm NAME" of
+ * an existing VM).  Replaces the key's value ('uplink' adds one); on error
+ * the intent is unchanged. */
+int intent_set(struct intent *, const char *section, const char *key,
+               const char *value, struct diag *);
+/* "4", "0:2,1:1", "vhost:100, sriov:300", the uplinks joined by ", "...;
+ * NULL for an optional key that is not set.  Caller frees. */
+char *intent_get(const struct intent *, const char *section,
+                 const char *key);
+int intent_add_vm(struct intent *, const char *name, struct diag *);
+void intent_remove_vm(struct intent *, int index);
+void intent_clear_uplinks(struct intent *);
+int intent_check(struct intent *, struct diag *);
 
 int intent_pmd_cores(const struct intent *, int node);
 int intent_override_uplink(struct intent *, const char *spec, struct diag *);

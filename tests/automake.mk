@@ -2,7 +2,10 @@
 # and the CLI; each other part lists its own tests in its automake.mk.
 EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/topologies
 
-check_PROGRAMS += tests/unit/test-plan-invariants tests/unit/test-util
+check_PROGRAMS += tests/unit/test-plan-invariants tests/unit/test-util \
+	tests/unit/test-intent-edit
+tests_unit_test_intent_edit_SOURCES = tests/unit/test-intent-edit.c
+tests_unit_test_intent_edit_LDADD = $(NFV_LIBS)
 tests_unit_test_plan_invariants_SOURCES = tests/unit/test-plan-invariants.c
 tests_unit_test_plan_invariants_LDADD = $(NFV_LIBS)
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
@@ -12,6 +15,7 @@ tests_unit_test_util_LDADD = $(NFV_LIBS)
 # ('make check-planner' in a tree configured with --enable-sanitizers).
 PLANNER_TESTS = \
 	tests/unit/test-util \
+	tests/unit/test-intent-edit \
 	tests/unit/test-plan-invariants \
 	tests/planner-rules.sh \
 	tests/planner-bad-input.sh \

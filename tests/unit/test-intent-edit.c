@@ -1,0 +1,168 @@
+/* test-intent-edit.c: editing an intent one key at a time (intent_set,
+ * intent_get, intent_add_vm, intent_remove_vm, intent_check), as the setup
+ * wizard does: every key round-trips, a bad value is refused with the
+ * file parser's message and changes nothing. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "planner/intent.h"
+#include "lib/util.h"
+#include "tests/unit/tap.h"
+
+static const struct {
+    const char *section, *key, *value, *spelled;
+} keys[] = {
+    { "host", "housekeeping_cores_per_numa", "2", "2" },
+    { "host", "host_memory", "6144M", "6G" },
+    { "host", "host_memory", "1536", "1536M" },
+    { "host", "hugepage_size", "2m", "2M" },
+    { "host", "guest_memory_percent", "50", "50" },
+    { "ovs", "pmd_cores_per_numa", "2", "2" },
+    { "ovs", "pmd_cores_per_numa", "0:2,3:1", "0:2,3:1" },
+    { "ovs", "pmd_siblings", "idle", "idle" },
+    { "ovs", "mtu", "9000", "9000" },
+    { "ovs", "pmd_rxq_assign", "cycles", "cycles" },
+    { "emulator", "policy", "isolate", "isolate" },
+    { "emulator", "shared_cores", "2", "2" },
+    { "vm a", "vcpus", "4", "4" },
+    { "vm a", "memory", "4096", "4G" },
+    { "vm a", "nics", "vhost:100,sriov:300, vhost", "vhost:100, sriov:300, vhost" },
+    { "vm a", "thread_policy", "require", "require" },
+    { "vm a", "numa", "1", "1" },
+    { "vm a", "sriov_pf", "0000:03:00.1", "0000:03:00.1" },
+    { "vm a", "queues", "2", "2" },
+    { "vm a", "disk", "/var/lib/libvirt/images/a.qcow2",
+      "/var/lib/libvirt/images/a.qcow2" },
+    { "vm a", "cdrom", "/srv/debian.iso", "/srv/debian.iso" },
+};
+
+static void
+test_round_trip(struct intent *in)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        struct diag d;
+        char *got;
+
+        diag_init(&d);
+        is_int(intent_set(in, keys[i].section, keys[i].key, keys[i].value,
+                          &d), 0, "set [%s] %s = %s", keys[i].section,
+               keys[i].key, keys[i].value);
+        got = intent_get(in, keys[i].section, keys[i].key);
+        is_str(got, keys[i].spelled, "... reads back as the file spells it");
+        free(got);
+        diag_destroy(&d);
+    }
+}
+
+/* A bad value: the file's message without "file:line: ", and the key keeps
+ * its value. */
+static void
+refused(struct intent *in, const char *section, const char *key,
+        const char *value, const char *msg)
+{
+    char *before = intent_get(in, section, key);
+    char *after;
+    struct diag d;
+
+    diag_init(&d);
+    is_int(intent_set(in, section, key, value, &d), NFV_EINPUT,
+           "[%s] %s = %s is refused", section, key, value);
+    is_str(d.msg, msg, "... with the file parser's message");
+    after = intent_get(in, section, key);
+    ok((!before && !after) || (before && after && !strcmp(before, after)),
+       "... and the value is unchanged");
+    free(before);
+    free(after);
+    diag_destroy(&d);
+}
+
+static void
+test_refused(struct intent *in)
+{
+    refused(in, "ovs", "mtu", "99999",
+            "bad mtu '99999': expected an integer from 68 to 9702");
+    refused(in, "ovs", "pmd_cores_per_numa", "0:1,0:2",
+            "bad pmd_cores_per_numa '0:1,0:2': expected a count (0-64) or "
+            "per-node counts such as 0:2,1:1");
+    refused(in, "vm a", "nics", "vhost,tap",
+            "bad nics 'vhost,tap' for VM a: bad NIC type 'tap'; expected a "
+            "list of TYPE[:VLAN] with TYPE vhost or sriov and VLAN 1-4094, "
+            "e.g. vhost:100, sriov:300");
+    refused(in, "vm a", "memory", "0",
+            "bad memory '0' for VM a: expected a size such as 4G or 512M");
+    refused(in, "vm a", "disk", "a.qcow2",
+            "bad disk 'a.qcow2' for VM a: expected an absolute path without "
+            "quotes or backslashes");
+    refused(in, "host", "colour", "blue",
+            "unknown key 'colour' in [host]: expected "
+            "housekeeping_cores_per_numa, host_memory, hugepage_size or "
+            "guest_memory_percent");
+    refused(in, "vm b", "vcpus", "2", "no [vm b] in the intent");
+    refused(in, "gpu", "count", "1", "unknown section [gpu]: expected "
+            "[host], [ovs], [emulator] or [vm NAME]");
+    refused(in, "host", "host_memory", "", "empty value for 'host_memory' "
+            "in [host]");
+}
+
+static void
+test_vms_and_uplinks(struct intent *in)
+{
+    struct diag d;
+    char *s;
+
+    diag_init(&d);
+    is_int(intent_add_vm(in, "a", &d), NFV_EINPUT, "a second VM a is refused");
+    is_str(d.msg, "there is already a VM named a", "... saying why");
+    diag_destroy(&d);
+    diag_init(&d);
+    is_int(intent_add_vm(in, "bad name", &d), NFV_EINPUT, "a bad name is refused");
+    diag_destroy(&d);
+    diag_init(&d);
+    is_int(intent_add_vm(in, "b", &d), 0, "VM b added");
+    intent_set(in, "vm b", "vcpus", "3", &d);
+    intent_set(in, "vm b", "thread_policy", "require", &d);
+    is_int(intent_check(in, &d), NFV_EINPUT, "intent_check: b has no memory");
+    is_str(d.msg, "[vm b] has no 'memory': every VM needs vcpus and memory",
+           "... the file parser's message");
+    diag_destroy(&d);
+    diag_init(&d);
+    intent_set(in, "vm b", "memory", "1G", &d);
+    is_int(intent_check(in, &d), NFV_EINPUT,
+           "intent_check: require with 3 vCPUs");
+    diag_destroy(&d);
+    intent_remove_vm(in, 0);
+    is_int(in->n_vms, 1, "VM a removed");
+    is_str(in->vms[0].name, "b", "... b is left");
+    s = intent_get(in, "vm b", "numa");
+    ok(!s, "an unset optional key reads as NULL");
+
+    diag_init(&d);
+    intent_set(in, "ovs", "uplink", "0000:03:00.0", &d);
+    intent_set(in, "ovs", "uplink", "0000:81:00.1", &d);
+    s = intent_get(in, "ovs", "uplink");
+    is_str(s, "0000:03:00.0, 0000:81:00.1", "uplinks add up and read as a list");
+    free(s);
+    is_int(intent_set(in, "ovs", "uplink", "0000:03:00.0", &d), NFV_EINPUT,
+           "a duplicate uplink is refused");
+    diag_destroy(&d);
+    intent_clear_uplinks(in);
+    ok(!intent_get(in, "ovs", "uplink"), "intent_clear_uplinks: none left");
+}
+
+int
+main(void)
+{
+    struct intent in;
+    struct diag d;
+
+    intent_default(&in);
+    diag_init(&d);
+    intent_add_vm(&in, "a", &d);
+    diag_destroy(&d);
+    test_round_trip(&in);
+    test_refused(&in);
+    test_vms_and_uplinks(&in);
+    intent_destroy(&in);
+    return done_testing();
+}
