@@ -2,5 +2,6 @@
 bin_PROGRAMS += nfvhost
 nfvhost_SOURCES = \
 	cli/main.c cli/commands.h \
+	cli/opts.c cli/opts.h \
 	cli/cmd-plan.c
 nfvhost_LDADD = $(NFV_LIBS)

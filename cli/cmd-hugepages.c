@@ -2,7 +2,7 @@
  * hugepage-setup/. */
 #include <config.h>
 
-#include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +10,12 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
-#include "hugepage-setup/apply.h"
-#include "hugepage-setup/mount.h"
-#include "hugepage-setup/persist.h"
+#include "cli/opts.h"
 #include "hugepage-setup/request.h"
-#include "hugepage-setup/status.h"
 #include "hugepage-setup/sysfs.h"
-#include "lib/plan-json.h"
+#include "hugepage-setup/workflow.h"
+#include "lib/parse.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
 
 struct hp_opts {
@@ -79,29 +78,43 @@ hp_usage(void)
            "input.\n");
 }
 
-static int
-parse_node(const char *arg, int *node)
-{
-    char *end;
-    long v = strtol(arg, &end, 10);
+enum {
+    OPT_SYSFS_ROOT = 256, OPT_PLAN, OPT_ROOT, OPT_MOUNT_DIR, OPT_GROUP,
+    OPT_NODE, OPT_SIZE, OPT_COUNT, OPT_JSON, OPT_DRY_RUN, OPT_PERSIST,
+    OPT_NO_MOUNT, OPT_NO_COMPACT, OPT_HELP,
+};
 
-    if (!*arg || *end || v < 0 || v > 4095) {
-        return cli_usage_error("hugepages", "--node %s: expected a NUMA node "
-                               "number", arg);
-    }
-    *node = v;
-    return 0;
-}
+static const struct cli_opt options[] = {
+    { "sysfs-root", true, OPT_SYSFS_ROOT, 0 },
+    { "plan", true, OPT_PLAN, 0 },
+    { "root", true, OPT_ROOT, 0 },
+    { "mount-dir", true, OPT_MOUNT_DIR, 0 },
+    { "group", true, OPT_GROUP, 0 },
+    { "node", true, OPT_NODE, 0 },
+    { "size", true, OPT_SIZE, 0 },
+    { "count", true, OPT_COUNT, 0 },
+    { "json", false, OPT_JSON, 0 },
+    { "dry-run", false, OPT_DRY_RUN, 0 },
+    { "persist", false, OPT_PERSIST, 0 },
+    { "no-mount", false, OPT_NO_MOUNT, 0 },
+    { "no-compact", false, OPT_NO_COMPACT, 0 },
+    { "help", false, OPT_HELP, 'h' },
+    { NULL, false, 0, 0 },
+};
 
 static int
 parse_count(struct hp_opts *o, const char *arg)
 {
-    char *end;
-    unsigned long v = strtoul(arg, &end, 10);
+    uint64_t v;
 
-    if (!*arg || *end || arg[0] == '-') {
+    if (strcmp(o->verb, "apply")) {
+        return cli_usage_error("hugepages", "--count is for apply");
+    }
+    /* ERANGE is an error, not ULONG_MAX pages; hp_requests_check() then
+     * bounds the count by the node's memory. */
+    if (!parse_uint64(arg, ULONG_MAX, &v)) {
         return cli_usage_error("hugepages", "--count %s: expected a number "
-                               "of pages", arg);
+                               "of pages (0 to %lu)", arg, ULONG_MAX);
     }
     if (o->node < 0 || !o->size_kb) {
         return cli_usage_error("hugepages", "--count %s: give --node and "
@@ -111,40 +124,36 @@ parse_count(struct hp_opts *o, const char *arg)
     return 0;
 }
 
+/* 0, -1 after --help, or 2 after the usage error. */
 static int
-parse_one(int c, struct hp_opts *o, char *argv[])
+parse_one(int id, const char *arg, void *o_)
 {
-    switch (c) {
-    case 's': o->sysfs_root = optarg; return 0;
-    case 'p': o->plan = optarg; return 0;
-    case 'r': o->root = optarg; return 0;
-    case 'm': o->mount_dir = optarg; return 0;
-    case 'g': o->group = optarg; return 0;
-    case 'j': o->json = true; return 0;
-    case 'd': o->dry_run = true; return 0;
-    case 'P': o->persist = true; return 0;
-    case 'M': o->no_mount = true; return 0;
-    case 'C': o->no_compact = true; return 0;
-    case 'n': return parse_node(optarg, &o->node);
-    case 'z':
-        if (!hp_parse_size(optarg, &o->size_kb)) {
+    struct hp_opts *o = o_;
+
+    switch (id) {
+    case OPT_SYSFS_ROOT: o->sysfs_root = arg; return 0;
+    case OPT_PLAN: o->plan = arg; return 0;
+    case OPT_ROOT: o->root = arg; return 0;
+    case OPT_MOUNT_DIR: o->mount_dir = arg; return 0;
+    case OPT_GROUP: o->group = arg; return 0;
+    case OPT_JSON: o->json = true; return 0;
+    case OPT_DRY_RUN: o->dry_run = true; return 0;
+    case OPT_PERSIST: o->persist = true; return 0;
+    case OPT_NO_MOUNT: o->no_mount = true; return 0;
+    case OPT_NO_COMPACT: o->no_compact = true; return 0;
+    case OPT_NODE:
+        return cli_opt_int("hugepages", "--node", arg, 0, 4095, &o->node)
+               ? 0 : NFV_EINPUT;
+    case OPT_SIZE:
+        if (!hp_parse_size(arg, &o->size_kb)) {
             return cli_usage_error("hugepages", "--size %s: expected a page "
-                                   "size such as 2M or 1G", optarg);
+                                   "size such as 2M or 1G", arg);
         }
         return 0;
-    case 'c':
-        if (strcmp(o->verb, "apply")) {
-            return cli_usage_error("hugepages", "--count is for apply");
-        }
-        return parse_count(o, optarg);
-    case 'h': hp_usage(); return -1;
-    case ':':
-        return cli_usage_error("hugepages", "option '%s' needs a value",
-                               argv[optind - 1]);
-    default:
-        return cli_usage_error("hugepages", "unknown option '%s'",
-                               argv[optind - 1]);
+    case OPT_COUNT: return parse_count(o, arg);
+    case OPT_HELP: hp_usage(); return -1;
     }
+    return 0;
 }
 
 /* Which options each verb takes; the others are usage errors. */
@@ -202,24 +211,8 @@ check_dir(const char *flag, const char *dir)
 static int
 parse_opts(int argc, char *argv[], struct hp_opts *o)
 {
-    static const struct option longopts[] = {
-        { "sysfs-root", required_argument, NULL, 's' },
-        { "plan", required_argument, NULL, 'p' },
-        { "root", required_argument, NULL, 'r' },
-        { "mount-dir", required_argument, NULL, 'm' },
-        { "group", required_argument, NULL, 'g' },
-        { "node", required_argument, NULL, 'n' },
-        { "size", required_argument, NULL, 'z' },
-        { "count", required_argument, NULL, 'c' },
-        { "json", no_argument, NULL, 'j' },
-        { "dry-run", no_argument, NULL, 'd' },
-        { "persist", no_argument, NULL, 'P' },
-        { "no-mount", no_argument, NULL, 'M' },
-        { "no-compact", no_argument, NULL, 'C' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c, error;
+    char **operands;
+    int n, error;
 
     if (argc < 2 || argv[1][0] == '-') {
         if (argc >= 2 && !strcmp(argv[1], "--help")) {
@@ -230,17 +223,14 @@ parse_opts(int argc, char *argv[], struct hp_opts *o)
                                "reset");
     }
     o->verb = argv[1];
-    opterr = 0;
-    optind = 2;
-    while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
-        error = parse_one(c, o, argv);
-        if (error) {
-            return error;
-        }
+    error = cli_opts_parse("hugepages", argc, argv, 2, options, parse_one, o,
+                           &operands, &n);
+    if (error) {
+        return error;
     }
-    if (optind < argc) {
+    if (n) {
         return cli_usage_error("hugepages", "unexpected argument '%s'",
-                               argv[optind]);
+                               operands[0]);
     }
     if (!strcmp(o->verb, "apply") && (o->node >= 0 || o->size_kb)
         && !o->flags.n) {
@@ -251,53 +241,7 @@ parse_opts(int argc, char *argv[], struct hp_opts *o)
             || (error = check_dir("--root", o->root))) ? error : 0;
 }
 
-/* --plan's pools, and the kernel command line the planner computed. */
-static int
-load_plan(const char *path, struct hp_requests *rs, char **cmdline,
-          struct diag *diag)
-{
-    json_t *plan = plan_json_load(path, diag);
-    json_t *k;
-    int error;
-
-    if (!plan) {
-        return diag->status;
-    }
-    error = hp_requests_from_plan(plan, path, rs, diag);
-    k = json_object_get(json_object_get(plan, "kernel"), "cmdline");
-    if (cmdline && json_is_string(k)) {
-        *cmdline = xstrdup(json_string_value(k));
-    }
-    json_decref(plan);
-    return error;
-}
-
-static int
-do_status(const struct hp_system *s, const struct hp_opts *o,
-          struct diag *diag)
-{
-    struct hp_requests plan;
-    json_t *st;
-    char *text;
-    int error = 0;
-
-    hp_requests_init(&plan);
-    if (o->plan && (error = load_plan(o->plan, &plan, NULL, diag))) {
-        hp_requests_destroy(&plan);
-        return error;
-    }
-    st = hp_status_json(s, o->plan ? &plan : NULL);
-    text = o->json ? json_dumps(st, JSON_INDENT(2)) : hp_status_table(st);
-    fputs(text, stdout);
-    if (o->json) {
-        putchar('\n');
-    }
-    free(text);
-    json_decref(st);
-    hp_requests_destroy(&plan);
-    return 0;
-}
-
+/* A directory prefix without trailing slashes ("" for none or "/"). */
 static char *
 root_prefix(const char *dir)
 {
@@ -311,79 +255,39 @@ root_prefix(const char *dir)
 }
 
 static int
-do_apply(const struct hp_system *s, struct hp_opts *o, struct diag *diag)
+run(const struct hp_system *s, struct hp_opts *o, const struct plan_file *plan,
+    struct diag *diag)
 {
-    struct hp_apply_opts ao = {
-        .dry_run = o->dry_run, .compact = !o->no_compact,
-        .mount = !o->no_mount && (!o->sysfs_root || o->dry_run),
-    };
-    struct hp_persist_opts po = { NULL };
-    struct hp_persist ps = { NULL, 0 };
-    struct hp_requests plan;
-    char *cmdline = NULL, *group = NULL, *root = root_prefix(o->root);
+    char *root = root_prefix(o->root);
     char *base = root_prefix(o->mount_dir ? o->mount_dir : "/dev");
-    struct sbuf report;
-    gid_t gid = 0;
-    int error;
+    int error = 0;
 
-    hp_requests_init(&plan);
-    sbuf_init(&report);
-    sbuf_puts(&report, "");
-    error = o->plan ? load_plan(o->plan, &plan, &cmdline, diag) : 0;
-    if (!error && (ao.mount || o->persist)) {
-        error = hp_group_resolve(o->group, &group, &gid, diag);
-    }
-    ao.mount_base = base;
-    ao.group = group;
-    ao.gid = gid;
-    po = (struct hp_persist_opts) { root, base, group, cmdline };
-    if (!error && o->persist) {
-        error = hp_persist_prepare(o->plan ? &plan : &o->flags, &po, &ps,
-                                   diag);
-    }
-    if (!error && o->sysfs_root && !o->no_mount && !o->dry_run) {
-        printf("not mounting hugetlbfs: --sysfs-root is a fake tree\n");
-    }
-    if (!error) {
-        error = hp_apply(s, o->plan ? &plan : &o->flags, &ao, stdout,
-                         &report, diag);
-    }
-    if (!error && o->persist) {
-        if (o->dry_run) {
-            hp_persist_print(&ps, stdout);
-        } else {
-            error = hp_persist_write(&ps, stdout, diag);
-        }
-    }
-    if (error) {
+    if (!strcmp(o->verb, "status")) {
+        hp_workflow_status(s, plan, o->json, stdout);
+    } else if (!strcmp(o->verb, "apply")) {
+        struct hp_workflow_opts wo = {
+            .plan = plan, .flags = &o->flags, .root = root,
+            .mount_base = base, .group = o->group,
+            .fake_tree = o->sysfs_root != NULL, .dry_run = o->dry_run,
+            .persist = o->persist, .no_mount = o->no_mount,
+            .no_compact = o->no_compact,
+        };
+        struct sbuf report;
+
+        sbuf_init(&report);
+        error = hp_workflow_apply(s, &wo, stdout, &report, diag);
         cli_report(diag);
-        fputs(report.s, stderr);
-    } else {
-        for (size_t i = 0; i < diag->n_warnings; i++) {
-            fprintf(stderr, "nfvhost: warning: %s\n", diag->warnings[i]);
+        if (error) {
+            fputs(report.s, stderr);
         }
+        sbuf_destroy(&report);
+    } else {
+        error = hp_workflow_reset(s, o->node, o->size_kb, o->persist, root,
+                                  o->dry_run, stdout, diag);
+        cli_report(diag);
     }
-    sbuf_destroy(&report);
-    hp_persist_destroy(&ps);
-    hp_requests_destroy(&plan);
-    free(cmdline);
-    free(group);
     free(root);
     free(base);
-    return error;
-}
-
-static int
-do_reset(const struct hp_system *s, const struct hp_opts *o,
-         struct diag *diag)
-{
-    int error = hp_reset(s, o->node, o->size_kb, o->dry_run, stdout, diag);
-
-    if (!error && o->persist) {
-        char *root = root_prefix(o->root);
-        error = hp_persist_remove(root, o->dry_run, stdout, diag);
-        free(root);
-    }
     return error;
 }
 
@@ -391,6 +295,7 @@ int
 cmd_hugepages(int argc, char *argv[])
 {
     struct hp_opts o = { .node = -1 };
+    struct plan_file *plan = NULL;
     struct hp_system s;
     struct diag diag;
     int error;
@@ -402,22 +307,15 @@ cmd_hugepages(int argc, char *argv[])
         return error < 0 ? 0 : error;
     }
     diag_init(&diag);
-    error = hp_system_load(o.sysfs_root, &s, &diag);
-    if (error) {
+    if (o.plan && !(plan = plan_file_load(o.plan, &diag))) {
+        error = cli_report(&diag);
+    } else if ((error = hp_system_load(o.sysfs_root, &s, &diag))) {
         cli_report(&diag);
     } else {
-        if (!strcmp(o.verb, "status")) {
-            error = do_status(&s, &o, &diag);
-        } else if (!strcmp(o.verb, "apply")) {
-            error = do_apply(&s, &o, &diag);
-        } else {
-            error = do_reset(&s, &o, &diag);
-        }
-        if (error && strcmp(o.verb, "apply")) {
-            cli_report(&diag);
-        }
+        error = run(&s, &o, plan, &diag);
         hp_system_destroy(&s);
     }
+    plan_file_destroy(plan);
     diag_destroy(&diag);
     hp_requests_destroy(&o.flags);
     return error;

@@ -1,7 +1,6 @@
 /* cmd-plan.c: 'nfvhost plan', the front of planner/. */
 #include <config.h>
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "planner/emit.h"
 #include "planner/emit-openstack.h"
 #include "planner/intent.h"
@@ -27,7 +27,7 @@ struct plan_opts {
     const char *svg;
     bool json;
     bool no_color;
-    char **overrides;       /* --uplink-override PCI=DEVARGS, in order. */
+    const char **overrides; /* --uplink-override PCI=DEVARGS, in order. */
     int n_overrides;
 };
 
@@ -36,8 +36,9 @@ plan_usage(void)
 {
     printf("Usage: nfvhost plan [--topology FILE.xml] [--sysfs-root DIR] "
            "[--intent FILE.ini]\n"
-           "                    [--output DIR] [--svg FILE] [--json] "
-           "[--no-color]\n"
+           "                    [--output DIR] [--svg FILE] "
+           "[--uplink-override PCI=DEVARGS]...\n"
+           "                    [--json] [--no-color]\n"
            "Partition the host's cores into housekeeping, OVS PMD, guest "
            "and emulator-share\npools, place the VMs the intent lists, size "
            "hugepages per NUMA node, and\nwrite the configuration that "
@@ -67,47 +68,58 @@ plan_usage(void)
            "3 infeasible.\n");
 }
 
+enum {
+    OPT_TOPOLOGY = 256, OPT_SYSFS_ROOT, OPT_INTENT, OPT_OUTPUT, OPT_SVG,
+    OPT_JSON, OPT_NO_COLOR, OPT_OVERRIDE, OPT_HELP,
+};
+
+static const struct cli_opt options[] = {
+    { "topology", true, OPT_TOPOLOGY, 0 },
+    { "sysfs-root", true, OPT_SYSFS_ROOT, 0 },
+    { "intent", true, OPT_INTENT, 0 },
+    { "output", true, OPT_OUTPUT, 0 },
+    { "svg", true, OPT_SVG, 0 },
+    { "json", false, OPT_JSON, 0 },
+    { "no-color", false, OPT_NO_COLOR, 0 },
+    { "uplink-override", true, OPT_OVERRIDE, 0 },
+    { "help", false, OPT_HELP, 'h' },
+    { NULL, false, 0, 0 },
+};
+
+/* 0, -1 after --help, or 2 after the usage error. */
+static int
+parse_one(int id, const char *arg, void *o_)
+{
+    struct plan_opts *o = o_;
+
+    switch (id) {
+    case OPT_TOPOLOGY: o->topology = arg; break;
+    case OPT_SYSFS_ROOT: o->sysfs_root = arg; break;
+    case OPT_INTENT: o->intent = arg; break;
+    case OPT_OUTPUT: o->output = arg; break;
+    case OPT_SVG: o->svg = arg; break;
+    case OPT_JSON: o->json = true; break;
+    case OPT_NO_COLOR: o->no_color = true; break;
+    case OPT_OVERRIDE: o->overrides[o->n_overrides++] = arg; break;
+    case OPT_HELP: plan_usage(); return -1;
+    }
+    return 0;
+}
+
 static int
 parse_opts(int argc, char *argv[], struct plan_opts *o)
 {
-    static const struct option longopts[] = {
-        { "topology", required_argument, NULL, 't' },
-        { "sysfs-root", required_argument, NULL, 's' },
-        { "intent", required_argument, NULL, 'i' },
-        { "output", required_argument, NULL, 'o' },
-        { "svg", required_argument, NULL, 'g' },
-        { "json", no_argument, NULL, 'j' },
-        { "no-color", no_argument, NULL, 'n' },
-        { "uplink-override", required_argument, NULL, 'u' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c;
+    char **operands;
+    int n;
+    int error = cli_opts_parse("plan", argc, argv, 1, options, parse_one, o,
+                               &operands, &n);
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-        switch (c) {
-        case 't': o->topology = optarg; break;
-        case 's': o->sysfs_root = optarg; break;
-        case 'i': o->intent = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'g': o->svg = optarg; break;
-        case 'j': o->json = true; break;
-        case 'n': o->no_color = true; break;
-        case 'u': o->overrides[o->n_overrides++] = optarg; break;
-        case 'h': plan_usage(); return -1;
-        case ':':
-            return cli_usage_error("plan", "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error("plan", "unknown option '%s'",
-                                   argv[optind - 1]);
-        }
+    if (error) {
+        return error;
     }
-    if (optind < argc) {
+    if (n) {
         return cli_usage_error("plan", "unexpected argument '%s'",
-                               argv[optind]);
+                               operands[0]);
     }
     if (o->sysfs_root) {
         struct stat st;

@@ -2,17 +2,18 @@
 #include <config.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "libvirt-templates/checks.h"
 #include "libvirt-templates/define.h"
 #include "libvirt-templates/domain.h"
 #include "libvirt-templates/vmspec.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
 
 struct vm_opts {
@@ -50,74 +51,84 @@ vm_usage(void)
            "  --vm NAME          the VM, as the intent names it\n"
            "  --template FILE    xml: the domain to start from\n"
            "  --disk PATH        xml: the first disk's image or block device\n"
-           "  --sock-dir DIR     vhost-user sockets (default %s,\n"
-           "                     as 'nfvhost ovs apply')\n"
+           "  --sock-dir DIR     override the plan's vhost-user socket "
+           "directory\n                     (ovs.socket_dir; give 'nfvhost ovs "
+           "apply' the same)\n"
            "  --sysfs-root DIR   find VFs under DIR/sys (a fake tree)\n"
            "  --vf NIC=PCI       the VF for SR-IOV NIC index NIC (default: "
-           "the PF's\n                     virtfnN, VMs in plan order)\n"
+           "the PF's\n                     virtfnN for the plan's VF ordinal "
+           "N)\n"
            "  --output FILE      write there (atomically) instead of stdout\n"
            "  --define           also define the domain in libvirt%s\n"
            "  -c, --connect URI  libvirt connection for --define (e.g. "
            "qemu:///system)\n\n"
            "Exit status: 0 done, 1 system error, 2 bad input or a domain "
-           "that fails the\nchecks.\n", VM_DEFAULT_SOCK_DIR,
-           domain_define_available() ? "" : " (not in this build)");
+           "that fails the\nchecks.\n", domain_define_available() ? "" : " (not in this build)");
 }
 
-static int
-parse_opts(int argc, char *argv[], struct vm_opts *o, struct diag *d)
-{
-    static const struct option longopts[] = {
-        { "plan", required_argument, NULL, 'p' },
-        { "vm", required_argument, NULL, 'v' },
-        { "template", required_argument, NULL, 't' },
-        { "disk", required_argument, NULL, 'k' },
-        { "sock-dir", required_argument, NULL, 'S' },
-        { "sysfs-root", required_argument, NULL, 's' },
-        { "vf", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "define", no_argument, NULL, 'D' },
-        { "connect", required_argument, NULL, 'c' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c;
+enum {
+    OPT_PLAN = 256, OPT_VM, OPT_TEMPLATE, OPT_DISK, OPT_SOCK_DIR,
+    OPT_SYSFS_ROOT, OPT_VF, OPT_OUTPUT, OPT_DEFINE, OPT_CONNECT, OPT_HELP,
+};
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+c:o:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'p': o->plan = optarg; break;
-        case 'v': o->vm = optarg; break;
-        case 't': o->template = optarg; break;
-        case 'k': o->disk = optarg; break;
-        case 'S': o->host.sock_dir = optarg; break;
-        case 's': o->host.sysfs_root = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'D': o->define = true; break;
-        case 'c': o->uri = optarg; break;
-        case 'f':
-            if (vm_host_opts_add_vf(&o->host, optarg, d)) {
-                fprintf(stderr, "nfvhost vm %s: %s\n", o->sub, d->msg);
-                return NFV_EINPUT;
-            }
-            break;
-        case 'h': vm_usage(); return -1;
-        case ':':
-            return cli_usage_error("vm", "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error("vm", "unknown option '%s'",
-                                   argv[optind - 1]);
+static const struct cli_opt options[] = {
+    { "plan", true, OPT_PLAN, 0 },
+    { "vm", true, OPT_VM, 0 },
+    { "template", true, OPT_TEMPLATE, 0 },
+    { "disk", true, OPT_DISK, 0 },
+    { "sock-dir", true, OPT_SOCK_DIR, 0 },
+    { "sysfs-root", true, OPT_SYSFS_ROOT, 0 },
+    { "vf", true, OPT_VF, 0 },
+    { "output", true, OPT_OUTPUT, 'o' },
+    { "define", false, OPT_DEFINE, 0 },
+    { "connect", true, OPT_CONNECT, 'c' },
+    { "help", false, OPT_HELP, 'h' },
+    { NULL, false, 0, 0 },
+};
+
+/* 0, -1 after --help, or 2 after the usage error. */
+struct vm_parse {
+    struct vm_opts *o;
+    struct diag *d;
+};
+
+static int
+parse_one(int id, const char *arg, void *ctx)
+{
+    struct vm_opts *o = ((struct vm_parse *) ctx)->o;
+    struct diag *d = ((struct vm_parse *) ctx)->d;
+
+    switch (id) {
+    case OPT_PLAN: o->plan = arg; break;
+    case OPT_VM: o->vm = arg; break;
+    case OPT_TEMPLATE: o->template = arg; break;
+    case OPT_DISK: o->disk = arg; break;
+    case OPT_SOCK_DIR: o->host.sock_dir = arg; break;
+    case OPT_SYSFS_ROOT: o->host.sysfs_root = arg; break;
+    case OPT_OUTPUT: o->output = arg; break;
+    case OPT_DEFINE: o->define = true; break;
+    case OPT_CONNECT: o->uri = arg; break;
+    case OPT_VF:
+        if (vm_host_opts_add_vf(&o->host, arg, d)) {
+            return cli_usage_error("vm", "%s", d->msg);
         }
+        break;
+    case OPT_HELP: vm_usage(); return -1;
     }
+    return 0;
+}
+
+/* The operands and the options each verb takes. */
+static int
+check_opts(struct vm_opts *o, int n, char **operands)
+{
     bool takes_domain = strcmp(o->sub, "xml");
-    if (takes_domain && optind == argc - 1) {
-        o->domain = argv[optind++];
-    }
-    if (optind < argc) {
+
+    if (takes_domain && n == 1) {
+        o->domain = operands[0];
+    } else if (n) {
         return cli_usage_error("vm", "unexpected argument '%s'",
-                               argv[optind]);
+                               operands[0]);
     }
     if (!o->plan || !o->vm) {
         return cli_usage_error("vm", "%s needs --plan and --vm", o->sub);
@@ -129,16 +140,29 @@ parse_opts(int argc, char *argv[], struct vm_opts *o, struct diag *d)
     if ((o->template || o->disk) && takes_domain) {
         return cli_usage_error("vm", "--template and --disk are for 'vm xml'");
     }
-    if (o->host.sock_dir && o->host.sock_dir[0] != '/') {
+    if (o->host.sock_dir && !plan_file_socket_dir_valid(o->host.sock_dir)) {
         return cli_usage_error("vm", "--sock-dir %s: not an absolute path "
+                               "of at most %d characters [A-Za-z0-9/._-] "
                                "(QEMU and OVS must agree on it)",
-                               o->host.sock_dir);
+                               o->host.sock_dir, PLAN_SOCKET_DIR_MAX);
     }
     if (!strcmp(o->sub, "check") && (o->output || o->define)) {
         return cli_usage_error("vm", "'vm check' writes nothing: no "
                                "--output or --define");
     }
     return 0;
+}
+
+static int
+parse_opts(int argc, char *argv[], struct vm_opts *o, struct diag *d)
+{
+    struct vm_parse ctx = { o, d };
+    char **operands;
+    int n;
+    int error = cli_opts_parse("vm", argc, argv, 1, options, parse_one, &ctx,
+                               &operands, &n);
+
+    return error ? error : check_opts(o, n, operands);
 }
 
 static int
@@ -198,11 +222,17 @@ emit(const struct vm_opts *o, const char *xml, struct diag *d)
 static int
 run(struct vm_opts *o, struct diag *d)
 {
+    struct plan_file *plan = plan_file_load(o->plan, d);
     struct vm_spec spec;
     char *in = NULL, *out = NULL;
     const char *name = o->domain;
-    int error = vm_spec_load(o->plan, o->vm, &o->host, &spec, d);
+    int error;
 
+    memset(&spec, 0, sizeof spec);
+    if (!plan) {
+        return d->status;
+    }
+    error = vm_spec_load(plan, o->vm, &o->host, &spec, d);
     if (error) {
         goto done;
     }
@@ -234,6 +264,7 @@ done:
     free(in);
     free(out);
     vm_spec_destroy(&spec);
+    plan_file_destroy(plan);
     return error;
 }
 

@@ -9,6 +9,7 @@
 #include "hugepage-setup/record.h"
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/sysfs.h"
+#include "lib/sysfs.h"
 #include "lib/util.h"
 
 #define GIB_KB (1024UL * 1024)
@@ -48,10 +49,10 @@ write_pool(const char *root, struct change *c, unsigned long value,
            struct diag *diag)
 {
     char *path = hp_pool_path(root, c->node, c->size_kb, "nr_hugepages");
-    int error = hp_write_ulong(path, value);
+    int error = sysfs_write_ulong(path, value);
 
     if (!error) {
-        error = hp_read_ulong(path, &c->got);
+        error = sysfs_read_ulong(path, &c->got);
     }
     if (error) {
         diag_error(diag, NFV_ESYSTEM, "cannot write %lu to %s: %s", value,
@@ -107,7 +108,7 @@ static void
 compact_memory(const char *root, FILE *out)
 {
     char *path = xasprintf("%s/proc/sys/vm/compact_memory", root);
-    int error = hp_write_ulong(path, 1);
+    int error = sysfs_write_ulong(path, 1);
 
     if (error) {
         fprintf(out, "cannot compact memory (%s: %s); retrying anyway\n",

@@ -7,7 +7,8 @@ libnfvhost_a_SOURCES += \
 	hugepage-setup/record.c hugepage-setup/record.h \
 	hugepage-setup/apply.c hugepage-setup/apply.h \
 	hugepage-setup/status.c hugepage-setup/status.h \
-	hugepage-setup/persist.c hugepage-setup/persist.h
+	hugepage-setup/persist.c hugepage-setup/persist.h \
+	hugepage-setup/workflow.c hugepage-setup/workflow.h
 nfvhost_SOURCES += cli/cmd-hugepages.c
 
 # Tests.  The shim is a shared library preloaded into nfvhost by

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hugepage-setup/sysfs.h"
+#include "lib/sysfs.h"
 #include "lib/util.h"
 
 /* /proc/mounts escapes space, tab, newline and backslash as \ooo. */
@@ -73,7 +74,7 @@ void
 hp_mounts_load(const char *root, struct hp_mounts *ms)
 {
     char *path = xasprintf("%s/proc/mounts", root);
-    char *text = hp_read_text(path);
+    char *text = sysfs_read_text(path);
     unsigned long dflt = hp_default_size_kb(root);
     char *save = NULL;
 

@@ -7,8 +7,8 @@
  *   etc/systemd/system/<escaped mountpoint>.mount  one hugetlbfs per page
  *       size in use, root:GROUP mode 1770;
  *   etc/default/grub.d/nfvhost.cfg  for 1 GiB pages, which must be
- *       reserved at boot: the planner's kernel command line (or, without
- *       a plan, the hugepage arguments alone);
+ *       reserved at boot: the plan's kernel arguments (or, without a
+ *       plan, the hugepage arguments alone), through lib/grub.h;
  *   etc/systemd/system/sysinit.target.wants/<unit>  the enablement links
  *       'systemctl enable' would make.
  * Each file starts with a marker line; a file without it was not written
@@ -40,7 +40,8 @@ struct hp_persist_opts {
     const char *root;           /* Prefix for the files ("" = /). */
     const char *mount_base;     /* As in hp_apply_opts. */
     const char *group;
-    const char *plan_cmdline;   /* kernel.cmdline of the plan, or NULL. */
+    char *const *kernel_args;   /* kernel.args of the plan, or NULL. */
+    size_t n_kernel_args;
 };
 
 /* Builds the files and checks that none would overwrite a foreign file

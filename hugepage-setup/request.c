@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "hugepage-setup/sysfs.h"
+#include "lib/parse.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
 
 void
@@ -49,63 +51,13 @@ hp_requests_set(struct hp_requests *rs, int node, unsigned long size_kb,
     r->count = count;
 }
 
-/* One {"size_kb", "count"} object of numa_nodes[i].hugepages. */
-static int
-plan_entry(json_t *hp, int node, const char *path, struct hp_requests *rs,
-           struct diag *diag)
+void
+hp_requests_from_plan(const struct plan_file *p, struct hp_requests *rs)
 {
-    json_t *size = json_object_get(hp, "size_kb");
-    json_t *count = json_object_get(hp, "count");
-
-    if (!json_is_integer(size) || json_integer_value(size) <= 0
-        || !json_is_integer(count) || json_integer_value(count) < 0) {
-        return diag_error(diag, NFV_EINPUT, "--plan %s: numa node %d: "
-                          "hugepages needs integer \"size_kb\" > 0 and "
-                          "\"count\" >= 0", path, node);
+    for (size_t i = 0; i < p->n_numa_nodes; i++) {
+        const struct plan_file_numa *n = &p->numa_nodes[i];
+        hp_requests_set(rs, n->id, n->hugepages.size_kb, n->hugepages.count);
     }
-    hp_requests_set(rs, node, json_integer_value(size),
-                    json_integer_value(count));
-    return 0;
-}
-
-int
-hp_requests_from_plan(json_t *plan, const char *path, struct hp_requests *rs,
-                      struct diag *diag)
-{
-    json_t *nodes = json_object_get(plan, "numa_nodes");
-    json_t *n;
-    size_t i;
-
-    if (!json_is_array(nodes)) {
-        return diag_error(diag, NFV_EINPUT, "--plan %s: no \"numa_nodes\" "
-                          "array", path);
-    }
-    json_array_foreach(nodes, i, n) {
-        json_t *id = json_object_get(n, "id");
-        json_t *hp = json_object_get(n, "hugepages");
-        json_t *e;
-        size_t j;
-        int error = 0;
-
-        if (!json_is_integer(id) || json_integer_value(id) < 0) {
-            return diag_error(diag, NFV_EINPUT, "--plan %s: numa_nodes[%zu] "
-                              "has no integer \"id\"", path, i);
-        }
-        /* The planner writes one object per node; a list of them (one
-         * per size) is read the same way. */
-        if (json_is_object(hp)) {
-            error = plan_entry(hp, json_integer_value(id), path, rs, diag);
-        } else if (json_is_array(hp)) {
-            json_array_foreach(hp, j, e) {
-                error = error ? error : plan_entry(e, json_integer_value(id),
-                                                   path, rs, diag);
-            }
-        }
-        if (error) {
-            return error;
-        }
-    }
-    return 0;
 }
 
 static int
@@ -151,9 +103,9 @@ check_one(const struct hp_request *r, const struct hp_system *s,
 /* The pages a node would hold after the requests (requested pools at
  * their new count, the others as they are), and what they are made of
  * ("10 x 1G asked + 640 x 2M there") for the message. */
-static uint64_t
+static bool
 node_hugepage_kb(const struct hp_requests *rs, const struct hp_system *s,
-                 int node, struct sbuf *what)
+                 int node, struct sbuf *what, uint64_t *total_kb)
 {
     uint64_t kb = 0;
 
@@ -161,6 +113,7 @@ node_hugepage_kb(const struct hp_requests *rs, const struct hp_system *s,
         const struct hp_pool *p = &s->pools[i];
         const struct hp_request *r;
         unsigned long count;
+        uint64_t pool_kb;
         char sz[32];
 
         if (p->node != node) {
@@ -168,14 +121,20 @@ node_hugepage_kb(const struct hp_requests *rs, const struct hp_system *s,
         }
         r = hp_requests_find(rs, node, p->size_kb);
         count = r ? r->count : p->nr;
-        kb += (uint64_t) count * p->size_kb;
         if (count) {
             sbuf_printf(what, "%s%lu x %s %s", what->len ? " + " : "", count,
                         hp_short_size(p->size_kb, sz, sizeof sz),
                         r ? "asked" : "there");
         }
+        /* A count near 2^64 must not wrap around into something that
+         * fits. */
+        if (!mul_u64(count, p->size_kb, &pool_kb)
+            || !add_u64(kb, pool_kb, &kb)) {
+            return false;
+        }
     }
-    return kb;
+    *total_kb = kb;
+    return true;
 }
 
 int
@@ -195,8 +154,11 @@ hp_requests_check(const struct hp_requests *rs, const struct hp_system *s,
 
         sbuf_init(&what);
         sbuf_puts(&what, "");
-        kb = node_hugepage_kb(rs, s, n->id, &what);
-        if (n->mem_kb && kb > n->mem_kb) {
+        if (!node_hugepage_kb(rs, s, n->id, &what, &kb)) {
+            diag_error(diag, NFV_EINPUT, "NUMA node %d: %s: the size of "
+                       "these pages overflows 64 bits; lower the count",
+                       n->id, what.s);
+        } else if (n->mem_kb && kb > n->mem_kb) {
             diag_error(diag, NFV_EINPUT, "NUMA node %d: %s = %" PRIu64
                        " MiB of hugepages do not fit its %" PRIu64 " MiB of "
                        "memory; lower the count", n->id, what.s, kb / 1024,

@@ -1,7 +1,7 @@
 /* request.h: what the user wants: a page count per NUMA node and size.
  *
- * Requests come from plan.json (numa_nodes[].hugepages) or from --node/
- * --size/--count flags.  hp_requests_check() holds them against the
+ * Requests come from plan.json (numa_nodes[].hugepages, through
+ * lib/plan-file.h) or from --node/--size/--count flags.  hp_requests_check() holds them against the
  * running (or fake) kernel before anything is written: the node must
  * exist, the kernel must offer the size on it, the pages must fit the
  * node's memory, and a pool must not shrink below the pages in use. */
@@ -9,7 +9,6 @@
 #define NFV_HP_REQUEST_H 1
 
 #include <stddef.h>
-#include <jansson.h>
 
 #include "lib/diag.h"
 
@@ -34,9 +33,9 @@ void hp_requests_set(struct hp_requests *, int node, unsigned long size_kb,
 const struct hp_request *hp_requests_find(const struct hp_requests *,
                                           int node, unsigned long size_kb);
 
-/* numa_nodes[].hugepages of a loaded plan ('path' names it in errors). */
-int hp_requests_from_plan(json_t *plan, const char *path,
-                          struct hp_requests *, struct diag *);
+/* numa_nodes[].hugepages of a plan. */
+struct plan_file;
+void hp_requests_from_plan(const struct plan_file *, struct hp_requests *);
 
 /* NFV_EINPUT with a message naming the value when a request cannot be
  * met by this kernel; 0 when all can be tried. */

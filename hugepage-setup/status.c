@@ -4,12 +4,15 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hugepage-setup/mount.h"
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/sysfs.h"
+#include "lib/parse.h"
+#include "lib/sysfs.h"
 #include "lib/util.h"
 
 static json_t *
@@ -112,14 +115,16 @@ cmdline_counts(const char *value, unsigned long size_kb, json_t *reserved)
 
     for (char *t = strtok_r(copy, ",", &save); t;
          t = strtok_r(NULL, ",", &save)) {
-        unsigned long node, count;
+        char *colon = strchr(t, ':');
+        uint64_t node, count;
         json_t *e;
 
-        if (sscanf(t, "%lu:%lu", &node, &count) == 2) {
+        if (colon && (*colon = '\0', parse_uint64(t, INT_MAX, &node))
+            && parse_uint64(colon + 1, INT64_MAX, &count)) {
             e = json_pack("{s:I, s:I, s:I}", "size_kb", (json_int_t) size_kb,
                           "node", (json_int_t) node,
                           "count", (json_int_t) count);
-        } else if (sscanf(t, "%lu", &count) == 1) {
+        } else if (!colon && parse_uint64(t, INT64_MAX, &count)) {
             e = json_pack("{s:I, s:n, s:I}", "size_kb", (json_int_t) size_kb,
                           "node", "count", (json_int_t) count);
         } else {
@@ -134,7 +139,7 @@ static json_t *
 cmdline_json(const char *root)
 {
     char *path = xasprintf("%s/proc/cmdline", root);
-    char *text = hp_read_text(path);
+    char *text = sysfs_read_text(path);
     unsigned long size_kb = hp_default_size_kb(root);
     json_t *reserved = json_array();
     struct sbuf args;

@@ -6,11 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/parse.h"
+#include "lib/sysfs.h"
 #include "lib/util.h"
 
 #define NODE_DIR "/sys/devices/system/node"
@@ -24,95 +27,26 @@ hp_pool_path(const char *root, int node, unsigned long size_kb,
                      root, node, size_kb, attr);
 }
 
-char *
-hp_read_text(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    struct sbuf b;
-    char buf[4096];
-    size_t n;
-
-    if (!f) {
-        return NULL;
-    }
-    sbuf_init(&b);
-    while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
-        buf[n] = '\0';
-        sbuf_puts(&b, buf);
-    }
-    if (ferror(f)) {
-        int error = errno;
-        fclose(f);
-        sbuf_destroy(&b);
-        errno = error;
-        return NULL;
-    }
-    fclose(f);
-    return sbuf_steal(&b);
-}
-
-int
-hp_read_ulong(const char *path, unsigned long *value)
-{
-    char buf[64], *end;
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0) {
-        return -errno;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    if (n < 0) {
-        int error = errno;
-        close(fd);
-        return -error;
-    }
-    close(fd);
-    buf[n] = '\0';
-    errno = 0;
-    *value = strtoul(buf, &end, 10);
-    if (errno || end == buf || !isdigit((unsigned char) buf[0])
-        || (*end && *end != '\n')) {
-        return -EINVAL;
-    }
-    return 0;
-}
-
-int
-hp_write_ulong(const char *path, unsigned long value)
-{
-    char buf[32];
-    int len = snprintf(buf, sizeof buf, "%lu\n", value);
-    /* O_TRUNC means nothing to sysfs, but keeps a fake tree's plain file
-     * holding exactly the value written. */
-    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-    ssize_t n;
-
-    if (fd < 0) {
-        return -errno;
-    }
-    n = write(fd, buf, len);
-    if (n != len) {
-        int error = n < 0 ? errno : EIO;
-        close(fd);
-        return -error;
-    }
-    return close(fd) ? -errno : 0;
-}
-
+/* NAME is PREFIX, a decimal number, SUFFIX. */
 static bool
 parse_prefixed_int(const char *name, const char *prefix, const char *suffix,
                    unsigned long *value)
 {
-    size_t plen = strlen(prefix);
-    char *end;
+    size_t plen = strlen(prefix), slen = strlen(suffix);
+    size_t len = strlen(name);
+    char *digits;
+    uint64_t v;
+    bool ok;
 
-    if (strncmp(name, prefix, plen) || !isdigit((unsigned char) name[plen])) {
+    if (len <= plen + slen || strncmp(name, prefix, plen)
+        || strcmp(name + len - slen, suffix)) {
         return false;
     }
-    errno = 0;
-    *value = strtoul(name + plen, &end, 10);
-    return !errno && !strcmp(end, suffix);
+    digits = xasprintf("%.*s", (int) (len - plen - slen), name + plen);
+    ok = parse_uint64(digits, ULONG_MAX, &v);
+    free(digits);
+    *value = v;
+    return ok;
 }
 
 static int
@@ -151,14 +85,12 @@ unsigned long
 hp_default_size_kb(const char *root)
 {
     char *path = xasprintf("%s/proc/meminfo", root);
-    char *text = hp_read_text(path);
-    char *p = text ? strstr(text, "Hugepagesize:") : NULL;
-    unsigned long kb = 2048;
+    uint64_t kb;
 
-    if (p && sscanf(p, "Hugepagesize: %lu", &kb) != 1) {
+    if (sysfs_read_meminfo(path, "Hugepagesize", &kb) || !kb
+        || kb > ULONG_MAX) {
         kb = 2048;
     }
-    free(text);
     free(path);
     return kb;
 }
@@ -167,14 +99,11 @@ static uint64_t
 node_mem_kb(const char *root, int node)
 {
     char *path = xasprintf("%s" NODE_DIR "/node%d/meminfo", root, node);
-    char *text = hp_read_text(path);
-    char *p = text ? strstr(text, "MemTotal:") : NULL;
-    uint64_t kb = 0;
+    uint64_t kb;
 
-    if (p && sscanf(p, "MemTotal: %" SCNu64, &kb) != 1) {
+    if (sysfs_read_meminfo(path, "MemTotal", &kb)) {
         kb = 0;
     }
-    free(text);
     free(path);
     return kb;
 }
@@ -207,7 +136,7 @@ load_sizes(struct hp_system *s, struct diag *diag)
             char *path = xasprintf("%s/hugepages-%lukB/%s", dir, kbs[i],
                                    attrs[a]);
             /* Missing counters read as 0: a fake tree may omit them. */
-            if (hp_read_ulong(path, vals[a])) {
+            if (sysfs_read_ulong(path, vals[a])) {
                 *vals[a] = 0;
             }
             free(path);
@@ -224,7 +153,7 @@ load_pool(struct hp_system *s, int node, unsigned long size_kb,
 {
     struct hp_pool p = { .node = node, .size_kb = size_kb };
     char *path = hp_pool_path(s->root, node, size_kb, "nr_hugepages");
-    int error = hp_read_ulong(path, &p.nr);
+    int error = sysfs_read_ulong(path, &p.nr);
 
     if (error == -ENOENT) {
         free(path);
@@ -239,12 +168,12 @@ load_pool(struct hp_system *s, int node, unsigned long size_kb,
     free(path);
 
     path = hp_pool_path(s->root, node, size_kb, "free_hugepages");
-    if (hp_read_ulong(path, &p.free)) {
+    if (sysfs_read_ulong(path, &p.free)) {
         p.free = p.nr;
     }
     free(path);
     path = hp_pool_path(s->root, node, size_kb, "surplus_hugepages");
-    if (hp_read_ulong(path, &p.surplus)) {
+    if (sysfs_read_ulong(path, &p.surplus)) {
         p.surplus = 0;
     }
     free(path);
@@ -378,27 +307,29 @@ hp_pool_in_use(const struct hp_pool *p)
 bool
 hp_parse_size(const char *s, unsigned long *size_kb)
 {
-    char *end;
+    static const struct {
+        const char *suffix;
+        uint64_t kb;
+    } units[] = {
+        { "", 1 }, { "k", 1 }, { "kB", 1 }, { "M", 1024 }, { "MB", 1024 },
+        { "G", 1024 * 1024 }, { "GB", 1024 * 1024 },
+    };
     unsigned long v;
+    uint64_t kb;
 
-    if (!isdigit((unsigned char) *s)) {
+    if (!parse_uint_prefix(&s, ULONG_MAX, &v) || !v) {
         return false;
     }
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno || !v) {
-        return false;
+    for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+        if (!strcasecmp(s, units[i].suffix)) {
+            if (!mul_u64(v, units[i].kb, &kb) || kb > ULONG_MAX) {
+                return false;
+            }
+            *size_kb = kb;
+            return true;
+        }
     }
-    if (!strcasecmp(end, "") || !strcasecmp(end, "k") || !strcasecmp(end, "kB")) {
-        *size_kb = v;
-    } else if (!strcasecmp(end, "M") || !strcasecmp(end, "MB")) {
-        *size_kb = v * 1024;
-    } else if (!strcasecmp(end, "G") || !strcasecmp(end, "GB")) {
-        *size_kb = v * 1024 * 1024;
-    } else {
-        return false;
-    }
-    return true;
+    return false;
 }
 
 const char *

@@ -67,15 +67,6 @@ unsigned long hp_pool_in_use(const struct hp_pool *);
 char *hp_pool_path(const char *root, int node, unsigned long size_kb,
                    const char *attr);
 
-/* Reads one unsigned decimal (a sysfs attribute); -errno or -EINVAL. */
-int hp_read_ulong(const char *path, unsigned long *);
-/* Writes "VALUE\n" with one write(2), the way the kernel wants sysfs
- * attributes written; returns 0 or -errno. */
-int hp_write_ulong(const char *path, unsigned long);
-
-/* Reads a whole small file (/proc/mounts, /proc/cmdline); NULL and errno
- * set on failure.  Caller frees. */
-char *hp_read_text(const char *path);
 
 /* Hugepagesize of ROOT/proc/meminfo: the size hugetlbfs mounts and
  * hugepages= without hugepagesz= use; 2048 if unknown. */

@@ -6,4 +6,8 @@ libnfvhost_a_SOURCES += \
 	lib/util.c lib/util.h \
 	lib/output.c lib/output.h \
 	lib/plan-file.c lib/plan-file.h \
-	lib/plan-json.c lib/plan-json.h
+	lib/parse.c lib/parse.h \
+	lib/sysfs.c lib/sysfs.h \
+	lib/pci.c lib/pci.h \
+	lib/netdev.c lib/netdev.h \
+	lib/grub.c lib/grub.h

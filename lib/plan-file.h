@@ -46,6 +46,11 @@
 #define PLAN_MAC_LEN 18         /* "52:54:00:12:34:56" and its NUL. */
 #define PLAN_SOCKET_DIR_MAX 80  /* Unix socket paths are short. */
 
+/* The planner's defaults, also used by 'ovs port', which has no plan. */
+#define PLAN_DEFAULT_BRIDGE "br-nfv"
+#define PLAN_DEFAULT_SOCKET_DIR "/var/lib/vhost_sockets"
+#define PLAN_DEFAULT_SOCKET_MODE 0770
+
 /* The vocabulary plan.json shares with the intent file; *_name() gives the
  * spelling both use. */
 enum emulator_policy { EMU_SHARE, EMU_ISOLATE, EMU_NONE };
@@ -98,8 +103,8 @@ struct plan_file_l3 {
  * set for a node, 0 for a VM). */
 struct plan_file_hugepages {
     uint64_t size_kb;               /* settings.hugepage_size_kb. */
-    uint64_t count;                 /* Pages; count * size_kb fits the
-                                     * node's memory. */
+    uint64_t count;                 /* Pages; count * size_kb fits in 64
+                                     * bits and the node's memory. */
     uint64_t ovs;                   /* Node: of which for OVS. */
     uint64_t guests;                /* Node: of which for guests. */
 };
@@ -108,7 +113,7 @@ struct plan_file_hugepages {
 struct plan_file_numa {
     int id;                         /* OS index; ids may have gaps. */
     bool has_cpus;
-    uint64_t memory_mb;
+    uint64_t memory_mb;             /* 0: the topology did not say. */
     hwloc_bitmap_t cpus;            /* Usable PUs of the node. */
     struct plan_file_l3 *l3_domains;
     size_t n_l3_domains;
@@ -283,6 +288,20 @@ const struct plan_file_sriov_pf *plan_file_find_sriov_pf(
 /* ovs.other_config[key], or NULL. */
 const char *plan_file_other_config(const struct plan_file *,
                                    const char *key);
+
+/* What the reader accepts, for the planner's input checks and the CLI:
+ * [A-Za-z0-9][A-Za-z0-9_-] of at most 'max' characters (VM names, port,
+ * bridge and group names, NIC ids); an absolute socket directory of at
+ * most PLAN_SOCKET_DIR_MAX characters of [A-Za-z0-9/._-] without "." or
+ * ".." components; a kernel argument of [A-Za-z0-9_.,:=/+-] only. */
+bool plan_file_name_valid(const char *, size_t max);
+bool plan_file_socket_dir_valid(const char *);
+bool plan_file_kernel_arg_valid(const char *);
+
+/* "vhu-VM-NIC": the OVS port (and socket) name of vhost NIC 'nic' of VM
+ * 'vm', as the planner writes it in vms[].nics[].port; 'ovs port add'
+ * names ports outside a plan the same way.  Caller frees. */
+char *plan_file_port_name(const char *vm, const char *nic);
 
 /* "SOCKET_DIR/PORT": the vhost-user socket of a vhost NIC (QEMU is the
  * server, OVS the client).  Caller frees. */

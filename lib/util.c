@@ -1,6 +1,8 @@
 /* util.c: small shared helpers (see util.h). */
 #include "lib/util.h"
 
+#include "lib/parse.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +59,12 @@ xstrdup(const char *s)
         xalloc_die();
     }
     return p;
+}
+
+void *
+xmemdup(const void *p, size_t n)
+{
+    return memcpy(xmalloc(n), p, n);
 }
 
 char *
@@ -182,44 +190,18 @@ cpulist_format(hwloc_const_bitmap_t set)
 char *
 cpumask_format(hwloc_const_bitmap_t set)
 {
-    static const char hex[] = "0123456789abcdef";
-    int last = hwloc_bitmap_last(set);
-    struct sbuf b;
+    char *s = NULL;
 
-    if (last < 0) {
-        return xstrdup("0x0");
+    /* hwloc's taskset form is what OVS and DPDK parse: "0x" and hex
+     * digits without separators, "0x0" for an empty set. */
+    if (hwloc_bitmap_taskset_asprintf(&s, set) < 0) {
+        xalloc_die();
     }
-    sbuf_init(&b);
-    sbuf_puts(&b, "0x");
-    for (int nibble = last / 4; nibble >= 0; nibble--) {
-        int v = 0;
-        for (int bit = 0; bit < 4; bit++) {
-            if (hwloc_bitmap_isset(set, nibble * 4 + bit)) {
-                v |= 1 << bit;
-            }
-        }
-        sbuf_printf(&b, "%c", hex[v]);
-    }
-    return sbuf_steal(&b);
+    return s;
 }
 
-static bool
-parse_uint(const char **p, unsigned long *v)
-{
-    char *end;
-
-    if (!isdigit((unsigned char) **p)) {
-        return false;
-    }
-    errno = 0;
-    *v = strtoul(*p, &end, 10);
-    if (errno || *v > 1u << 20) {
-        return false;
-    }
-    *p = end;
-    return true;
-}
-
+/* Our own list parser: hwloc_bitmap_list_sscanf() accepts "0-3x" and
+ * "3-1", which are typos in a plan or on a command line. */
 bool
 cpulist_parse(const char *s, hwloc_bitmap_t set)
 {
@@ -235,13 +217,13 @@ cpulist_parse(const char *s, hwloc_bitmap_t set)
     for (;;) {
         unsigned long lo, hi;
 
-        if (!parse_uint(&p, &lo)) {
+        if (!parse_uint_prefix(&p, CPULIST_MAX, &lo)) {
             return false;
         }
         hi = lo;
         if (*p == '-') {
             p++;
-            if (!parse_uint(&p, &hi) || hi < lo) {
+            if (!parse_uint_prefix(&p, CPULIST_MAX, &hi) || hi < lo) {
                 return false;
             }
         }
@@ -253,40 +235,6 @@ cpulist_parse(const char *s, hwloc_bitmap_t set)
             return false;
         }
     }
-}
-
-bool
-parse_size_mb(const char *s, uint64_t *mb)
-{
-    char *end;
-    unsigned long long v;
-    uint64_t mult;
-
-    if (!isdigit((unsigned char) *s)) {
-        return false;
-    }
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno) {
-        return false;
-    }
-    if (!strcmp(end, "") || !strcasecmp(end, "M") || !strcasecmp(end, "MB")
-        || !strcasecmp(end, "MiB")) {
-        mult = 1;
-    } else if (!strcasecmp(end, "G") || !strcasecmp(end, "GB")
-               || !strcasecmp(end, "GiB")) {
-        mult = 1024;
-    } else if (!strcasecmp(end, "T") || !strcasecmp(end, "TB")
-               || !strcasecmp(end, "TiB")) {
-        mult = 1024 * 1024;
-    } else {
-        return false;
-    }
-    if (v > UINT64_MAX / mult / 1024 / 1024) {
-        return false;
-    }
-    *mb = v * mult;
-    return true;
 }
 
 const char *

@@ -1,6 +1,6 @@
 /* util.h: small helpers shared by every part: checked allocation, string
- * building, CPU-set formatting (lists and hex masks), size parsing and
- * atomic file output. */
+ * building, CPU-set formatting (lists and hex masks) and atomic file
+ * output.  Numbers are parsed in parse.h. */
 #ifndef NFV_UTIL_H
 #define NFV_UTIL_H 1
 
@@ -17,6 +17,7 @@ void *xmalloc(size_t);
 void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
+void *xmemdup(const void *, size_t);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list) __attribute__((format(printf, 1, 0)));
 hwloc_bitmap_t xbitmap(void);
@@ -39,11 +40,10 @@ char *cpulist_format(hwloc_const_bitmap_t);
 /* "0x..." hex mask without separators (the form OVS and DPDK parse);
  * "0x0" for an empty set. Caller frees. */
 char *cpumask_format(hwloc_const_bitmap_t);
-/* Parses "0-3,8"; returns false on bad syntax. */
+/* Parses "0-3,8" (PUs up to CPULIST_MAX); returns false on bad syntax. */
+#define CPULIST_MAX (1u << 20)
 bool cpulist_parse(const char *, hwloc_bitmap_t);
 
-/* "4G", "512M", "2048" (MiB), "1T": to MiB. False on bad syntax/overflow. */
-bool parse_size_mb(const char *, uint64_t *mb);
 /* "1.5 GiB" style, into buf. */
 const char *format_bytes(uint64_t bytes, char *buf, size_t size);
 

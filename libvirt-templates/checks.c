@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include "lib/parse.h"
 #include "lib/util.h"
 
 struct report {
@@ -77,18 +78,6 @@ str(struct report *r, xmlNodePtr at, const char *expr)
     return s;
 }
 
-static bool
-parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-
-    if (!s[0]) {
-        return false;
-    }
-    *v = strtoull(s, &end, 10);
-    return !*end;
-}
-
 /* A libvirt scaled integer ('unit' as in formatdomain) to KiB. */
 static bool
 to_kib(const char *value, const char *unit, uint64_t *kib)
@@ -103,7 +92,7 @@ to_kib(const char *value, const char *unit, uint64_t *kib)
     };
     uint64_t v;
 
-    if (!parse_u64(value, &v)) {
+    if (!parse_uint64(value, UINT64_MAX, &v)) {
         return false;
     }
     for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
@@ -195,7 +184,7 @@ check_ring(struct report *r, int idx, xmlNodePtr iface, const char *attr)
     char *v = str(r, iface, expr);
     uint64_t n;
 
-    if (v[0] && (!parse_u64(v, &n) || n < 256 || n > 1024 || (n & (n - 1)))) {
+    if (v[0] && (!parse_uint64(v, UINT64_MAX, &n) || n < 256 || n > 1024 || (n & (n - 1)))) {
         problem(r, "interface %d: %s='%s' is not a power of two within "
                 "256-1024 (QEMU refuses it when the VM starts)", idx, attr, v);
     }
@@ -265,7 +254,7 @@ check_interfaces(struct report *r)
         for (int t = 0; t < count(tags); t++) {
             char *id = str(r, nth(tags, t), "string(@id)");
             uint64_t v;
-            if (!parse_u64(id, &v) || v < 1 || v > 4094) {
+            if (!parse_uint64(id, UINT64_MAX, &v) || v < 1 || v > 4094) {
                 problem(r, "interface %d: VLAN tag id='%s' is not 1-4094",
                         i, id);
             }
@@ -301,7 +290,7 @@ check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
     hwloc_bitmap_t set = xbitmap();
     uint64_t n;
 
-    if (!parse_u64(nv, &n) || n != (uint64_t) s->vcpus) {
+    if (!parse_uint64(nv, UINT64_MAX, &n) || n != (uint64_t) s->vcpus) {
         problem(r, "<vcpu> is '%s', the plan gives the VM %d", nv, s->vcpus);
     }
     for (int i = 0; i < s->vcpus; i++) {

@@ -28,6 +28,7 @@
 #include <libxml/xmlsave.h>
 
 #include "libvirt-templates/xmlsplice.h"
+#include "lib/pci.h"
 #include "lib/util.h"
 
 #define RING_SIZE "1024"
@@ -317,7 +318,7 @@ sriov_interface(xmlDocPtr doc, const struct vm_nic *nic, const xmlChar *mac)
         prop(child(i, "mac"), "address", "%s", (const char *) mac);
     }
     addr = child(child(i, "source"), "address");
-    sscanf(nic->vf, "%x:%x:%x.%x", &dom, &bus, &slot, &fn);
+    pci_addr_split(nic->vf, &dom, &bus, &slot, &fn);
     prop(addr, "type", "pci");
     prop(addr, "domain", "0x%04x", dom);
     prop(addr, "bus", "0x%02x", bus);

@@ -1,38 +1,36 @@
-/* vmspec.c: plan.json -> struct vm_spec (see vmspec.h). */
+/* vmspec.c: one planned VM -> struct vm_spec (see vmspec.h). */
 #include <config.h>
 
 #include "libvirt-templates/vmspec.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <jansson.h>
 
-#include "lib/plan-json.h"
-#include "planner/topology.h"
+#include "lib/parse.h"
+#include "lib/pci.h"
 #include "lib/util.h"
 
 int
 vm_host_opts_add_vf(struct vm_host_opts *o, const char *arg, struct diag *d)
 {
     const char *eq = strchr(arg, '=');
-    char *end;
-    long nic;
+    char *nic_text;
+    int nic;
+    bool ok;
 
     if (!eq || eq == arg) {
         return diag_error(d, NFV_EINPUT, "--vf %s: expected NIC=PCI, e.g. "
                           "2=0000:03:02.0", arg);
     }
-    errno = 0;
-    nic = strtol(arg, &end, 10);
-    if (end != eq || errno || nic < 0 || nic > 1000) {
+    nic_text = xasprintf("%.*s", (int) (eq - arg), arg);
+    ok = parse_int(nic_text, 0, 1000, &nic);
+    free(nic_text);
+    if (!ok) {
         return diag_error(d, NFV_EINPUT, "--vf %s: NIC '%.*s' is not a NIC "
                           "index", arg, (int) (eq - arg), arg);
     }
-    if (!pci_address_valid(eq + 1)) {
+    if (!pci_addr_valid(eq + 1)) {
         return diag_error(d, NFV_EINPUT, "--vf %s: '%s' is not a PCI address "
                           "(dddd:bb:dd.f)", arg, eq + 1);
     }
@@ -46,168 +44,74 @@ vm_host_opts_add_vf(struct vm_host_opts *o, const char *arg, struct diag *d)
     return 0;
 }
 
+/* The VF the plan gives an SR-IOV NIC: --vf if given, else the PCI
+ * address of the PF's virtfnN link for the planned ordinal N. */
 static int
-json_int(const json_t *obj, const char *key, int dflt)
+find_vf(const struct plan_file *p, const struct plan_file_nic *pn,
+        const struct vm_host_opts *o, const struct vm_spec *s,
+        struct vm_nic *nic, struct diag *d)
 {
-    const json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (int) json_integer_value(v) : dflt;
-}
+    const char *root = o->sysfs_root ? o->sysfs_root : "";
+    char vf[PCI_ADDR_LEN];
 
-static const char *
-json_str(const json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-static bool
-uplink_is(json_t *plan, const char *pci)
-{
-    json_t *u;
-    size_t i;
-
-    json_array_foreach(json_object_get(plan, "uplinks"), i, u) {
-        const char *p = json_str(u, "pci");
-        if (p && !strcmp(p, pci)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The VF 'ordinal' of 'pf' (uplink VFs skipped), from the PF's virtfnN
- * links in sysfs. */
-static int
-find_vf(json_t *plan, const char *root, const char *pf, int ordinal,
-        const char *what, char vf[16], struct diag *d)
-{
-    for (int k = 0, seen = 0; k < 4096; k++) {
-        char *link = xasprintf("%s/sys/bus/pci/devices/%s/virtfn%d", root, pf,
-                               k);
-        char target[PATH_MAX];
-        ssize_t n = readlink(link, target, sizeof target - 1);
-        free(link);
-        if (n < 0) {
-            break;
-        }
-        target[n] = '\0';
-        const char *base = strrchr(target, '/');
-        base = base ? base + 1 : target;
-        if (!pci_address_valid(base) || uplink_is(plan, base)) {
-            continue;
-        }
-        if (seen++ == ordinal) {
-            snprintf(vf, 16, "%s", base);
-            return 0;
-        }
-    }
-    return diag_error(d, NFV_EINPUT, "%s: no VF #%d of PF %s under "
-                      "%s/sys/bus/pci/devices/%s/ (create the VFs first, or "
-                      "give the address with --vf NIC=PCI)", what, ordinal,
-                      pf, root, pf);
-}
-
-/* How many SR-IOV NICs on 'pf' come before (vm, nic) in plan order: VFs
- * are handed out in that order so VMs never share one. */
-static int
-vf_ordinal(json_t *plan, const json_t *this_nic, const char *pf)
-{
-    json_t *vm, *nic;
-    size_t i, j;
-    int n = 0;
-
-    json_array_foreach(json_object_get(plan, "vms"), i, vm) {
-        json_array_foreach(json_object_get(vm, "nics"), j, nic) {
-            if (nic == this_nic) {
-                return n;
-            }
-            const char *type = json_str(nic, "type");
-            const char *p = json_str(nic, "pf");
-            if (type && !strcmp(type, "sriov") && p && !strcmp(p, pf)) {
-                n++;
-            }
-        }
-    }
-    return n;
-}
-
-static int
-load_nic(json_t *plan, const json_t *jn, const struct vm_host_opts *o,
-         struct vm_spec *s, struct vm_nic *nic, struct diag *d)
-{
-    const char *type = json_str(jn, "type");
-    const json_t *vlan = json_object_get(jn, "vlan");
-
-    nic->index = json_int(jn, "index", -1);
-    nic->vlan = json_is_integer(vlan) ? (int) json_integer_value(vlan) : -1;
-    nic->pmd_cpu = json_int(jn, "pmd_cpu", -1);
-    if (nic->index < 0 || !type
-        || (strcmp(type, "vhost") && strcmp(type, "sriov"))) {
-        return diag_error(d, NFV_EINPUT, "%s: VM %s: a NIC without a valid "
-                          "index and type", s->plan_file, s->name);
-    }
-    const char *mac = json_str(jn, "mac");
-    if (mac) {
-        nic->mac = xstrdup(mac);
-    }
-    if (!strcmp(type, "vhost")) {
-        const char *dir = o->sock_dir ? o->sock_dir : VM_DEFAULT_SOCK_DIR;
-        const char *port_id = json_str(jn, "port_id");
-        nic->type = NIC_VHOST;
-        nic->socket = (port_id ? xasprintf("%s/vhu%.11s", dir, port_id)
-                       : xasprintf("%s/vhu-%s-%d", dir, s->name,
-                                   nic->index));
-        return 0;
-    }
-    nic->type = NIC_SRIOV;
-    const char *pf = json_str(jn, "pf");
-    if (!pf || !pci_address_valid(pf)) {
-        return diag_error(d, NFV_EINPUT, "%s: VM %s NIC %d: no PF address",
-                          s->plan_file, s->name, nic->index);
-    }
-    snprintf(nic->pf, sizeof nic->pf, "%s", pf);
     for (int i = 0; i < o->n_vf; i++) {
         if (o->vf_nic[i] == nic->index) {
             snprintf(nic->vf, sizeof nic->vf, "%s", o->vf_pci[i]);
             return 0;
         }
     }
-    char *what = xasprintf("VM %s NIC %d", s->name, nic->index);
-    int error = find_vf(plan, o->sysfs_root ? o->sysfs_root : "", pf,
-                        vf_ordinal(plan, jn, pf), what, nic->vf, d);
-    free(what);
-    return error;
+    if (pci_vf_address(root, pn->pf, pn->vf, vf)) {
+        return diag_error(d, NFV_EINPUT, "VM %s NIC %d: no VF #%d of PF %s "
+                          "(%s/sys/bus/pci/devices/%s/virtfn%d; the plan's "
+                          "vms[].nics[].vf): create the VFs first ('nfvhost "
+                          "ovs apply'), or give the address with --vf "
+                          "NIC=PCI", s->name, nic->index, pn->vf, pn->pf,
+                          root, pn->pf, pn->vf);
+    }
+    /* The planner skips VFs that OVS takes when it knows their index;
+     * when it could not (a topology without sysfs), do not follow it. */
+    if (plan_file_find_uplink(p, vf)) {
+        return diag_error(d, NFV_EINPUT, "VM %s NIC %d: VF #%d of PF %s is "
+                          "%s, the plan's OVS uplink; re-plan with "
+                          "--sysfs-root so the planner sees the VFs, or give "
+                          "--vf NIC=PCI", s->name, nic->index, pn->vf,
+                          pn->pf, vf);
+    }
+    snprintf(nic->vf, sizeof nic->vf, "%s", vf);
+    return 0;
 }
 
 static int
-load_host(json_t *plan, struct vm_spec *s, struct diag *d)
+load_nic(const struct plan_file *p, const struct plan_file_nic *pn,
+         const struct vm_host_opts *o, struct vm_spec *s, struct vm_nic *nic,
+         struct diag *d)
 {
-    const json_t *settings = json_object_get(plan, "settings");
-    const char *policy = json_str(settings, "emulator_policy");
-    json_t *node;
-    size_t i;
+    nic->index = pn->index;
+    nic->type = pn->type;
+    nic->vlan = pn->vlan ? pn->vlan : -1;
+    nic->pmd_cpu = pn->pmd_cpu;
+    nic->mac = xstrdup(pn->mac);
+    if (pn->type == NIC_VHOST) {
+        nic->socket = (o->sock_dir ? xasprintf("%s/%s", o->sock_dir, pn->port)
+                       : plan_file_socket_path(p, pn));
+        return 0;
+    }
+    snprintf(nic->pf, sizeof nic->pf, "%s", pn->pf);
+    return find_vf(p, pn, o, s, nic, d);
+}
 
-    s->mtu = json_int(settings, "mtu", 1500);
-    s->emulator_policy = !policy ? EMU_NONE
-                         : !strcmp(policy, "share") ? EMU_SHARE
-                         : !strcmp(policy, "isolate") ? EMU_ISOLATE : EMU_NONE;
-    s->guest_pool = xbitmap();
-    s->emulator_pool = xbitmap();
-    s->pmd_pool = xbitmap();
-    s->hk_pool = xbitmap();
-    if (!plan_json_pool(plan, "guest", s->guest_pool)
-        || !plan_json_pool(plan, "emulator", s->emulator_pool)
-        || !plan_json_pool(plan, "pmd", s->pmd_pool)
-        || !plan_json_pool(plan, "housekeeping", s->hk_pool)) {
-        return diag_error(d, NFV_EINPUT, "%s: bad or missing \"pools\"",
-                          s->plan_file);
-    }
-    json_array_foreach(json_object_get(plan, "numa_nodes"), i, node) {
-        if (json_int(node, "id", -1) == s->numa) {
-            s->node_guest_pages = json_int(json_object_get(node, "hugepages"),
-                                           "guests", 0);
-        }
-    }
-    return 0;
+static void
+load_host(const struct plan_file *p, struct vm_spec *s)
+{
+    const struct plan_file_numa *node = plan_file_find_numa(p, s->numa);
+
+    s->mtu = p->settings.mtu;
+    s->emulator_policy = p->settings.emulator_policy;
+    s->guest_pool = xbitmap_dup(p->pools.guest);
+    s->emulator_pool = xbitmap_dup(p->pools.emulator);
+    s->pmd_pool = xbitmap_dup(p->pools.pmd);
+    s->hk_pool = xbitmap_dup(p->pools.housekeeping);
+    s->node_guest_pages = node ? node->hugepages.guests : 0;
 }
 
 /* A --vf for a NIC that is not an SR-IOV NIC of the VM is a mistake worth
@@ -232,84 +136,52 @@ check_vf_overrides(const struct vm_host_opts *o, const struct vm_spec *s,
 }
 
 static int
-load_vm(json_t *plan, json_t *vm, const struct vm_host_opts *o,
-        struct vm_spec *s, struct diag *d)
+load_vm(const struct plan_file *p, const struct plan_file_vm *vm,
+        const struct vm_host_opts *o, struct vm_spec *s, struct diag *d)
 {
-    const json_t *pins = json_object_get(vm, "vcpupin");
-    const json_t *topo = json_object_get(vm, "topology");
-    const json_t *hp = json_object_get(vm, "hugepages");
-    const json_t *nics = json_object_get(vm, "nics");
-    const json_t *jn;
-    size_t i;
-
-    s->numa = json_int(vm, "numa", -1);
-    s->vcpus = json_int(vm, "vcpus", 0);
-    s->memory_mb = json_int(vm, "memory_mb", 0);
-    s->sockets = json_int(topo, "sockets", 1);
-    s->cores = json_int(topo, "cores", s->vcpus);
-    s->threads = json_int(topo, "threads", 1);
-    s->hugepage_kb = json_int(hp, "size_kb", 0);
-    s->hugepages = json_int(hp, "count", 0);
-    s->queues = json_int(vm, "queues", 1);
-    s->emulatorpin = xbitmap();
-    if (s->numa < 0 || s->vcpus < 1 || !s->memory_mb || !s->hugepage_kb
-        || !json_is_array(pins) || json_array_size(pins) != (size_t) s->vcpus
-        || !plan_json_cpus(vm, "emulatorpin", s->emulatorpin)) {
-        return diag_error(d, NFV_EINPUT, "%s: VM %s: missing or bad numa, "
-                          "vcpus, memory_mb, vcpupin, emulatorpin or "
-                          "hugepages", s->plan_file, s->name);
-    }
-    s->vcpupin = xcalloc(s->vcpus, sizeof *s->vcpupin);
-    json_array_foreach(pins, i, jn) {
-        s->vcpupin[i] = json_is_integer(jn) ? json_integer_value(jn) : -1;
-        if (s->vcpupin[i] < 0) {
-            return diag_error(d, NFV_EINPUT, "%s: VM %s: vcpupin[%zu] is not "
-                              "a CPU", s->plan_file, s->name, i);
-        }
-    }
-    s->nics = xcalloc(json_array_size(nics) + 1, sizeof *s->nics);
-    json_array_foreach(nics, i, jn) {
-        int error = load_nic(plan, jn, o, s, &s->nics[s->n_nics++], d);
+    s->numa = vm->numa;
+    s->vcpus = vm->vcpus;
+    s->memory_mb = vm->memory_mb;
+    s->sockets = vm->sockets;
+    s->cores = vm->cores;
+    s->threads = vm->threads;
+    s->hugepage_kb = vm->hugepages.size_kb;
+    s->hugepages = vm->hugepages.count;
+    s->queues = vm->queues;
+    s->emulatorpin = xbitmap_dup(vm->emulatorpin);
+    s->vcpupin = xmemdup(vm->vcpupin, vm->vcpus * sizeof *vm->vcpupin);
+    load_host(p, s);
+    s->nics = xcalloc(vm->n_nics + 1, sizeof *s->nics);
+    for (size_t k = 0; k < vm->n_nics; k++) {
+        int error = load_nic(p, &vm->nics[k], o, s, &s->nics[s->n_nics++], d);
         if (error) {
             return error;
         }
     }
-    int error = check_vf_overrides(o, s, d);
-    return error ? error : load_host(plan, s, d);
+    return check_vf_overrides(o, s, d);
 }
 
 int
-vm_spec_load(const char *plan_file, const char *name,
+vm_spec_load(const struct plan_file *p, const char *name,
              const struct vm_host_opts *o, struct vm_spec *s, struct diag *d)
 {
-    json_t *plan, *vm;
+    const struct plan_file_vm *vm = plan_file_find_vm(p, name);
+    struct sbuf names;
     int error;
 
     memset(s, 0, sizeof *s);
-    s->plan_file = xstrdup(plan_file);
+    s->plan_file = xstrdup(p->path);
     s->name = xstrdup(name);
-    plan = plan_json_load(plan_file, d);
-    if (!plan) {
-        return d->status ? d->status : NFV_EINPUT;
+    if (vm) {
+        return load_vm(p, vm, o, s, d);
     }
-    vm = plan_json_vm(plan, name);
-    if (!vm) {
-        struct sbuf names;
-        json_t *v;
-        size_t i;
-
-        sbuf_init(&names);
-        json_array_foreach(json_object_get(plan, "vms"), i, v) {
-            sbuf_printf(&names, "%s%s", i ? ", " : "", json_str(v, "name"));
-        }
-        error = diag_error(d, NFV_EINPUT, "%s: no VM named '%s' (the plan "
-                           "has: %s)", plan_file, name,
-                           names.len ? names.s : "none");
-        sbuf_destroy(&names);
-    } else {
-        error = load_vm(plan, vm, o, s, d);
+    sbuf_init(&names);
+    for (size_t i = 0; i < p->n_vms; i++) {
+        sbuf_printf(&names, "%s%s", i ? ", " : "", p->vms[i].name);
     }
-    json_decref(plan);
+    error = diag_error(d, NFV_EINPUT, "%s: no VM named '%s' (the plan has: "
+                       "%s)", p->path, name, names.len ? names.s : "none");
+    sbuf_destroy(&names);
     return error;
 }
 

@@ -1,13 +1,13 @@
-/* vmspec.h: one VM of a plan.json, as the libvirt code needs it.
+/* vmspec.h: one VM of a plan, as the libvirt code needs it.
  *
- * vm_spec_load() reads the VM's vCPU pins, emulator pin, guest topology,
- * hugepages and NICs from plan.json (docs/plan-format.md), together with
- * the host facts its checks compare against: the pools and the hugepages
- * the plan reserved for guests on the VM's node.  It also resolves what
- * the plan leaves to the host: the vhost-user socket path of each vhost
- * NIC (the one 'nfvhost ovs apply' gives the OVS port: vhu-VM-N, or
- * os-vif's vhu<port_id[0:11]> when the NIC has an OpenStack "port_id") and
- * the PCI address of each SR-IOV NIC's VF. */
+ * vm_spec_load() takes the VM's vCPU pins, emulator pin, guest topology,
+ * hugepages and NICs from the plan (lib/plan-file.h), together with the
+ * host facts its checks compare against: the pools and the hugepages the
+ * plan reserved for guests on the VM's node.  Every NIC comes as planned:
+ * its MAC, a vhost NIC's socket (ovs.socket_dir/port, where 'nfvhost ovs
+ * apply' points the OVS port), an SR-IOV NIC's PF and VF ordinal.  The one
+ * fact the plan cannot hold is the PCI address the kernel gave that VF:
+ * it is read from the PF's virtfnN link in sysfs (or given with --vf). */
 #ifndef NFV_VMSPEC_H
 #define NFV_VMSPEC_H 1
 
@@ -16,10 +16,8 @@
 #include <hwloc.h>
 
 #include "lib/diag.h"
-#include "planner/intent.h"
+#include "lib/plan-file.h"
 
-/* Where 'nfvhost ovs apply' puts vhost-user sockets by default. */
-#define VM_DEFAULT_SOCK_DIR "/var/run/nfvhost/vhost"
 #define VM_MAX_VF_OVERRIDES 64
 
 struct vm_nic {
@@ -30,7 +28,7 @@ struct vm_nic {
     char pf[16];                /* sriov: the PF. */
     char vf[16];                /* sriov: the VF's PCI address. */
     char *socket;               /* vhost: vhost-server-path. */
-    char *mac;                  /* From the plan ("mac"), or NULL. */
+    char *mac;                  /* The plan's. */
 };
 
 struct vm_spec {
@@ -57,7 +55,7 @@ struct vm_spec {
 
 /* What the plan does not say and the host does. */
 struct vm_host_opts {
-    const char *sock_dir;       /* NULL: VM_DEFAULT_SOCK_DIR. */
+    const char *sock_dir;       /* NULL: the plan's ovs.socket_dir. */
     const char *sysfs_root;     /* NULL: "" (the real /sys). */
     /* --vf NIC=PCI: explicit VF addresses by NIC index. */
     int vf_nic[VM_MAX_VF_OVERRIDES];
@@ -65,7 +63,7 @@ struct vm_host_opts {
     int n_vf;
 };
 
-int vm_spec_load(const char *plan_file, const char *vm,
+int vm_spec_load(const struct plan_file *, const char *vm,
                  const struct vm_host_opts *, struct vm_spec *,
                  struct diag *);
 void vm_spec_destroy(struct vm_spec *);

@@ -7,7 +7,8 @@ libnfvhost_a_SOURCES += \
 	ovs-ext/want.c ovs-ext/want.h \
 	ovs-ext/apply.c ovs-ext/apply.h \
 	ovs-ext/sriov.c ovs-ext/sriov.h \
-	ovs-ext/status.c ovs-ext/status.h
+	ovs-ext/status.c ovs-ext/status.h \
+	ovs-ext/workflow.c ovs-ext/workflow.h
 nfvhost_SOURCES += cli/cmd-ovs.c
 
 TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh

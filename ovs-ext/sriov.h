@@ -1,11 +1,12 @@
-/* sriov.h: the sysfs side of taking a NIC for OVS-DPDK, under a root
- * prefix ("" for the live machine, a fake tree in tests).
+/* sriov.h: taking a NIC from the kernel for OVS-DPDK, and the VFs SR-IOV
+ * NICs need, under a root prefix ("" for the live machine, a fake tree in
+ * tests).  The sysfs work itself is lib/pci.h's; this module adds the
+ * rules: refuse a device that is missing or whose interface is in use
+ * (lib/netdev.h), report what is done (or would be, with dry_run), and
+ * never lower a PF's VF count.
  *
- * sriov_check_uplink() refuses a device that is missing or whose kernel
- * interface carries a route or an address (like dpdk-devbind.py);
- * sriov_bind_vfio() binds it to vfio-pci through driver_override and
- * drivers_probe; sriov_release() undoes that, so the kernel driver takes
- * the device back; sriov_set_numvfs() creates VFs on a PF. */
+ * The checks are separate from the actions, so that 'ovs apply' can check
+ * every device (and the database) before it changes any. */
 #ifndef NFV_SRIOV_H
 #define NFV_SRIOV_H 1
 
@@ -14,17 +15,18 @@
 
 #include "lib/diag.h"
 
-/* PCI address syntax: DDDD:BB:DD.F (hex). */
-bool sriov_valid_pci(const char *);
-
+/* 'pci' exists and none of its interfaces is in use. */
 int sriov_check_uplink(const char *root, const char *pci, struct diag *);
-/* Writes what it does (or would do, with 'dry_run') to 'out'. */
+/* 'pf' is an SR-IOV PF that can have 'n' VFs (exit 3 when it cannot). */
+int sriov_check_numvfs(const char *root, const char *pf, int n,
+                       struct diag *);
+
+/* Each writes what it does (or would do, with 'dry_run') to 'out'. */
 int sriov_bind_vfio(const char *root, const char *pci, bool dry_run,
                     FILE *out, struct diag *);
 int sriov_release(const char *root, const char *pci, bool dry_run,
                   FILE *out, struct diag *);
-/* Makes 'pf' have at least 'n' VFs (the kernel wants 0 before a new
- * count).  Exit 3 when n exceeds sriov_totalvfs. */
+/* Makes 'pf' have at least 'n' VFs. */
 int sriov_set_numvfs(const char *root, const char *pf, int n, bool dry_run,
                      FILE *out, struct diag *);
 

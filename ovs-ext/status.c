@@ -4,13 +4,15 @@
 #include "ovs-ext/status.h"
 
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "ovs-ext/jsonrpc.h"
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/unixctl.h"
 #include "ovs-ext/want.h"
-#include "lib/plan-json.h"
+#include "lib/parse.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
 
 /* Interface.statistics counters shown per port; any nonzero drop counter
@@ -137,12 +139,13 @@ port_status(const json_t *row)
     const char *vhost = json_string_value(json_object_get(st, "status"));
     json_t *p = json_pack("{sOsoso}", "name", json_object_get(row, "name"),
                           "type", type, "link_state", link);
+    int node;
 
     if (!numa) {
         numa = json_string_value(json_object_get(st, "numa"));
     }
-    json_object_set_new(p, "numa", numa ? json_integer(atoi(numa))
-                                        : json_null());
+    json_object_set_new(p, "numa", numa && parse_int(numa, 0, INT_MAX, &node)
+                                   ? json_integer(node) : json_null());
     if (!strncmp(json_string_value(type) ?: "", "dpdkvhostuser", 13)) {
         json_object_set_new(p, "connected",
                             json_boolean(vhost && !strcmp(vhost,
@@ -305,11 +308,17 @@ status_findings(const json_t *pmds, const json_t *ports, json_t *findings)
 
 /* The masks against the plan, and the PMDs against the pinned pools. */
 static void
-plan_findings(const json_t *plan, const struct ovs_opts *o,
+plan_findings(const struct plan_file *plan, const struct ovs_opts *o,
               const json_t *oc_now, const json_t *pmds, json_t *f)
 {
     static const char *const keys[] = { "pmd-cpu-mask", "dpdk-lcore-mask" };
-    static const char *const pools[] = { "guest", "emulator" };
+    const struct {
+        const char *name;
+        hwloc_const_bitmap_t set;
+    } pools[] = {
+        { "guest", plan->pools.guest },
+        { "emulator", plan->pools.emulator },
+    };
     struct diag d;
     json_t *want;
     const json_t *pmd;
@@ -328,29 +337,23 @@ plan_findings(const json_t *plan, const struct ovs_opts *o,
         }
     }
     for (i = 0; i < ARRAY_SIZE(pools); i++) {
-        hwloc_bitmap_t set = xbitmap();
         size_t j;
 
-        if (plan_json_pool((json_t *) plan, pools[i], set)) {
-            json_array_foreach(pmds, j, pmd) {
-                int core = json_integer_value(json_object_get(pmd, "core"));
-                unsigned cpu;
-                hwloc_bitmap_foreach_begin(cpu, set) {
-                    int mapped = cpu < WANT_MAX_CPU ? o->cpu_map[cpu]
-                                                    : (int) cpu;
-                    /* With --cpu-map, unmapped planned PUs are not on
-                     * this machine. */
-                    bool here = !o->has_cpu_map
-                                || (cpu < WANT_MAX_CPU && o->cpu_mapped[cpu]);
-                    if (here && mapped == core) {
-                        finding(f, "PMD on core %d shares it with the %s "
-                                "pool (planned CPU %u): both spin and "
-                                "starve each other", core, pools[i], cpu);
-                    }
-                } hwloc_bitmap_foreach_end();
-            }
+        json_array_foreach(pmds, j, pmd) {
+            int core = json_integer_value(json_object_get(pmd, "core"));
+            unsigned cpu;
+            hwloc_bitmap_foreach_begin(cpu, pools[i].set) {
+                /* With --cpu-map, unmapped planned PUs are not on this
+                 * machine. */
+                bool here = !o->has_cpu_map
+                            || (cpu < WANT_MAX_CPU && o->cpu_mapped[cpu]);
+                if (here && ovs_opts_cpu(o, cpu) == core) {
+                    finding(f, "PMD on core %d shares it with the %s "
+                            "pool (planned CPU %u): both spin and "
+                            "starve each other", core, pools[i].name, cpu);
+                }
+            } hwloc_bitmap_foreach_end();
         }
-        hwloc_bitmap_free(set);
     }
     json_decref(want);
     diag_destroy(&d);
@@ -358,7 +361,7 @@ plan_findings(const json_t *plan, const struct ovs_opts *o,
 
 json_t *
 ovs_status_collect(const struct ovs_opts *o, const char *control,
-                   const json_t *plan, struct diag *d)
+                   const struct plan_file *plan, struct diag *d)
 {
     static const char *const tables[] = { "Open_vSwitch", "Interface", NULL };
     char *target = control ? xstrdup(control)
@@ -476,7 +479,8 @@ print_text(const json_t *st, FILE *out)
 }
 
 int
-ovs_status(const struct ovs_opts *o, const char *control, const json_t *plan,
+ovs_status(const struct ovs_opts *o, const char *control,
+           const struct plan_file *plan,
            bool json, FILE *out, struct diag *d)
 {
     json_t *st = ovs_status_collect(o, control, plan, d);

@@ -15,13 +15,14 @@
 #include "lib/diag.h"
 
 struct ovs_opts;
+struct plan_file;
 
 #define STATUS_BUSY_PCT 95.0
 
 /* Collects the status as JSON: {"pmds": [...], "ports": [...],
  * "findings": [...]}; 'control' NULL finds the socket from o->db. */
 json_t *ovs_status_collect(const struct ovs_opts *, const char *control,
-                           const json_t *plan, struct diag *);
+                           const struct plan_file *, struct diag *);
 
 /* Parsers of the two appctl texts, exposed for unit tests: they fill
  * 'pmds' (an array of PMD objects keyed by numa/core). */
@@ -35,6 +36,7 @@ void status_findings(const json_t *pmds, const json_t *ports,
                      json_t *findings);
 
 int ovs_status(const struct ovs_opts *, const char *control,
-               const json_t *plan, bool json, FILE *out, struct diag *);
+               const struct plan_file *, bool json, FILE *out,
+               struct diag *);
 
 #endif /* ovs-ext/status.h */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ovs-ext/jsonrpc.h"
+#include "lib/sysfs.h"
 #include "lib/util.h"
 
 #define UNIXCTL_TIMEOUT_MS 10000
@@ -21,7 +22,6 @@ unixctl_default_target(const char *db, struct diag *d)
     char *dir = slash ? strndup(path, slash - path) : strdup(".");
     char *fixed = xasprintf("%s/ovs-vswitchd.ctl", dir);
     char *pidfile = xasprintf("%s/ovs-vswitchd.pid", dir);
-    FILE *f = fopen(pidfile, "r");
     char *target = NULL;
     long pid;
 
@@ -29,14 +29,11 @@ unixctl_default_target(const char *db, struct diag *d)
         /* Started with --unixctl=DIR/ovs-vswitchd.ctl (the test harness). */
         target = fixed;
         fixed = NULL;
-    } else if (!f || fscanf(f, "%ld", &pid) != 1) {
+    } else if (sysfs_read_long(pidfile, &pid) || pid <= 0) {
         diag_error(d, NFV_ESYSTEM, "%s: cannot read ovs-vswitchd's pid (is "
                    "it running? or give --control SOCK)", pidfile);
     } else {
         target = xasprintf("%s/ovs-vswitchd.%ld.ctl", dir, pid);
-    }
-    if (f) {
-        fclose(f);
     }
     free(fixed);
     free(pidfile);

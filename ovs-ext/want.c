@@ -3,37 +3,21 @@
 
 #include "ovs-ext/want.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
-#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/plan-json.h"
+#include "lib/parse.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-    char *r = strndup(s, n);
-
-    if (!r) {
-        xalloc_die();
-    }
-    return r;
-}
 
 void
 ovs_opts_init(struct ovs_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->bridge = WANT_DEFAULT_BRIDGE;
-    o->sock_dir = WANT_DEFAULT_SOCK_DIR;
     o->sysfs_root = "";
-    o->bond_mode = "active-backup";
-    o->uplink_override = json_object();
     o->set = json_object();
     for (int i = 0; i < WANT_MAX_CPU; i++) {
         o->cpu_map[i] = i;
@@ -43,23 +27,24 @@ ovs_opts_init(struct ovs_opts *o)
 void
 ovs_opts_destroy(struct ovs_opts *o)
 {
-    json_decref(o->uplink_override);
     json_decref(o->set);
 }
 
-static bool
-parse_cpu(const char *s, int *cpu)
+void
+ovs_opts_from_plan(struct ovs_opts *o, const struct plan_file *p)
 {
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 0 || v >= WANT_MAX_CPU) {
-        return false;
+    if (!o->bridge) {
+        o->bridge = p ? p->ovs.bridge : PLAN_DEFAULT_BRIDGE;
     }
-    *cpu = v;
-    return true;
+    if (!o->sock_dir) {
+        o->sock_dir = p ? p->ovs.socket_dir : PLAN_DEFAULT_SOCKET_DIR;
+    }
+    if (!o->sock_group && p) {
+        o->sock_group = p->ovs.socket_group;
+    }
+    if (!o->sock_mode) {
+        o->sock_mode = p ? p->ovs.socket_mode : PLAN_DEFAULT_SOCKET_MODE;
+    }
 }
 
 /* "--cpu-map 3=1,9=1": run a plan made for another machine here. */
@@ -74,8 +59,8 @@ ovs_opts_cpu_map(struct ovs_opts *o, const char *arg, struct diag *d)
         char *eq = strchr(tok, '=');
         int from, to;
 
-        if (!eq || (*eq = '\0', !parse_cpu(tok, &from))
-            || !parse_cpu(eq + 1, &to)) {
+        if (!eq || (*eq = '\0', !parse_int(tok, 0, WANT_MAX_CPU - 1, &from))
+            || !parse_int(eq + 1, 0, WANT_MAX_CPU - 1, &to)) {
             error = diag_error(d, NFV_EINPUT, "--cpu-map: '%s' is not "
                                "PLANNED=ACTUAL (CPU numbers)", arg);
             break;
@@ -89,6 +74,12 @@ ovs_opts_cpu_map(struct ovs_opts *o, const char *arg, struct diag *d)
 }
 
 int
+ovs_opts_cpu(const struct ovs_opts *o, int cpu)
+{
+    return cpu >= 0 && cpu < WANT_MAX_CPU ? o->cpu_map[cpu] : cpu;
+}
+
+int
 ovs_opts_key_value(json_t *obj, const char *flag, const char *arg,
                    struct diag *d)
 {
@@ -99,26 +90,10 @@ ovs_opts_key_value(json_t *obj, const char *flag, const char *arg,
         return diag_error(d, NFV_EINPUT, "%s: '%s' is not KEY=VALUE",
                           flag, arg);
     }
-    key = xstrndup(arg, eq - arg);
+    key = xasprintf("%.*s", (int) (eq - arg), arg);
     json_object_set_new(obj, key, json_string(eq + 1));
     free(key);
     return 0;
-}
-
-bool
-want_valid_name(const char *s, size_t max)
-{
-    size_t n = s ? strlen(s) : 0;
-
-    if (!n || n > max || !isalnum((unsigned char) s[0])) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!isalnum((unsigned char) s[i]) && s[i] != '-' && s[i] != '_') {
-            return false;
-        }
-    }
-    return true;
 }
 
 /* A hex CPU mask with every PU mapped through --cpu-map. */
@@ -131,13 +106,12 @@ map_mask(const char *mask, const struct ovs_opts *o, const char *key,
     unsigned cpu;
 
     if (hwloc_bitmap_taskset_sscanf(in, mask) < 0) {
-        diag_error(d, NFV_EINPUT, "plan: ovs.%s '%s' is not a hex CPU mask",
-                   key, mask);
+        diag_error(d, NFV_EINPUT, "plan: ovs.other_config.%s '%s' is not a "
+                   "hex CPU mask", key, mask);
     } else {
         char *s;
         hwloc_bitmap_foreach_begin(cpu, in) {
-            hwloc_bitmap_set(out, cpu < WANT_MAX_CPU ? o->cpu_map[cpu]
-                                                     : (int) cpu);
+            hwloc_bitmap_set(out, ovs_opts_cpu(o, cpu));
         } hwloc_bitmap_foreach_end();
         s = cpumask_format(out);
         res = json_string(s);
@@ -148,150 +122,93 @@ map_mask(const char *mask, const struct ovs_opts *o, const char *key,
     return res;
 }
 
-const char *
-want_stand_in(const json_t *plan, const char *pci, const struct ovs_opts *o)
-{
-    const char *ov = json_string_value(json_object_get(o->uplink_override,
-                                                       pci));
-    const json_t *u;
-    size_t i;
-
-    if (ov) {
-        return ov;
-    }
-    json_array_foreach(json_object_get(plan, "uplinks"), i, u) {
-        const char *p = json_string_value(json_object_get(u, "pci"));
-        if (p && !strcmp(p, pci)) {
-            return json_string_value(json_object_get(u, "devargs"));
-        }
-    }
-    return NULL;
-}
-
-static const char *
-uplink_devargs(const json_t *plan, const json_t *u, const struct ovs_opts *o)
-{
-    const char *pci = json_string_value(json_object_get(u, "pci"));
-    return pci ? want_stand_in(plan, pci, o) : NULL;
-}
-
-/* dpdk-extra allowlists exactly the planned uplinks that are PCI devices;
- * with every uplink replaced by a vdev stand-in, no PCI device at all.
- * The planner already wrote that into the plan's "ovs" object (stand-ins
- * chosen at plan time included), so this is only needed when
- * --uplink-override changes the stand-ins at apply time, or when a plan
- * lacks the key (DPDK must never probe every PCI device). */
+/* The plan's other_config, the masks mapped through --cpu-map, then the
+ * --set overrides. */
 static json_t *
-dpdk_extra(const json_t *plan, const struct ovs_opts *o)
-{
-    const json_t *uplinks = json_object_get(plan, "uplinks");
-    struct sbuf b;
-    size_t i;
-    json_t *u, *res;
-
-    sbuf_init(&b);
-    json_array_foreach(uplinks, i, u) {
-        const char *pci = json_string_value(json_object_get(u, "pci"));
-        if (pci && !uplink_devargs(plan, u, o)) {
-            sbuf_printf(&b, "%s-a %s", b.len ? " " : "", pci);
-        }
-    }
-    res = json_string(b.len ? b.s : "--no-pci");
-    sbuf_destroy(&b);
-    return res;
-}
-
-static json_t *
-want_other_config(const json_t *plan, const struct ovs_opts *o,
+want_other_config(const struct plan_file *p, const struct ovs_opts *o,
                   struct diag *d)
 {
-    json_t *oc = json_deep_copy(json_object_get(plan, "ovs"));
-    const char *masks[] = { "pmd-cpu-mask", "dpdk-lcore-mask" };
-    const char *k;
-    json_t *v;
+    json_t *oc = json_object();
 
-    if (!json_is_object(oc)) {
-        json_decref(oc);
-        diag_error(d, NFV_EINPUT, "plan: no \"ovs\" object");
-        return NULL;
-    }
-    json_object_foreach(oc, k, v) {
-        if (!json_is_string(v)) {
-            diag_error(d, NFV_EINPUT, "plan: ovs.%s is not a string", k);
+    for (size_t i = 0; i < p->ovs.n_other_config; i++) {
+        const struct plan_file_kv *kv = &p->ovs.other_config[i];
+        json_t *v = (!strcmp(kv->key, "pmd-cpu-mask")
+                     || !strcmp(kv->key, "dpdk-lcore-mask")
+                     ? map_mask(kv->value, o, kv->key, d)
+                     : json_string(kv->value));
+        if (!v) {
             json_decref(oc);
             return NULL;
         }
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(masks); i++) {
-        const char *m = json_string_value(json_object_get(oc, masks[i]));
-        if (m) {
-            json_t *mapped = map_mask(m, o, masks[i], d);
-            if (!mapped) {
-                json_decref(oc);
-                return NULL;
-            }
-            json_object_set_new(oc, masks[i], mapped);
-        }
-    }
-    if (json_object_size(o->uplink_override)
-        || !json_object_get(oc, "dpdk-extra")) {
-        json_object_set_new(oc, "dpdk-extra", dpdk_extra(plan, o));
-    }
-    /* Pinned vhost queues would otherwise isolate their PMDs, and with
-     * every PMD pinned the uplink's queues would not be polled at all. */
-    if (!json_object_get(oc, "pmd-rxq-isolate")) {
-        json_object_set_new(oc, "pmd-rxq-isolate", json_string("false"));
+        json_object_set_new(oc, kv->key, v);
     }
     json_object_update(oc, o->set);
     return oc;
+}
+
+/* "0:3,1:3": every queue of 'cpus' (n entries) to its PU, mapped. */
+static json_t *
+rxq_affinity(const int *cpus, int n, const struct ovs_opts *o)
+{
+    struct sbuf aff;
+    json_t *s;
+
+    sbuf_init(&aff);
+    for (int q = 0; q < n; q++) {
+        sbuf_printf(&aff, "%s%d:%d", q ? "," : "", q,
+                    ovs_opts_cpu(o, cpus[q]));
+    }
+    s = json_string(aff.s);
+    sbuf_destroy(&aff);
+    return s;
 }
 
 json_t *
 want_vhost_port(const struct vhost_nic *n, const struct ovs_opts *o,
                 struct diag *d)
 {
-    json_t *iface_ids = json_object(), *port_ids, *oc = json_object();
-    json_t *options, *iface;
+    json_t *iface_ids, *port_ids, *oc, *options, *iface, *port;
     char *name, *path;
 
-    if (!want_valid_name(n->vm, 32)) {
+    if (!plan_file_name_valid(n->vm, PLAN_VM_NAME_MAX)) {
         diag_error(d, NFV_EINPUT, "VM name '%s' is not [A-Za-z0-9]"
                    "[A-Za-z0-9_-]{0,31}", n->vm ? n->vm : "");
-        goto err;
+        return NULL;
     }
-    if (!want_valid_name(n->nic, 16)) {
+    if (!plan_file_name_valid(n->nic, 16)) {
         diag_error(d, NFV_EINPUT, "VM %s: NIC id '%s' is not [A-Za-z0-9]"
                    "[A-Za-z0-9_-]{0,15}", n->vm, n->nic ? n->nic : "");
-        goto err;
+        return NULL;
     }
-    if (n->port_id && !want_valid_name(n->port_id, 64)) {
+    if (n->port_id && !plan_file_name_valid(n->port_id, 64)) {
         diag_error(d, NFV_EINPUT, "VM %s NIC %s: port id '%s' has "
                    "characters other than letters, digits, - and _",
                    n->vm, n->nic, n->port_id);
-        goto err;
+        return NULL;
     }
     if (n->vlan > 4094 || n->vlan == 0) {
         diag_error(d, NFV_EINPUT, "VM %s NIC %s: VLAN %d is not 1-4094",
                    n->vm, n->nic, n->vlan);
-        goto err;
+        return NULL;
     }
-    name = n->port_id ? xasprintf("vhu%.11s", n->port_id)
-                      : xasprintf("vhu-%s-%s", n->vm, n->nic);
+    name = (n->port ? xstrdup(n->port)
+            : n->port_id ? xasprintf("vhu%.11s", n->port_id)
+            : plan_file_port_name(n->vm, n->nic));
     path = xasprintf("%s/%s", o->sock_dir, name);
     options = json_pack("{ss}", "vhost-server-path", path);
+    free(path);
+    oc = json_object();
     if (n->pmd >= 0) {
-        struct sbuf aff;
-        int cpu = n->pmd < WANT_MAX_CPU ? o->cpu_map[n->pmd] : n->pmd;
-
-        sbuf_init(&aff);
-        for (int q = 0; q < (n->queues > 0 ? n->queues : 1); q++) {
-            sbuf_printf(&aff, "%s%d:%d", q ? "," : "", q, cpu);
+        int q = n->queues > 0 ? n->queues : 1;
+        int *cpus = xcalloc(q, sizeof *cpus);
+        for (int i = 0; i < q; i++) {
+            cpus[i] = n->pmd;
         }
-        json_object_set_new(oc, "pmd-rxq-affinity", json_string(aff.s));
-        sbuf_destroy(&aff);
+        json_object_set_new(oc, "pmd-rxq-affinity",
+                            rxq_affinity(cpus, q, o));
+        free(cpus);
     }
-    json_object_set_new(iface_ids, "vm-name", json_string(n->vm));
-    json_object_set_new(iface_ids, "nfvhost-nic", json_string(n->nic));
+    iface_ids = json_pack("{ssss}", "vm-name", n->vm, "nfvhost-nic", n->nic);
     if (n->port_id) {
         json_object_set_new(iface_ids, "iface-id", json_string(n->port_id));
         json_object_set_new(iface_ids, "iface-status",
@@ -309,161 +226,91 @@ want_vhost_port(const struct vhost_nic *n, const struct ovs_opts *o,
                       "other_config", oc, "external_ids", iface_ids);
     port_ids = json_pack("{ssssss}", "nfvhost-managed", "true",
                          "vm-name", n->vm, "nfvhost-nic", n->nic);
-    free(path);
-    json_t *port = json_pack("{sssososnsns[o]}", "name", name,
-                             "tag", n->vlan > 0 ? json_integer(n->vlan)
-                                                : json_null(),
-                             "external_ids", port_ids, "bond_mode", "lacp",
-                             "interfaces", iface);
+    port = json_pack("{sssososnsns[o]}", "name", name,
+                     "tag", n->vlan > 0 ? json_integer(n->vlan) : json_null(),
+                     "external_ids", port_ids, "bond_mode", "lacp",
+                     "interfaces", iface);
     free(name);
     return port;
-
-err:
-    json_decref(iface_ids);
-    json_decref(oc);
-    return NULL;
 }
 
-static int
-json_int_or(const json_t *obj, const char *key, int dflt)
-{
-    const json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (int) json_integer_value(v) : dflt;
-}
-
-/* The first planned PMD PU on NUMA node 'numa', mapped; -1 if none. */
-static int
-first_pmd_on(const json_t *plan, int numa, const struct ovs_opts *o)
-{
-    const json_t *node;
-    size_t i;
-    int cpu = -1;
-
-    json_array_foreach(json_object_get(plan, "numa_nodes"), i, node) {
-        hwloc_bitmap_t set;
-
-        if (json_integer_value(json_object_get(node, "id")) != numa) {
-            continue;
-        }
-        set = xbitmap();
-        if (plan_json_cpus(json_object_get(node, "pools"), "pmd", set)) {
-            cpu = hwloc_bitmap_first(set);
-        }
-        hwloc_bitmap_free(set);
-    }
-    return cpu >= 0 && cpu < WANT_MAX_CPU ? o->cpu_map[cpu] : cpu;
-}
-
-/* The uplink's rx queue is pinned to a PMD of its own NUMA node, like the
- * vhost queues, so it is polled whatever pmd-rxq-assign says. */
 static json_t *
-uplink_iface(const char *name, const char *devargs, int mtu, int pmd)
+uplink_iface(const struct plan_file_ovs_iface *f, const struct ovs_opts *o)
 {
     json_t *oc = json_object();
+    char n_rxq[16];
 
-    if (pmd >= 0) {
-        char aff[32];
-        snprintf(aff, sizeof aff, "0:%d", pmd);
-        json_object_set_new(oc, "pmd-rxq-affinity", json_string(aff));
+    if (f->rxq_pmds) {
+        json_object_set_new(oc, "pmd-rxq-affinity",
+                            rxq_affinity(f->rxq_pmds, f->n_rxq, o));
     }
-    return json_pack("{sssss{ss}siso}", "name", name, "type", "dpdk",
-                     "options", "dpdk-devargs", devargs,
-                     "mtu_request", mtu, "other_config", oc);
+    /* OVSDB map values are strings. */
+    snprintf(n_rxq, sizeof n_rxq, "%d", f->n_rxq);
+    return json_pack("{sssss{ssss}siso}", "name", f->name, "type", "dpdk",
+                     "options", "dpdk-devargs", f->dpdk_devargs,
+                     "n_rxq", n_rxq, "mtu_request", f->mtu_request,
+                     "other_config", oc);
 }
 
-/* One trunk port for one uplink, a bond for two (BRIEF: a bond of two
- * uplinks when the plan has two). */
+/* The plan's uplink port; the PCI addresses to bind go to 'bind'. */
 static json_t *
-want_uplink_port(const json_t *plan, const struct ovs_opts *o, int mtu,
-                 json_t *bind, struct diag *d)
+want_uplink_port(const struct plan_file *p, const struct ovs_opts *o,
+                 json_t *bind)
 {
-    const json_t *uplinks = json_object_get(plan, "uplinks");
-    size_t n = json_array_size(uplinks), i;
-    json_t *ifaces = json_array(), *u, *port;
+    const struct plan_file_ovs_uplink_port *up = p->ovs.uplink_port;
+    json_t *ifaces = json_array();
     struct sbuf pcis;
+    json_t *port;
 
-    if (n > 2) {
-        json_decref(ifaces);
-        diag_error(d, NFV_EINPUT, "plan: %zu uplinks; nfvhost bonds at "
-                   "most two", n);
-        return NULL;
-    }
     sbuf_init(&pcis);
-    json_array_foreach(uplinks, i, u) {
-        const char *pci = json_string_value(json_object_get(u, "pci"));
-        const char *ov;
-        char *name;
+    for (size_t i = 0; i < up->n_interfaces; i++) {
+        const struct plan_file_ovs_iface *f = &up->interfaces[i];
 
-        if (!pci) {
-            json_decref(ifaces);
-            sbuf_destroy(&pcis);
-            diag_error(d, NFV_EINPUT, "plan: uplinks[%zu] has no pci", i);
-            return NULL;
+        if (f->bind_vfio) {
+            json_array_append_new(bind, json_string(f->pci));
         }
-        ov = uplink_devargs(plan, u, o);
-        if (!ov) {
-            json_array_append_new(bind, json_string(pci));
-        }
-        name = xasprintf("dpdk-up%zu", i);
-        json_array_append_new(ifaces, uplink_iface(
-            name, ov ? ov : pci, mtu,
-            first_pmd_on(plan, json_int_or(u, "numa", 0), o)));
-        sbuf_printf(&pcis, "%s%s", i ? "," : "", pci);
-        free(name);
+        json_array_append_new(ifaces, uplink_iface(f, o));
+        sbuf_printf(&pcis, "%s%s", i ? "," : "", f->pci);
     }
-    port = json_pack("{sss{ssss}snsnsnso}",
-                     "name", n == 2 ? "bond-up" : "dpdk-up0",
+    port = json_pack("{sss{ssss}snsososo}",
+                     "name", up->name,
                      "external_ids", "nfvhost-managed", "true",
                      "nfvhost-uplink", pcis.s,
-                     "tag", "bond_mode", "lacp", "interfaces", ifaces);
+                     "tag",
+                     "bond_mode", up->bond_mode ? json_string(up->bond_mode)
+                                                : json_null(),
+                     "lacp", up->lacp ? json_string(up->lacp) : json_null(),
+                     "interfaces", ifaces);
     sbuf_destroy(&pcis);
-    if (n == 2) {
-        bool lacp = !strcmp(o->bond_mode, "balance-tcp");
-        json_object_set_new(port, "bond_mode", json_string(o->bond_mode));
-        json_object_set_new(port, "lacp",
-                            lacp ? json_string("active") : json_null());
-    }
     return port;
 }
 
-
-static const char *
-json_str_or_null(const json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
 static int
-want_vm_ports(const json_t *plan, const struct ovs_opts *o, int mtu,
+want_vm_ports(const struct plan_file *p, const struct ovs_opts *o,
               json_t *ports, struct diag *d)
 {
-    const json_t *vms = json_object_get(plan, "vms");
-    const json_t *vm, *nic;
-    size_t i, j;
+    for (size_t v = 0; v < p->n_vms; v++) {
+        const struct plan_file_vm *vm = &p->vms[v];
 
-    json_array_foreach(vms, i, vm) {
-        const json_t *nics = json_object_get(vm, "nics");
-        json_array_foreach(nics, j, nic) {
-            const char *type = json_str_or_null(nic, "type");
+        for (size_t k = 0; k < vm->n_nics; k++) {
+            const struct plan_file_nic *nic = &vm->nics[k];
             char idx[16];
             struct vhost_nic n = {
-                .vm = json_str_or_null(vm, "name"),
+                .vm = vm->name,
                 .nic = idx,
-                .vlan = json_int_or(nic, "vlan", -1),
-                .pmd = json_int_or(nic, "pmd_cpu", -1),
-                .queues = json_int_or(vm, "queues", 1),
-                .mtu = mtu,
-                .port_id = json_str_or_null(nic, "port_id"),
-                .mac = json_str_or_null(nic, "mac"),
-                .vm_uuid = json_str_or_null(vm, "uuid"),
+                .port = nic->port,
+                .vlan = nic->vlan ? nic->vlan : -1,
+                .pmd = nic->pmd_cpu,
+                .queues = vm->queues,
+                .mtu = p->settings.mtu,
+                .mac = nic->mac,
             };
             json_t *port;
 
-            if (!type || strcmp(type, "vhost")) {
+            if (nic->type != NIC_VHOST) {
                 continue;
             }
-            snprintf(idx, sizeof idx, "%d", json_int_or(nic, "index",
-                                                        (int) j));
+            snprintf(idx, sizeof idx, "%d", nic->index);
             port = want_vhost_port(&n, o, d);
             if (!port) {
                 return d->status;
@@ -475,39 +322,19 @@ want_vm_ports(const json_t *plan, const struct ovs_opts *o, int mtu,
 }
 
 json_t *
-want_from_plan(const json_t *plan, const struct ovs_opts *o, struct diag *d)
+want_from_plan(const struct plan_file *p, const struct ovs_opts *o,
+               struct diag *d)
 {
-    int mtu = json_int_or(json_object_get(plan, "settings"), "mtu", 1500);
-    json_t *oc, *ports = json_array(), *bind = json_array();
-    const char *k;
-    json_t *v;
+    json_t *oc = want_other_config(p, o, d);
+    json_t *ports = json_array(), *bind = json_array();
 
-    json_object_foreach(o->uplink_override, k, v) {
-        const json_t *u;
-        size_t i;
-        bool found = false;
-        json_array_foreach(json_object_get(plan, "uplinks"), i, u) {
-            found |= !strcmp(json_str_or_null(u, "pci") ?: "", k);
-        }
-        if (!found) {
-            diag_error(d, NFV_EINPUT, "--uplink-override: the plan has no "
-                       "uplink %s", k);
-            goto err;
-        }
-    }
-    oc = want_other_config(plan, o, d);
     if (!oc) {
         goto err;
     }
-    if (json_array_size(json_object_get(plan, "uplinks"))) {
-        json_t *up = want_uplink_port(plan, o, mtu, bind, d);
-        if (!up) {
-            json_decref(oc);
-            goto err;
-        }
-        json_array_append_new(ports, up);
+    if (p->ovs.uplink_port) {
+        json_array_append_new(ports, want_uplink_port(p, o, bind));
     }
-    if (want_vm_ports(plan, o, mtu, ports, d)) {
+    if (want_vm_ports(p, o, ports, d)) {
         json_decref(oc);
         goto err;
     }
@@ -521,47 +348,39 @@ err:
     return NULL;
 }
 
-static gid_t
-qemu_gid(const struct ovs_opts *o, struct diag *d, bool *found)
+static int
+sock_gid(const struct ovs_opts *o, gid_t *gid, struct diag *d)
 {
-    static const char *const names[] = { "libvirt-qemu", "qemu", "kvm" };
-    struct group *g;
+    struct group *g = o->sock_group ? getgrnam(o->sock_group) : NULL;
 
-    *found = true;
-    if (o->qemu_group) {
-        g = getgrnam(o->qemu_group);
-        if (!g) {
-            *found = false;
-            diag_error(d, NFV_EINPUT, "--qemu-group: no group '%s'",
-                       o->qemu_group);
-            return 0;
-        }
-        return g->gr_gid;
+    if (!o->sock_group) {
+        return diag_error(d, NFV_EINPUT, "no group for the socket directory "
+                          "%s: give --qemu-group (or apply a plan, whose "
+                          "ovs.socket_group names it)", o->sock_dir);
     }
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-        g = getgrnam(names[i]);
-        if (g) {
-            return g->gr_gid;
-        }
+    if (!g) {
+        return diag_error(d, NFV_EINPUT, "socket directory %s: no group "
+                          "'%s' on this host (the plan's ovs.socket_group, "
+                          "or --qemu-group): create it (groupadd %s), or "
+                          "give --qemu-group NAME", o->sock_dir,
+                          o->sock_group, o->sock_group);
     }
-    diag_warn(d, "no libvirt-qemu, qemu or kvm group: %s is group root; "
-              "QEMU running as another user cannot reach its sockets",
-              o->sock_dir);
+    *gid = g->gr_gid;
     return 0;
 }
 
 int
-want_sock_dir(const struct ovs_opts *o, struct diag *d)
+want_sock_dir_check(const struct ovs_opts *o, struct diag *d)
 {
     const char *dir = o->sock_dir;
     struct stat st;
-    bool found;
     gid_t gid;
 
-    if (dir[0] != '/' || strlen(dir) > 80) {
+    if (!plan_file_socket_dir_valid(dir)) {
         return diag_error(d, NFV_EINPUT, "--sock-dir '%s': need an absolute "
-                          "path of at most 80 characters (unix socket paths "
-                          "are short)", dir);
+                          "path of at most %d characters [A-Za-z0-9/._-] "
+                          "(unix socket paths are short)", dir,
+                          PLAN_SOCKET_DIR_MAX);
     }
     if (!stat(dir, &st)) {
         if (!S_ISDIR(st.st_mode)) {
@@ -576,16 +395,23 @@ want_sock_dir(const struct ovs_opts *o, struct diag *d)
         }
         return 0;
     }
-    gid = qemu_gid(o, d, &found);
-    if (!found) {
+    return sock_gid(o, &gid, d);
+}
+
+int
+want_sock_dir_make(const struct ovs_opts *o, struct diag *d)
+{
+    const char *dir = o->sock_dir;
+    struct stat st;
+    gid_t gid;
+
+    if (!stat(dir, &st) || sock_gid(o, &gid, d)) {
         return d->status;
     }
-    if (o->dry_run) {
-        return 0;
-    }
-    for (char *p = strchr(dir + 1, '/'); ; p = strchr(p + 1, '/')) {
-        char *part = xstrndup(dir, p ? (size_t) (p - dir) : strlen(dir));
-        int r = mkdir(part, p ? 0755 : 0770);
+    for (const char *p = strchr(dir + 1, '/'); ; p = strchr(p + 1, '/')) {
+        char *part = xasprintf("%.*s", p ? (int) (p - dir) : (int) strlen(dir),
+                               dir);
+        int r = mkdir(part, p ? 0755 : 0700);
         int err = errno;
         free(part);
         if (r && err != EEXIST) {
@@ -596,7 +422,8 @@ want_sock_dir(const struct ovs_opts *o, struct diag *d)
             break;
         }
     }
-    if (chown(dir, 0, gid) || chmod(dir, 0770)) {
+    /* Mode 0700 until the group is set: never briefly open to others. */
+    if (chown(dir, 0, gid) || chmod(dir, o->sock_mode)) {
         return diag_error(d, NFV_ESYSTEM, "cannot set owner/mode of %s: %s",
                           dir, strerror(errno));
     }

@@ -1,4 +1,4 @@
-/* want.h: what the switch should look like, computed from a plan.
+/* want.h: what the switch should look like, taken from a plan.
  *
  * The desired state is a jansson object so that apply.c can compare it
  * column by column with what ovsdb-server holds:
@@ -12,7 +12,14 @@
  *    "delete": [port names],    remove these ports
  *    "uplinks": [PCI addresses that must be bound to vfio-pci]}
  * Only the columns and map keys present are managed; anything else in the
- * database is left as it is. */
+ * database is left as it is.
+ *
+ * Everything comes from plan.json (lib/plan-file.h): the bridge, the
+ * socket directory, the uplink port with its queues and PMDs, the vhost
+ * ports with their names, MACs and PMDs, other_config.  This module
+ * decides nothing; it only translates.  The operator's explicit overrides
+ * (--bridge, --sock-dir, --qemu-group, --set, --cpu-map) are applied on
+ * top, and say so in their names. */
 #ifndef NFV_WANT_H
 #define NFV_WANT_H 1
 
@@ -21,19 +28,20 @@
 
 #include "lib/diag.h"
 
-#define WANT_DEFAULT_BRIDGE "br-nfv"
-#define WANT_DEFAULT_SOCK_DIR "/var/run/nfvhost/vhost"
+struct plan_file;
+
 #define WANT_MAX_CPU 4096
 
-/* Options shared by 'ovs apply', 'ovs port' and 'ovs release'. */
+/* Options shared by 'ovs apply', 'ovs port', 'ovs release', 'ovs status'.
+ * bridge, sock_dir and sock_group are NULL until given or taken from a
+ * plan (ovs_opts_from_plan()); without a plan, the planner's defaults. */
 struct ovs_opts {
     const char *db;
     const char *bridge;
     const char *sock_dir;
-    const char *qemu_group;     /* NULL: libvirt-qemu, qemu or kvm. */
+    const char *sock_group;     /* Group owning sock_dir. */
+    unsigned sock_mode;         /* Its mode (0770). */
     const char *sysfs_root;     /* "" for the live machine. */
-    const char *bond_mode;      /* active-backup or balance-tcp. */
-    json_t *uplink_override;    /* {PCI: devargs}: vdev stand-ins. */
     json_t *set;                /* {key: value}: other_config overrides. */
     int cpu_map[WANT_MAX_CPU];  /* Planned PU -> PU to use (identity). */
     bool cpu_mapped[WANT_MAX_CPU]; /* Named in --cpu-map. */
@@ -44,26 +52,27 @@ struct ovs_opts {
 
 void ovs_opts_init(struct ovs_opts *);
 void ovs_opts_destroy(struct ovs_opts *);
+/* Fills what the flags left unset from the plan (NULL: the defaults). */
+void ovs_opts_from_plan(struct ovs_opts *, const struct plan_file *);
 /* Flag parsers; each returns 0 or 2 with diag naming the flag and value. */
 int ovs_opts_cpu_map(struct ovs_opts *, const char *arg, struct diag *);
 int ovs_opts_key_value(json_t *obj, const char *flag, const char *arg,
                        struct diag *);
-
-/* The DPDK vdev standing in for plan uplink (or SR-IOV PF) 'pci': an
- * --uplink-override wins over the plan's own "devargs" ('nfvhost plan
- * --uplink-override'); NULL means the PCI device itself. */
-const char *want_stand_in(const json_t *plan, const char *pci,
-                          const struct ovs_opts *);
+/* A planned PU through --cpu-map. */
+int ovs_opts_cpu(const struct ovs_opts *, int cpu);
 
 /* The desired state for a whole plan, or NULL with diag set. */
-json_t *want_from_plan(const json_t *plan, const struct ovs_opts *,
+json_t *want_from_plan(const struct plan_file *, const struct ovs_opts *,
                        struct diag *);
 
 /* One vhost-user port; 'nic' is the NIC id, 'vlan' < 0 for untagged,
- * 'pmd' < 0 for no rx queue pinning.  Optional ids may be NULL. */
+ * 'pmd' < 0 for no rx queue pinning.  'port' NULL names it as the planner
+ * does (vhu-VM-NIC), or as os-vif does (vhu<port_id[0:11]>) with a
+ * port_id.  Optional ids may be NULL. */
 struct vhost_nic {
     const char *vm;
     const char *nic;
+    const char *port;
     int vlan;
     int pmd;
     int queues;
@@ -75,12 +84,10 @@ struct vhost_nic {
 json_t *want_vhost_port(const struct vhost_nic *, const struct ovs_opts *,
                         struct diag *);
 
-/* A name usable in port names, paths and shells: [A-Za-z0-9][A-Za-z0-9_-]*
- * of at most 'max' characters. */
-bool want_valid_name(const char *, size_t max);
-
-/* Checks the vhost socket directory: refused if world-writable or not a
- * directory; created root:QEMU-group 0770 if missing (unless dry-run). */
-int want_sock_dir(const struct ovs_opts *, struct diag *);
+/* The vhost socket directory: 0 when it exists as a directory that is
+ * not world-writable, or can be made (its group exists); diag otherwise.
+ * want_sock_dir_make() creates a missing one root:group with sock_mode. */
+int want_sock_dir_check(const struct ovs_opts *, struct diag *);
+int want_sock_dir_make(const struct ovs_opts *, struct diag *);
 
 #endif /* ovs-ext/want.h */

@@ -7,6 +7,7 @@ libnfvhost_a_SOURCES += \
 	planner/pools.c \
 	planner/vm-place.c \
 	planner/memory.c \
+	planner/wiring.c \
 	planner/emit.h \
 	planner/emit-config.c \
 	planner/emit-json.c \

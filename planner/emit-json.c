@@ -117,7 +117,7 @@ juplink(const struct plan_uplink *u)
     snprintf(vendor, sizeof vendor, "%04x", n->vendor);
     snprintf(device, sizeof device, "%04x", n->device);
     return json_pack("{s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:b, s:o, s:i, "
-                     "s:i, s:o, s:b, s:o}",
+                     "s:i, s:i, s:o, s:b}",
                      "pci", n->pci,
                      "numa", u->numa,
                      "numa_reported", n->numa,
@@ -127,27 +127,37 @@ juplink(const struct plan_uplink *u)
                      "ifname", jstr_or_null(n->ifname),
                      "is_vf", n->is_vf,
                      "physfn", jstr_or_null(n->physfn),
+                     "vf_index", n->is_vf ? n->vf_index : -1,
                      "sriov_totalvfs", n->totalvfs,
                      "sriov_numvfs", n->numvfs,
                      "carrier", n->carrier < 0 ? json_null()
                                                : json_boolean(n->carrier),
-                     "has_route", n->has_route,
-                     "devargs", jstr_or_null(u->devargs));
+                     "has_route", n->has_route);
+}
+
+static json_t *
+jsriov_pf(const struct plan_sriov_pf *pf)
+{
+    return json_pack("{s:s, s:i, s:b}", "pci", pf->pci, "numvfs", pf->numvfs,
+                     "set_numvfs", pf->set_numvfs);
 }
 
 static json_t *
 jnic(int index, const struct plan_nic *n)
 {
-    json_t *o = json_pack("{s:i, s:s, s:o}", "index", index,
+    json_t *o = json_pack("{s:i, s:s, s:o, s:s}", "index", index,
                           "type", nic_type_name(n->type),
                           "vlan", n->vlan ? json_integer(n->vlan)
-                                          : json_null());
+                                          : json_null(),
+                          "mac", n->mac);
 
     if (n->type == NIC_VHOST) {
+        json_object_set_new(o, "port", json_string(n->port));
         json_object_set_new(o, "pmd_cpu", n->pmd_cpu >= 0
                             ? json_integer(n->pmd_cpu) : json_null());
     } else {
-        json_object_set_new(o, "pf", jstr_or_null(n->pf));
+        json_object_set_new(o, "pf", json_string(n->pf));
+        json_object_set_new(o, "vf", json_integer(n->vf));
     }
     return o;
 }
@@ -184,29 +194,84 @@ jvm(const struct plan *p, const struct plan_vm *v)
 }
 
 static json_t *
+jiface(const struct plan *p, const struct plan_uplink *u)
+{
+    json_t *pmds = json_null();
+
+    if (u->rxq_pmds) {
+        pmds = json_array();
+        for (int q = 0; q < u->n_rxq; q++) {
+            json_array_append_new(pmds, json_integer(u->rxq_pmds[q]));
+        }
+    }
+    return json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}",
+                     "name", u->iface,
+                     "pci", u->nic->pci,
+                     "dpdk_devargs", u->devargs ? u->devargs : u->nic->pci,
+                     "bind_vfio", !u->devargs,
+                     "mtu_request", p->intent->mtu,
+                     "n_rxq", u->n_rxq,
+                     "rxq_pmds", pmds);
+}
+
+static json_t *
+juplink_port(const struct plan *p)
+{
+    json_t *ifaces = json_array();
+    bool bond = p->n_uplinks == 2;
+    bool lacp = bond && !strcmp(p->intent->bond_mode, "balance-tcp");
+
+    if (!p->uplink_port) {
+        json_decref(ifaces);
+        return json_null();
+    }
+    for (int i = 0; i < p->n_uplinks; i++) {
+        json_array_append_new(ifaces, jiface(p, &p->uplinks[i]));
+    }
+    return json_pack("{s:s, s:o, s:o, s:o}", "name", p->uplink_port,
+                     "bond_mode", bond ? json_string(p->intent->bond_mode)
+                                       : json_null(),
+                     "lacp", lacp ? json_string("active") : json_null(),
+                     "interfaces", ifaces);
+}
+
+static json_t *
 jovs(const struct plan *p)
 {
     struct ovs_config c;
-    json_t *o = json_object();
+    json_t *oc = json_object();
+    char mode[8];
 
     plan_ovs_config(p, &c);
     for (int i = 0; i < N_OVS_KEYS; i++) {
-        json_object_set_new(o, c.key[i], json_string(c.value[i]));
+        json_object_set_new(oc, c.key[i], json_string(c.value[i]));
     }
     ovs_config_destroy(&c);
-    return o;
+    snprintf(mode, sizeof mode, "%04o", p->socket_mode);
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}",
+                     "bridge", p->bridge,
+                     "socket_dir", p->socket_dir,
+                     "socket_group", p->socket_group,
+                     "socket_mode", mode,
+                     "other_config", oc,
+                     "uplink_port", juplink_port(p));
 }
 
+/* The arguments apart, so that a reader can check each one (the GRUB
+ * drop-in is shell; docs/plan-format.md). */
 static json_t *
 jkernel(const struct plan *p)
 {
     struct kernel_args k;
     hwloc_bitmap_t iso = xbitmap();
-    json_t *o;
+    json_t *args = json_array(), *o;
 
     plan_kernel_args(p, &k);
     plan_isolated_cpus(p, iso);
-    o = json_pack("{s:s, s:o, s:o}", "cmdline", k.cmdline,
+    for (size_t i = 0; i < k.argc; i++) {
+        json_array_append_new(args, json_string(k.argv[i]));
+    }
+    o = json_pack("{s:o, s:o, s:o}", "args", args,
                   "isolated_cpus", jlist(iso),
                   "housekeeping_cpus", jlist(p->pool[POOL_HOUSEKEEPING]));
     kernel_args_destroy(&k);
@@ -218,7 +283,7 @@ char *
 emit_plan_json(const struct plan *p)
 {
     json_t *root, *numas = json_array(), *uplinks = json_array();
-    json_t *vms = json_array(), *warnings = json_array();
+    json_t *pfs = json_array(), *vms = json_array(), *warnings = json_array();
     char *text, *s;
 
     for (int i = 0; i < p->n_numas; i++) {
@@ -227,22 +292,25 @@ emit_plan_json(const struct plan *p)
     for (int i = 0; i < p->n_uplinks; i++) {
         json_array_append_new(uplinks, juplink(&p->uplinks[i]));
     }
+    for (int i = 0; i < p->n_sriov_pfs; i++) {
+        json_array_append_new(pfs, jsriov_pf(&p->sriov_pfs[i]));
+    }
     for (int i = 0; i < p->n_vms; i++) {
         json_array_append_new(vms, jvm(p, &p->vms[i]));
     }
     for (size_t i = 0; i < p->diag->n_warnings; i++) {
         json_array_append_new(warnings, json_string(p->diag->warnings[i]));
     }
-    root = json_pack("{s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+    root = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
                      "s:o, s:o}",
-                     "format", "nfvhost-plan",
-                     "version", 1,
+                     "format", PLAN_FILE_FORMAT,
                      "generator", "nfvhost " PACKAGE_VERSION,
                      "host", jhost(p),
                      "settings", jsettings(p),
                      "pools", jpools(p->pool),
                      "numa_nodes", numas,
                      "uplinks", uplinks,
+                     "sriov_pfs", pfs,
                      "vms", vms,
                      "ovs", jovs(p),
                      "kernel", jkernel(p),

@@ -244,7 +244,7 @@ nova_neutron(const struct plan *p, struct sbuf *b)
     sbuf_printf(b, "\n[neutron]\n# The physical network of the OVS-DPDK "
                 "bridge %s.\nphysnets = %s\n\n[neutron_physnet_%s]\n"
                 "# NUMA node(s) of its uplinks.\nnuma_nodes = %s\n",
-                OPENSTACK_BRIDGE, OPENSTACK_UPLINK_PHYSNET,
+                p->bridge, OPENSTACK_UPLINK_PHYSNET,
                 OPENSTACK_UPLINK_PHYSNET, nodes.s);
     sbuf_destroy(&nodes);
     hwloc_bitmap_free(set);
@@ -490,11 +490,13 @@ emit_ovs_agent_ini(const struct plan *p)
               "live in ovs-vswitchd.\n"
               "datapath_type = netdev\n"
               "# Where os-vif asks QEMU to create vhost-user sockets "
-              "(vhu<port-id>);\n# OVS connects to them as a client.\n"
-              "vhostuser_socket_dir = /var/run/openvswitch\n"
-              "bridge_mappings = ");
+              "(vhu<port-id>);\n# OVS connects to them as a client.  The "
+              "plan's socket directory, shared\n# with 'nfvhost ovs apply' "
+              "and 'nfvhost vm xml'.\n");
+    sbuf_printf(&b, "vhostuser_socket_dir = %s\nbridge_mappings = ",
+                p->socket_dir);
     if (p->n_uplinks) {
-        sbuf_printf(&b, "%s:%s", OPENSTACK_UPLINK_PHYSNET, OPENSTACK_BRIDGE);
+        sbuf_printf(&b, "%s:%s", OPENSTACK_UPLINK_PHYSNET, p->bridge);
     }
     sbuf_puts(&b, "\n\n[securitygroup]\n"
               "# The iptables drivers cannot filter the netdev datapath.\n"

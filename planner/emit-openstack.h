@@ -5,8 +5,8 @@
  * nova.conf (a fragment to merge), flavors.sh, openvswitch_agent.ini and
  * sriov_agent.ini.  docs/openstack.md says what goes where and why.
  *
- * Naming: the OVS-DPDK uplinks (one, or several bonded) all sit on one
- * bridge, OPENSTACK_BRIDGE ('nfvhost ovs apply's default), which is
+ * Naming: the OVS-DPDK uplinks (one, or two bonded) all sit on the plan's
+ * bridge (plan->bridge, which 'nfvhost ovs apply' builds), which is
  * neutron physical network "physnet0"; SR-IOV PFs that are not uplinks
  * (nor the PF of one) get "physnet1", "physnet2"... in plan order. */
 #ifndef NFV_EMIT_OPENSTACK_H
@@ -26,7 +26,6 @@ char *emit_flavors_sh(const struct plan *);
 char *emit_ovs_agent_ini(const struct plan *);
 char *emit_sriov_agent_ini(const struct plan *);
 
-#define OPENSTACK_BRIDGE "br-nfv"
 #define OPENSTACK_UPLINK_PHYSNET "physnet0"
 
 #endif /* planner/emit-openstack.h */

@@ -13,7 +13,8 @@
 /* OVS Open_vSwitch other_config keys, in the order they are written. */
 enum ovs_key {
     OVS_DPDK_INIT, OVS_DPDK_LCORE_MASK, OVS_PMD_CPU_MASK, OVS_SOCKET_MEM,
-    OVS_SOCKET_LIMIT, OVS_DPDK_EXTRA, OVS_PMD_RXQ_ASSIGN, N_OVS_KEYS
+    OVS_SOCKET_LIMIT, OVS_DPDK_EXTRA, OVS_PMD_RXQ_ASSIGN,
+    OVS_PMD_RXQ_ISOLATE, N_OVS_KEYS
 };
 struct ovs_config {
     const char *key[N_OVS_KEYS];
@@ -26,6 +27,8 @@ struct kernel_args {
     char *isolcpus, *nohz_full, *rcu_nocbs, *irqaffinity, *cpu_affinity;
     char *iommu, *hugepages;
     char *cmdline;          /* All of the above, in that order. */
+    char **argv;            /* cmdline, one argument each. */
+    size_t argc;
 };
 void plan_kernel_args(const struct plan *, struct kernel_args *);
 void kernel_args_destroy(struct kernel_args *);

@@ -16,6 +16,8 @@
 #include <ini.h>
 
 #include "planner/topology.h"
+#include "lib/parse.h"
+#include "lib/pci.h"
 #include "lib/util.h"
 
 #define MAX_SEEN 4096
@@ -54,6 +56,8 @@ intent_default(struct intent *in)
     in->pmd_siblings_idle = false;
     in->mtu = 1500;
     in->pmd_rxq_assign = xstrdup("group");
+    in->bond_mode = xstrdup("active-backup");
+    in->socket_dir = xstrdup(PLAN_DEFAULT_SOCKET_DIR);
     in->emulator_policy = EMU_SHARE;
     in->emulator_shared_cores = 1;
 }
@@ -68,6 +72,9 @@ intent_destroy(struct intent *in)
     free(in->vms);
     free(in->pmd_cores_node);
     free(in->pmd_rxq_assign);
+    free(in->bond_mode);
+    free(in->socket_dir);
+    free(in->socket_group);
     free(in->file);
     memset(in, 0, sizeof *in);
 }
@@ -135,24 +142,6 @@ bad(struct parse_ctx *ctx, const char *fmt, ...)
     return 0;
 }
 
-static bool
-parse_int(const char *s, long min, long max, int *out)
-{
-    char *end;
-    long v;
-
-    if (!*s || isspace((unsigned char) *s)) {
-        return false;
-    }
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || *end || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 static char *
 trim(char *s)
 {
@@ -185,22 +174,6 @@ seen_before(struct parse_ctx *ctx, const char *section, const char *key)
     ctx->seen[ctx->n_seen].line = ctx->line;
     ctx->n_seen++;
     return 0;
-}
-
-static bool
-vm_name_valid(const char *name)
-{
-    size_t len = strlen(name);
-
-    if (len == 0 || len > 32 || !isalnum((unsigned char) name[0])) {
-        return false;
-    }
-    for (const char *p = name; *p; p++) {
-        if (!isalnum((unsigned char) *p) && *p != '-' && *p != '_') {
-            return false;
-        }
-    }
-    return true;
 }
 
 static struct intent_vm *
@@ -242,7 +215,7 @@ section_header(struct parse_ctx *ctx, const char *name)
             "or [vm NAME]", name);
         return;
     }
-    if (is_vm && !vm_name_valid(name + 3)) {
+    if (is_vm && !plan_file_name_valid(name + 3, PLAN_VM_NAME_MAX)) {
         bad(ctx, "bad VM name '%s' in [%s]: expected 1-32 letters, "
             "digits, '-' or '_', starting with a letter or digit",
             name + 3, name);
@@ -383,7 +356,7 @@ handle_ovs(struct parse_ctx *ctx, const char *key, const char *value)
     struct intent *in = ctx->intent;
 
     if (!strcmp(key, "uplink")) {
-        if (!pci_address_valid(value)) {
+        if (!pci_addr_valid(value)) {
             return bad(ctx, "bad uplink '%s': expected a PCI address such "
                        "as 0000:03:00.0", value);
         }
@@ -392,6 +365,11 @@ handle_ovs(struct parse_ctx *ctx, const char *key, const char *value)
                 return bad(ctx, "duplicate uplink %s (first on line %d)",
                            value, in->uplinks[i].line);
             }
+        }
+        if (in->n_uplinks >= INTENT_MAX_UPLINKS) {
+            return bad(ctx, "a third uplink %s: nfvhost drives one uplink "
+                       "or a bond of two (lines %d and %d)", value,
+                       in->uplinks[0].line, in->uplinks[1].line);
         }
         in->uplinks = xrealloc(in->uplinks,
                                (in->n_uplinks + 1) * sizeof *in->uplinks);
@@ -428,10 +406,32 @@ handle_ovs(struct parse_ctx *ctx, const char *key, const char *value)
         }
         free(in->pmd_rxq_assign);
         in->pmd_rxq_assign = xstrdup(value);
+    } else if (!strcmp(key, "bond_mode")) {
+        if (strcmp(value, "active-backup") && strcmp(value, "balance-tcp")) {
+            return bad(ctx, "bad bond_mode '%s': expected active-backup or "
+                       "balance-tcp", value);
+        }
+        free(in->bond_mode);
+        in->bond_mode = xstrdup(value);
+    } else if (!strcmp(key, "socket_dir")) {
+        if (!plan_file_socket_dir_valid(value)) {
+            return bad(ctx, "bad socket_dir '%s': expected an absolute path "
+                       "of at most %d characters [A-Za-z0-9/._-], without "
+                       "'.' or '..' components", value, PLAN_SOCKET_DIR_MAX);
+        }
+        free(in->socket_dir);
+        in->socket_dir = xstrdup(value);
+    } else if (!strcmp(key, "socket_group")) {
+        if (!plan_file_name_valid(value, 32)) {
+            return bad(ctx, "bad socket_group '%s': expected a group name "
+                       "such as hugetlbfs or libvirt-qemu", value);
+        }
+        free(in->socket_group);
+        in->socket_group = xstrdup(value);
     } else {
         return bad(ctx, "unknown key '%s' in [ovs]: expected uplink, "
-                   "pmd_cores_per_numa, pmd_siblings, mtu or pmd_rxq_assign",
-                   key);
+                   "pmd_cores_per_numa, pmd_siblings, mtu, pmd_rxq_assign, "
+                   "bond_mode, socket_dir or socket_group", key);
     }
     return 1;
 }
@@ -562,7 +562,7 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
                        "number", value, vm->name);
         }
     } else if (!strcmp(key, "sriov_pf")) {
-        if (!pci_address_valid(value)) {
+        if (!pci_addr_valid(value)) {
             return bad(ctx, "bad sriov_pf '%s' for VM %s: expected a PCI "
                        "address such as 0000:03:00.0", value, vm->name);
         }
@@ -832,6 +832,12 @@ intent_get(const struct intent *in, const char *section, const char *key)
         return xasprintf("%d", in->mtu);
     } else if (!strcmp(key, "pmd_rxq_assign")) {
         return xstrdup(in->pmd_rxq_assign);
+    } else if (!strcmp(key, "bond_mode")) {
+        return xstrdup(in->bond_mode);
+    } else if (!strcmp(key, "socket_dir")) {
+        return xstrdup(in->socket_dir);
+    } else if (!strcmp(key, "socket_group")) {
+        return in->socket_group ? xstrdup(in->socket_group) : NULL;
     } else if (!strcmp(key, "policy")) {
         return xstrdup(emulator_policy_name(in->emulator_policy));
     } else if (!strcmp(key, "shared_cores")) {
@@ -843,7 +849,7 @@ intent_get(const struct intent *in, const char *section, const char *key)
 int
 intent_add_vm(struct intent *in, const char *name, struct diag *diag)
 {
-    if (!vm_name_valid(name)) {
+    if (!plan_file_name_valid(name, PLAN_VM_NAME_MAX)) {
         return diag_error(diag, NFV_EINPUT, "bad VM name '%s': expected "
                           "1-32 letters, digits, '-' or '_', starting with "
                           "a letter or digit", name);

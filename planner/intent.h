@@ -18,6 +18,8 @@
 #include "lib/plan-file.h"   /* The policy and NIC type enums. */
 
 #define INTENT_MAX_NODES 1024
+/* nfvhost drives one uplink, or a bond of two. */
+#define INTENT_MAX_UPLINKS 2
 
 
 struct intent_nic {
@@ -64,6 +66,9 @@ struct intent {
     bool pmd_siblings_idle;
     int mtu;
     char *pmd_rxq_assign;       /* cycles | roundrobin | group */
+    char *bond_mode;            /* Two uplinks: active-backup | balance-tcp */
+    char *socket_dir;           /* vhost-user socket directory. */
+    char *socket_group;         /* NULL: detected (topology) or hugetlbfs. */
 
     /* [emulator] */
     enum emulator_policy emulator_policy;

@@ -218,6 +218,7 @@ init_vm_nics(struct plan *p)
             pv->nics[n].type = vm->nics[n].type;
             pv->nics[n].vlan = vm->nics[n].vlan;
             pv->nics[n].pmd_cpu = -1;
+            pv->nics[n].vf = -1;
             if (vm->nics[n].type == NIC_SRIOV) {
                 const char *pf = (vm->sriov_pf ? vm->sriov_pf
                                   : p->n_uplinks ? p->uplinks[0].nic->pci
@@ -323,7 +324,11 @@ plan_build(const struct nfv_topology *t, const struct intent *in,
     }
     set_guest_topology(p);
     set_emulator_pins(p);
-    return plan_memory(p);
+    error = plan_memory(p);
+    if (!error) {
+        plan_wiring(p);
+    }
+    return error;
 }
 
 void
@@ -338,6 +343,9 @@ plan_destroy(struct plan *p)
         }
     }
     for (int v = 0; v < p->n_vms; v++) {
+        for (int n = 0; n < p->vms[v].n_nics; n++) {
+            free(p->vms[v].nics[n].port);
+        }
         free(p->vms[v].vcpupin);
         free(p->vms[v].nics);
         hwloc_bitmap_free(p->vms[v].cpus);
@@ -345,6 +353,10 @@ plan_destroy(struct plan *p)
     }
     free(p->numas);
     free(p->vms);
+    for (int i = 0; i < p->n_uplinks; i++) {
+        free(p->uplinks[i].rxq_pmds);
+    }
     free(p->uplinks);
+    free(p->sriov_pfs);
     memset(p, 0, sizeof *p);
 }

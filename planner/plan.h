@@ -2,10 +2,12 @@
  *
  * plan_build(topology, intent) partitions the usable PUs into pools
  * (housekeeping, PMD, emulator-share, guest, idle), places every listed VM
- * and sizes hugepages per NUMA node.  It does no I/O: emitters turn the
- * plan into text (emit-*.c), appliers make it real.  The rules, one file
- * each: pools.c (rules 1-5, 7, 8), vm-place.c (rule 6), memory.c (rule 9);
- * docs/planner.md explains why each rule is what it is. */
+ * sizes hugepages per NUMA node, and wires up what the appliers build
+ * (names, MACs, VFs, queues).  It does no I/O: emitters turn the plan into
+ * text (emit-*.c), appliers make it real from plan.json.  The rules, one
+ * file each: pools.c (rules 1-5, 7, 8), vm-place.c (rule 6), memory.c
+ * (rule 9), wiring.c (rules 11-14); docs/planner.md explains why each
+ * rule is what it is. */
 #ifndef NFV_PLAN_H
 #define NFV_PLAN_H 1
 
@@ -32,6 +34,9 @@ struct plan_nic {
     int vlan;
     int pmd_cpu;            /* vhost: the PMD PU that polls its rx queues. */
     char pf[16];            /* sriov: PF to take the VF from. */
+    int vf;                 /* sriov: VF ordinal on pf (rule 12); -1. */
+    char mac[PLAN_MAC_LEN]; /* Rule 13. */
+    char *port;             /* vhost: OVS port and socket name (rule 14). */
 };
 
 struct plan_vm {
@@ -64,6 +69,16 @@ struct plan_uplink {
     const struct nfv_nic *nic;
     int numa;               /* nic->numa, or 0 when unknown. */
     const char *devargs;    /* Stand-in vdev for OVS, or NULL: the PCI. */
+    char iface[16];         /* OVS interface name, dpdk-upN (rule 14). */
+    int n_rxq;              /* Rule 11. */
+    int *rxq_pmds;          /* n_rxq PMD PUs; NULL: no PMD on its node. */
+};
+
+/* A PF that VMs take VFs of (rule 12). */
+struct plan_sriov_pf {
+    char pci[16];
+    int numvfs;             /* One past the highest VF used on it. */
+    bool set_numvfs;        /* false: a stood-in uplink, not on this host. */
 };
 
 struct plan {
@@ -77,9 +92,18 @@ struct plan {
     int n_vms;
     struct plan_uplink *uplinks;
     int n_uplinks;
+    struct plan_sriov_pf *sriov_pfs;
+    int n_sriov_pfs;
     uint64_t hugepage_kb;
     int emulator_numa;              /* -1: no emulator-share pool. */
     struct diag *diag;              /* Warnings are collected here. */
+
+    /* Rule 14: what OVS, QEMU and neutron share. */
+    const char *bridge;
+    const char *uplink_port;        /* "dpdk-up0", "bond-up"; NULL. */
+    const char *socket_dir;
+    const char *socket_group;
+    unsigned socket_mode;
 };
 
 int plan_build(const struct nfv_topology *, const struct intent *,
@@ -93,6 +117,9 @@ const struct plan_vm *plan_vm_of(const struct plan *, int pu);
 struct plan_numa *plan_find_numa(const struct plan *, int os_index);
 const struct plan_uplink *plan_find_uplink(const struct plan *,
                                            const struct nfv_nic *);
+
+/* Rules 11-14 (wiring.c). */
+void plan_wiring(struct plan *);
 
 /* Rule 9 (memory.c). */
 int plan_memory(struct plan *);

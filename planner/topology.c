@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,24 +15,6 @@
 
 #include "planner/sysfs-nic.h"
 #include "lib/util.h"
-
-bool
-pci_address_valid(const char *s)
-{
-    /* dddd:bb:dd.f */
-    static const char shape[] = "xxxx:xx:xx.x";
-
-    if (strlen(s) != sizeof shape - 1) {
-        return false;
-    }
-    for (size_t i = 0; i < sizeof shape - 1; i++) {
-        if (shape[i] == 'x' ? !isxdigit((unsigned char) s[i])
-                            : s[i] != shape[i]) {
-            return false;
-        }
-    }
-    return s[11] >= '0' && s[11] <= '7';
-}
 
 const struct nfv_numa *
 topology_find_numa(const struct nfv_topology *t, int os_index)
@@ -304,6 +287,7 @@ load_pci_nics(hwloc_topology_t topo, struct nfv_topology *t)
         nic->vendor = a->vendor_id;
         nic->device = a->device_id;
         nic->totalvfs = nic->numvfs = -1;
+        nic->vf_index = -1;
         nic->carrier = -1;
         for (hwloc_obj_t c = obj->io_first_child; c; c = c->next_sibling) {
             if (c->type == HWLOC_OBJ_OS_DEVICE
@@ -342,6 +326,24 @@ topology_from_hwloc(hwloc_topology_t topo, const char *sysfs_root,
                           "topology has no online, allowed CPUs to plan");
     }
     return 0;
+}
+
+/* The group QEMU, libvirt and OVS can share the vhost-user socket
+ * directory through, on the machine being planned: hugetlbfs (Fedora/RHEL
+ * run ovs-vswitchd as openvswitch:hugetlbfs), else QEMU's group. */
+static void
+detect_host_group(struct nfv_topology *t)
+{
+    static const char *const names[] = {
+        "hugetlbfs", "libvirt-qemu", "qemu", "kvm",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (getgrnam(names[i])) {
+            snprintf(t->host_group, sizeof t->host_group, "%s", names[i]);
+            return;
+        }
+    }
 }
 
 int
@@ -384,6 +386,9 @@ topology_load(const struct topology_source *src, struct nfv_topology *t,
     }
     error = topology_from_hwloc(topo, root, t, diag);
     hwloc_topology_destroy(topo);
+    if (!src->xml_file) {
+        detect_host_group(t);
+    }
     if (error && src->xml_file && !strstr(diag->msg, src->xml_file)) {
         char msg[sizeof diag->msg];
         snprintf(msg, sizeof msg, "--topology %s: %s", src->xml_file,

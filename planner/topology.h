@@ -44,6 +44,7 @@ struct nfv_nic {
     char ifname[32];        /* Empty when none. */
     bool is_vf;
     char physfn[16];        /* PF address of a VF. */
+    int vf_index;           /* Its virtfnN on the PF; -1 not a VF/unknown. */
     int totalvfs, numvfs;   /* -1 when unknown. */
     int carrier;            /* 1 up, 0 down, -1 unknown. */
     bool has_route;         /* The interface carries a route or address. */
@@ -53,6 +54,9 @@ struct nfv_topology {
     char cpu_vendor[32];    /* "GenuineIntel", "AuthenticAMD" or "". */
     int smt;                /* Largest number of PUs in one core. */
     bool hybrid;            /* More than one CPU kind. */
+    char host_group[33];    /* Live machine: the first of hugetlbfs,
+                             * libvirt-qemu, qemu, kvm that exists (the
+                             * vhost-user socket group); "" otherwise. */
     hwloc_bitmap_t all_pus; /* Every PU the hardware has (incl. offline). */
     hwloc_bitmap_t usable;  /* Online and allowed PUs. */
 
@@ -80,6 +84,5 @@ void topology_destroy(struct nfv_topology *);
 const struct nfv_numa *topology_find_numa(const struct nfv_topology *, int);
 const struct nfv_nic *topology_find_nic(const struct nfv_topology *,
                                         const char *pci);
-bool pci_address_valid(const char *);
 
 #endif /* planner/topology.h */

@@ -49,3 +49,13 @@ bench: all tests/perf/bench-plan
 # The machine picture as SVG: golden files, rendered by rsvg-convert.
 TESTS += tests/svg-golden.sh
 EXTRA_DIST += tests/svg-golden.sh
+
+# lib/plan-file.h: the typed reader of plan.json.
+check_PROGRAMS += tests/unit/test-plan-file
+tests_unit_test_plan_file_SOURCES = tests/unit/test-plan-file.c
+tests_unit_test_plan_file_LDADD = $(NFV_LIBS)
+TESTS += tests/unit/test-plan-file
+
+# plan.json is the contract: every applier follows a hand-edited plan.
+TESTS += tests/plan-contract.sh
+EXTRA_DIST += tests/plan-contract.sh

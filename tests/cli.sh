@@ -59,4 +59,25 @@ esac
 "$NFVHOST" plan --json > live.json 2> /dev/null
 s=$?
 tap_ok $([ $s -eq 0 ] || [ $s -eq 3 ] && echo 0 || echo 1) "live --json exits 0 or 3 ($s)"
+
+# One option parser (cli/opts.h) for every subcommand: an option without
+# its value says so, whatever the subcommand.
+missing() { # missing SUB FLAG ARGS...
+    sub=$1 flag=$2; shift 2
+    "$NFVHOST" "$@" > /dev/null 2> missing.err
+    tap_is "$? $(head -1 missing.err)" "2 nfvhost $sub: option '$flag' needs a value" \
+        "nfvhost $*: names the option that needs a value"
+}
+missing plan --intent plan --intent
+missing plan --output plan --json --output
+missing ovs --plan ovs apply --plan
+missing vm --plan vm xml --vm x --plan
+missing vm -c vm xml -c
+missing hugepages --plan hugepages status --plan
+"$NFVHOST" plan --json=yes > /dev/null 2> missing.err
+tap_is "$? $(head -1 missing.err)" "2 nfvhost plan: option '--json' takes no value" \
+    "a flag given a value says so"
+"$NFVHOST" ovs status --bogus > /dev/null 2> missing.err
+tap_is "$? $(head -1 missing.err)" "2 nfvhost ovs: unknown option '--bogus'" \
+    "an unknown option is named"
 tap_done

@@ -82,19 +82,12 @@ golden() { # golden FILE NAME DESC (NFVHOST_REGEN_GOLDEN=1 rewrites NAME)
     fi
 }
 
-cat >"$SCRATCH/plan.json" <<'EOF'
-{
-  "format": "nfvhost-plan",
-  "version": 1,
-  "numa_nodes": [
-    { "id": 0, "hugepages": { "size_kb": 2048, "count": 512, "ovs": 512, "guests": 0 } },
-    { "id": 2, "hugepages": [ { "size_kb": 2048, "count": 256 },
-                              { "size_kb": 1048576, "count": 1 } ] },
-    { "id": 5, "hugepages": { "size_kb": 2048, "count": 10 } }
-  ],
-  "kernel": { "cmdline": "isolcpus=managed_irq,domain,2-5 default_hugepagesz=2M hugepagesz=1G hugepages=2:1" }
-}
-EOF
+# The plan's pools: 2M pages on nodes 0, 2 and 5 (a plan has one page
+# size); a 1G plan for two of the nodes shows the GRUB drop-in below.
+make_plan "$SCRATCH/plan.json" 2048 0:512 2:256 5:10 -- \
+    isolcpus=managed_irq,domain,2-5 default_hugepagesz=2M
+make_plan "$SCRATCH/plan1g.json" 1048576 0:2 2:1 -- \
+    isolcpus=managed_irq,domain,2-5 default_hugepagesz=1G hugepagesz=1G hugepages=0:2,2:1
 PLAN="$SCRATCH/plan.json"
 
 # --- status ---------------------------------------------------------------
@@ -117,16 +110,9 @@ EOF
 golden "$SCRATCH/json" status-json.txt "status --json carries the same facts"
 
 # A plan made for another host: status says which of its pools this one lacks.
-python3 - "$PLAN" "$SCRATCH/other-plan.json" <<'EOF'
-import json, sys
-plan = json.load(open(sys.argv[1]))
-plan["numa_nodes"].append({"id": 7, "hugepages": {"size_kb": 2048, "count": 64}})
-plan["numa_nodes"].append({"id": 5, "hugepages": {"size_kb": 1048576, "count": 2}})
-json.dump(plan, open(sys.argv[2], "w"))
-EOF
+make_plan "$SCRATCH/other-plan.json" 2048 0:512 2:256 5:10 7:64
 nfv status --sysfs-root "$T" --plan "$SCRATCH/other-plan.json"
-tap_is "$(grep '^plan wants' "$SCRATCH/out")" "plan wants 64 x 2M on NUMA node 7, which this host does not offer
-plan wants 2 x 1G on NUMA node 5, which this host does not offer" \
+tap_is "$(grep '^plan wants' "$SCRATCH/out")" "plan wants 64 x 2M on NUMA node 7, which this host does not offer" \
     "status names the plan's pools this host lacks"
 
 # --- dry run ---------------------------------------------------------------
@@ -141,21 +127,19 @@ tap_is "$(ls -A "$R" 2>/dev/null)" "" "dry run writes no persist file"
 nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root
 tap_is "$?" 0 "apply --plan exits 0"
 golden "$SCRATCH/out" apply.txt "apply reports every pool and file"
-tap_is "$(pools)" "512 2 256 1 10" "every pool holds what the plan wants"
+tap_is "$(pools)" "512 2 256 0 10" "every pool holds what the plan wants"
 tap_is "$(free_ 2 2048)" 256 "free pages grew with the pool"
 (cd "$R" && find . -type l -printf '%p -> %l\n' | sort) >"$SCRATCH/links"
 golden "$SCRATCH/links" root-links.txt "units enabled in sysinit.target.wants"
 for f in etc/systemd/system/nfvhost-hugepages.service \
-         etc/systemd/system/dev-hugepages.mount \
-         etc/systemd/system/dev-hugepages1G.mount \
-         etc/default/grub.d/nfvhost.cfg; do
+         etc/systemd/system/dev-hugepages.mount; do
     golden "$R/$f" "root/$f" "persist: $f"
 done
 tap_is "$(find "$R" -name '*.tmp*' | wc -l)" 0 "no temporary files left"
 if command -v systemd-analyze >/dev/null 2>&1; then
     (cd "$R/etc/systemd/system" && systemd-analyze verify --man=no \
-        ./nfvhost-hugepages.service ./dev-hugepages.mount \
-        ./dev-hugepages1G.mount) >"$SCRATCH/verify" 2>&1
+        ./nfvhost-hugepages.service ./dev-hugepages.mount) \
+        >"$SCRATCH/verify" 2>&1
     tap_ok $? "systemd-analyze verify accepts the units"
     sed 's/^/# /' "$SCRATCH/verify"
 else
@@ -168,7 +152,36 @@ tap_is "$(grep -c differs "$SCRATCH/out")" 0 "status: plan and reality agree"
 # Again: idempotent, and --persist overwrites its own files.
 nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root
 tap_is "$?" 0 "second apply exits 0 (files are nfvhost's own)"
-tap_is "$(grep -c 'already' "$SCRATCH/out")" 4 "second apply changes no pool"
+tap_is "$(grep -c 'already' "$SCRATCH/out")" 3 "second apply changes no pool"
+
+# A 1G plan: the boot-time pages come from the GRUB drop-in, which carries
+# the plan's own kernel arguments (lib/grub.h), not a second set.
+R1G="$SCRATCH/1g-root"
+mkdir -p "$R1G"
+nfv apply --sysfs-root "$T" --plan "$SCRATCH/plan1g.json" --persist --root "$R1G" --group root
+tap_is "$?" 0 "apply a 1G plan with --persist"
+tap_is "$(pools)" "512 2 256 1 10" "1G: node 0 keeps its 2, node 2 gets 1"
+for f in etc/systemd/system/dev-hugepages1G.mount etc/default/grub.d/nfvhost.cfg; do
+    golden "$R1G/$f" "root/$f" "persist: $f"
+done
+tap_is "$(tail -1 "$R1G/etc/default/grub.d/nfvhost.cfg")" \
+    'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT isolcpus=managed_irq,domain,2-5 default_hugepagesz=1G hugepagesz=1G hugepages=0:2,2:1"' \
+    "the GRUB drop-in is the plan's kernel.args"
+nfv reset --sysfs-root "$T" --node 2 --size 1G
+tap_is "$(pools)" "512 2 256 0 10" "reset --node 2 --size 1G: only that pool went back"
+# Issue 11, defect 2: a cmdline with shell in it never reaches the drop-in.
+python3 - "$SCRATCH/plan1g.json" "$SCRATCH/evil.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["kernel"]["args"].append('"; touch /tmp/nfvhost-pwned; x="')
+json.dump(p, open(sys.argv[2], "w"))
+PY
+R4="$SCRATCH/evil-root"
+mkdir -p "$R4"
+nfv apply --sysfs-root "$T" --plan "$SCRATCH/evil.json" --persist --root "$R4" --group root
+tap_is "$? $(cat "$SCRATCH/err")" "2 nfvhost: $SCRATCH/evil.json: kernel.args[4]: expected a kernel argument of [A-Za-z0-9_.,:=/+-] only" \
+    "a kernel argument with shell in it: exit 2, naming it"
+tap_is "$(find "$R4" -type f | wc -l)" 0 "... and no file written"
 
 # Without a plan, 1G pages persist as the hugepage arguments alone.
 R3="$SCRATCH/flags-root"
@@ -188,9 +201,9 @@ nfv apply --sysfs-root "$T" --plan "$PLAN"
 tap_is "$?" 0 "apply --plan again, for reset"
 
 # --- reset -------------------------------------------------------------------
-nfv reset --sysfs-root "$T" --node 2 --size 1G
-tap_is "$?" 0 "reset --node 2 --size 1G exits 0"
-tap_is "$(pools)" "512 2 256 0 10" "only that pool went back"
+nfv reset --sysfs-root "$T" --node 2 --size 2M
+tap_is "$?" 0 "reset --node 2 --size 2M exits 0"
+tap_is "$(pools)" "512 2 4 0 10" "only that pool went back"
 nfv reset --sysfs-root "$T"
 tap_is "$?" 0 "reset exits 0"
 golden "$SCRATCH/out" reset.txt "reset reports what it undid"
@@ -224,7 +237,7 @@ printf '[Mount]\nWhere=/srv/hp\n' >"$R/etc/systemd/system/srv-hp.mount"
 nfv reset --sysfs-root "$T" --persist --root "$R" --dry-run
 tap_is "$?" 0 "reset --persist --dry-run exits 0"
 golden "$SCRATCH/out" reset-persist-dry-run.txt "reset --persist --dry-run lists the files"
-tap_is "$(find "$R" -type f -o -type l | wc -l)" 8 "and removes none"
+tap_is "$(find "$R" -type f -o -type l | wc -l)" 5 "and removes none"
 nfv reset --sysfs-root "$T" --persist --root "$R"
 tap_is "$?" 0 "reset --persist exits 0"
 tap_is "$(cd "$R" && find . -type f -o -type l)" "./etc/systemd/system/srv-hp.mount" \
@@ -319,8 +332,14 @@ check_input "nfvhost hugepages: --count 4: give --node and --size before it
 Try 'nfvhost hugepages --help'." \
     apply --sysfs-root "$T" --size 2M --count 4
 echo '{"numa_nodes": []}' >"$SCRATCH/bad.json"
-check_input "nfvhost: --plan $SCRATCH/bad.json: not an nfvhost plan (no \"format\": \"nfvhost-plan\"); make one with 'nfvhost plan --output DIR'" \
+check_input "nfvhost: $SCRATCH/bad.json: not an nfvhost plan (no integer \"format\"); make one with 'nfvhost plan --output DIR'" \
     apply --sysfs-root "$T" --plan "$SCRATCH/bad.json"
+# Issue 11, defect 5: a count that overflows is an error, not ULONG_MAX.
+check_input "nfvhost hugepages: --count 99999999999999999999999: expected a number of pages (0 to 18446744073709551615)
+Try 'nfvhost hugepages --help'." \
+    apply --sysfs-root "$T" --node 0 --size 2M --count 99999999999999999999999
+check_input "nfvhost: NUMA node 0: 9007199254740992 x 2M asked: the size of these pages overflows 64 bits; lower the count" \
+    apply --sysfs-root "$T" --node 0 --size 2M --count 9007199254740992
 check_input "nfvhost: --group no-such-group-xyz: no such group" \
     apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group no-such-group-xyz
 # A file nfvhost did not write is never overwritten, and nothing happens.

@@ -102,3 +102,45 @@ fake_nic_tree() {
     fake_nic "$1" 0000:03:02.0 0 iavf enp3s0f0v0 1
     ln -s ../0000:03:00.0 "$1/sys/bus/pci/devices/0000:03:02.0/physfn"
 }
+
+# make_plan OUT.json SIZE_KB NODE:COUNT... [-- KERNEL-ARG...]: a minimal
+# valid plan.json (format 2, docs/plan-format.md) with those hugepage
+# counts per NUMA node (of 64 GiB each), no CPUs, VMs or uplinks; for the
+# parts that only read the plan's memory or kernel sections.
+make_plan() {
+    python3 - "$@" <<'PY'
+import json, sys
+out, size = sys.argv[1], int(sys.argv[2])
+rest = sys.argv[3:]
+args = rest[rest.index("--") + 1:] if "--" in rest else []
+nodes = rest[:rest.index("--")] if "--" in rest else rest
+pools = {k: "" for k in ("housekeeping", "pmd", "emulator", "guest", "idle")}
+plan = {
+    "format": 2, "generator": "tests/lib.sh make_plan",
+    "host": {"cpu_vendor": "", "smt": 1, "hybrid": False,
+             "usable_cpus": "", "unusable_cpus": ""},
+    "settings": {"housekeeping_cores_per_numa": 1, "host_memory_mb": 4096,
+                 "hugepage_size_kb": size, "pmd_cores_per_numa": 1,
+                 "pmd_siblings": "use", "mtu": 1500,
+                 "pmd_rxq_assign": "group", "emulator_policy": "share",
+                 "emulator_shared_cores": 1},
+    "pools": pools,
+    "numa_nodes": [],
+    "uplinks": [], "sriov_pfs": [], "vms": [],
+    "ovs": {"bridge": "br-nfv", "socket_dir": "/var/lib/vhost_sockets",
+            "socket_group": "hugetlbfs", "socket_mode": "0770",
+            "other_config": {}, "uplink_port": None},
+    "kernel": {"args": args, "isolated_cpus": "", "housekeeping_cpus": ""},
+    "warnings": [],
+}
+for n in nodes:
+    node, count = map(int, n.split(":"))
+    plan["numa_nodes"].append({
+        "id": node, "has_cpus": False, "memory_mb": 65536, "cpus": "",
+        "l3_domains": [], "pools": pools, "ovs_socket_mem_mb": 0,
+        "host_memory_mb": 0,
+        "hugepages": {"size_kb": size, "count": count, "ovs": 0,
+                      "guests": count}})
+json.dump(plan, open(out, "w"), indent=1)
+PY
+}

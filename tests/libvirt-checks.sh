@@ -61,7 +61,7 @@ mutant vlan-over-4095 's/tag id="300"/tag id="5000"/' \
 mutant vhost-client 's/mode="server"/mode="client"/' \
     "OVS dpdkvhostuserclient ports need QEMU as the server"
 mutant wrong-socket 's#vhu-vrouter1-1#vhu-firewall1-1#' \
-    "vhost-user socket '/var/run/nfvhost/vhost/vhu-firewall1-1' is not one of the VM's OVS ports"
+    "vhost-user socket '/var/lib/vhost_sockets/vhu-firewall1-1' is not one of the VM's OVS ports"
 mutant missing-nic '/<interface type="hostdev"/,/<\/interface>/d' \
     "0 interface(s) of type 'hostdev'; the plan gives the VM 1"
 mutant too-much-memory 's#<memory unit="KiB">4194304#<memory unit="KiB">8388608#' \

@@ -73,7 +73,7 @@ tap_is "$(xp $D 'string(//cpu/numa/cell/@memAccess)')" shared \
 tap_is "$(xp $D 'string(//cpu/topology/@threads)')" 2 \
     "threads=2 for the sibling pair"
 tap_is "$(xp $D 'string(//interface[@type="vhostuser"][2]/source/@path)')" \
-    /var/run/nfvhost/vhost/vhu-vrouter1-1 \
+    /var/lib/vhost_sockets/vhu-vrouter1-1 \
     "vhost-user socket = the OVS port's vhost-server-path"
 tap_is "$(xp $D 'string(//interface[@type="vhostuser"][1]/driver/@rx_queue_size)')" \
     1024 "1024-entry rx ring"
@@ -94,7 +94,7 @@ tap_is "$(xp $B 'count(//cputune/vcpupin)')/$(xp $B 'string(//cputune/emulatorpi
 tap_is "$(xp $B 'string(//memoryBacking/hugepages/page/@size)')/$(xp $B 'string(//memoryBacking/access/@mode)')/$(xp $B 'string(//cpu/numa/cell/@memAccess)')" \
     "1048576/shared/shared" "libvirt reads back hugepages and shared memory"
 tap_is "$(xp $B 'string(//interface[@type="vhostuser"][1]/source/@path)')/$(xp $B 'string(//interface[@type="vhostuser"][1]/source/@mode)')/$(xp $B 'string(//interface[@type="vhostuser"][1]/driver/@tx_queue_size)')" \
-    "/var/run/nfvhost/vhost/vhu-vrouter1-0/server/1024" \
+    "/var/lib/vhost_sockets/vhu-vrouter1-0/server/1024" \
     "libvirt reads back the vhost-user NIC"
 tap_is "$(xp $B 'string(//interface[@type="hostdev"]/source/address/@slot)')/$(xp $B 'string(//interface[@type="hostdev"]/vlan/tag/@id)')" \
     "0x02/300" "libvirt reads back the VF and its VLAN"
@@ -105,30 +105,53 @@ tap_is "$(xp $B 'string(//interface[@type="hostdev"]/source/address/@slot)')/$(x
 tap_is "$(xp "$SCRATCH/vf.xml" 'string(//interface[@type="hostdev"]/source/address/@function)')" \
     0x3 "--vf overrides sysfs"
 
-# A VF OVS uses as its uplink is never handed to a VM.
-printf '[host]\nhugepage_size = 2M\n[ovs]\nuplink = 0000:0b:00.1\n[vm vnf1]\nvcpus = 2\nmemory = 2G\nnics = sriov:200\nsriov_pf = 0000:0b:00.0\n' \
-    > "$SCRATCH/vf.ini"
-"$NFVHOST" plan --topology "$TOPO/16intel64-manyVFs.xml" \
-    --intent "$SCRATCH/vf.ini" --output "$SCRATCH/vfplan" >/dev/null
+# A VF OVS uses as its uplink is never handed to a VM: the planner reads
+# the VF's index from sysfs and skips it (rule 12), and vm xml takes the
+# planned virtfnN.
 PF2="$SCRATCH/fs/sys/bus/pci/devices/0000:0b:00.0"
 mkdir -p "$PF2"
+echo 0x020000 > "$PF2/class"
 for k in 0 1 2; do
+    vf="$SCRATCH/fs/sys/bus/pci/devices/0000:0b:00.$((k + 1))"
+    mkdir -p "$vf"
+    echo 0x020000 > "$vf/class"
+    ln -s ../0000:0b:00.0 "$vf/physfn"
     ln -s "../0000:0b:00.$((k + 1))" "$PF2/virtfn$k"
 done
+printf '[host]\nhugepage_size = 2M\n[ovs]\nuplink = 0000:0b:00.1\n[vm vnf1]\nvcpus = 2\nmemory = 2G\nnics = sriov:200\nsriov_pf = 0000:0b:00.0\n' \
+    > "$SCRATCH/vf.ini"
+"$NFVHOST" plan --topology "$TOPO/16intel64-manyVFs.xml" --sysfs-root "$SCRATCH/fs" \
+    --intent "$SCRATCH/vf.ini" --output "$SCRATCH/vfplan" >/dev/null
+tap_is "$(jget "$SCRATCH/vfplan/plan.json" 'd["vms"][0]["nics"][0]["vf"]')" 1 \
+    "the plan gives vnf1 VF 1: virtfn0 is the uplink"
 "$NFVHOST" vm xml --plan "$SCRATCH/vfplan/plan.json" --vm vnf1 \
     --sysfs-root "$SCRATCH/fs" --output "$SCRATCH/vf-skip.xml"
 tap_is "$(xp "$SCRATCH/vf-skip.xml" 'string(//interface[@type="hostdev"]/source/address/@function)')" \
     0x2 "the uplink VF 0b:00.1 is skipped: the VM gets 0b:00.2"
+# A plan that would hand a VM the uplink's VF (edited by hand, or planned
+# without sysfs) is refused, not followed.
+python3 - "$SCRATCH/vfplan/plan.json" "$SCRATCH/vf0.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["vms"][0]["nics"][0]["vf"] = 0
+json.dump(p, open(sys.argv[2], "w"))
+PY
+"$NFVHOST" vm xml --plan "$SCRATCH/vf0.json" --vm vnf1 --sysfs-root "$SCRATCH/fs" \
+    > /dev/null 2> "$SCRATCH/vf0.err"
+tap_is "$? $(cat "$SCRATCH/vf0.err")" "2 nfvhost: VM vnf1 NIC 0: VF #0 of PF 0000:0b:00.0 is 0000:0b:00.1, the plan's OVS uplink; re-plan with --sysfs-root so the planner sees the VFs, or give --vf NIC=PCI" \
+    "a VF that is the plan's uplink is refused"
 
-# An OpenStack port on a NIC ("port_id", "mac" in the plan, as 'nfvhost ovs
-# apply' reads them): os-vif's socket name vhu<port-id[0:11]> and the MAC.
-sed 's/"pmd_cpu": 3$/"pmd_cpu": 3, "port_id": "1b2c3d4e-5f60-4a1b-9c2d-3e4f5a6b7c8d", "mac": "fa:16:3e:11:22:33"/' \
-    "$PLAN" > "$SCRATCH/port-plan.json"
-"$NFVHOST" vm xml --plan "$SCRATCH/port-plan.json" --vm trafgen1 \
-    --output "$SCRATCH/port.xml"
-tap_is "$(xp "$SCRATCH/port.xml" 'string(//interface[@type="vhostuser"]/source/@path)') $(xp "$SCRATCH/port.xml" 'string(//interface[@type="vhostuser"]/mac/@address)')" \
-    "/var/run/nfvhost/vhost/vhu1b2c3d4e-5f fa:16:3e:11:22:33" \
-    "a NIC with an OpenStack port id: os-vif's socket name and its MAC"
+# The MAC is the plan's: edit it there, and the domain follows.
+python3 - "$PLAN" "$SCRATCH/mac-plan.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["vms"][2]["nics"][0]["mac"] = "52:54:00:11:22:33"
+json.dump(p, open(sys.argv[2], "w"))
+PY
+"$NFVHOST" vm xml --plan "$SCRATCH/mac-plan.json" --vm trafgen1 \
+    --output "$SCRATCH/mac.xml"
+tap_is "$(xp "$SCRATCH/mac.xml" 'string(//interface[@type="vhostuser"]/mac/@address)')" \
+    "52:54:00:11:22:33" "the vhost-user NIC's MAC is the plan's"
 
 # A user's template.
 sed 's#<memballoon#<graphics type="spice" autoport="yes"/>\n    <memballoon#' \
@@ -163,7 +186,7 @@ for keep in "<uuid>6f1c1d0e-3b52-4c1e-9a57-2f2d6c1e8a10</uuid>" \
     tap_ok $? "tune keeps $keep"
 done
 tap_is "$(xp "$SCRATCH/tuned.xml" 'string(//interface[@type="vhostuser"][1]/mac/@address)')" \
-    52:54:00:6b:3c:12 "tune keeps the replaced vhost-user NIC's MAC"
+    "$(jget "$PLAN" 'd["vms"][0]["nics"][0]["mac"]')" "tune gives the vhost-user NIC the plan's MAC"
 "$NFVHOST" vm tune --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH/fs" \
     - < "$SCRATCH/tuned.xml" > "$SCRATCH/tuned2.xml"
 cmp -s "$SCRATCH/tuned.xml" "$SCRATCH/tuned2.xml"

@@ -13,10 +13,14 @@ SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
 PLAN=$SCRATCH/plan.json
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
     --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" >/dev/null
-cp "$SCRATCH/homelab/plan.json" "$PLAN"
-OVR="--uplink-override 0000:03:00.0=net_af_packet0,iface=vx0"
+# The uplink's stand-in is chosen at plan time: the plan is the contract.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/standin0" \
+    --uplink-override 0000:03:00.0=net_af_packet0,iface=vx0 >/dev/null
+cp "$SCRATCH/standin0/plan.json" "$PLAN"
+# This machine has no hugetlbfs group (the plan's ovs.socket_group).
 apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --sock-dir "$SOCKDIR" \
-          --no-wait $OVR "$@"; }
+          --qemu-group root --no-wait "$@"; }
 dump() { ovsdb-client dump "$OVS_DB"; }
 get() { ovs_vsctl get "$@" 2>&1; }
 edit_plan() { # edit_plan PYTHON-STATEMENTS (on p, the plan)
@@ -52,7 +56,11 @@ tap_is "$(ovs_vsctl list-ports br-nfv | tr '\n' ' ')" \
     "dpdk-up0 vhu-firewall1-0 vhu-firewall1-1 vhu-trafgen1-0 vhu-vrouter1-0 vhu-vrouter1-1 " \
     "uplink and one port per vhost NIC (none for the SR-IOV NIC)"
 tap_is "$(get Interface dpdk-up0 type)" dpdk "uplink type dpdk"
-tap_is "$(get Interface dpdk-up0 options:dpdk-devargs)" '"net_af_packet0,iface=vx0"' "uplink devargs from --uplink-override"
+tap_is "$(get Interface dpdk-up0 options:dpdk-devargs)" '"net_af_packet0,iface=vx0"' "uplink devargs: the plan's stand-in"
+tap_is "$(get Interface dpdk-up0 options:n_rxq)" '"2"' "uplink n_rxq: the plan's (one per PMD thread)"
+tap_is "$(get Interface dpdk-up0 other_config:pmd-rxq-affinity)" '"0:3,1:9"' "uplink rx queues pinned to the plan's PMDs"
+tap_is "$(get Interface vhu-vrouter1-0 external_ids:attached-mac)" "\"$(jget "$PLAN" 'd["vms"][0]["nics"][0]["mac"]')\"" "attached-mac: the plan's MAC"
+tap_is "$(get Open_vSwitch . other_config:pmd-rxq-isolate)" '"false"' "pmd-rxq-isolate: the plan's"
 tap_is "$(get Port dpdk-up0 tag)" '[]' "uplink is a trunk"
 tap_is "$(get Port vhu-vrouter1-1 tag)" 200 "vrouter1 NIC 1 on VLAN 200"
 tap_is "$(get Port vhu-firewall1-0 tag)" 100 "firewall1 NIC 0 on VLAN 100"
@@ -73,7 +81,7 @@ tap_ok $? "second apply: nothing to change"
 tap_is "$(dump)" "$before" "second apply: database identical"
 
 # A changed plan: only the difference.
-edit_plan "p['vms'][1]['nics'][0]['vlan']=300; p['vms'].pop(2); p['ovs']['pmd-rxq-assign']='cycles'"
+edit_plan "p['vms'][1]['nics'][0]['vlan']=300; p['vms'].pop(2); p['ovs']['other_config']['pmd-rxq-assign']='cycles'"
 out=$(apply --plan "$PLAN"); rc=$?
 tap_is "$rc" 0 "apply of a changed plan exits 0"
 tap_is "$(echo "$out" | grep -c '^  [-+~]')" 3 "three differences reported"
@@ -130,9 +138,18 @@ tap_is "$?" 2 "a NIC id with path characters: exit 2"
 
 # A second uplink: the two become a bond; the first interface moves into it.
 cp "$PLAN" "$SCRATCH/plan1.json"
-edit_plan "u=dict(p['uplinks'][0]); u['pci']='0000:03:00.1'; p['uplinks'].append(u)"
-OVR2="--uplink-override 0000:03:00.1=net_af_packet1,iface=vx1"
-out=$(apply --plan "$PLAN" $OVR2); rc=$?
+two_uplinks() { # two_uplinks BOND-MODE OUT
+    sed "s/^uplink = 0000:03:00.0$/uplink = 0000:03:00.0\nuplink = 0000:03:00.1\nbond_mode = $1/" \
+        "$HOMELAB/intent.ini" > "$SCRATCH/two.ini"
+    "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$SCRATCH/two.ini" \
+        --uplink-override 0000:03:00.0=net_af_packet0,iface=vx0 \
+        --uplink-override 0000:03:00.1=net_af_packet1,iface=vx1 --output "$2" >/dev/null
+    # The VMs as in the first plan (the bond is what changes).
+    python3 -c "import json,sys; p=json.load(open(sys.argv[1])); q=json.load(open(sys.argv[2])); p['vms']=q['vms']; json.dump(p, open(sys.argv[1],'w'))" \
+        "$2/plan.json" "$PLAN"
+}
+two_uplinks active-backup "$SCRATCH/two-ab"
+out=$(apply --plan "$SCRATCH/two-ab/plan.json"); rc=$?
 tap_is "$rc" 0 "two uplinks: apply exits 0"
 echo "$out" | grep -q 'Interface dpdk-up0 moves to port bond-up'
 tap_ok $? "the single uplink's interface moves into the bond"
@@ -140,8 +157,9 @@ tap_is "$(ovs_vsctl list-ifaces br-nfv | grep dpdk-up | tr '\n' ' ')" "dpdk-up0 
 tap_is "$(ovs_vsctl --columns=name find Port name=dpdk-up0)" "" "the old uplink port is gone"
 tap_is "$(get Port bond-up bond_mode)" active-backup "bond-up in active-backup by default"
 tap_is "$(get Port bond-up lacp)" '[]' "no LACP for active-backup"
-out=$(apply --plan "$PLAN" $OVR2 --bond-mode balance-tcp); rc=$?
-tap_is "$(get Port bond-up bond_mode)" balance-tcp "--bond-mode balance-tcp"
+two_uplinks balance-tcp "$SCRATCH/two-tcp"
+out=$(apply --plan "$SCRATCH/two-tcp/plan.json"); rc=$?
+tap_is "$(get Port bond-up bond_mode)" balance-tcp "[ovs] bond_mode = balance-tcp"
 tap_is "$(get Port bond-up lacp)" active "... with LACP active"
 out=$(apply --plan "$SCRATCH/plan1.json"); rc=$?
 tap_is "$rc" 0 "back to one uplink: apply exits 0"
@@ -164,33 +182,39 @@ bad "a bridge with another datapath type" 2 "bridge br-sys exists with datapath_
     apply --plan "$PLAN" --bridge br-sys
 mkdir -m 0777 "$SCRATCH/ww"; chmod 0777 "$SCRATCH/ww"
 bad "a world-writable socket directory" 2 "is world-writable" \
-    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait $OVR --plan "$PLAN" --sock-dir "$SCRATCH/ww"
+    apply --plan "$PLAN" --sock-dir "$SCRATCH/ww"
+# The planned PCI uplink (no stand-in) on a fake tree.
+PCIPLAN=$SCRATCH/homelab/plan.json
 FAKE=$SCRATCH/fake; mkdir -p "$FAKE/sys/bus/pci/devices" "$FAKE/proc/net"
 bad "a plan naming a missing device" 2 "uplink 0000:03:00.0: no such PCI device" \
-    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" --plan "$PLAN" --sysfs-root "$FAKE"
+    apply --plan "$PCIPLAN" --sysfs-root "$FAKE"
 mkdir -p "$FAKE/sys/bus/pci/devices/0000:03:00.0/net/enp3s0f0"
 printf 'Iface\tDestination\tGateway\nenp3s0f0\t00000000\t0102A8C0\n' > "$FAKE/proc/net/route"
 bad "a device whose interface carries a route" 2 "interface enp3s0f0, which carries a route or an address" \
-    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" --plan "$PLAN" --sysfs-root "$FAKE"
+    apply --plan "$PCIPLAN" --sysfs-root "$FAKE"
 : > "$FAKE/proc/net/route"
+echo "20010db8000000000000000000000001 02 40 00 80 enp3s0f0" > "$FAKE/proc/net/if_inet6"
+bad "a device with a global IPv6 address" 2 "carries a route or an address" \
+    apply --plan "$PCIPLAN" --sysfs-root "$FAKE"
 echo "fe800000000000000000000000000001 02 40 20 80 enp3s0f0" > "$FAKE/proc/net/if_inet6"
-bad "a device with an address" 2 "carries a route or an address" \
-    "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" --plan "$PLAN" --sysfs-root "$FAKE"
+apply --plan "$PCIPLAN" --sysfs-root "$FAKE" >/dev/null 2>"$SCRATCH/err"
+! grep -q "carries a route or an address" "$SCRATCH/err"
+tap_ok $? "a link-local IPv6 address alone does not make a NIC in use (lib/netdev.h)"
 edit_plan "p['vms'][0]['name']='bad/name'"
-bad "a VM name with a slash" 2 "VM name 'bad/name'" apply --plan "$PLAN"
+bad "a VM name with a slash" 2 "vms\[0\].name: 'bad/name' is not" apply --plan "$PLAN"
 echo '{"format": "nfvhost-plan", ' > "$SCRATCH/broken.json"
 bad "a truncated plan" 2 "broken.json" apply --plan "$SCRATCH/broken.json"
-bad "an override for an uplink the plan lacks" 2 "the plan has no uplink 0000:09:00.0" \
-    apply --plan "$SCRATCH/homelab/plan.json" --uplink-override 0000:09:00.0=net_tap0
-bad "a malformed --cpu-map" 2 "cpu-map" apply --plan "$SCRATCH/homelab/plan.json" --cpu-map 3:1
+bad "apply-time --uplink-override: the plan carries the stand-in" 2 "unknown option '--uplink-override'" \
+    apply --plan "$PCIPLAN" --uplink-override 0000:03:00.0=net_tap0
+bad "a malformed --cpu-map" 2 "cpu-map" apply --plan "$PCIPLAN" --cpu-map 3:1
+bad "a missing value" 2 "option '--plan' needs a value" apply --plan
 
 
 # A stand-in chosen at plan time ('nfvhost plan --uplink-override') needs
 # no flag at apply time: the plan's uplink devargs and its --no-pci.
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" \
     --uplink-override 0000:03:00.0=net_af_packet0,iface=vx9 --output "$SCRATCH/standin" >/dev/null
-out=$("$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" \
-      --plan "$SCRATCH/standin/plan.json" --dry-run); rc=$?
+out=$(apply --plan "$SCRATCH/standin/plan.json" --dry-run); rc=$?
 tap_is "$rc" 0 "plan-time stand-in: dry run exits 0"
 echo "$out" | grep -q 'net_af_packet0,iface=vx9'
 tap_ok $? "plan-time stand-in: the uplink's dpdk-devargs come from the plan"
@@ -198,15 +222,27 @@ echo "$out" | grep -q '0000:03:00.0"\]\]' && echo "$out" | grep -q 'dpdk-extra",
 tap_ok $((! $?)) "plan-time stand-in: no PCI allowlist, nothing to bind"
 
 # The plan's dpdk-extra is what the planner decided (here with an EAL
-# option added by hand): ovs apply takes it as it is; only an apply-time
-# --uplink-override makes it work the allowlist out again.
-python3 -c "import json,sys; p=json.load(open(sys.argv[1])); p['ovs']['dpdk-extra'] += ' --log-level=lib.eal:info'; json.dump(p, open(sys.argv[2],'w'))" \
+# option added by hand): ovs apply takes it as it is.
+python3 -c "import json,sys; p=json.load(open(sys.argv[1])); p['ovs']['other_config']['dpdk-extra'] += ' --log-level=lib.eal:info'; json.dump(p, open(sys.argv[2],'w'))" \
     "$SCRATCH/standin/plan.json" "$SCRATCH/extra.json"
-out=$("$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SOCKDIR" \
-      --plan "$SCRATCH/extra.json" --dry-run)
+out=$(apply --plan "$SCRATCH/extra.json" --dry-run)
 echo "$out" | grep -q 'dpdk-extra","--no-pci --log-level=lib.eal:info"'
 tap_ok $? "the plan's own dpdk-extra is applied as it is"
-out=$(apply --plan "$SCRATCH/extra.json" --dry-run) && ! echo "$out" | grep -q 'lib.eal'
-tap_ok $? "--uplink-override at apply time: dpdk-extra worked out from the uplinks"
+
+# Issue 11, defect 6: the database is checked before any device: with it
+# out of reach, a PCI plan on a fake tree writes nothing there.
+FAKE2=$SCRATCH/fake2
+mkdir -p "$FAKE2/sys/bus/pci/devices/0000:03:00.0" "$FAKE2/sys/bus/pci/drivers/i40e" "$FAKE2/proc/net"
+echo 8 > "$FAKE2/sys/bus/pci/devices/0000:03:00.0/sriov_totalvfs"
+echo 0 > "$FAKE2/sys/bus/pci/devices/0000:03:00.0/sriov_numvfs"
+: > "$FAKE2/sys/bus/pci/devices/0000:03:00.0/driver_override"
+: > "$FAKE2/sys/bus/pci/drivers_probe"
+snap() { find "$FAKE2" -type f | sort | while read -r f; do echo "$f: $(cat "$f")"; done; }
+before=$(snap)
+"$NFVHOST" ovs apply --db "unix:$SCRATCH/no-such-db.sock" --sock-dir "$SCRATCH/sock2" \
+    --qemu-group root --plan "$PCIPLAN" --sysfs-root "$FAKE2" >/dev/null 2>"$SCRATCH/err"
+tap_is "$?" 1 "an unreachable database: exit 1"
+tap_is "$(snap)" "$before" "... and no device was touched (no VFs, no binding)"
+tap_ok "$(test ! -e "$SCRATCH/sock2"; echo $?)" "... nor the socket directory made"
 
 tap_done

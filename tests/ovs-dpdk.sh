@@ -15,14 +15,15 @@ require 'command -v python3' 'python3'
 
 ovs_harness_start || { echo "Bail out! OVS-DPDK did not start"; exit 1; }
 SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
-"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
-    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" >/dev/null
-PLAN=$SCRATCH/homelab/plan.json
 # The home lab's PUs on this 2-core machine: PMDs 3,9 -> 1, housekeeping
 # 0,6 -> 0 (the harness keeps peers on core 0).
 CPUMAP="--cpu-map 3=1,9=1,0=0,6=0"
 NS=nfvns$$ UP=nfvu$$ PEER=nfvp$$
-OVR="--uplink-override 0000:03:00.0=net_af_packet0,iface=$UP"
+# The uplink's stand-in is chosen at plan time: the plan is the contract.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" \
+    --uplink-override "0000:03:00.0=net_af_packet0,iface=$UP" >/dev/null
+PLAN=$SCRATCH/homelab/plan.json
 ovs_harness_on_stop "ip netns del $NS 2>/dev/null"
 
 # The uplink stand-in: a veth from ovs-vswitchd's namespace to a host in
@@ -42,7 +43,7 @@ port_field() { # NAME FIELD < status json
     jq_ "[p.get('$2') for p in s['ports'] if p['name']=='$1'][0]"
 }
 
-out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP $OVR); rc=$?
+out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP); rc=$?
 tap_is "$rc" 0 "apply of the home-lab plan to OVS-DPDK exits 0"
 echo "$out" | grep -q 'ovs-vswitchd applied it'
 tap_ok $? "waited for ovs-vswitchd to apply it (cur_cfg)"
@@ -127,7 +128,7 @@ tap_ok $? "the namespace host reaches the VM port again"
 st=$(status_json)
 tap_is "$(echo "$st" | port_field vhu-trafgen1-0 connected)" True "status says the front-end is connected"
 tap_is "$(echo "$st" | jq_ "[p['core'] for p in s['pmds']]")" "[1]" "status: the PMD is back on core 1"
-out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP $OVR)
+out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP)
 echo "$out" | grep -q '^nothing to change$'
 tap_ok $? "apply after the restart: nothing to change"
 ovs_peer_stop b

@@ -26,8 +26,9 @@ echo 64 > "$DEV/sriov_totalvfs"; echo 0 > "$DEV/sriov_numvfs"
 : > "$R/sys/bus/pci/drivers/i40e/unbind"; : > "$R/sys/bus/pci/drivers/vfio-pci/unbind"
 ln -s ../../../bus/pci/drivers/i40e "$DEV/driver"
 snapshot() { find "$R" -type f | sort | while read -r f; do echo "$f: $(cat "$f")"; done; }
+# This machine has no hugetlbfs group (the plan's ovs.socket_group).
 apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SCRATCH/sock" \
-          --sysfs-root "$R" --plan "$PLAN" "$@"; }
+          --qemu-group root --sysfs-root "$R" --plan "$PLAN" "$@"; }
 
 before=$(snapshot)
 out=$(apply --dry-run); rc=$?
@@ -90,7 +91,7 @@ tap_is "$(ovsdb-client dump "$OVS_DB")" "$before" "... database unchanged"
 echo 64 > "$DEV/sriov_totalvfs"
 printf 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\nenp3s0f0\t000012C6\t00000000\t0001\t0\t0\t0\t0000FEFF\t0\t0\t0\n' \
     > "$SCRATCH/route"
-echo 'fe800000000000000000000000000001 02 40 20 80 enp3s0f0' > "$SCRATCH/if_inet6"
+echo '20010db8000000000000000000000001 02 40 00 80 enp3s0f0' > "$SCRATCH/if_inet6"
 for f in route if_inet6; do
     cp "$SCRATCH/$f" "$R/proc/net/$f"
     before=$(snapshot; ovsdb-client dump "$OVS_DB")
@@ -101,5 +102,47 @@ for f in route if_inet6; do
     tap_is "$(snapshot; ovsdb-client dump "$OVS_DB")" "$before" "... sysfs and database unchanged"
     : > "$R/proc/net/$f"
 done
+# The kernel gives every interface that is up a link-local address (and a
+# fe80::/64 route): neither says the NIC is in use (lib/netdev.h).
+echo 'fe800000000000000000000000000001 02 40 20 80 enp3s0f0' > "$R/proc/net/if_inet6"
+echo 'fe800000000000000000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000 00000100 00000001 00000000 00000001 enp3s0f0' > "$R/proc/net/ipv6_route"
+apply --dry-run >/dev/null 2>"$SCRATCH/err"
+tap_is "$?" 0 "a link-local address and its route alone: the NIC is taken"
+: > "$R/proc/net/if_inet6"; : > "$R/proc/net/ipv6_route"
+
+# Issue 11, defect 1: a sysfs write that fails comes back with its own
+# errno, once ("No space left on device" from /dev/full), not a double
+# fclose; nothing else is written after it.
+ovs_vsctl --if-exists del-port br-nfv dpdk-up0
+rm "$DEV/driver"; ln -s ../../../bus/pci/drivers/vfio-pci "$DEV/driver"
+: > "$R/sys/bus/pci/drivers/vfio-pci/unbind"; : > "$R/sys/bus/pci/drivers_probe"
+mv "$DEV/driver_override" "$SCRATCH/driver_override.saved"
+ln -s /dev/full "$DEV/driver_override"
+"$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" --db "$OVS_DB" >/dev/null 2>"$SCRATCH/err"
+tap_is "$?" 1 "a sysfs write that fails: exit 1"
+tap_is "$(cat "$SCRATCH/err")" "nfvhost: PCI $PF: driver_override: cannot write '\\n' to $DEV/driver_override: No space left on device" \
+    "... with the write's own errno, naming the device and the attribute"
+tap_is "$(cat "$R/sys/bus/pci/drivers/vfio-pci/unbind")" "" "... and nothing after it was written"
+rm "$DEV/driver_override"; mv "$SCRATCH/driver_override.saved" "$DEV/driver_override"
+
+# Issue 11, defect 6: a PF that is a path in a hand-edited plan is refused
+# before anything is written, and nothing outside the device tree is.
+# $R/sys/bus/pci/devices/../../../../victim is $R/victim.
+mkdir -p "$R/victim"; echo 0 > "$R/victim/sriov_numvfs"; echo 64 > "$R/victim/sriov_totalvfs"
+python3 - "$PLAN" "$SCRATCH/evil.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["sriov_pfs"][0]["pci"] = "../../../../victim"
+p["vms"][0]["nics"][2]["pf"] = "../../../../victim"
+json.dump(p, open(sys.argv[2], "w"))
+PY
+before=$(snapshot)
+"$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SCRATCH/sock" --qemu-group root \
+    --sysfs-root "$R" --plan "$SCRATCH/evil.json" >/dev/null 2>"$SCRATCH/err"
+tap_is "$?" 2 "a plan whose PF is a path: exit 2"
+tap_is "$(cat "$SCRATCH/err")" "nfvhost: $SCRATCH/evil.json: sriov_pfs[0].pci: '../../../../victim' is not a PCI address (DDDD:BB:DD.F, function 0-7)" \
+    "... naming the JSON path"
+tap_is "$(cat "$R/victim/sriov_numvfs")" 0 "... the file the path points at is untouched"
+tap_is "$(snapshot)" "$before" "... and so is the device tree"
 
 tap_done

@@ -20,9 +20,9 @@ tap_is "$?" 0 "home lab planned"
 OVS_RUNDIR=$OVS_RUNDIR sh "$OUT/ovs-other-config.sh"
 tap_is "$?" 0 "ovs-other-config.sh runs against a real ovsdb-server"
 for key in dpdk-init dpdk-lcore-mask pmd-cpu-mask dpdk-socket-mem \
-        dpdk-socket-limit dpdk-extra pmd-rxq-assign; do
+        dpdk-socket-limit dpdk-extra pmd-rxq-assign pmd-rxq-isolate; do
     got=$(ovs-vsctl --db="$OVS_DB" get Open_vSwitch . "other_config:$key" | tr -d '"')
-    tap_is "$got" "$(jget "$OUT/plan.json" "d['ovs']['$key']")" \
+    tap_is "$got" "$(jget "$OUT/plan.json" "d['ovs']['other_config']['$key']")" \
         "other_config:$key in the database equals the plan's"
 done
 

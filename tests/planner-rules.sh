@@ -17,7 +17,7 @@ INI
 plan_json idle.json --topology "$HOMELAB/topology.xml" --intent idle.ini
 tap_is "$(jget idle.json 'd["pools"]["pmd"]')" "3" "rule 1: PMD keeps one PU of its core"
 tap_is "$(jget idle.json 'd["pools"]["idle"]')" "9" "rule 1: its sibling is idle"
-tap_is "$(jget idle.json 'd["ovs"]["pmd-cpu-mask"]')" "0x8" "rule 1: idle sibling not in pmd-cpu-mask"
+tap_is "$(jget idle.json 'd["ovs"]["other_config"]["pmd-cpu-mask"]')" "0x8" "rule 1: idle sibling not in pmd-cpu-mask"
 plan_json default.json --topology "$TOPO/24em64t-2n6c2t-pci.xml"
 tap_is "$(jget default.json 'd["pools"]["housekeeping"]')" "0-1,12-13" \
     "rules 1-2: housekeeping takes whole cores (siblings +12) with each node's lowest PU"
@@ -72,17 +72,20 @@ tap_is "$(jget two.json 'all(n["pools"]["pmd"] != "" for n in d["numa_nodes"])')
     "rule 3: a PMD on every node (all have guests)"
 plan_json standin.json --topology "$TOPO/96em64t-4n4d3ca2co-pci.xml" --intent two.ini \
     --uplink-override 0000:62:00.0=net_tap0,iface=nfv-tap0
-tap_is "$(jget standin.json '[[u["pci"], u["numa"], u["devargs"]] for u in d["uplinks"]]')" \
-    '[["0000:02:00.0", 0, null], ["0000:62:00.0", 2, "net_tap0,iface=nfv-tap0"]]' \
-    "--uplink-override: the stand-in keeps its planned node and is recorded in the plan"
-tap_is "$(jget standin.json 'd["ovs"]["dpdk-extra"]')" "-a 0000:02:00.0" \
+tap_is "$(jget standin.json '[[u["pci"], u["numa"]] for u in d["uplinks"]]')" \
+    '[["0000:02:00.0", 0], ["0000:62:00.0", 2]]' \
+    "--uplink-override: the stand-in keeps its planned node"
+tap_is "$(jget standin.json '[[i["pci"], i["dpdk_devargs"], i["bind_vfio"]] for i in d["ovs"]["uplink_port"]["interfaces"]]')" \
+    '[["0000:02:00.0", "0000:02:00.0", true], ["0000:62:00.0", "net_tap0,iface=nfv-tap0", false]]' \
+    "--uplink-override: the stand-in is recorded in the plan, and is not bound to vfio-pci"
+tap_is "$(jget standin.json 'd["ovs"]["other_config"]["dpdk-extra"]')" "-a 0000:02:00.0" \
     "--uplink-override: dpdk-extra allowlists only the uplinks still on PCI"
 tap_is "$(jget standin.json 'd["pools"]')" "$(jget two.json 'd["pools"]')" \
     "--uplink-override: the pools are those of the real uplinks"
 plan_json eight.json --topology "$TOPO/intel-8n.xml"
 tap_is "$(jget eight.json 'len([n for n in d["numa_nodes"] if n["pools"]["pmd"]])')" "8" \
     "rule 3: 8-node host: a PMD on each of the 8 nodes"
-tap_is "$(jget eight.json 'd["ovs"]["dpdk-socket-mem"]')" "2048,2048,2048,2048,2048,2048,2048,2048" \
+tap_is "$(jget eight.json 'd["ovs"]["other_config"]["dpdk-socket-mem"]')" "2048,2048,2048,2048,2048,2048,2048,2048" \
     "rule 9: socket memory on each of the 8 nodes"
 
 # Rule 4: emulator-share on node 0 unless guests live only elsewhere;
@@ -253,13 +256,13 @@ mtu = 9000
 hugepage_size = 2M
 INI
 plan_json jumbo.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --intent jumbo.ini
-tap_is "$(jget jumbo.json 'd["ovs"]["dpdk-socket-mem"]')" "3072,3072" "rule 9: MTU 9000 -> 3072 MiB per node with a PMD"
+tap_is "$(jget jumbo.json 'd["ovs"]["other_config"]["dpdk-socket-mem"]')" "3072,3072" "rule 9: MTU 9000 -> 3072 MiB per node with a PMD"
 tap_is "$(jget jumbo.json 'd["numa_nodes"][0]["hugepages"]["ovs"]')" "1536" "rule 9: as 2M pages"
 tap_is "$(jget default.json 'd["numa_nodes"][0]["hugepages"]["guests"]')" \
     "$(jget default.json 'int((d["numa_nodes"][0]["memory_mb"] - 2048 - 2048) * 75 / 100 / 1024)')" \
     "rule 9: with no VM, 75% of what is left after host and OVS"
 plan_json gaps.json --topology "$TOPO/gaps-2n.xml"
-tap_is "$(jget gaps.json 'd["ovs"]["dpdk-socket-mem"]')" "2048,0,0,2048" \
+tap_is "$(jget gaps.json 'd["ovs"]["other_config"]["dpdk-socket-mem"]')" "2048,0,0,2048" \
     "rule 9: dpdk-socket-mem is positional by node id, gaps filled with 0"
 plan_json cxl.json --topology "$TOPO/cxl-3n.xml"
 tap_is "$(jget cxl.json '[[n["id"], n["has_cpus"], n["hugepages"]["count"], n["pools"]["guest"]] for n in d["numa_nodes"]][2]')" \
@@ -280,6 +283,81 @@ tap_is "$(cat fat.err)" "nfvhost: infeasible plan: NUMA node 0 cannot hold its m
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" --output run2 > sum2.txt
 diff -r run1 run2 > /dev/null && diff sum1.txt sum2.txt | grep -v 'Wrote' | grep -q '^[<>]' && false || diff -r run1 run2 >/dev/null
 tap_ok $? "rule 10: two runs give byte-identical files"
+
+# Rule 11: the uplink gets one rx queue per PMD thread of its node, each
+# pinned to one of them.
+tap_is "$(jget homelab.json '[[i["n_rxq"], i["rxq_pmds"]] for i in d["ovs"]["uplink_port"]["interfaces"]]')" \
+    "[[2, [3, 9]]]" "rule 11: home lab: 2 PMD threads, 2 rx queues on them"
+tap_is "$(jget two.json 'all(i["n_rxq"] == len(i["rxq_pmds"]) and ",".join(map(str, i["rxq_pmds"])) == [n for n in d["numa_nodes"] if n["id"] == u["numa"]][0]["pools"]["pmd"] for i, u in zip(d["ovs"]["uplink_port"]["interfaces"], d["uplinks"]))')" \
+    "true" "rule 11: each uplink's queues are exactly the PMD PUs of its node"
+tap_is "$(jget homelab.json 'd["ovs"]["other_config"]["pmd-rxq-isolate"]')" "false" \
+    "rule 11: pmd-rxq-isolate is false, so a port added later is polled too"
+
+# Rule 12: VF ordinals per PF in plan order, and the PF's VF count.
+tap_is "$(jget homelab.json '[d["sriov_pfs"], d["vms"][0]["nics"][2]["vf"]]')" \
+    '[[{"pci": "0000:03:00.0", "numvfs": 1, "set_numvfs": true}], 0]' \
+    "rule 12: vrouter1's SR-IOV NIC takes virtfn0 of the uplink PF, which needs 1 VF"
+
+# Rule 13: stable MACs, 52:54:00 and FNV-1a of VM/INDEX, unique.
+tap_is "$(jget homelab.json 'len(set(n["mac"] for v in d["vms"] for n in v["nics"])) == sum(len(v["nics"]) for v in d["vms"]) and all(n["mac"].startswith("52:54:00:") for v in d["vms"] for n in v["nics"])')" \
+    "true" "rule 13: every NIC has a unique 52:54:00 MAC"
+tap_is "$(jget homelab.json 'd["vms"][0]["nics"][0]["mac"]')" "$(python3 -c '
+h = 2166136261
+for c in b"vrouter1/0":
+    h = ((h ^ c) * 16777619) & 0xffffffff
+print("52:54:00:%02x:%02x:%02x" % (h >> 24, (h >> 16) & 255, (h >> 8) & 255))')" \
+    "rule 13: the MAC is the high 24 bits of FNV-1a of vrouter1/0"
+intent alone <<'INI'
+[vm vrouter1]
+vcpus = 2
+memory = 4G
+nics = vhost:100, vhost:200, sriov:300
+[ovs]
+uplink = 0000:03:00.0
+INI
+plan_json alone.json --topology "$HOMELAB/topology.xml" --intent alone.ini
+tap_is "$(jget alone.json '[n["mac"] for n in d["vms"][0]["nics"]]')" \
+    "$(jget homelab.json '[n["mac"] for n in d["vms"][0]["nics"]]')" \
+    "rule 13: a NIC keeps its MAC when other VMs come and go"
+# vm766/0 and vm5522/0 hash to the same 24 bits: the later one rehashes.
+intent clash <<'INI'
+[vm vm766]
+vcpus = 1
+memory = 1G
+nics = vhost
+[vm vm5522]
+vcpus = 1
+memory = 1G
+nics = vhost
+INI
+plan_json clash.json --topology "$TOPO/96em64t-4n4d3ca2co-pci.xml" --intent clash.ini
+tap_is "$(jget clash.json '[v["nics"][0]["mac"] for v in d["vms"]]')" \
+    '["52:54:00:46:dc:9c", "'"$(python3 -c '
+h = 2166136261
+for c in b"vm5522/0/1":
+    h = ((h ^ c) * 16777619) & 0xffffffff
+print("52:54:00:%02x:%02x:%02x" % (h >> 24, (h >> 16) & 255, (h >> 8) & 255))')"'"]' \
+    "rule 13: a clash is resolved by hashing VM/INDEX/1 for the later NIC"
+
+# Rule 14: names and the socket directory.
+tap_is "$(jget homelab.json '[n.get("port") for n in d["vms"][0]["nics"]]')" \
+    '["vhu-vrouter1-0", "vhu-vrouter1-1", null]' "rule 14: vhost ports are vhu-VM-INDEX"
+tap_is "$(jget homelab.json '[d["ovs"][k] for k in ("bridge", "socket_dir", "socket_group", "socket_mode")]')" \
+    '["br-nfv", "/var/lib/vhost_sockets", "hugetlbfs", "0770"]' \
+    "rule 14: bridge and socket directory defaults (a topology file: no group detected)"
+intent sockdir <<'INI'
+[ovs]
+socket_dir = /run/vhu
+socket_group = libvirt-qemu
+INI
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent sockdir.ini --output sockdir > /dev/null
+tap_is "$(jget sockdir/plan.json '[d["ovs"]["socket_dir"], d["ovs"]["socket_group"]]')" \
+    '["/run/vhu", "libvirt-qemu"]' "rule 14: [ovs] socket_dir and socket_group"
+grep -qx 'vhostuser_socket_dir = /run/vhu' sockdir/openstack/openvswitch_agent.ini
+tap_ok $? "rule 14: neutron's vhostuser_socket_dir is the plan's"
+printf '[ovs]\nsocket_dir = /run/../etc\n' > baddir.ini
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent baddir.ini > /dev/null 2> baddir.err
+tap_is "$?" 2 "rule 14: a socket_dir with '..' is refused"
 
 # Offline and disallowed CPUs are never planned.
 plan_json off.json --topology "$TOPO/offline-8c.xml"

@@ -16,33 +16,65 @@ echo 0x030000 > "$R/sys/bus/pci/devices/0000:04:00.0/class"
 fake_route "$R" enp3s0f1
 printf 'fe800000000000000000000000000001 03 40 20 80 enp3s0f0\n' > "$R/proc/net/if_inet6"
 
+# nfvhost drives one uplink or a bond of two: the PF 03:00.0 and 03:00.1.
 cat > "$SCRATCH/intent.ini" <<'INI'
 [ovs]
 uplink = 0000:03:00.0
 uplink = 0000:03:00.1
-uplink = 0000:03:02.0
 INI
 plan_json "$SCRATCH/p.json" --topology "$HOMELAB/topology.xml" --sysfs-root "$R" \
     --intent "$SCRATCH/intent.ini"
 tap_is "$?" 0 "plans with a fake sysfs tree"
 J="$SCRATCH/p.json"
 tap_is "$(jget "$J" '[(u["pci"], u["numa_reported"], u["numa"]) for u in d["uplinks"]]')" \
-    '[["0000:03:00.0", -1, 0], ["0000:03:00.1", 0, 0], ["0000:03:02.0", 0, 0]]' \
+    '[["0000:03:00.0", -1, 0], ["0000:03:00.1", 0, 0]]' \
     "NUMA node -1 is planned as node 0"
 grep -q "uplink 0000:03:00.0: NUMA node unknown (-1); treating it as node 0" "$J.err"
 tap_ok $? "... with a warning"
-tap_is "$(jget "$J" '[u["driver"] for u in d["uplinks"]]')" '["i40e", "i40e", "iavf"]' "drivers from the driver links"
+tap_is "$(jget "$J" '[u["driver"] for u in d["uplinks"]]')" '["i40e", "i40e"]' "drivers from the driver links"
 tap_is "$(jget "$J" '[[u["sriov_totalvfs"], u["sriov_numvfs"]] for u in d["uplinks"]]')" \
-    "[[64, 2], [64, 0], [-1, -1]]" "SR-IOV VF counts"
-tap_is "$(jget "$J" '[[u["is_vf"], u["physfn"]] for u in d["uplinks"]]')" \
-    '[[false, null], [false, null], [true, "0000:03:00.0"]]' "a VF and its PF from the physfn link"
-tap_is "$(jget "$J" '[u["carrier"] for u in d["uplinks"]]')" "[true, false, true]" "carrier from net/IFNAME/carrier"
-tap_is "$(jget "$J" '[u["has_route"] for u in d["uplinks"]]')" "[false, true, false]" \
-    "the routed interface is flagged; a link-local address alone is not"
+    "[[64, 2], [64, 0]]" "SR-IOV VF counts"
+tap_is "$(jget "$J" '[u["carrier"] for u in d["uplinks"]]')" "[true, false]" "carrier from net/IFNAME/carrier"
+tap_is "$(jget "$J" '[u["has_route"] for u in d["uplinks"]]')" "[false, true]" \
+    "the routed interface is flagged; a link-local address alone is not (lib/netdev.h)"
 grep -q "uplink 0000:03:00.1 (enp3s0f1) carries a route or address" "$J.err"
 tap_ok $? "... with a warning"
-tap_is "$(jget "$J" 'd["ovs"]["dpdk-extra"]')" "-a 0000:03:00.0 -a 0000:03:00.1 -a 0000:03:02.0" \
+tap_is "$(jget "$J" 'd["ovs"]["other_config"]["dpdk-extra"]')" "-a 0000:03:00.0 -a 0000:03:00.1" \
     "dpdk-extra allowlists exactly the planned uplinks"
+tap_is "$(jget "$J" '[d["ovs"]["uplink_port"]["name"], d["ovs"]["uplink_port"]["bond_mode"]]')" \
+    '["bond-up", "active-backup"]' "two uplinks: one bond, active-backup by default"
+
+# A VF as the uplink: its PF and its virtfn index come from sysfs, and the
+# VMs' VFs of the same PF skip it (rule 12).
+# The kernel numbers virtfnN from 0 without gaps.
+ln -s ../0000:03:0a.0 "$R/sys/bus/pci/devices/0000:03:00.0/virtfn0"
+ln -s ../0000:03:02.0 "$R/sys/bus/pci/devices/0000:03:00.0/virtfn1"
+cat > "$SCRATCH/vf.ini" <<'INI'
+[ovs]
+uplink = 0000:03:02.0
+[vm a]
+vcpus = 2
+memory = 2G
+nics = sriov:10, sriov:11
+sriov_pf = 0000:03:00.0
+INI
+plan_json "$SCRATCH/vf.json" --topology "$HOMELAB/topology.xml" --sysfs-root "$R" \
+    --intent "$SCRATCH/vf.ini"
+tap_is "$?" 0 "plans a VF uplink"
+tap_is "$(jget "$SCRATCH/vf.json" '[[u["is_vf"], u["physfn"], u["vf_index"]] for u in d["uplinks"]]')" \
+    '[[true, "0000:03:00.0", 1]]' "a VF, its PF from the physfn link and its index from the PF's virtfn1"
+tap_is "$(jget "$SCRATCH/vf.json" '[n["vf"] for n in d["vms"][0]["nics"]]')" "[0, 2]" \
+    "rule 12: the VM's VFs skip virtfn1, the uplink"
+tap_is "$(jget "$SCRATCH/vf.json" 'd["sriov_pfs"]')" \
+    '[{"pci": "0000:03:00.0", "numvfs": 3, "set_numvfs": true}]' \
+    "rule 12: the PF needs 3 VFs"
+
+# A third uplink is an intent error, at plan time.
+printf '[ovs]\nuplink = 0000:03:00.0\nuplink = 0000:03:00.1\nuplink = 0000:03:02.0\n' > three.ini
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --sysfs-root "$R" --intent three.ini > /dev/null 2> three.err
+tap_is "$?" 2 "a third uplink: exit 2 at plan time"
+tap_is "$(cat three.err)" "nfvhost: three.ini:4: a third uplink 0000:03:02.0: nfvhost drives one uplink or a bond of two (lines 2 and 3)" \
+    "... naming the line"
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --sysfs-root "$R" --no-color > sum.txt 2>&1
 tap_is "$?" 0 "plans without uplinks too"
 grep -q -- "dpdk-extra=--no-pci" sum.txt

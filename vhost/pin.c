@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "lib/diag.h"
-#include "lib/plan-json.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
 
 static bool
@@ -119,20 +119,20 @@ pin_choose(const char *cores, const char *plan, bool force,
 
     hwloc_bitmap_zero(cpus);
     if (plan) {
-        json_t *p = plan_json_load(plan, d);
+        struct plan_file *p = plan_file_load(plan, d);
 
         if (!p) {
             status = d->status;
             goto out;
         }
-        plan_json_pool(p, "pmd", pmd);
-        if (!cores && (!plan_json_pool(p, "guest", cpus)
-                       || hwloc_bitmap_iszero(cpus))) {
+        hwloc_bitmap_copy(pmd, p->pools.pmd);
+        hwloc_bitmap_copy(cpus, p->pools.guest);
+        if (!cores && hwloc_bitmap_iszero(cpus)) {
             status = diag_error(d, NFV_EINPUT, "%s: the plan has no guest "
                                 "pool to run the endpoint on; give --cores",
                                 plan);
         }
-        json_decref(p);
+        plan_file_destroy(p);
         if (status) {
             goto out;
         }

@@ -1,6 +1,7 @@
 /* test-hugepages.c: unit tests of hugepage-setup's pure parts: page sizes,
  * systemd mount unit names, /proc/mounts parsing, plan.json requests and
  * their checks against a small fake sysfs tree. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "hugepage-setup/persist.h"
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/sysfs.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
 #include "tests/unit/tap.h"
 
@@ -147,7 +149,11 @@ test_requests(void)
     struct hp_system s;
     struct hp_requests rs;
     struct diag d;
-    json_t *plan;
+    struct plan_file_numa nodes[2] = {
+        { .id = 0, .hugepages = { .size_kb = 2048, .count = 7 } },
+        { .id = 3, .hugepages = { .size_kb = 2048, .count = 8 } },
+    };
+    struct plan_file plan = { .path = NULL };
 
     make_tree();
     diag_init(&d);
@@ -176,27 +182,18 @@ test_requests(void)
     is_str(d.msg, "NUMA node 0: 513 x 2M asked = 1026 MiB of hugepages do "
            "not fit its 1024 MiB of memory; lower the count", "fit message");
 
-    plan = json_loads("{\"numa_nodes\": [{\"id\": 0, \"hugepages\": "
-                      "{\"size_kb\": 2048, \"count\": 7}}, {\"id\": 3, "
-                      "\"hugepages\": [{\"size_kb\": 2048, \"count\": 8}]}]}",
-                      0, NULL);
+    /* Defect: count * size wrapped around and "fitted". */
+    is_int(check(&s, 0, "2M", ULONG_MAX / 1024 + 1, &d), NFV_EINPUT,
+           "a count whose size overflows 64 bits is refused");
+    ok(strstr(d.msg, "overflows 64 bits") != NULL, "message: %s", d.msg);
+
+    plan.numa_nodes = nodes;
+    plan.n_numa_nodes = 2;
     hp_requests_init(&rs);
-    is_int(hp_requests_from_plan(plan, "p.json", &rs, &d), 0, "plan reads");
-    is_int(rs.n, 2, "two requests");
+    hp_requests_from_plan(&plan, &rs);
+    is_int(rs.n, 2, "a plan's two nodes give two requests");
     is_int(hp_requests_find(&rs, 3, 2048)->count, 8, "node 3 wants 8");
     hp_requests_destroy(&rs);
-    json_decref(plan);
-    plan = json_loads("{\"numa_nodes\": [{\"id\": 0, \"hugepages\": "
-                      "{\"size_kb\": \"2M\", \"count\": 7}}]}", 0, NULL);
-    hp_requests_init(&rs);
-    diag_destroy(&d);
-    diag_init(&d);
-    is_int(hp_requests_from_plan(plan, "p.json", &rs, &d), NFV_EINPUT,
-           "a string size_kb is refused");
-    ok(strstr(d.msg, "--plan p.json: numa node 0") != NULL, "message: %s",
-       d.msg);
-    hp_requests_destroy(&rs);
-    json_decref(plan);
     hp_system_destroy(&s);
     diag_destroy(&d);
 }

@@ -8,7 +8,8 @@
 
 #include "ovs-ext/apply.h"
 #include "ovs-ext/ovsdb.h"
-#include "ovs-ext/sriov.h"
+#include "lib/pci.h"
+#include "lib/plan-file.h"
 #include "ovs-ext/status.h"
 #include "ovs-ext/want.h"
 #include "lib/util.h"
@@ -157,15 +158,18 @@ test_wire_values(void)
 static void
 test_names(void)
 {
-    ok(want_valid_name("vrouter1", 32), "vrouter1 is a name");
-    ok(!want_valid_name("vm;rm", 32), "';' is not allowed");
-    ok(!want_valid_name("../x", 32), "'/' and '.' are not allowed");
-    ok(!want_valid_name("-x", 32), "a leading '-' is not allowed");
-    ok(!want_valid_name("", 32), "empty is not a name");
-    ok(!want_valid_name("abcdefghi", 8), "too long");
-    ok(sriov_valid_pci("0000:03:00.0"), "PCI address");
-    ok(!sriov_valid_pci("0000:03:00"), "short PCI address");
-    ok(!sriov_valid_pci("0000:03:00.0/../x"), "PCI address with a path");
+    ok(plan_file_name_valid("vrouter1", 32), "vrouter1 is a name");
+    ok(!plan_file_name_valid("vm;rm", 32), "';' is not allowed");
+    ok(!plan_file_name_valid("../x", 32), "'/' and '.' are not allowed");
+    ok(!plan_file_name_valid("-x", 32), "a leading '-' is not allowed");
+    ok(!plan_file_name_valid("", 32), "empty is not a name");
+    ok(!plan_file_name_valid("abcdefghi", 8), "too long");
+    ok(pci_addr_valid("0000:03:00.0"), "PCI address");
+    ok(pci_addr_valid("0000:AF:1f.7"), "PCI address, either case");
+    ok(!pci_addr_valid("0000:03:00"), "short PCI address");
+    ok(!pci_addr_valid("0000:03:00.0/../x"), "PCI address with a path");
+    ok(!pci_addr_valid("0000:03:00.f"), "function f: a function is 3 bits");
+    ok(!pci_addr_valid("0000:03:00.8"), "function 8");
 }
 
 static void
@@ -180,6 +184,7 @@ test_vhost_port(void)
     ovs_opts_init(&o);
     diag_init(&d);
     o.sock_dir = "/run/vhu";
+    ovs_opts_from_plan(&o, NULL);
     ovs_opts_cpu_map(&o, "3=1", &d);
     port = want_vhost_port(&n, &o, &d);
     iface = json_array_get(json_object_get(port, "interfaces"), 0);

@@ -1,11 +1,14 @@
-/* test-util.c: CPU list and mask formatting, size parsing, the OVS socket
- * memory formula and the intent defaults. */
+/* test-util.c: CPU list and mask formatting, size and number parsing
+ * (lib/parse.h), the OVS socket memory formula and the intent defaults. */
 #include <config.h>
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "planner/intent.h"
 #include "planner/plan.h"
+#include "lib/parse.h"
 #include "lib/util.h"
 #include "tests/unit/tap.h"
 
@@ -53,6 +56,46 @@ test_sizes(void)
     ok(!parse_size_mb("4X", &mb), "unknown unit rejected");
     ok(!parse_size_mb("-4G", &mb), "negative rejected");
     ok(!parse_size_mb("99999999999999999999G", &mb), "overflow rejected");
+    ok(!parse_size_mb("17592186044416T", &mb), "a size whose bytes "
+       "overflow 64 bits is rejected");
+}
+
+/* lib/parse.h: every number is checked the same way. */
+static void
+test_parse(void)
+{
+    uint64_t u = 0, r = 0;
+    unsigned mode = 0;
+    long l = 0;
+    int i = 0;
+
+    ok(parse_int("42", 0, 100, &i) && i == 42, "parse_int 42");
+    ok(!parse_int("101", 0, 100, &i), "parse_int: above the range");
+    ok(!parse_int(" 4", 0, 100, &i), "parse_int: no leading space");
+    ok(!parse_int("+4", 0, 100, &i), "parse_int: no plus sign");
+    ok(!parse_int("4x", 0, 100, &i), "parse_int: no trailing junk");
+    ok(!parse_int("", 0, 100, &i), "parse_int: empty");
+    ok(!parse_int("-1", 0, 100, &i), "parse_int: no minus below 0");
+    ok(parse_int("-1", -1, 100, &i) && i == -1, "parse_int -1 when allowed");
+    ok(!parse_int("99999999999999999999999", 0, 100, &i),
+       "parse_int: ERANGE is an error");
+    ok(!parse_long("99999999999999999999999", 0, LONG_MAX, &l),
+       "parse_long: ERANGE is an error, not LONG_MAX");
+    ok(!parse_uint64("99999999999999999999999", UINT64_MAX, &u),
+       "parse_uint64: ERANGE is an error, not UINT64_MAX");
+    ok(parse_uint64("18446744073709551615", UINT64_MAX, &u)
+       && u == UINT64_MAX, "parse_uint64: UINT64_MAX itself");
+    ok(!parse_uint64("-1", UINT64_MAX, &u), "parse_uint64: no minus "
+       "(strtoull would wrap it)");
+    ok(parse_hex("0x8086", 0xffff, &u) && u == 0x8086, "parse_hex 0x8086");
+    ok(parse_hex("1572", 0xffff, &u) && u == 0x1572, "parse_hex without 0x");
+    ok(!parse_hex("0x", 0xffff, &u), "parse_hex: no digits");
+    ok(parse_mode("0770", &mode) && mode == 0770, "parse_mode 0770");
+    ok(!parse_mode("0778", &mode), "parse_mode: 8 is not octal");
+    ok(!parse_mode("17777", &mode), "parse_mode: above 07777");
+    ok(mul_u64(1u << 31, 1u << 31, &r) && r == 1ULL << 62, "mul_u64 fits");
+    ok(!mul_u64(UINT64_MAX / 2, 3, &r), "mul_u64 overflow");
+    ok(!add_u64(UINT64_MAX, 1, &r), "add_u64 overflow");
 }
 
 static void
@@ -83,6 +126,7 @@ main(void)
 {
     test_cpulists();
     test_sizes();
+    test_parse();
     test_socket_mem();
     test_defaults();
     return done_testing();

@@ -10,4 +10,5 @@ ovs-vsctl --no-wait set Open_vSwitch . \
     other_config:dpdk-socket-mem="2048" \
     other_config:dpdk-socket-limit="2048" \
     other_config:dpdk-extra="--no-pci" \
-    other_config:pmd-rxq-assign="group"
+    other_config:pmd-rxq-assign="group" \
+    other_config:pmd-rxq-isolate="false"
