@@ -323,23 +323,6 @@ hp_persist_prepare(const struct hp_requests *rs,
 }
 
 static int
-mkdir_parents(const char *path)
-{
-    char *dir = xstrdup(path);
-    int error = 0;
-
-    for (char *p = strchr(dir + 1, '/'); p && !error; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        if (mkdir(dir, 0755) && errno != EEXIST) {
-            error = -errno;
-        }
-        *p = '/';
-    }
-    free(dir);
-    return error;
-}
-
-static int
 write_link(const struct hp_persist_file *f)
 {
     char *tmp = xasprintf("%s.tmp.nfvhost", f->path);

@@ -257,6 +257,23 @@ format_bytes(uint64_t bytes, char *buf, size_t size)
 }
 
 int
+mkdir_parents(const char *path)
+{
+    char *dir = xstrdup(path);
+    int error = 0;
+
+    for (char *p = strchr(dir + 1, '/'); p && !error; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        if (mkdir(dir, 0755) && errno != EEXIST) {
+            error = -errno;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return error;
+}
+
+int
 write_file_atomic(const char *path, const char *text, int mode)
 {
     char *tmp = xasprintf("%s.tmp.XXXXXX", path);

@@ -19,7 +19,8 @@ void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
 void *xmemdup(const void *, size_t);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *xvasprintf(const char *fmt, va_list) __attribute__((format(printf, 1, 0)));
+char *xvasprintf(const char *fmt, va_list)
+    __attribute__((format(printf, 1, 0)));
 hwloc_bitmap_t xbitmap(void);
 hwloc_bitmap_t xbitmap_dup(hwloc_const_bitmap_t);
 
@@ -46,6 +47,10 @@ bool cpulist_parse(const char *, hwloc_bitmap_t);
 
 /* "1.5 GiB" style, into buf. */
 const char *format_bytes(uint64_t bytes, char *buf, size_t size);
+
+/* Creates the missing directories above 'path' (not 'path' itself), mode
+ * 0755; 0 or -errno. */
+int mkdir_parents(const char *path);
 
 /* Writes 'text' to 'path' through a temporary file and rename(). */
 int write_file_atomic(const char *path, const char *text, int mode);

@@ -404,23 +404,15 @@ want_sock_dir_make(const struct ovs_opts *o, struct diag *d)
     const char *dir = o->sock_dir;
     struct stat st;
     gid_t gid;
+    int error;
 
     if (!stat(dir, &st) || sock_gid(o, &gid, d)) {
         return d->status;
     }
-    for (const char *p = strchr(dir + 1, '/'); ; p = strchr(p + 1, '/')) {
-        char *part = xasprintf("%.*s", p ? (int) (p - dir) : (int) strlen(dir),
-                               dir);
-        int r = mkdir(part, p ? 0755 : 0700);
-        int err = errno;
-        free(part);
-        if (r && err != EEXIST) {
-            return diag_error(d, NFV_ESYSTEM, "cannot create %s: %s", dir,
-                              strerror(err));
-        }
-        if (!p) {
-            break;
-        }
+    error = mkdir_parents(dir);
+    if (error || mkdir(dir, 0700)) {
+        return diag_error(d, NFV_ESYSTEM, "cannot create %s: %s", dir,
+                          strerror(error ? -error : errno));
     }
     /* Mode 0700 until the group is set: never briefly open to others. */
     if (chown(dir, 0, gid) || chmod(dir, o->sock_mode)) {

@@ -135,9 +135,9 @@ mac_taken(const struct plan *p, const char *mac)
 }
 
 /* Rule 13: 52:54:00 (locally administered, QEMU's prefix) and the high 24
- * bits (the better mixed ones) of FNV-1a over "VM/INDEX"; on a clash with an earlier NIC, "VM/INDEX/1",
- * "VM/INDEX/2"...  A NIC keeps its MAC across re-plans as long as its VM
- * and index do. */
+ * bits (the better mixed ones) of FNV-1a over "VM/INDEX"; on a clash with
+ * an earlier NIC, "VM/INDEX/1", "VM/INDEX/2"...  A NIC keeps its MAC
+ * across re-plans as long as its VM and index do. */
 static void
 wire_macs(struct plan *p)
 {

@@ -1,0 +1,222 @@
+/* plan-file-check.c: the second pass over a read plan (see
+ * plan-file-schema.h): what ties the sections together, reported with the
+ * JSON path of the value at fault. */
+#include "lib/plan-file-schema.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/parse.h"
+#include "lib/util.h"
+
+/* ------------------------------------------------------------------ */
+/* The second pass: what ties the sections together. */
+
+static int
+check_disjoint(struct jread *r, const char *where,
+               const struct plan_file_pools *p)
+{
+    const struct {
+        const char *name;
+        hwloc_const_bitmap_t set;
+    } pools[] = {
+        { "housekeeping", p->housekeeping }, { "pmd", p->pmd },
+        { "emulator", p->emulator }, { "guest", p->guest },
+        { "idle", p->idle },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(pools); i++) {
+        for (size_t j = i + 1; j < ARRAY_SIZE(pools); j++) {
+            if (hwloc_bitmap_intersects(pools[i].set, pools[j].set)) {
+                size_t len = jread_enter(r, where, 0);
+                int error = jread_error(r, pools[j].name, "shares CPUs with "
+                                        "%s", pools[i].name);
+                jread_leave(r, len);
+                return error;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+check_numas(struct jread *r, const struct plan_file *p)
+{
+    for (size_t i = 0; i < p->n_numa_nodes; i++) {
+        const struct plan_file_numa *n = &p->numa_nodes[i];
+        uint64_t kb, mem_kb;
+        char where[64];
+        int error;
+
+        snprintf(where, sizeof where, "numa_nodes[%zu]", i);
+        if (i && n->id <= p->numa_nodes[i - 1].id) {
+            size_t len = jread_enter(r, where, 0);
+            error = jread_error(r, "id", "%d: ids must be unique and "
+                                "ascending", n->id);
+            jread_leave(r, len);
+            return error;
+        }
+        error = check_disjoint(r, strcat(where, ".pools"), &n->pools);
+        if (error) {
+            return error;
+        }
+        snprintf(where, sizeof where, "numa_nodes[%zu]", i);
+        /* Checked arithmetic: a count near 2^64 must not wrap around into
+         * something that "fits". */
+        /* memory_mb 0 is a topology that did not say. */
+        if (n->hugepages.size_kb != p->settings.hugepage_size_kb
+            || !mul_u64(n->hugepages.count, n->hugepages.size_kb, &kb)
+            || !mul_u64(n->memory_mb, 1024, &mem_kb)
+            || (mem_kb && kb > mem_kb)) {
+            size_t len = jread_enter(r, where, 0);
+            error = jread_error(r, "hugepages", "%" PRIu64 " pages of %"
+                                PRIu64 " kB do not fit the node's %" PRIu64
+                                " MiB (or the size is not "
+                                "settings.hugepage_size_kb)",
+                                n->hugepages.count, n->hugepages.size_kb,
+                                n->memory_mb);
+            jread_leave(r, len);
+            return error;
+        }
+    }
+    return 0;
+}
+
+static int
+check_vm_nics(struct jread *r, const struct plan_file *p, size_t v,
+              const char **macs, size_t *n_macs)
+{
+    const struct plan_file_vm *vm = &p->vms[v];
+
+    for (size_t k = 0; k < vm->n_nics; k++) {
+        const struct plan_file_nic *nic = &vm->nics[k];
+        const struct plan_file_sriov_pf *pf;
+        char where[64];
+        const char *key = NULL, *why = NULL;
+
+        snprintf(where, sizeof where, "vms[%zu].nics[%zu]", v, k);
+        for (size_t i = 0; i < *n_macs && !key; i++) {
+            if (!strcmp(macs[i], nic->mac)) {
+                key = "mac";
+                why = "used by another NIC of the plan";
+            }
+        }
+        macs[(*n_macs)++] = nic->mac;
+        if (key) {
+            /* Reported below. */
+        } else if (nic->type == NIC_VHOST) {
+            if (nic->pmd_cpu >= 0
+                && !hwloc_bitmap_isset(p->pools.pmd, nic->pmd_cpu)) {
+                key = "pmd_cpu";
+                why = "not a CPU of pools.pmd";
+            }
+            for (size_t w = 0; w <= v && !key; w++) {
+                for (size_t j = 0; j < p->vms[w].n_nics; j++) {
+                    const struct plan_file_nic *o = &p->vms[w].nics[j];
+                    if ((w < v || j < k) && o->port
+                        && !strcmp(o->port, nic->port)) {
+                        key = "port";
+                        why = "used by another NIC of the plan";
+                    }
+                }
+            }
+        } else if (!(pf = plan_file_find_sriov_pf(p, nic->pf))) {
+            key = "pf";
+            why = "not one of sriov_pfs[]";
+        } else if (nic->vf >= pf->numvfs) {
+            key = "vf";
+            why = "not below its PF's numvfs";
+        }
+        if (key) {
+            size_t len = jread_enter(r, where, 0);
+            int error = jread_error(r, key, "%s", why);
+            jread_leave(r, len);
+            return error;
+        }
+    }
+    return 0;
+}
+
+static int
+check_vms(struct jread *r, const struct plan_file *p)
+{
+    size_t n_nics = 0, n_macs = 0;
+    const char **macs;
+    int error = 0;
+
+    for (size_t v = 0; v < p->n_vms; v++) {
+        n_nics += p->vms[v].n_nics;
+    }
+    macs = xcalloc(n_nics + 1, sizeof *macs);
+    for (size_t v = 0; v < p->n_vms && !error; v++) {
+        const struct plan_file_vm *vm = &p->vms[v];
+        char where[32];
+        size_t len;
+
+        snprintf(where, sizeof where, "vms[%zu]", v);
+        len = jread_enter(r, where, 0);
+        if (plan_file_find_vm(p, vm->name) != vm) {
+            error = jread_error(r, "name", "'%s' names two VMs", vm->name);
+        } else if (!plan_file_find_numa(p, vm->numa)) {
+            error = jread_error(r, "numa", "%d is not one of numa_nodes[]",
+                                vm->numa);
+        }
+        for (int i = 0; !error && i < vm->vcpus; i++) {
+            if (!hwloc_bitmap_isset(p->host.usable_cpus, vm->vcpupin[i])) {
+                error = jread_item_error(r, "vcpupin", i, "not a CPU of "
+                                         "host.usable_cpus");
+            }
+        }
+        jread_leave(r, len);
+        error = error ? error : check_vm_nics(r, p, v, macs, &n_macs);
+    }
+    free(macs);
+    return error;
+}
+
+static int
+check_ovs(struct jread *r, const struct plan_file *p)
+{
+    const struct plan_file_ovs_uplink_port *up = p->ovs.uplink_port;
+
+    if ((up ? up->n_interfaces : 0) != p->n_uplinks) {
+        return jread_error(r, "ovs.uplink_port", "%zu interfaces for %zu "
+                           "uplinks", up ? up->n_interfaces : 0, p->n_uplinks);
+    }
+    for (size_t i = 0; up && i < up->n_interfaces; i++) {
+        const struct plan_file_ovs_iface *f = &up->interfaces[i];
+        char where[64];
+        int error = 0;
+        size_t len;
+
+        snprintf(where, sizeof where, "ovs.uplink_port.interfaces[%zu]", i);
+        len = jread_enter(r, where, 0);
+        if (strcmp(f->pci, p->uplinks[i].pci)) {
+            error = jread_error(r, "pci", "%s, but uplinks[%zu] is %s", f->pci,
+                                i, p->uplinks[i].pci);
+        }
+        for (int q = 0; !error && f->rxq_pmds && q < f->n_rxq; q++) {
+            if (!hwloc_bitmap_isset(p->pools.pmd, f->rxq_pmds[q])) {
+                error = jread_item_error(r, "rxq_pmds", q, "not a CPU of "
+                                         "pools.pmd");
+            }
+        }
+        jread_leave(r, len);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+int
+plan_file_check(struct jread *r, const struct plan_file *p)
+{
+    return (check_disjoint(r, "pools", &p->pools)
+            || check_numas(r, p)
+            || check_vms(r, p)
+            || check_ovs(r, p)) ? NFV_EINPUT : 0;
+}
+
