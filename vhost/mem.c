@@ -2,6 +2,7 @@
 #include "vhost/mem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/memfd.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,7 @@ round_up(size_t x, size_t to)
 static int
 try_create(struct vmem *m, size_t size, bool huge)
 {
-    unsigned int flags = MFD_CLOEXEC;
+    unsigned int flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
     size_t page = huge ? SIZE_2M : SIZE_4K;
     void *base;
     int fd, error;
@@ -35,7 +36,12 @@ try_create(struct vmem *m, size_t size, bool huge)
         return errno;
     }
     size = round_up(size, page);
-    if (ftruncate(fd, size) < 0) {
+    /* Sealed at its final size before anyone else sees it, as QEMU does:
+     * a back-end that could shrink the file would turn every later access
+     * of ours to the region into a SIGBUS. */
+    if (ftruncate(fd, size) < 0
+        || fcntl(fd, F_ADD_SEALS,
+                 F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
         error = errno;
         close(fd);
         return error;

@@ -7,7 +7,9 @@
  * in descriptors (guest physical address = user address = the mapping),
  * so no translation is ever needed on this side.  Rings and packet
  * buffers are carved from the region with a bump allocator; the region
- * lives as long as the device, across reconnects. */
+ * lives as long as the device, across reconnects.  The memfd is sealed
+ * (no shrinking, growing or further seals) before it is shared, so a
+ * back-end cannot truncate it under us. */
 #ifndef NFV_VHOST_MEM_H
 #define NFV_VHOST_MEM_H 1
 

@@ -3,6 +3,8 @@
  * malformed replies, ring traffic both ways, used-ring validation, stop,
  * reconnect, server mode, and no descriptor leaks. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +297,45 @@ test_no_version_1(void)
     vhost_dev_destroy(dev);
 }
 
+/* Issue 11, defect 3: a back-end that shrinks the shared memfd would make
+ * every later access of ours to that memory a SIGBUS.  The region is sealed
+ * against shrinking and growing before it is sent. */
+static void
+test_sealed_memory(void)
+{
+    struct vhost_dev *dev = new_dev(64);
+    struct virtq *tx = &dev->txq[0];
+    struct pkt_template t;
+    struct pkt_flow flow;
+    struct fake f;
+    uint16_t id;
+    uint8_t *slot;
+    int sv[2];
+
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    fake_init(&f, sv[1], FAKE_OK);
+    f.truncate_mem = true;
+    fake_start(&f);
+    is_int(vhost_dev_attach(dev, sv[0]), 0, "negotiation with a back-end "
+           "that truncates the memfd: %s", dev->err);
+    is_int(f.mem_seals & (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
+           F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL,
+           "memfd arrives sealed against shrink, grow and more seals");
+    is_int(f.truncate_errno, EPERM, "the back-end's ftruncate() is refused");
+    /* Before the fix this touched a truncated mapping: SIGBUS. */
+    pkt_flow_default(&flow);
+    pkt_template_init(&t, &flow, 64);
+    slot = virtq_tx_slot(tx, &id);
+    pkt_stamp(slot, &t, 1, 0, 0);
+    virtq_tx_put(tx, id, t.len);
+    virtq_flush(tx);
+    ok(1, "our memory is still ours to write");
+    vhost_dev_stop(dev);
+    fake_join(&f);
+    fake_unmap(&f);
+    vhost_dev_destroy(dev);
+}
+
 static void
 test_multiqueue(void)
 {
@@ -430,6 +471,7 @@ main(void)
     test_traffic();
     test_malformed();
     test_no_version_1();
+    test_sealed_memory();
     test_multiqueue();
     test_server_mode();
     test_alive();

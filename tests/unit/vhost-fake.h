@@ -6,6 +6,8 @@
 #ifndef NFV_VHOST_FAKE_H
 #define NFV_VHOST_FAKE_H 1
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,6 +39,8 @@ struct fake {
     uint64_t features;          /* Offered. */
     uint64_t protocol_features; /* Offered. */
     uint64_t max_qp;
+    bool truncate_mem;          /* ftruncate() the memfd to 0 (a hostile
+                                 * back-end trying to SIGBUS us). */
     pthread_t thread;
 
     uint32_t log[256];
@@ -49,6 +53,8 @@ struct fake {
     uint32_t num[8];
     int enabled[8];
     uint16_t last_avail[8];
+    int mem_seals;              /* F_GET_SEALS of the memfd received. */
+    int truncate_errno;         /* What ftruncate() gave, 0 if it worked. */
 };
 
 static inline void
@@ -238,6 +244,12 @@ fake_handle(struct fake *f, const uint8_t *hdr, uint8_t *payload,
         f->status = u64;
         break;
     case VU_SET_MEM_TABLE:
+        if (n_fds == 1) {
+            f->mem_seals = fcntl(fds[0], F_GET_SEALS);
+            if (f->truncate_mem) {
+                f->truncate_errno = ftruncate(fds[0], 0) ? errno : 0;
+            }
+        }
         if (n_fds == 1 && size >= 8 + 32) {
             struct vu_region r;
 
