@@ -1,48 +1,20 @@
-/* cmd-vhost.c: 'nfvhost vhost bench|loop', the front of vhost/. */
+/* cmd-vhost.c: 'nfvhost vhost bench|loop|tap', the front of vhost/: it
+ * parses the flags into vhost/run.h's options and calls the tool; the
+ * defaults, the runs and the reports are vhost/'s. */
 #include <config.h>
 
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/commands.h"
 #include "lib/diag.h"
-#include "lib/util.h"
-#include "vhost/bench.h"
-#include "vhost/frontend.h"
-#include "vhost/loop.h"
-#include "vhost/pin.h"
 #include "vhost/pkt.h"
-#include "vhost/tap.h"
-
-/* Options both tools share. */
-struct common_opts {
-    bool server;
-    const char *cores;
-    const char *plan;
-    bool force;
-    bool json;
-    double connect_timeout;
-    double duration;
-    uint16_t ring_size;
-    uint16_t queues;
-    enum vmem_pages pages;
-};
-
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_signal(int sig)
-{
-    (void) sig;
-    stop_requested = 1;
-}
+#include "vhost/run.h"
 
 static void
 bench_usage(void)
@@ -90,11 +62,15 @@ bench_usage(void)
            "polled\n"
            "  --hugepages yes|no|auto  back the shared memory with 2M "
            "hugepages (default auto)\n"
+           "  --ring-layout auto|split|packed  virtqueue layout (default "
+           "auto: packed when\n"
+           "                      the back-end offers it)\n"
            "  --connect-timeout S wait this long for the back-end "
            "(default 10)\n"
            "  --json              print the result as JSON\n\n"
            "Exit status: 0 done, 1 system error (back-end not reachable or "
-           "lost), 2 bad input.\n");
+           "lost, or\ninterrupted: what was measured is still printed), 2 "
+           "bad input.\n");
 }
 
 static void
@@ -117,9 +93,18 @@ loop_usage(void)
            "                      back to each other\n"
            "  --queues N          queue pairs; queue i of A goes to queue i "
            "of B\n"
+           "  --burst N           frames per ring operation, 1..64 (default "
+           "32)\n"
+           "  --zero-copy         forward by descriptor through one memory "
+           "region both\n"
+           "                      back-ends share, or fail (default: so "
+           "when both accept it,\n"
+           "                      else copy, with a warning)\n"
+           "  --copy              copy every frame (each port has its own "
+           "memory)\n"
            "  --cores LIST, --plan FILE, --force, --ring-size N, "
-           "--hugepages, --connect-timeout S,\n"
-           "  --json              as for 'nfvhost vhost bench'\n");
+           "--ring-layout, --hugepages,\n"
+           "  --connect-timeout S, --json   as for 'nfvhost vhost bench'\n");
 }
 
 static void
@@ -137,8 +122,9 @@ tap_usage(void)
            "  --duration S        stop after S seconds (default: until "
            "SIGINT/SIGTERM)\n"
            "  --server, --cores LIST, --plan FILE, --force, --ring-size N, "
-           "--hugepages,\n"
-           "  --connect-timeout S, --json   as for 'nfvhost vhost bench'\n");
+           "--ring-layout,\n"
+           "  --hugepages, --connect-timeout S, --json   as for 'nfvhost "
+           "vhost bench'\n");
 }
 
 static void
@@ -232,7 +218,7 @@ opt_uint(const char *sub, const char *flag, const char *what,
 enum {
     OPT_SERVER = 1000, OPT_CORES, OPT_PLAN, OPT_FORCE, OPT_JSON,
     OPT_CONNECT_TIMEOUT, OPT_RING_SIZE, OPT_HUGEPAGES, OPT_DURATION,
-    OPT_QUEUES,
+    OPT_QUEUES, OPT_RING_LAYOUT,
 };
 
 #define COMMON_LONGOPTS \
@@ -243,6 +229,7 @@ enum {
     { "json", no_argument, NULL, OPT_JSON }, \
     { "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT }, \
     { "ring-size", required_argument, NULL, OPT_RING_SIZE }, \
+    { "ring-layout", required_argument, NULL, OPT_RING_LAYOUT }, \
     { "hugepages", required_argument, NULL, OPT_HUGEPAGES }, \
     { "queues", required_argument, NULL, OPT_QUEUES }, \
     { "help", no_argument, NULL, 'h' }
@@ -250,13 +237,27 @@ enum {
 /* For loop and tap, where 0 means "until a signal". */
 #define DURATION_LONGOPT { "duration", required_argument, NULL, OPT_DURATION }
 
+/* Picks 'arg' out of the NULL-terminated 'names'; its index, or -1. */
+static int
+keyword(const char *arg, const char *const names[])
+{
+    for (int i = 0; names[i]; i++) {
+        if (!strcmp(arg, names[i])) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 /* Handles an option every tool takes, or reports an unknown one or a
  * missing value.  Returns 0 if handled, else the usage error's status. */
 static int
-common_opt(const char *sub, int c, struct common_opts *o, char *argv[])
+common_opt(const char *sub, int c, struct vhost_tool_opts *o, char *argv[])
 {
+    static const char *const pages[] = { "auto", "yes", "no", NULL };
+    static const char *const layouts[] = { "auto", "split", "packed", NULL };
     unsigned long n;
-    int r;
+    int r, k;
 
     switch (c) {
     case OPT_SERVER: o->server = true; return 0;
@@ -284,16 +285,21 @@ common_opt(const char *sub, int c, struct common_opts *o, char *argv[])
         o->queues = n;
         return 0;
     case OPT_HUGEPAGES:
-        if (!strcmp(optarg, "yes")) {
-            o->pages = VMEM_PAGES_HUGE;
-        } else if (!strcmp(optarg, "no")) {
-            o->pages = VMEM_PAGES_4K;
-        } else if (!strcmp(optarg, "auto")) {
-            o->pages = VMEM_PAGES_AUTO;
-        } else {
+        /* In enum vmem_pages order. */
+        if ((k = keyword(optarg, pages)) < 0) {
             return cli_usage_error(sub, "--hugepages '%s': yes, no or "
                                    "auto", optarg);
         }
+        o->pages = k == 0 ? VMEM_PAGES_AUTO : k == 1 ? VMEM_PAGES_HUGE
+                                                     : VMEM_PAGES_4K;
+        return 0;
+    case OPT_RING_LAYOUT:
+        if ((k = keyword(optarg, layouts)) < 0) {
+            return cli_usage_error(sub, "--ring-layout '%s': auto, split or "
+                                   "packed", optarg);
+        }
+        o->layout = k == 0 ? VHOST_RING_AUTO : k == 1 ? VHOST_RING_SPLIT
+                                                      : VHOST_RING_PACKED;
         return 0;
     case ':':
         return cli_usage_error(sub, "option '%s' needs a value",
@@ -312,55 +318,10 @@ extra_args(const char *sub, int argc, char *argv[])
                          : 0;
 }
 
-/* Creates and connects a device for 'path'. */
-static struct vhost_dev *
-open_dev(const char *path, const struct common_opts *o, struct diag *d)
-{
-    struct vhost_opts vo = {
-        .path = path, .server = o->server, .ring_size = o->ring_size,
-        .pages = o->pages, .queue_pairs = o->queues,
-    };
-    char err[256];
-    struct vhost_dev *dev = vhost_dev_create(&vo, err, sizeof err);
-
-    if (!dev) {
-        diag_error(d, NFV_ESYSTEM, "%s: %s", path, err);
-        return NULL;
-    }
-    if (vhost_dev_connect(dev, (int) (o->connect_timeout * 1000))) {
-        diag_error(d, NFV_ESYSTEM, "%s: %s", path, dev->err);
-        vhost_dev_destroy(dev);
-        return NULL;
-    }
-    return dev;
-}
-
+/* Parses 'vhost bench' flags into 'o'.  Returns 0, -1 after --help, or a
+ * usage error's status. */
 static int
-prepare(const struct common_opts *o, struct diag *d)
-{
-    hwloc_bitmap_t cpus = xbitmap();
-    int status = pin_choose(o->cores, o->plan, o->force, cpus, d);
-
-    if (!status) {
-        status = pin_self(cpus, 0, d);
-    }
-    hwloc_bitmap_free(cpus);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    return status;
-}
-
-struct bench_opts {
-    struct common_opts c;
-    const char *tx, *rx;
-    unsigned long size, flows;
-    double rate, duration, loss, precision;
-    const char *search;
-    bool tx_only;
-};
-
-static int
-bench_parse(int argc, char *argv[], struct bench_opts *o)
+bench_parse(int argc, char *argv[], struct vhost_bench_opts *o)
 {
     static const struct option longopts[] = {
         { "tx", required_argument, NULL, 't' },
@@ -376,8 +337,10 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
+    static const char *const kinds[] = { "ndr", "pdr", NULL };
     const char *sub = "vhost bench";
-    int c, r;
+    unsigned long n;
+    int c, r, k;
 
     opterr = 0;
     optind = 1;
@@ -389,7 +352,8 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
         case 'T': o->tx_only = true; break;
         case 's':
             r = opt_uint(sub, "size", "frame bytes with FCS, 64..1518",
-                         PKT_MIN_SIZE, PKT_MAX_SIZE, &o->size);
+                         PKT_MIN_SIZE, PKT_MAX_SIZE, &n);
+            o->frame_size = n;
             break;
         case 'R':
             if (!parse_rate(optarg, &o->rate)) {
@@ -398,26 +362,29 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
             }
             break;
         case 'S':
-            if (strcmp(optarg, "ndr") && strcmp(optarg, "pdr")) {
+            /* In enum bench_search_kind order. */
+            if ((k = keyword(optarg, kinds)) < 0) {
                 return cli_usage_error(sub, "--search '%s': ndr or pdr",
                                        optarg);
             }
-            o->search = optarg;
+            o->search = true;
+            o->kind = k == 0 ? BENCH_NDR : BENCH_PDR;
             break;
         case 'l':
             r = opt_double(sub, "loss", "a percentage 0..100", 0, 100,
-                           &o->loss);
+                           &o->loss_pct);
             break;
         case 'p':
             r = opt_double(sub, "precision", "a percentage 0.01..50", 0.01,
-                           50, &o->precision);
+                           50, &o->precision_pct);
             break;
         case 'd':
             r = opt_double(sub, "duration", "seconds, 0.01..86400", 0.01,
-                           86400, &o->duration);
+                           86400, &o->c.duration);
             break;
         case 'f':
-            r = opt_uint(sub, "flows", "1..65535", 1, 65535, &o->flows);
+            r = opt_uint(sub, "flows", "1..65535", 1, 65535, &n);
+            o->flows = n;
             break;
         case 'h': bench_usage(); return -1;
         default:
@@ -450,231 +417,113 @@ bench_parse(int argc, char *argv[], struct bench_opts *o)
     return 0;
 }
 
-static json_t *
-search_json(const struct bench_cfg *cfg, const struct bench_opts *o,
-            const struct bench_search *s)
-{
-    json_t *trials = json_array();
-    json_t *root;
-
-    for (int i = 0; i < s->n_trials; i++) {
-        json_array_append_new(trials, bench_trial_json(cfg, &s->trials[i]));
-    }
-    root = json_pack("{s:s, s:i, s:f, s:f, s:f, s:i, s:f, s:o}",
-                     "search", o->search, "frame_size", (int) o->size,
-                     "trial_duration_s", o->duration,
-                     "loss_threshold_pct", s->loss_pct,
-                     "precision_pct", s->precision_pct,
-                     "trials_run", s->n_trials, "total_s", s->total_s,
-                     "trials", trials);
-    json_object_set_new(root, "result", s->best < 0 ? json_null()
-                        : bench_trial_json(cfg, &s->trials[s->best]));
-    return root;
-}
-
-static int
-bench_report(const struct bench_cfg *cfg, const struct bench_opts *o,
-             const struct bench_trial *t, const struct bench_search *s,
-             uint64_t warmup)
-{
-    if (o->c.json) {
-        json_t *j = s ? search_json(cfg, o, s) : bench_trial_json(cfg, t);
-
-        if (!s) {
-            json_object_set_new(j, "frame_size", json_integer(o->size));
-        }
-        json_object_set_new(j, "warmup_frames", json_integer(warmup));
-        json_object_set_new(j, "tx_only", json_boolean(o->tx_only));
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-        printf("\n");
-        json_decref(j);
-        return 0;
-    }
-    if (s) {
-        if (s->best < 0) {
-            printf("%s: no rate passed (loss <= %g %%) in %d trials, "
-                   "%.1f s\n", o->search, s->loss_pct, s->n_trials,
-                   s->total_s);
-            return 0;
-        }
-        t = &s->trials[s->best];
-        printf("%s (loss <= %g %%): %.3f Mpps, %.3f Gbit/s (L1 %.3f) at "
-               "%lu-byte frames; %d trials in %.1f s\n",
-               !strcmp(o->search, "ndr") ? "NDR" : "PDR", s->loss_pct,
-               t->tx_pps / 1e6, t->gbps_l2, t->gbps_l1, o->size,
-               s->n_trials, s->total_s);
-    }
-    bench_print_summary(stdout, cfg, t);
-    return 0;
-}
-
 static int
 cmd_vhost_bench(int argc, char *argv[])
 {
-    struct bench_opts o = {
-        .c = { .connect_timeout = 10, .ring_size = 1024 },
-        .size = 64, .flows = 1,
-    };
-    struct vhost_dev *tx = NULL, *rx = NULL;
-    struct bench_search *s = NULL;
-    struct bench_trial t;
-    uint64_t warmup = 0;
+    struct vhost_bench_opts o;
     struct diag d;
-    char err[256];
-    int status = bench_parse(argc, argv, &o);
+    int status;
 
+    vhost_bench_opts_init(&o);
+    status = bench_parse(argc, argv, &o);
     if (status) {
         return status < 0 ? 0 : status;
     }
-    if (!o.duration) {
-        o.duration = o.search ? 2 : 10;
-    }
     diag_init(&d);
-    if (prepare(&o.c, &d)
-        || !(tx = open_dev(o.tx, &o.c, &d))
-        || (strcmp(o.tx, o.rx) ? !(rx = open_dev(o.rx, &o.c, &d))
-                               : !(rx = tx))) {
-        goto out;
-    }
-    {
-        struct bench_cfg cfg = {
-            .tx = tx, .rx = rx, .frame_size = o.size, .flows = o.flows,
-            .duration = o.duration, .drain = 0.2, .burst = 32,
-            .progress = stderr, .tx_only = o.tx_only,
-        };
-
-        if (bench_warmup(&cfg, o.c.connect_timeout, &warmup, err,
-                         sizeof err)) {
-            diag_error(&d, NFV_ESYSTEM, "%s", err);
-            goto out;
-        }
-        if (o.search) {
-            s = xcalloc(1, sizeof *s);
-            s->loss_pct = o.loss ? o.loss
-                          : !strcmp(o.search, "ndr") ? 0.001 : 0.1;
-            s->precision_pct = o.precision ? o.precision : 0.5;
-            if (bench_search(&cfg, s, err, sizeof err)) {
-                diag_error(&d, NFV_ESYSTEM, "%s", err);
-                goto out;
-            }
-        } else if (bench_trial(&cfg, o.rate, &t, err, sizeof err)) {
-            diag_error(&d, NFV_ESYSTEM, "%s", err);
-            goto out;
-        }
-        bench_report(&cfg, &o, &t, s, warmup);
-        vhost_dev_stop(tx);
-        if (rx != tx) {
-            vhost_dev_stop(rx);
-        }
-    }
-out:
-    free(s);
-    if (rx != tx) {
-        vhost_dev_destroy(rx);
-    }
-    vhost_dev_destroy(tx);
+    vhost_bench_run(&o, &d);
     status = cli_report(&d);
     diag_destroy(&d);
     return status;
 }
 
+/* Parses 'vhost loop' flags into 'o'.  Returns 0, -1 after --help, or a
+ * usage error's status. */
 static int
-cmd_vhost_loop(int argc, char *argv[])
+loop_parse(int argc, char *argv[], struct vhost_loop_opts *o)
 {
     static const struct option longopts[] = {
         { "socket", required_argument, NULL, 's' },
         DURATION_LONGOPT,
         { "tx-first", required_argument, NULL, 'F' },
+        { "burst", required_argument, NULL, 'b' },
+        { "zero-copy", no_argument, NULL, 'z' },
+        { "copy", no_argument, NULL, 'C' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    unsigned long tx_first = 0;
-    struct common_opts co = { .connect_timeout = 10, .ring_size = 1024 };
-    const char *paths[2] = { NULL, NULL };
-    struct vhost_dev *a = NULL, *b = NULL;
-    struct loop_stats st;
+    const char *sub = "vhost loop";
+    bool zero_copy = false, copy = false;
     int n_paths = 0, c, r;
-    struct diag d;
+    unsigned long n;
 
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+        r = 0;
         switch (c) {
         case 's':
             if (n_paths == 2) {
-                return cli_usage_error("vhost loop", "--socket given more "
-                                       "than twice");
+                return cli_usage_error(sub, "--socket given more than "
+                                       "twice");
             }
-            paths[n_paths++] = optarg;
+            o->paths[n_paths++] = optarg;
             break;
         case 'F':
-            if ((r = opt_uint("vhost loop", "tx-first", "frames, 0..32768", 0,
-                              32768, &tx_first))) {
-                return r;
-            }
+            r = opt_uint(sub, "tx-first", "frames, 0..32768", 0, 32768, &n);
+            o->tx_first = n;
             break;
-        case 'h': loop_usage(); return 0;
+        case 'b':
+            r = opt_uint(sub, "burst", "frames, 1..64", 1, 64, &n);
+            o->burst = n;
+            break;
+        case 'z': zero_copy = true; break;
+        case 'C': copy = true; break;
+        case 'h': loop_usage(); return -1;
         default:
-            if ((r = common_opt("vhost loop", c, &co, argv))) {
-                return r;
-            }
+            r = common_opt(sub, c, &o->c, argv);
+        }
+        if (r) {
+            return r;
         }
     }
-    if ((r = extra_args("vhost loop", argc, argv))) {
+    if ((r = extra_args(sub, argc, argv))) {
         return r;
     }
-    if (n_paths != 2 || !strcmp(paths[0], paths[1])) {
-        return cli_usage_error("vhost loop", "give two different --socket "
-                               "paths");
+    if (n_paths != 2 || !strcmp(o->paths[0], o->paths[1])) {
+        return cli_usage_error(sub, "give two different --socket paths");
     }
-    diag_init(&d);
-    if (!prepare(&co, &d) && (a = open_dev(paths[0], &co, &d))
-        && (b = open_dev(paths[1], &co, &d))) {
-        struct loop_cfg cfg = { .a = a, .b = b, .duration = co.duration,
-                                .burst = 32, .stop = &stop_requested,
-                                .tx_first = tx_first };
-        double mpps;
-
-        if (!co.json) {
-            fprintf(stderr, "nfvhost vhost loop: forwarding between %s and "
-                    "%s\n", paths[0], paths[1]);
-        }
-        loop_run(&cfg, &st);
-        vhost_dev_stop(a);
-        vhost_dev_stop(b);
-        mpps = (st.elapsed > 0
-                ? (st.fwd[0] + st.fwd[1]) / st.elapsed / 1e6 : 0.0);
-        if (co.json) {
-            json_t *j = json_pack(
-                "{s:f, s:{s:I, s:I}, s:{s:I, s:I}, s:i, s:f}",
-                "duration_s", st.elapsed,
-                "forwarded", "a_to_b", (json_int_t) st.fwd[0],
-                "b_to_a", (json_int_t) st.fwd[1],
-                "dropped", "a_to_b", (json_int_t) st.dropped[0],
-                "b_to_a", (json_int_t) st.dropped[1],
-                "reconnects", (int) st.reconnects,
-                "mpps", mpps);
-            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-            printf("\n");
-            json_decref(j);
-        } else {
-            printf("forwarded %llu a->b, %llu b->a (%.3f Mpps) in %.1f s; "
-                   "dropped %llu, %llu; reconnects %u\n",
-                   (unsigned long long) st.fwd[0],
-                   (unsigned long long) st.fwd[1], mpps, st.elapsed,
-                   (unsigned long long) st.dropped[0],
-                   (unsigned long long) st.dropped[1], st.reconnects);
-        }
+    if (zero_copy && copy) {
+        return cli_usage_error(sub, "--zero-copy and --copy exclude each "
+                               "other");
     }
-    vhost_dev_destroy(a);
-    vhost_dev_destroy(b);
-    r = cli_report(&d);
-    diag_destroy(&d);
-    return r;
+    o->copy = zero_copy ? LOOP_ZERO_COPY : copy ? LOOP_COPY
+                                                : LOOP_ZERO_COPY_AUTO;
+    return 0;
 }
 
 static int
-cmd_vhost_tap(int argc, char *argv[])
+cmd_vhost_loop(int argc, char *argv[])
+{
+    struct vhost_loop_opts o;
+    struct diag d;
+    int status;
+
+    vhost_loop_opts_init(&o);
+    status = loop_parse(argc, argv, &o);
+    if (status) {
+        return status < 0 ? 0 : status;
+    }
+    diag_init(&d);
+    vhost_loop_run(&o, &d);
+    status = cli_report(&d);
+    diag_destroy(&d);
+    return status;
+}
+
+/* Parses 'vhost tap' flags into 'o'.  Returns 0, -1 after --help, or a
+ * usage error's status. */
+static int
+tap_parse(int argc, char *argv[], struct vhost_tap_opts *o)
 {
     static const struct option longopts[] = {
         { "socket", required_argument, NULL, 's' },
@@ -684,72 +533,53 @@ cmd_vhost_tap(int argc, char *argv[])
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    struct common_opts co = { .connect_timeout = 10, .ring_size = 256 };
-    const char *path = NULL, *netns = NULL, *name = NULL;
-    struct vhost_dev *dev = NULL;
-    struct tap_stats st;
-    char ifname[32];
-    struct diag d;
-    int c, r, fd = -1;
+    const char *sub = "vhost tap";
+    int c, r;
 
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
         switch (c) {
-        case 's': path = optarg; break;
-        case 'n': netns = optarg; break;
-        case 'N': name = optarg; break;
-        case 'h': tap_usage(); return 0;
+        case 's': o->path = optarg; break;
+        case 'n': o->netns = optarg; break;
+        case 'N': o->name = optarg; break;
+        case 'h': tap_usage(); return -1;
         default:
-            if ((r = common_opt("vhost tap", c, &co, argv))) {
+            if ((r = common_opt(sub, c, &o->c, argv))) {
                 return r;
             }
         }
     }
-    if ((r = extra_args("vhost tap", argc, argv))) {
+    if ((r = extra_args(sub, argc, argv))) {
         return r;
     }
-    if (!path) {
-        return cli_usage_error("vhost tap", "--socket is required");
+    if (!o->path) {
+        return cli_usage_error(sub, "--socket is required");
     }
-    if (co.queues > 1) {
-        return cli_usage_error("vhost tap", "--queues: the TAP bridge "
-                               "serves one queue pair");
+    if (o->c.queues > 1) {
+        return cli_usage_error(sub, "--queues: the TAP bridge serves one "
+                               "queue pair");
+    }
+    return 0;
+}
+
+static int
+cmd_vhost_tap(int argc, char *argv[])
+{
+    struct vhost_tap_opts o;
+    struct diag d;
+    int status;
+
+    vhost_tap_opts_init(&o);
+    status = tap_parse(argc, argv, &o);
+    if (status) {
+        return status < 0 ? 0 : status;
     }
     diag_init(&d);
-    if (!prepare(&co, &d)
-        && (fd = tap_open(netns, name, ifname, sizeof ifname, &d)) >= 0
-        && (dev = open_dev(path, &co, &d))) {
-        fprintf(stderr, "nfvhost vhost tap: %s <-> %s%s%s\n", path, ifname,
-                netns ? " in " : "", netns ? netns : "");
-        tap_run(dev, fd, co.duration, &stop_requested, &st);
-        vhost_dev_stop(dev);
-        if (co.json) {
-            json_t *j = json_pack("{s:s, s:f, s:I, s:I, s:I, s:i}",
-                                  "tap", ifname, "duration_s", st.elapsed,
-                                  "to_tap", (json_int_t) st.to_tap,
-                                  "from_tap", (json_int_t) st.from_tap,
-                                  "dropped", (json_int_t) st.dropped,
-                                  "reconnects", (int) st.reconnects);
-            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-            printf("\n");
-            json_decref(j);
-        } else {
-            printf("%s: %llu frames to the TAP, %llu from it, %llu dropped, "
-                   "%u reconnects in %.1f s\n", ifname,
-                   (unsigned long long) st.to_tap,
-                   (unsigned long long) st.from_tap,
-                   (unsigned long long) st.dropped, st.reconnects,
-                   st.elapsed);
-        }
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    vhost_dev_destroy(dev);
-    r = cli_report(&d);
+    vhost_tap_run(&o, &d);
+    status = cli_report(&d);
     diag_destroy(&d);
-    return r;
+    return status;
 }
 
 int

@@ -18,6 +18,7 @@ clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
     "$top_srcdir/tests/fuzz/fuzz-vhost.c" \
     "$top_srcdir/vhost/proto.c" "$top_srcdir/vhost/virtq.c" \
     "$top_srcdir/vhost/mem.c" "$top_srcdir/lib/util.c" "$top_srcdir/lib/parse.c" \
+    "$top_srcdir/lib/diag.c" \
     $(pkg-config --cflags --libs hwloc) -o "$BIN" 2>"$SCRATCH/cc.err"
 rc=$?
 sed 's/^/#   /' "$SCRATCH/cc.err"

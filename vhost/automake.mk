@@ -12,10 +12,17 @@ TESTS += tests/unit/test-vhost
 tests_unit_test_vhost_SOURCES = tests/unit/test-vhost.c \
 	tests/unit/vhost-fake.h tests/unit/tap.h
 tests_unit_test_vhost_LDADD = $(NFV_LIBS) -lpthread
+check_PROGRAMS += tests/unit/test-vhost-loop
+TESTS += tests/unit/test-vhost-loop
+tests_unit_test_vhost_loop_SOURCES = tests/unit/test-vhost-loop.c \
+	tests/unit/vhost-fake.h tests/unit/tap.h
+tests_unit_test_vhost_loop_LDADD = $(NFV_LIBS) -lpthread
 libnfvhost_a_SOURCES += \
 	vhost/bench.c vhost/bench.h \
 	vhost/loop.c vhost/loop.h \
-	vhost/pin.c vhost/pin.h
+	vhost/pin.c vhost/pin.h \
+	vhost/report.c vhost/report.h \
+	vhost/run.c vhost/run.h
 nfvhost_SOURCES += cli/cmd-vhost.c
 
 TESTS += tests/vhost-testpmd.sh

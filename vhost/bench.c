@@ -2,15 +2,16 @@
 #include "vhost/bench.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <unistd.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "lib/diag.h"
+#include "lib/util.h"
 #include "vhost/frontend.h"
 #include "vhost/pkt.h"
-#include "lib/util.h"
+#include "vhost/report.h"
 
 /* Latency histogram: exact below 64 ns, then 32 buckets per power of
  * two (about 3 % resolution) up to 2^40 ns. */
@@ -127,12 +128,11 @@ tx_burst(struct run *r, uint64_t now, uint32_t n)
     r->next_q = (qi + 1) % r->cfg->tx->n_qp;
 
     if (virtq_tx_reclaim(q) < 0) {
-        vhost_dev_lost(r->cfg->tx, q->err);
+        vhost_dev_lost(r->cfg->tx, q->why.msg);
         return 0;
     }
     for (; sent < n; sent++) {
-        uint16_t id;
-        uint8_t *slot = virtq_tx_slot(q, &id);
+        uint8_t *slot = virtq_tx_slot(q);
 
         if (!slot) {
             break;
@@ -143,7 +143,7 @@ tx_burst(struct run *r, uint64_t now, uint32_t n)
         if (++r->flow >= r->cfg->flows) {
             r->flow = 0;
         }
-        virtq_tx_put(q, id, r->tpl.len);
+        virtq_tx_put(q, slot, r->tpl.len);
         r->t->sent++;
     }
     virtq_flush(q);
@@ -160,7 +160,7 @@ rx_queue_burst(struct run *r, uint16_t qi)
     int n = virtq_rx_poll(q, pkts, 64);
 
     if (n < 0) {
-        vhost_dev_lost(r->cfg->rx, q->err);
+        vhost_dev_lost(r->cfg->rx, q->why.msg);
         return;
     }
     if (!n) {
@@ -211,7 +211,7 @@ tx_reclaim_all(struct vhost_dev *dev)
 {
     for (uint16_t qi = 0; qi < dev->n_qp; qi++) {
         if (virtq_tx_reclaim(&dev->txq[qi]) < 0) {
-            vhost_dev_lost(dev, dev->txq[qi].err);
+            vhost_dev_lost(dev, dev->txq[qi].why.msg);
             return false;
         }
     }
@@ -254,9 +254,25 @@ finish(const struct bench_cfg *cfg, struct bench_trial *t,
     latency_summary(h, &t->lat);
 }
 
+static bool
+stopped(const struct bench_cfg *cfg)
+{
+    return cfg->stop && *cfg->stop;
+}
+
+void
+bench_search_init(struct bench_search *s, enum bench_search_kind kind)
+{
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->loss_pct = kind == BENCH_NDR ? BENCH_NDR_LOSS_PCT : BENCH_PDR_LOSS_PCT;
+    s->precision_pct = BENCH_PRECISION_PCT;
+    s->best = -1;
+}
+
 int
 bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
-            char *err, size_t err_size)
+            struct diag *d)
 {
     static uint64_t tag;
     static struct hist h;
@@ -264,7 +280,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     struct run r = { .cfg = cfg, .t = t, .h = &h };
     uint64_t start, end, stop, now, slipped = 0;
     uint64_t backlog_max = cfg->tx->txq[0].num;
-    uint32_t burst = cfg->burst ? cfg->burst : 32;
+    uint32_t burst = cfg->burst ? cfg->burst : BENCH_BURST;
 
     unsigned int connects = cfg->tx->connects
                             + (cfg->rx != cfg->tx ? cfg->rx->connects : 0);
@@ -281,7 +297,7 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
 
     start = now = vhost_now_ns();
     end = start + (uint64_t) (cfg->duration * 1e9);
-    while (now < end) {
+    while (now < end && !stopped(cfg)) {
         bool tx_up = vhost_dev_tend(cfg->tx, now);
         bool rx_up = cfg->rx == cfg->tx ? tx_up
                                         : vhost_dev_tend(cfg->rx, now);
@@ -321,7 +337,9 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
         now = vhost_now_ns();
     }
     t->elapsed = (now - start) / 1e9;
-    /* Drain: stragglers still in the switch or our rx ring. */
+    t->interrupted = now < end;
+    /* Drain: stragglers still in the switch or our rx ring (cut short by
+     * a second signal only: the first one wants the results). */
     stop = now + (uint64_t) (cfg->drain * 1e9);
     while (now < stop && t->received < t->sent && !cfg->tx_only) {
         if (vhost_dev_connected(cfg->rx)) {
@@ -336,18 +354,17 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
     t->reconnects = cfg->tx->connects
                     + (cfg->rx != cfg->tx ? cfg->rx->connects : 0) - connects;
     if (!vhost_dev_connected(cfg->tx) || !vhost_dev_connected(cfg->rx)) {
-        struct vhost_dev *d = vhost_dev_connected(cfg->tx) ? cfg->rx
-                                                           : cfg->tx;
-        snprintf(err, err_size, "%s: back-end lost and not back: %s",
-                 d->path, d->err);
-        return -1;
+        struct vhost_dev *dev = vhost_dev_connected(cfg->tx) ? cfg->rx
+                                                             : cfg->tx;
+        return diag_error(d, NFV_ESYSTEM, "%s: back-end lost and not back: "
+                          "%s", dev->path, dev->why.msg);
     }
     return 0;
 }
 
 int
 bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
-             char *err, size_t err_size)
+             struct diag *d)
 {
     struct bench_trial t = { 0 };
     struct hist *h = xcalloc(1, sizeof *h);
@@ -363,7 +380,7 @@ bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
      * waits for its new_device callback and link-up): send a handful of
      * frames and wait until one comes back, so the first trial does not
      * count the start-up as loss. */
-    while (now < end) {
+    while (now < end && !stopped(cfg)) {
         /* Keep both ends connected: the back-end may restart while we
          * wait for it. */
         bool tx_up = vhost_dev_tend(cfg->tx, now);
@@ -384,143 +401,83 @@ bench_warmup(const struct bench_cfg *cfg, double timeout, uint64_t *sent,
             status = 0;
             break;
         }
-        usleep(1000);
+        poll(NULL, 0, 1);
         now = vhost_now_ns();
     }
-    /* Let stragglers of the warm-up arrive before the first trial. */
-    usleep(50000);
+    /* Let stragglers of the warm-up arrive before the first trial (a
+     * signal cuts this short; the next check sees it). */
+    poll(NULL, 0, 50);
     if (vhost_dev_connected(cfg->rx)) {
         rx_burst(&r);
     }
-    if (status) {
-        snprintf(err, err_size, "no frame came back through the switch "
-                 "within %.1f s (sent %llu): is the path from %s to %s "
-                 "forwarding?", timeout, (unsigned long long) t.sent,
-                 cfg->tx->path, cfg->rx->path);
+    if (status && stopped(cfg)) {
+        diag_error(d, NFV_ESYSTEM, "interrupted during the warm-up (sent "
+                   "%llu frames, none came back yet)",
+                   (unsigned long long) t.sent);
+    } else if (status) {
+        diag_error(d, NFV_ESYSTEM, "no frame came back through the switch "
+                   "within %.1f s (sent %llu): is the path from %s to %s "
+                   "forwarding?", timeout, (unsigned long long) t.sent,
+                   cfg->tx->path, cfg->rx->path);
     }
     free(h);
     *sent = t.sent;
-    return status;
+    return status ? d->status : 0;
+}
+
+/* Runs the search's next trial at 'rate' and judges it.  Returns 0, or
+ * a diag status; an interrupted trial is kept but neither passes nor
+ * fails (its loss is of a shorter run). */
+static int
+search_trial(const struct bench_cfg *cfg, struct bench_search *s,
+             double rate, struct diag *d)
+{
+    struct bench_trial *t = &s->trials[s->n_trials++];
+    int status = bench_trial(cfg, rate, t, d);
+
+    if (status) {
+        return status;
+    }
+    t->passed = !t->interrupted && t->loss_pct <= s->loss_pct;
+    s->interrupted = t->interrupted;
+    report_trial_line(cfg->progress, s->n_trials, t);
+    return 0;
 }
 
 int
 bench_search(const struct bench_cfg *cfg, struct bench_search *s,
-             char *err, size_t err_size)
+             struct diag *d)
 {
     uint64_t t0 = vhost_now_ns();
     double lo = 0, hi, max;
-    struct bench_trial *t;
+    int status;
 
     s->n_trials = 0;
     s->best = -1;
     /* First trial as fast as the rings take frames: the upper bound. */
-    t = &s->trials[s->n_trials++];
-    if (bench_trial(cfg, 0, t, err, err_size)) {
-        return -1;
+    if ((status = search_trial(cfg, s, 0, d))) {
+        goto out;
     }
-    t->passed = t->loss_pct <= s->loss_pct;
-    bench_print_trial(cfg->progress, s->n_trials, t);
-    max = hi = t->tx_pps;
-    if (t->passed) {
+    max = hi = s->trials[0].tx_pps;
+    if (s->trials[0].passed) {
         s->best = 0;
         lo = hi;
     }
-    while (hi - lo > max * s->precision_pct / 100.0
-           && s->n_trials < (int) (sizeof s->trials / sizeof s->trials[0])) {
+    while (!s->interrupted && hi - lo > max * s->precision_pct / 100.0
+           && s->n_trials < (int) ARRAY_SIZE(s->trials)) {
         double mid = (lo + hi) / 2;
 
-        t = &s->trials[s->n_trials++];
-        if (bench_trial(cfg, mid, t, err, err_size)) {
-            return -1;
+        if ((status = search_trial(cfg, s, mid, d))) {
+            goto out;
         }
-        t->passed = t->loss_pct <= s->loss_pct;
-        bench_print_trial(cfg->progress, s->n_trials, t);
-        if (t->passed) {
+        if (s->trials[s->n_trials - 1].passed) {
             lo = mid;
             s->best = s->n_trials - 1;
-        } else {
+        } else if (!s->interrupted) {
             hi = mid;
         }
     }
+out:
     s->total_s = (vhost_now_ns() - t0) / 1e9;
-    return 0;
-}
-
-void
-bench_print_trial(FILE *f, int n, const struct bench_trial *t)
-{
-    char rate[32];
-
-    if (!f) {
-        return;
-    }
-    if (t->rate > 0) {
-        snprintf(rate, sizeof rate, "%.3f Mpps", t->rate / 1e6);
-    } else {
-        snprintf(rate, sizeof rate, "max");
-    }
-    fprintf(f, "trial %2d: rate %-13s tx %7.3f Mpps  rx %7.3f Mpps  "
-            "loss %9.5f %%  p99 %8.1f us%s%s\n", n, rate, t->tx_pps / 1e6,
-            t->rx_pps / 1e6, t->loss_pct, t->lat.p99,
-            t->passed ? "  pass" : "", t->reconnects ? "  (reconnected)" : "");
-    fflush(f);
-}
-
-void
-bench_print_summary(FILE *f, const struct bench_cfg *cfg,
-                    const struct bench_trial *t)
-{
-    fprintf(f, "frames: %llu offered, %llu sent, %llu received, "
-            "%llu lost (%.5f %%), %llu tx-ring-full, %llu reordered, "
-            "%llu foreign\n",
-            (unsigned long long) t->offered, (unsigned long long) t->sent,
-            (unsigned long long) t->received,
-            (unsigned long long) (t->offered > t->received
-                                  ? t->offered - t->received : 0),
-            t->loss_pct, (unsigned long long) t->ring_full,
-            (unsigned long long) t->reordered,
-            (unsigned long long) t->foreign);
-    fprintf(f, "rate: %.3f Mpps sent, %.3f Mpps received, %.3f Gbit/s "
-            "(L1 %.3f) at %u-byte frames\n", t->tx_pps / 1e6,
-            t->rx_pps / 1e6, t->gbps_l2, t->gbps_l1, cfg->frame_size);
-    fprintf(f, "latency (us): min %.1f  mean %.1f  p50 %.1f  p99 %.1f  "
-            "p99.9 %.1f  max %.1f\n", t->lat.min, t->lat.mean, t->lat.p50,
-            t->lat.p99, t->lat.p999, t->lat.max);
-    if (t->reconnects) {
-        fprintf(f, "reconnects: %u\n", t->reconnects);
-    }
-    if (t->stalls) {
-        fprintf(f, "generator descheduled %u times, %.1f ms in all (not "
-                "offered, not counted as loss)\n", t->stalls,
-                t->stall_s * 1e3);
-    }
-    if (getenv("NFVHOST_VHOST_DEBUG")) {
-        fprintf(f, "debug: tx kicks %llu, tx used flags %#x, rx used "
-                "flags %#x\n",
-                (unsigned long long) cfg->tx->txq[0].stats.kicks,
-                cfg->tx->txq[0].used->flags, cfg->rx->rxq[0].used->flags);
-    }
-}
-
-json_t *
-bench_trial_json(const struct bench_cfg *cfg, const struct bench_trial *t)
-{
-    return json_pack(
-        "{s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f,"
-        " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:I}, s:i, s:b, s:i, s:f}",
-        "rate_pps", t->rate, "duration_s", t->elapsed,
-        "offered", (json_int_t) t->offered, "sent", (json_int_t) t->sent,
-        "received", (json_int_t) t->received,
-        "tx_ring_full", (json_int_t) t->ring_full,
-        "reordered", (json_int_t) t->reordered,
-        "foreign", (json_int_t) t->foreign,
-        "loss_pct", t->loss_pct, "tx_mpps", t->tx_pps / 1e6,
-        "rx_mpps", t->rx_pps / 1e6, "gbps_l2", t->gbps_l2,
-        "gbps_l1", t->gbps_l1,
-        "latency_us", "min", t->lat.min, "mean", t->lat.mean,
-        "p50", t->lat.p50, "p99", t->lat.p99, "p99.9", t->lat.p999,
-        "max", t->lat.max, "samples", (json_int_t) t->lat.samples,
-        "reconnects", (int) t->reconnects, "passed", t->passed,
-        "generator_stalls", (int) t->stalls,
-        "generator_stall_ms", t->stall_s * 1e3);
+    return status;
 }

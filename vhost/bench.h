@@ -15,16 +15,30 @@
  * bench_search() runs the RFC 2544 binary search for the highest
  * rate whose loss stays under a threshold (NDR 0.001 %, PDR 0.1 %), as
  * NFVbench and VSPERF do.  A device that loses its back-end during a
- * trial is reconnected as soon as the back-end is back. */
+ * trial is reconnected as soon as the back-end is back.
+ *
+ * A stop request (*cfg->stop, set by SIGINT/SIGTERM) ends the warm-up, a
+ * trial or a search where it is: the trial so far is kept, marked
+ * interrupted, so that the caller can still report what was measured. */
 #ifndef NFV_VHOST_BENCH_H
 #define NFV_VHOST_BENCH_H 1
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <jansson.h>
 
+struct diag;
 struct vhost_dev;
+
+/* Defaults of 'nfvhost vhost bench'. */
+#define BENCH_DURATION 10.0         /* Seconds per trial, */
+#define BENCH_SEARCH_DURATION 2.0   /* and per trial of a search. */
+#define BENCH_DRAIN 0.2             /* Seconds to wait for stragglers. */
+#define BENCH_BURST 32              /* Frames per ring operation. */
+#define BENCH_NDR_LOSS_PCT 0.001    /* RFC 2544 as NFVbench and VSPERF */
+#define BENCH_PDR_LOSS_PCT 0.1      /* use it, */
+#define BENCH_PRECISION_PCT 0.5     /* stopping at 0.5 % of the maximum. */
 
 struct bench_cfg {
     struct vhost_dev *tx, *rx;  /* May be the same device. */
@@ -36,6 +50,7 @@ struct bench_cfg {
     bool tx_only;               /* Generate only (rx = tx, never polled):
                                  * for back-ends that count and drop. */
     FILE *progress;             /* One line per trial, or NULL. */
+    const volatile sig_atomic_t *stop;  /* Ends the run early, or NULL. */
 };
 
 struct bench_latency {
@@ -60,37 +75,42 @@ struct bench_trial {
     unsigned int stalls;        /* Times the schedule slipped */
     double stall_s;             /* and by how much (frames not offered). */
     bool passed;                /* Set by bench_search(). */
+    bool interrupted;           /* Stopped before its duration. */
+};
+
+enum bench_search_kind {
+    BENCH_NDR,                  /* No drop rate: loss <= 0.001 %. */
+    BENCH_PDR,                  /* Partial drop rate: loss <= 0.1 %. */
 };
 
 struct bench_search {
+    enum bench_search_kind kind;
     double loss_pct;            /* Threshold. */
     double precision_pct;       /* Stop when hi - lo < this % of max. */
     int n_trials;
     struct bench_trial trials[32];
     int best;                   /* Index into trials[], -1 if none passed. */
     double total_s;
+    bool interrupted;           /* Stopped before the interval closed. */
 };
 
-/* Runs one trial.  Returns 0, or -1 with a message in 'err' (a device
- * lost and not back by the end of the trial). */
+/* A search of 'kind' with the default threshold and precision. */
+void bench_search_init(struct bench_search *, enum bench_search_kind);
+
+/* Runs one trial.  Returns 0, or a diag status (a device lost and not
+ * back by the end of the trial). */
 int bench_trial(const struct bench_cfg *, double rate,
-                struct bench_trial *, char *err, size_t err_size);
+                struct bench_trial *, struct diag *);
 
 /* Sends a few frames until one comes back (at most 'timeout' seconds),
  * so that trials start on a forwarding path; '*sent' says how many it
- * sent.  Returns 0, or -1 with a message in 'err'. */
+ * sent.  Returns 0, or a diag status (also when stopped). */
 int bench_warmup(const struct bench_cfg *, double timeout, uint64_t *sent,
-                 char *err, size_t err_size);
+                 struct diag *);
 
-/* Binary search; 'search' comes with loss_pct and precision_pct set. */
+/* Binary search; 'search' comes from bench_search_init(), with loss_pct
+ * and precision_pct changed if wanted.  One progress line per trial. */
 int bench_search(const struct bench_cfg *, struct bench_search *,
-                 char *err, size_t err_size);
-
-/* Human-readable lines. */
-void bench_print_trial(FILE *, int n, const struct bench_trial *);
-void bench_print_summary(FILE *, const struct bench_cfg *,
-                         const struct bench_trial *);
-
-json_t *bench_trial_json(const struct bench_cfg *, const struct bench_trial *);
+                 struct diag *);
 
 #endif /* vhost/bench.h */

@@ -23,34 +23,94 @@
 /* Features we can use, if the back-end offers them.  EVENT_IDX and
  * INDIRECT_DESC are left out on purpose: both sides poll, so there are
  * no notifications for EVENT_IDX to save, and every frame fits one
- * descriptor, so indirect tables would only add a memory access. */
+ * descriptor, so indirect tables would only add a memory access.
+ * MRG_RXBUF only where we read the header ourselves: zero-copy forwarding
+ * never touches a frame, and without MRG_RXBUF a device must put each
+ * frame in one buffer (virtio 1.1, 5.1.6.3.1), so there is no buffer
+ * count to check.  RING_PACKED as the layout option says. */
 #define WANTED_FEATURES ((1ULL << VIRTIO_F_VERSION_1) \
-                         | (1ULL << VIRTIO_NET_F_MRG_RXBUF) \
                          | (1ULL << VHOST_USER_F_PROTOCOL_FEATURES))
 #define WANTED_PROTOCOL_FEATURES ((1ULL << VU_PROTOCOL_F_MQ) \
                                   | (1ULL << VU_PROTOCOL_F_REPLY_ACK) \
                                   | (1ULL << VU_PROTOCOL_F_STATUS))
 
-static void __attribute__((format(printf, 2, 3)))
-set_err(struct vhost_dev *dev, const char *fmt, ...)
+/* Replaces the device's last error. */
+static int __attribute__((format(printf, 3, 4)))
+set_why(struct vhost_dev *dev, int status, const char *fmt, ...)
 {
+    char msg[sizeof dev->why.msg];
     va_list args;
 
     va_start(args, fmt);
-    vsnprintf(dev->err, sizeof dev->err, fmt, args);
+    vsnprintf(msg, sizeof msg, fmt, args);
     va_end(args);
+    diag_destroy(&dev->why);
+    return diag_error(&dev->why, status, "%s", msg);
+}
+
+/* Replaces the device's last error with the one in 'd'. */
+static int
+take_why(struct vhost_dev *dev, struct diag *d)
+{
+    int status = set_why(dev, d->status, "%s", d->msg);
+
+    diag_destroy(d);
+    return status;
+}
+
+/* Passes the device's last error to the caller's diag, naming the
+ * socket. */
+static int
+report(struct vhost_dev *dev, struct diag *d)
+{
+    if (d) {
+        diag_error(d, dev->why.status, "%s: %s", dev->path, dev->why.msg);
+    }
+    return dev->why.status;
 }
 
 static int
-make_addr(const char *path, struct sockaddr_un *sun)
+make_addr(struct vhost_dev *dev, struct sockaddr_un *sun)
 {
     memset(sun, 0, sizeof *sun);
     sun->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sun->sun_path) {
-        return -1;
+    if (strlen(dev->path) >= sizeof sun->sun_path) {
+        return set_why(dev, NFV_EINPUT, "socket path is too long (at most "
+                       "%zu bytes)", sizeof sun->sun_path - 1);
     }
-    strcpy(sun->sun_path, path);
+    strcpy(sun->sun_path, dev->path);
     return 0;
+}
+
+/* A socket file at our path: is a process serving it?  Only a refused
+ * connect() says for sure that nobody listens (a stale socket of an
+ * earlier run): then it goes.  Anything else is someone's live socket,
+ * and taking it over would cut them off. */
+static int
+remove_stale_socket(struct vhost_dev *dev, const struct sockaddr_un *sun)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int error;
+
+    if (fd < 0) {
+        return set_why(dev, NFV_ESYSTEM, "socket: %s", strerror(errno));
+    }
+    error = connect(fd, (const struct sockaddr *) sun, sizeof *sun) ? errno
+                                                                    : 0;
+    close(fd);
+    if (error == ECONNREFUSED) {
+        if (unlink(dev->path) && errno != ENOENT) {
+            return set_why(dev, NFV_ESYSTEM, "cannot remove the stale "
+                           "socket: %s", strerror(errno));
+        }
+        return 0;
+    }
+    if (!error) {
+        return set_why(dev, NFV_EINPUT, "in use by another process (it "
+                       "accepts connections); not taking it over");
+    }
+    return set_why(dev, NFV_EINPUT, "in use by another process (connect: "
+                   "%s); not taking it over", strerror(error));
 }
 
 static int
@@ -58,82 +118,117 @@ open_listener(struct vhost_dev *dev)
 {
     struct sockaddr_un sun;
     struct stat st;
-    int fd;
+    int fd, status;
 
-    if (make_addr(dev->path, &sun)) {
-        set_err(dev, "socket path %s is too long", dev->path);
-        return -1;
+    if ((status = make_addr(dev, &sun))) {
+        return status;
     }
-    /* Replace a stale socket of an earlier run, never any other file. */
     if (!lstat(dev->path, &st)) {
         if (!S_ISSOCK(st.st_mode)) {
-            set_err(dev, "%s exists and is not a socket", dev->path);
-            return -1;
+            return set_why(dev, NFV_EINPUT, "exists and is not a socket");
         }
-        unlink(dev->path);
+        if ((status = remove_stale_socket(dev, &sun))) {
+            return status;
+        }
     }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *) &sun, sizeof sun) < 0
-        || listen(fd, 1) < 0) {
-        set_err(dev, "cannot listen on %s: %s", dev->path, strerror(errno));
+        || listen(fd, 1) < 0 || stat(dev->path, &st) < 0) {
+        status = set_why(dev, NFV_ESYSTEM, "cannot listen: %s",
+                         strerror(errno));
         if (fd >= 0) {
             close(fd);
         }
-        return -1;
+        return status;
     }
     dev->listen_fd = fd;
+    dev->sock_dev = st.st_dev;
+    dev->sock_ino = st.st_ino;
     return 0;
 }
 
-struct vhost_dev *
-vhost_dev_create(const struct vhost_opts *opts, char *err, size_t err_size)
+static void
+set_defaults(struct vhost_opts *o)
 {
-    struct vhost_dev *dev = xcalloc(1, sizeof *dev);
-    size_t size;
+    if (!o->queue_pairs) {
+        o->queue_pairs = 1;
+    }
+    if (!o->ring_size) {
+        o->ring_size = 256;
+    }
+    if (!o->buf_size) {
+        o->buf_size = 2048;
+    }
+    if (!o->reply_timeout_ms) {
+        o->reply_timeout_ms = 5000;
+    }
+}
 
-    dev->opts = *opts;
-    dev->path = xstrdup(opts->path ? opts->path : "");
-    dev->sock = dev->listen_fd = -1;
-    dev->n_qp = opts->queue_pairs ? opts->queue_pairs : 1;
-    if (!dev->opts.ring_size) {
-        dev->opts.ring_size = 256;
-    }
-    if (!dev->opts.buf_size) {
-        dev->opts.buf_size = 2048;
-    }
-    if (!dev->opts.reply_timeout_ms) {
-        dev->opts.reply_timeout_ms = 5000;
-    }
-    if (dev->n_qp > 128) {
-        snprintf(err, err_size, "%u queue pairs: at most 128", dev->n_qp);
-        goto fail;
-    }
-    size = 2 * dev->n_qp * virtq_mem_size(dev->opts.ring_size,
-                                          dev->opts.buf_size);
-    dev->mem.fd = -1;
-    if (vmem_create(&dev->mem, size, opts->pages, err, err_size)) {
-        goto fail;
-    }
+size_t
+vhost_dev_mem_size(const struct vhost_opts *opts)
+{
+    struct vhost_opts o = *opts;
+
+    set_defaults(&o);
+    return 2 * o.queue_pairs * virtq_mem_size(o.ring_size, o.buf_size,
+                                              !o.external_bufs);
+}
+
+static int
+create_queues(struct vhost_dev *dev, struct diag *d)
+{
     dev->rxq = xcalloc(dev->n_qp, sizeof *dev->rxq);
     dev->txq = xcalloc(dev->n_qp, sizeof *dev->txq);
     for (int i = 0; i < dev->n_qp; i++) {
         for (int tx = 0; tx < 2; tx++) {
             struct virtq *q = tx ? &dev->txq[i] : &dev->rxq[i];
+            int status = virtq_init(q, dev->mem, 2 * i + tx,
+                                    dev->opts.ring_size, !tx,
+                                    dev->opts.buf_size,
+                                    !dev->opts.external_bufs, d);
 
-            if (virtq_init(q, &dev->mem, 2 * i + tx, dev->opts.ring_size,
-                           !tx, dev->opts.buf_size, err, err_size)) {
-                goto fail;
+            if (status) {
+                return status;
             }
             q->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
             q->call_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
             if (q->kick_fd < 0 || q->call_fd < 0) {
-                snprintf(err, err_size, "eventfd: %s", strerror(errno));
-                goto fail;
+                return diag_error(d, NFV_ESYSTEM, "eventfd: %s",
+                                  strerror(errno));
             }
         }
     }
-    if (opts->server && open_listener(dev)) {
-        snprintf(err, err_size, "%s", dev->err);
+    return 0;
+}
+
+struct vhost_dev *
+vhost_dev_create(const struct vhost_opts *opts, struct diag *d)
+{
+    struct vhost_dev *dev = xcalloc(1, sizeof *dev);
+
+    dev->opts = *opts;
+    set_defaults(&dev->opts);
+    dev->path = xstrdup(opts->path ? opts->path : "");
+    dev->sock = dev->listen_fd = -1;
+    dev->own_mem.fd = -1;
+    dev->n_qp = dev->opts.queue_pairs;
+    if (dev->n_qp > 128) {
+        diag_error(d, NFV_EINPUT, "%u queue pairs: at most 128", dev->n_qp);
+        goto fail;
+    }
+    if (dev->opts.mem) {
+        dev->mem = dev->opts.mem;
+    } else if (vmem_create(&dev->own_mem, vhost_dev_mem_size(&dev->opts),
+                           dev->opts.pages, d)) {
+        goto fail;
+    } else {
+        dev->mem = &dev->own_mem;
+    }
+    if (create_queues(dev, d)) {
+        goto fail;
+    }
+    if (dev->opts.server && open_listener(dev)) {
+        report(dev, d);
         goto fail;
     }
     return dev;
@@ -155,6 +250,19 @@ close_queue_fds(struct virtq *q)
     q->kick_fd = q->call_fd = -1;
 }
 
+/* Removes our listening socket's file, unless another process has put
+ * its own in its place since. */
+static void
+unlink_own_socket(struct vhost_dev *dev)
+{
+    struct stat st;
+
+    if (!lstat(dev->path, &st) && st.st_dev == dev->sock_dev
+        && st.st_ino == dev->sock_ino) {
+        unlink(dev->path);
+    }
+}
+
 void
 vhost_dev_destroy(struct vhost_dev *dev)
 {
@@ -166,7 +274,7 @@ vhost_dev_destroy(struct vhost_dev *dev)
     }
     if (dev->listen_fd >= 0) {
         close(dev->listen_fd);
-        unlink(dev->path);
+        unlink_own_socket(dev);
     }
     for (int i = 0; dev->rxq && i < dev->n_qp; i++) {
         close_queue_fds(&dev->rxq[i]);
@@ -176,9 +284,41 @@ vhost_dev_destroy(struct vhost_dev *dev)
     }
     free(dev->rxq);
     free(dev->txq);
-    vmem_destroy(&dev->mem);
+    vmem_destroy(&dev->own_mem);
+    diag_destroy(&dev->why);
     free(dev->path);
     free(dev);
+}
+
+/* Receives the reply to 'request' and checks it.  Returns 0 or a status
+ * with dev->why set. */
+static int
+recv_reply(struct vhost_dev *dev, uint32_t request, struct vu_msg *reply)
+{
+    int fds[VU_MAX_FDS], n_fds;
+    struct diag d;
+
+    diag_init(&d);
+    if (vu_recv(dev->sock, reply, fds, &n_fds, dev->opts.reply_timeout_ms,
+                dev->opts.stop, &d)
+        || vu_reply_check(request, reply, n_fds, &d)) {
+        vu_close_fds(fds, n_fds);
+        return take_why(dev, &d);
+    }
+    return 0;
+}
+
+static int
+send_msg(struct vhost_dev *dev, const struct vu_msg *m, const int *fds,
+         int n_fds)
+{
+    int error = vu_send(dev->sock, m, fds, n_fds);
+
+    if (error) {
+        return set_why(dev, NFV_ESYSTEM, "sending %s: %s",
+                       vu_request_name(m->request), strerror(error));
+    }
+    return 0;
 }
 
 /* Sends one request; with REPLY_ACK negotiated, asks for and checks the
@@ -188,36 +328,27 @@ request(struct vhost_dev *dev, struct vu_msg *m, const int *fds, int n_fds)
 {
     bool ack = (dev->protocol_features & (1ULL << VU_PROTOCOL_F_REPLY_ACK))
                && vu_reply_size(m->request) < 0;
-    int error;
+    struct vu_msg reply;
+    int status;
 
     if (ack) {
         m->flags |= VU_FLAG_NEED_REPLY;
     }
-    error = vu_send(dev->sock, m, fds, n_fds);
-    if (error) {
-        set_err(dev, "sending %s: %s", vu_request_name(m->request),
-                strerror(error));
-        return -1;
+    dev->failed_request = m->request;
+    if ((status = send_msg(dev, m, fds, n_fds))) {
+        return status;
     }
     if (ack) {
-        struct vu_msg reply;
-        int rfds[VU_MAX_FDS], n_rfds;
-        char err[200];
-
-        if (vu_recv(dev->sock, &reply, rfds, &n_rfds,
-                    dev->opts.reply_timeout_ms, err, sizeof err)
-            || !vu_reply_check(m->request, &reply, n_rfds, err, sizeof err)) {
-            vu_close_fds(rfds, n_rfds);
-            set_err(dev, "%s", err);
-            return -1;
+        if ((status = recv_reply(dev, m->request, &reply))) {
+            return status;
         }
         if (reply.payload.u64) {
-            set_err(dev, "back-end refused %s (status %llu)",
-                    vu_request_name(m->request),
-                    (unsigned long long) reply.payload.u64);
-            return -1;
+            return set_why(dev, NFV_ESYSTEM, "back-end refused %s (status "
+                           "%llu)", vu_request_name(m->request),
+                           (unsigned long long) reply.payload.u64);
         }
     }
+    dev->failed_request = 0;
     return 0;
 }
 
@@ -225,22 +356,14 @@ request(struct vhost_dev *dev, struct vu_msg *m, const int *fds, int n_fds)
 static int
 query(struct vhost_dev *dev, struct vu_msg *m, struct vu_msg *reply)
 {
-    int fds[VU_MAX_FDS], n_fds;
-    char err[200];
-    int error = vu_send(dev->sock, m, NULL, 0);
+    int status;
 
-    if (error) {
-        set_err(dev, "sending %s: %s", vu_request_name(m->request),
-                strerror(error));
-        return -1;
+    dev->failed_request = m->request;
+    if ((status = send_msg(dev, m, NULL, 0))
+        || (status = recv_reply(dev, m->request, reply))) {
+        return status;
     }
-    if (vu_recv(dev->sock, reply, fds, &n_fds, dev->opts.reply_timeout_ms,
-                err, sizeof err)
-        || !vu_reply_check(m->request, reply, n_fds, err, sizeof err)) {
-        vu_close_fds(fds, n_fds);
-        set_err(dev, "%s", err);
-        return -1;
-    }
+    dev->failed_request = 0;
     return 0;
 }
 
@@ -248,10 +371,11 @@ static int
 query_u64(struct vhost_dev *dev, uint32_t req, uint64_t *value)
 {
     struct vu_msg m, reply;
+    int status;
 
     vu_msg_init(&m, req, 0);
-    if (query(dev, &m, &reply)) {
-        return -1;
+    if ((status = query(dev, &m, &reply))) {
+        return status;
     }
     *value = reply.payload.u64;
     return 0;
@@ -278,37 +402,60 @@ send_state(struct vhost_dev *dev, uint32_t req, uint32_t index, uint32_t num)
     return request(dev, &m, NULL, 0);
 }
 
+/* The features to ask for out of what the back-end offers. */
+static int
+choose_features(struct vhost_dev *dev)
+{
+    uint64_t offered = dev->backend_features;
+    uint64_t packed = 1ULL << VIRTIO_F_RING_PACKED;
+
+    if (!(offered & (1ULL << VIRTIO_F_VERSION_1))) {
+        return set_why(dev, NFV_ESYSTEM, "back-end does not offer "
+                       "VIRTIO_F_VERSION_1 (features %#llx)",
+                       (unsigned long long) offered);
+    }
+    dev->features = offered & WANTED_FEATURES;
+    if (!dev->opts.external_bufs) {
+        dev->features |= offered & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+    }
+    if (dev->opts.layout == VHOST_RING_PACKED && !(offered & packed)) {
+        return set_why(dev, NFV_ESYSTEM, "back-end does not offer "
+                       "VIRTIO_F_RING_PACKED (features %#llx); try "
+                       "--ring-layout split", (unsigned long long) offered);
+    }
+    if (dev->opts.layout != VHOST_RING_SPLIT) {
+        dev->features |= offered & packed;
+    }
+    if (dev->n_qp > 1 && offered & (1ULL << VIRTIO_NET_F_MQ)) {
+        dev->features |= 1ULL << VIRTIO_NET_F_MQ;
+    }
+    return 0;
+}
+
 static int
 negotiate(struct vhost_dev *dev)
 {
     struct vu_msg m;
+    int status;
 
     vu_msg_init(&m, VU_SET_OWNER, 0);
-    if (request(dev, &m, NULL, 0)
-        || query_u64(dev, VU_GET_FEATURES, &dev->backend_features)) {
-        return -1;
-    }
-    if (!(dev->backend_features & (1ULL << VIRTIO_F_VERSION_1))) {
-        set_err(dev, "back-end does not offer VIRTIO_F_VERSION_1 "
-                "(features %#llx)",
-                (unsigned long long) dev->backend_features);
-        return -1;
-    }
-    dev->features = dev->backend_features & WANTED_FEATURES;
-    if (dev->n_qp > 1 && dev->backend_features & (1ULL << VIRTIO_NET_F_MQ)) {
-        dev->features |= 1ULL << VIRTIO_NET_F_MQ;
+    if ((status = request(dev, &m, NULL, 0))
+        || (status = query_u64(dev, VU_GET_FEATURES,
+                               &dev->backend_features))
+        || (status = choose_features(dev))) {
+        return status;
     }
     if (dev->features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES)) {
         uint64_t offered;
 
-        if (query_u64(dev, VU_GET_PROTOCOL_FEATURES, &offered)) {
-            return -1;
+        if ((status = query_u64(dev, VU_GET_PROTOCOL_FEATURES, &offered))) {
+            return status;
         }
         /* Until SET_PROTOCOL_FEATURES is acknowledged nothing is agreed:
          * keep REPLY_ACK off for the message that turns it on. */
-        if (send_u64(dev, VU_SET_PROTOCOL_FEATURES,
-                     offered & WANTED_PROTOCOL_FEATURES)) {
-            return -1;
+        if ((status = send_u64(dev, VU_SET_PROTOCOL_FEATURES,
+                               offered & WANTED_PROTOCOL_FEATURES))) {
+            return status;
         }
         dev->protocol_features = offered & WANTED_PROTOCOL_FEATURES;
     }
@@ -316,13 +463,13 @@ negotiate(struct vhost_dev *dev)
         uint64_t max_qp = 1;
 
         if (dev->protocol_features & (1ULL << VU_PROTOCOL_F_MQ)
-            && query_u64(dev, VU_GET_QUEUE_NUM, &max_qp)) {
-            return -1;
+            && (status = query_u64(dev, VU_GET_QUEUE_NUM, &max_qp))) {
+            return status;
         }
         if (max_qp < dev->n_qp) {
-            set_err(dev, "back-end serves %llu queue pair(s), %u asked",
-                    (unsigned long long) max_qp, dev->n_qp);
-            return -1;
+            return set_why(dev, NFV_ESYSTEM, "back-end serves %llu queue "
+                           "pair(s), %u asked", (unsigned long long) max_qp,
+                           dev->n_qp);
         }
     }
     return send_u64(dev, VU_SET_FEATURES, dev->features);
@@ -332,12 +479,12 @@ static int
 send_mem_table(struct vhost_dev *dev)
 {
     struct vu_msg m;
-    uint64_t addr = (uint64_t) (uintptr_t) dev->mem.base;
+    uint64_t addr = (uint64_t) (uintptr_t) dev->mem->base;
     /* Identity map: guest physical address = our own address. */
     struct vu_region r = {
         .guest_phys_addr = addr,
         .userspace_addr = addr,
-        .memory_size = dev->mem.size,
+        .memory_size = dev->mem->size,
         .mmap_offset = 0,
     };
 
@@ -345,7 +492,7 @@ send_mem_table(struct vhost_dev *dev)
                 offsetof(struct vu_memory, regions) + sizeof r);
     m.payload.mem.nregions = 1;
     memcpy(m.payload.raw + offsetof(struct vu_memory, regions), &r, sizeof r);
-    return request(dev, &m, &dev->mem.fd, 1);
+    return request(dev, &m, &dev->mem->fd, 1);
 }
 
 static int
@@ -365,25 +512,30 @@ static int
 start_ring(struct vhost_dev *dev, struct virtq *q)
 {
     struct vu_msg m;
+    int status;
 
-    virtq_reset(q);
     virtq_set_features(q, dev->features);
-    if (send_state(dev, VU_SET_VRING_NUM, q->index, q->num)
-        || send_state(dev, VU_SET_VRING_BASE, q->index, 0)) {
-        return -1;
+    virtq_reset(q, dev->opts.orphan, dev->opts.orphan_aux);
+    if ((status = send_state(dev, VU_SET_VRING_NUM, q->index, q->num))
+        || (status = send_state(dev, VU_SET_VRING_BASE, q->index,
+                                virtq_base(q)))) {
+        return status;
     }
+    /* Packed: the descriptor ring and the driver and device event areas
+     * travel in the desc, avail and used fields. */
     vu_msg_init(&m, VU_SET_VRING_ADDR, sizeof m.payload.addr);
     m.payload.addr.index = q->index;
     m.payload.addr.desc = (uint64_t) (uintptr_t) q->desc;
     m.payload.addr.avail = (uint64_t) (uintptr_t) q->avail;
     m.payload.addr.used = (uint64_t) (uintptr_t) q->used;
-    if (request(dev, &m, NULL, 0)
+    if ((status = request(dev, &m, NULL, 0))
         /* The back-end starts the ring when it gets the kick fd. */
-        || send_fd(dev, VU_SET_VRING_CALL, q->index, q->call_fd)
-        || send_fd(dev, VU_SET_VRING_KICK, q->index, q->kick_fd)) {
-        return -1;
+        || (status = send_fd(dev, VU_SET_VRING_CALL, q->index, q->call_fd))
+        || (status = send_fd(dev, VU_SET_VRING_KICK, q->index,
+                             q->kick_fd))) {
+        return status;
     }
-    if (q->rx) {
+    if (q->rx && q->bufs) {
         virtq_rx_refill(q);
     }
     return 0;
@@ -392,50 +544,61 @@ start_ring(struct vhost_dev *dev, struct virtq *q)
 static int
 start(struct vhost_dev *dev)
 {
+    int status;
+
     dev->features = dev->protocol_features = 0;
-    if (negotiate(dev) || send_mem_table(dev)) {
-        return -1;
+    dev->failed_request = 0;
+    if ((status = negotiate(dev)) || (status = send_mem_table(dev))) {
+        return status;
     }
     for (int i = 0; i < dev->n_qp; i++) {
-        if (start_ring(dev, &dev->rxq[i]) || start_ring(dev, &dev->txq[i])) {
-            return -1;
+        if ((status = start_ring(dev, &dev->rxq[i]))
+            || (status = start_ring(dev, &dev->txq[i]))) {
+            return status;
         }
     }
     /* With protocol features the rings start disabled (spec, "Ring
      * states"): enable them now that all are set up. */
     if (dev->features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES)) {
         for (int i = 0; i < 2 * dev->n_qp; i++) {
-            if (send_state(dev, VU_SET_VRING_ENABLE, i, 1)) {
-                return -1;
+            if ((status = send_state(dev, VU_SET_VRING_ENABLE, i, 1))) {
+                return status;
             }
         }
     }
     if (dev->protocol_features & (1ULL << VU_PROTOCOL_F_STATUS)
-        && send_u64(dev, VU_SET_STATUS,
-                    VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER
-                    | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK)) {
-        return -1;
+        && (status = send_u64(dev, VU_SET_STATUS,
+                              VIRTIO_STATUS_ACKNOWLEDGE
+                              | VIRTIO_STATUS_DRIVER
+                              | VIRTIO_STATUS_FEATURES_OK
+                              | VIRTIO_STATUS_DRIVER_OK))) {
+        return status;
     }
     dev->connects++;
-    dev->err[0] = '\0';
+    diag_destroy(&dev->why);
     return 0;
 }
 
 int
-vhost_dev_attach(struct vhost_dev *dev, int fd)
+vhost_dev_attach(struct vhost_dev *dev, int fd, struct diag *d)
 {
     if (dev->sock >= 0) {
         close(dev->sock);
     }
     dev->sock = fd;
     if (start(dev)) {
-        char why[sizeof dev->err];
+        int status = report(dev, d);
 
-        memcpy(why, dev->err, sizeof why);
-        vhost_dev_lost(dev, why);
-        return -1;
+        vhost_dev_lost(dev, NULL);
+        return status;
     }
     return 0;
+}
+
+static bool
+stopped(const struct vhost_dev *dev)
+{
+    return dev->opts.stop && *dev->opts.stop;
 }
 
 static int
@@ -444,52 +607,59 @@ connect_client(struct vhost_dev *dev, int timeout_ms)
     uint64_t deadline = vhost_now_ns() + timeout_ms * 1000000ULL;
     struct sockaddr_un sun;
 
-    if (make_addr(dev->path, &sun)) {
-        set_err(dev, "socket path %s is too long", dev->path);
+    if (make_addr(dev, &sun)) {
         return -1;
     }
     for (;;) {
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        uint64_t now;
 
         if (fd < 0) {
-            set_err(dev, "socket: %s", strerror(errno));
+            set_why(dev, NFV_ESYSTEM, "socket: %s", strerror(errno));
             return -1;
         }
         if (!connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
             return fd;
         }
-        set_err(dev, "cannot connect to %s: %s", dev->path, strerror(errno));
+        set_why(dev, NFV_ESYSTEM, "cannot connect: %s", strerror(errno));
         close(fd);
-        if (vhost_now_ns() >= deadline) {
+        now = vhost_now_ns();
+        if (now >= deadline) {
             return -1;
         }
-        usleep(50 * 1000);
+        if (stopped(dev)) {
+            set_why(dev, NFV_ESYSTEM, "interrupted while connecting");
+            return -1;
+        }
+        /* Retry every 50 ms; a signal only shortens the wait. */
+        poll(NULL, 0, deadline - now < 50000000 ? (deadline - now) / 1000000
+                                                : 50);
     }
 }
 
 static int
 accept_backend(struct vhost_dev *dev, int timeout_ms)
 {
-    struct pollfd pfd = { .fd = dev->listen_fd, .events = POLLIN };
-    int n, fd;
+    int error = vu_wait_readable(dev->listen_fd, timeout_ms, dev->opts.stop);
+    int fd;
 
-    do {
-        n = poll(&pfd, 1, timeout_ms);
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) {
-        set_err(dev, "no back-end connected to %s within %d ms", dev->path,
-                timeout_ms);
+    if (error) {
+        set_why(dev, NFV_ESYSTEM, "%s",
+                error == ETIMEDOUT ? "no back-end connected in time"
+                : error == EINTR ? "interrupted while waiting for the "
+                                   "back-end"
+                : strerror(error));
         return -1;
     }
     fd = accept4(dev->listen_fd, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0) {
-        set_err(dev, "accept on %s: %s", dev->path, strerror(errno));
+        set_why(dev, NFV_ESYSTEM, "accept: %s", strerror(errno));
     }
     return fd;
 }
 
 int
-vhost_dev_connect(struct vhost_dev *dev, int timeout_ms)
+vhost_dev_connect(struct vhost_dev *dev, int timeout_ms, struct diag *d)
 {
     int fd;
 
@@ -498,23 +668,23 @@ vhost_dev_connect(struct vhost_dev *dev, int timeout_ms)
     }
     fd = dev->opts.server ? accept_backend(dev, timeout_ms)
                           : connect_client(dev, timeout_ms);
-    return fd < 0 ? -1 : vhost_dev_attach(dev, fd);
+    return fd < 0 ? report(dev, d) : vhost_dev_attach(dev, fd, d);
 }
 
 static void
 reset_rings(struct vhost_dev *dev)
 {
     for (int i = 0; i < dev->n_qp; i++) {
-        virtq_reset(&dev->rxq[i]);
-        virtq_reset(&dev->txq[i]);
+        virtq_reset(&dev->rxq[i], dev->opts.orphan, dev->opts.orphan_aux);
+        virtq_reset(&dev->txq[i], dev->opts.orphan, dev->opts.orphan_aux);
     }
 }
 
 void
 vhost_dev_lost(struct vhost_dev *dev, const char *why)
 {
-    if (why && why != dev->err) {
-        set_err(dev, "%s", why);
+    if (why) {
+        set_why(dev, NFV_ESYSTEM, "%s", why);
     }
     if (dev->sock >= 0) {
         close(dev->sock);
@@ -548,7 +718,7 @@ vhost_dev_stop(struct vhost_dev *dev)
         }
     }
 out:
-    vhost_dev_lost(dev, dev->err[0] ? dev->err : NULL);
+    vhost_dev_lost(dev, NULL);
 }
 
 bool
@@ -595,7 +765,14 @@ vhost_dev_tend(struct vhost_dev *dev, uint64_t now)
     }
     if (now >= dev->next_retry_ns) {
         dev->next_retry_ns = now + 100 * 1000000ULL;
-        return !vhost_dev_connect(dev, 0);
+        return !vhost_dev_connect(dev, 0, NULL);
     }
     return false;
+}
+
+const char *
+vhost_dev_layout(const struct vhost_dev *dev)
+{
+    return dev->features & (1ULL << VIRTIO_F_RING_PACKED) ? "packed"
+                                                          : "split";
 }

@@ -1,111 +1,377 @@
-/* loop.c: io forwarding between two vhost-user devices (see loop.h). */
+/* loop.c: io forwarding between two vhost-user devices, zero-copy or
+ * copying (see loop.h). */
 #include "vhost/loop.h"
 
 #include <string.h>
 
-#include "vhost/frontend.h"
+#include "lib/diag.h"
 #include "vhost/pkt.h"
+#include "vhost/proto.h"
 
-/* Moves up to one burst from queue pair 'qi' of 'from' to the same queue
- * pair of 'to'. */
+#define MAX_BURST 64
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+static inline uint64_t
+cycles(void)
+{
+    return __rdtsc();
+}
+#else
+/* Elsewhere: nanoseconds, so "cycles" are at 1 GHz. */
+static inline uint64_t
+cycles(void)
+{
+    return vhost_now_ns();
+}
+#endif
+
+/* A device's connection ended with buffers of ours in flight: they come
+ * back to the pool they came from. */
 static void
-forward(struct vhost_dev *from, struct vhost_dev *to, uint16_t qi,
-        uint32_t burst, uint64_t *fwd, uint64_t *dropped)
+orphan(void *pair_, uint8_t *buf)
+{
+    struct loop_pair *pair = pair_;
+
+    vpool_put(vpool_owns(&pair->pool[0], buf) ? &pair->pool[0]
+                                               : &pair->pool[1], buf);
+}
+
+static int
+open_zero_copy(struct loop_pair *p, const struct vhost_opts *a_opts,
+               const struct vhost_opts *b_opts, struct diag *d)
+{
+    struct vhost_opts ao = *a_opts, bo = *b_opts;
+    uint32_t buf_size = ao.buf_size ? ao.buf_size : 2048;
+    uint16_t ring = ao.ring_size ? ao.ring_size : 256;
+    uint16_t n_qp = ao.queue_pairs ? ao.queue_pairs : 1;
+    /* A direction's buffers: its rx rings' and its tx rings' worth. */
+    uint32_t per_dir = 2u * ring * n_qp;
+    int status;
+
+    ao.external_bufs = bo.external_bufs = true;
+    ao.mem = bo.mem = &p->mem;
+    ao.orphan = bo.orphan = orphan;
+    ao.orphan_aux = bo.orphan_aux = p;
+    bo.buf_size = ao.buf_size = buf_size;
+    bo.ring_size = ring;
+    bo.queue_pairs = n_qp;
+    if ((status = vmem_create(&p->mem, vhost_dev_mem_size(&ao)
+                              + vhost_dev_mem_size(&bo)
+                              + 2 * ((size_t) per_dir * buf_size + 64),
+                              ao.pages, d))
+        || (status = vpool_init(&p->pool[0], &p->mem, per_dir, buf_size, d))
+        || (status = vpool_init(&p->pool[1], &p->mem, per_dir, buf_size, d))
+        || !(p->a = vhost_dev_create(&ao, d))
+        || !(p->b = vhost_dev_create(&bo, d))) {
+        return status ? status : d->status;
+    }
+    p->zero_copy = true;
+    return 0;
+}
+
+static int
+open_copy(struct loop_pair *p, const struct vhost_opts *a_opts,
+          const struct vhost_opts *b_opts, struct diag *d)
+{
+    struct vhost_opts ao = *a_opts, bo = *b_opts;
+
+    ao.mem = bo.mem = NULL;
+    ao.external_bufs = bo.external_bufs = false;
+    if (!(p->a = vhost_dev_create(&ao, d))
+        || !(p->b = vhost_dev_create(&bo, d))) {
+        return d->status;
+    }
+    return 0;
+}
+
+/* Did 'dev' fail because its back-end would not take the memory table?
+ * It either refused it (REPLY_ACK) or hung up on it. */
+static bool
+mem_table_refused(const struct vhost_dev *dev)
+{
+    return dev->failed_request == VU_SET_MEM_TABLE;
+}
+
+int
+loop_pair_create(struct loop_pair *p, const struct vhost_opts *a_opts,
+                 const struct vhost_opts *b_opts, bool zero_copy,
+                 struct diag *d)
+{
+    memset(p, 0, sizeof *p);
+    p->mem.fd = -1;
+    return zero_copy ? open_zero_copy(p, a_opts, b_opts, d)
+                     : open_copy(p, a_opts, b_opts, d);
+}
+
+int
+loop_pair_open(struct loop_pair *p, const struct vhost_opts *a_opts,
+               const struct vhost_opts *b_opts, enum loop_copy copy,
+               int timeout_ms, struct diag *d)
+{
+    struct vhost_dev *refuser = NULL;
+    struct diag first;
+    int status = loop_pair_create(p, a_opts, b_opts, copy != LOOP_COPY, d);
+
+    if (status) {
+        return status;
+    }
+    diag_init(&first);
+    if ((status = vhost_dev_connect(p->a, timeout_ms, &first))) {
+        refuser = p->a;
+    } else if ((status = vhost_dev_connect(p->b, timeout_ms, &first))) {
+        refuser = p->b;
+    }
+    if (status && copy == LOOP_ZERO_COPY_AUTO
+        && mem_table_refused(refuser)) {
+        diag_warn(d, "zero-copy: %s; forwarding by copying instead (each "
+                  "port gets its own memory)", first.msg);
+        diag_destroy(&first);
+        loop_pair_close(p);
+        return loop_pair_open(p, a_opts, b_opts, LOOP_COPY, timeout_ms, d);
+    }
+    if (status) {
+        diag_error(d, status, "%s", first.msg);
+    }
+    diag_destroy(&first);
+    return status;
+}
+
+void
+loop_pair_close(struct loop_pair *p)
+{
+    if (p->a) {
+        vhost_dev_stop(p->a);
+    }
+    if (p->b) {
+        vhost_dev_stop(p->b);
+    }
+    vhost_dev_destroy(p->a);
+    vhost_dev_destroy(p->b);
+    p->a = p->b = NULL;
+    vpool_destroy(&p->pool[0]);
+    vpool_destroy(&p->pool[1]);
+    vmem_destroy(&p->mem);
+    p->zero_copy = false;
+}
+
+/* Zero-copy: gives 'q' every buffer it has room for, from 'pool'. */
+static void
+refill_from(struct virtq *q, struct vpool *pool)
+{
+    uint8_t *buf;
+
+    while (virtq_room(q) && (buf = vpool_get(pool))) {
+        virtq_post(q, buf, 0);
+    }
+    virtq_flush(q);
+}
+
+/* Zero-copy: moves up to one burst from queue pair 'qi' of 'from' to the
+ * same queue pair of 'to', by descriptor.  Returns the frames received. */
+static int
+forward_zc(struct vhost_dev *from, struct vhost_dev *to, uint16_t qi,
+           struct vpool *pool, uint32_t burst, uint64_t *fwd,
+           uint64_t *dropped)
 {
     struct virtq *rxq = &from->rxq[qi], *txq = &to->txq[qi];
-    struct virtq_pkt pkts[64];
+    struct virtq_used used[MAX_BURST];
+    int n, room;
+
+    /* Buffers the other side has sent go back to the pool first, so that
+     * they can go straight back to the rx ring. */
+    while ((n = virtq_take(txq, used, MAX_BURST)) > 0) {
+        for (int i = 0; i < n; i++) {
+            vpool_put(pool, used[i].buf);
+        }
+    }
+    if (n < 0) {
+        /* Its in-flight buffers come back through orphan(). */
+        vhost_dev_lost(to, txq->why.msg);
+    }
+    n = virtq_take(rxq, used, burst);
+    if (n < 0) {
+        vhost_dev_lost(from, rxq->why.msg);
+        return 0;
+    }
+    room = vhost_dev_connected(to) ? virtq_room(txq) : 0;
+    for (int i = 0; i < n; i++) {
+        if (i < room) {
+            virtq_post(txq, used[i].buf, used[i].len);
+        } else {
+            vpool_put(pool, used[i].buf);
+        }
+    }
+    if (n > room) {
+        *dropped += n - room;
+        *fwd += room;
+    } else {
+        *fwd += n;
+    }
+    if (room && n) {
+        virtq_flush(txq);
+    }
+    /* Every return path above that kept 'from' leaves its rx ring full:
+     * a ring left short here would starve for good once empty. */
+    refill_from(rxq, pool);
+    return n;
+}
+
+/* Copying: moves up to one burst from queue pair 'qi' of 'from' to the
+ * same queue pair of 'to'.  Returns the frames received. */
+static int
+forward_copy(struct vhost_dev *from, struct vhost_dev *to, uint16_t qi,
+             uint32_t burst, uint64_t *fwd, uint64_t *dropped)
+{
+    struct virtq *rxq = &from->rxq[qi], *txq = &to->txq[qi];
+    struct virtq_pkt pkts[MAX_BURST];
     int n = virtq_rx_poll(rxq, pkts, burst);
 
     if (n < 0) {
-        vhost_dev_lost(from, rxq->err);
-        return;
+        vhost_dev_lost(from, rxq->why.msg);
+        return 0;
     }
     if (virtq_tx_reclaim(txq) < 0) {
-        vhost_dev_lost(to, txq->err);
-        return;
-    }
-    if (!n) {
-        return;
+        vhost_dev_lost(to, txq->why.msg);
     }
     for (int i = 0; i < n; i++) {
-        uint16_t id;
-        uint8_t *slot = virtq_tx_slot(txq, &id);
+        uint8_t *slot = vhost_dev_connected(to) ? virtq_tx_slot(txq) : NULL;
 
         if (!slot || pkts[i].len > virtq_tx_room(txq)) {
+            if (slot) {
+                virtq_tx_unget(txq, slot);
+            }
             (*dropped)++;
             continue;
         }
         memcpy(slot, pkts[i].data, pkts[i].len);
-        virtq_tx_put(txq, id, pkts[i].len);
+        virtq_tx_put(txq, slot, pkts[i].len);
         (*fwd)++;
     }
-    virtq_flush(txq);
+    if (n && vhost_dev_connected(to)) {
+        virtq_flush(txq);
+    }
+    /* Always, whatever happened to 'to' (issue 11, defect 13): received
+     * buffers not given back would starve this ring for good. */
     virtq_rx_refill(rxq);
+    return n;
 }
 
-/* Injects 'n' test frames on 'dev' (up to its free tx buffers). */
+/* Injects 'n' test frames on 'dev' (up to its free tx room). */
 static void
-inject(struct vhost_dev *dev, uint32_t n)
+inject(struct loop_pair *p, struct vhost_dev *dev, uint32_t n)
 {
     struct virtq *q = &dev->txq[0];
+    struct vpool *pool = &p->pool[dev == p->a];     /* Its tx direction. */
     struct pkt_template t;
     struct pkt_flow flow;
 
     pkt_flow_default(&flow);
     pkt_template_init(&t, &flow, PKT_MIN_SIZE);
-    virtq_tx_reclaim(q);
-    for (uint32_t i = 0; i < n; i++) {
-        uint16_t id;
-        uint8_t *slot = virtq_tx_slot(q, &id);
+    if (!p->zero_copy && virtq_tx_reclaim(q) < 0) {
+        vhost_dev_lost(dev, q->why.msg);
+        return;
+    }
+    for (uint32_t i = 0; i < n && virtq_room(q); i++) {
+        uint8_t *buf = p->zero_copy ? vpool_get(pool) : virtq_tx_slot(q);
 
-        if (!slot) {
+        if (!buf) {
             break;
         }
-        pkt_stamp(slot, &t, i, 0, 0);
-        virtq_tx_put(q, id, t.len);
+        if (p->zero_copy) {
+            memset(buf, 0, q->hdr_len);
+            pkt_stamp(buf + q->hdr_len, &t, i, 0, 0);
+            virtq_post(q, buf, q->hdr_len + t.len);
+        } else {
+            pkt_stamp(buf, &t, i, 0, 0);
+            virtq_tx_put(q, buf, t.len);
+        }
     }
     virtq_flush(q);
 }
 
 void
+loop_init(struct loop *l, const struct loop_cfg *cfg, struct loop_stats *s)
+{
+    memset(l, 0, sizeof *l);
+    memset(s, 0, sizeof *s);
+    l->cfg = cfg;
+    l->s = s;
+    l->start = l->next_inject = vhost_now_ns();
+}
+
+/* One direction of one queue pair, with its busy cycles counted. */
+static void
+forward(struct loop *l, int dir, uint16_t qi, uint32_t burst)
+{
+    struct loop_pair *p = l->cfg->pair;
+    struct vhost_dev *from = dir ? p->b : p->a, *to = dir ? p->a : p->b;
+    uint64_t t0 = cycles();
+    int n = p->zero_copy
+            ? forward_zc(from, to, qi, &p->pool[dir], burst,
+                         &l->s->fwd[dir], &l->s->dropped[dir])
+            : forward_copy(from, to, qi, burst, &l->s->fwd[dir],
+                           &l->s->dropped[dir]);
+
+    l->s->polls++;
+    if (n > 0) {
+        l->s->busy_cycles += cycles() - t0;
+        l->s->busy_polls++;
+    }
+}
+
+void
+loop_step(struct loop *l, uint64_t now)
+{
+    const struct loop_cfg *cfg = l->cfg;
+    struct loop_pair *p = cfg->pair;
+    struct loop_stats *s = l->s;
+    uint32_t burst = cfg->burst && cfg->burst <= MAX_BURST ? cfg->burst : 32;
+    uint16_t n_qp = p->a->n_qp < p->b->n_qp ? p->a->n_qp : p->b->n_qp;
+    bool a_up = vhost_dev_tend(p->a, now);
+    bool b_up = vhost_dev_tend(p->b, now);
+
+    /* --tx-first: a back-end may drop the first frames while its other
+     * port is still coming up (testpmd does), so inject again every 200 ms
+     * until frames sent on that side come back. */
+    if (cfg->tx_first && a_up && b_up && now >= l->next_inject
+        && now - l->start < 5000000000ULL && (!s->fwd[0] || !s->fwd[1])) {
+        if (!s->fwd[1]) {
+            inject(p, p->a, cfg->tx_first);
+        }
+        if (!s->fwd[0]) {
+            inject(p, p->b, cfg->tx_first);
+        }
+        l->next_inject = now + 200000000ULL;
+    }
+    for (uint16_t qi = 0; qi < n_qp; qi++) {
+        if (!vhost_dev_connected(p->a) || !vhost_dev_connected(p->b)) {
+            break;
+        }
+        forward(l, 0, qi, burst);
+        if (vhost_dev_connected(p->a) && vhost_dev_connected(p->b)) {
+            forward(l, 1, qi, burst);
+        }
+    }
+}
+
+void
 loop_run(const struct loop_cfg *cfg, struct loop_stats *s)
 {
-    uint32_t burst = cfg->burst && cfg->burst <= 64 ? cfg->burst : 32;
-    unsigned int connects = cfg->a->connects + cfg->b->connects;
-    uint64_t start = vhost_now_ns(), now = start;
-    uint64_t end = start + (uint64_t) (cfg->duration * 1e9);
+    struct loop_pair *p = cfg->pair;
+    unsigned int connects = p->a->connects + p->b->connects;
+    struct loop l;
+    uint64_t now, end, c0;
 
-    uint64_t next_inject = start;
-    uint16_t n_qp = cfg->a->n_qp < cfg->b->n_qp ? cfg->a->n_qp
-                                                : cfg->b->n_qp;
-
-    memset(s, 0, sizeof *s);
+    loop_init(&l, cfg, s);
+    now = l.start;
+    c0 = cycles();
+    end = l.start + (uint64_t) (cfg->duration * 1e9);
     while ((!cfg->duration || now < end) && !(cfg->stop && *cfg->stop)) {
-        bool a_up = vhost_dev_tend(cfg->a, now);
-        bool b_up = vhost_dev_tend(cfg->b, now);
-
-        /* --tx-first: a back-end may drop the first frames while its
-         * other port is still coming up (testpmd does), so inject again
-         * every 200 ms until frames sent on that side come back. */
-        if (cfg->tx_first && a_up && b_up && now >= next_inject
-            && now - start < 5000000000ULL && (!s->fwd[0] || !s->fwd[1])) {
-            if (!s->fwd[1]) {
-                inject(cfg->a, cfg->tx_first);
-            }
-            if (!s->fwd[0]) {
-                inject(cfg->b, cfg->tx_first);
-            }
-            next_inject = now + 200000000ULL;
-        }
-
-        for (uint16_t qi = 0; a_up && b_up && qi < n_qp; qi++) {
-            forward(cfg->a, cfg->b, qi, burst, &s->fwd[0], &s->dropped[0]);
-            forward(cfg->b, cfg->a, qi, burst, &s->fwd[1], &s->dropped[1]);
-            a_up = vhost_dev_connected(cfg->a);
-            b_up = vhost_dev_connected(cfg->b);
-        }
+        loop_step(&l, now);
         now = vhost_now_ns();
     }
-    s->elapsed = (now - start) / 1e9;
-    s->reconnects = cfg->a->connects + cfg->b->connects - connects;
+    s->elapsed = (now - l.start) / 1e9;
+    s->tsc_hz = s->elapsed > 0 ? (cycles() - c0) / s->elapsed : 0;
+    s->reconnects = p->a->connects + p->b->connects - connects;
 }

@@ -5,9 +5,13 @@
 #include <fcntl.h>
 #include <linux/memfd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "lib/diag.h"
+#include "lib/util.h"
 
 #define SIZE_2M (2u << 20)
 #define SIZE_4K 4096u
@@ -75,7 +79,7 @@ try_create(struct vmem *m, size_t size, bool huge)
 
 int
 vmem_create(struct vmem *m, size_t size, enum vmem_pages pages,
-            char *err, size_t err_size)
+            struct diag *d)
 {
     int error = 0;
 
@@ -87,19 +91,18 @@ vmem_create(struct vmem *m, size_t size, enum vmem_pages pages,
             return 0;
         }
         if (pages == VMEM_PAGES_HUGE) {
-            snprintf(err, err_size, "cannot back %zu bytes with 2M "
-                     "hugepages (%s); reserve some in /sys/kernel/mm/"
-                     "hugepages/hugepages-2048kB/nr_hugepages", size,
-                     strerror(error));
-            return error;
+            return diag_error(d, NFV_ESYSTEM, "cannot back %zu bytes with "
+                              "2M hugepages (%s); reserve some in /sys/"
+                              "kernel/mm/hugepages/hugepages-2048kB/"
+                              "nr_hugepages", size, strerror(error));
         }
     }
     error = try_create(m, size, false);
     if (error) {
-        snprintf(err, err_size, "cannot create a %zu-byte shared memory "
-                 "region: %s", size, strerror(error));
+        return diag_error(d, NFV_ESYSTEM, "cannot create a %zu-byte shared "
+                          "memory region: %s", size, strerror(error));
     }
-    return error;
+    return 0;
 }
 
 void
@@ -137,4 +140,84 @@ vmem_contains(const struct vmem *m, const void *p, size_t len)
 
     return q >= m->base && len <= m->size
            && (size_t) (q - m->base) <= m->size - len;
+}
+
+int
+vpool_init(struct vpool *p, struct vmem *mem, uint32_t n, uint32_t buf_size,
+           struct diag *d)
+{
+    memset(p, 0, sizeof *p);
+    p->base = vmem_alloc(mem, (size_t) n * buf_size, 64);
+    if (!p->base) {
+        return diag_error(d, NFV_ESYSTEM, "shared region too small for %u "
+                          "buffers", n);
+    }
+    p->n = n;
+    p->buf_size = buf_size;
+    p->free = xmalloc(n * sizeof *p->free);
+    p->out = xcalloc(n, 1);
+    for (uint32_t i = 0; i < n; i++) {
+        p->free[i] = p->base + (size_t) (n - 1 - i) * buf_size;
+    }
+    p->n_free = n;
+    return 0;
+}
+
+void
+vpool_destroy(struct vpool *p)
+{
+    free(p->free);
+    free(p->out);
+    memset(p, 0, sizeof *p);
+}
+
+static uint32_t
+buf_index(const struct vpool *p, const uint8_t *buf)
+{
+    return (uint32_t) ((size_t) (buf - p->base) / p->buf_size);
+}
+
+static void __attribute__((noreturn))
+pool_bug(const char *what, const uint8_t *buf)
+{
+    fprintf(stderr, "nfvhost: internal error: buffer %p %s\n",
+            (const void *) buf, what);
+    abort();
+}
+
+uint8_t *
+vpool_get(struct vpool *p)
+{
+    uint8_t *buf;
+    uint32_t i;
+
+    if (!p->n_free) {
+        return NULL;
+    }
+    buf = p->free[--p->n_free];
+    i = buf_index(p, buf);
+    if (p->out[i]) {
+        pool_bug("handed out twice", buf);
+    }
+    p->out[i] = 1;
+    return buf;
+}
+
+void
+vpool_put(struct vpool *p, uint8_t *buf)
+{
+    uint32_t i = buf_index(p, buf);
+
+    if (!vpool_owns(p, buf) || !p->out[i]) {
+        pool_bug("returned but not handed out", buf);
+    }
+    p->out[i] = 0;
+    p->free[p->n_free++] = buf;
+}
+
+bool
+vpool_owns(const struct vpool *p, const uint8_t *buf)
+{
+    return buf >= p->base && buf < p->base + (size_t) p->n * p->buf_size
+           && (size_t) (buf - p->base) % p->buf_size == 0;
 }

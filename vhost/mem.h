@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct diag;
+
 struct vmem {
     int fd;
     uint8_t *base;
@@ -32,10 +34,9 @@ enum vmem_pages {
     VMEM_PAGES_4K,
 };
 
-/* Creates a region of at least 'size' bytes.  Returns 0 or an errno with
- * a message in 'err'. */
-int vmem_create(struct vmem *, size_t size, enum vmem_pages,
-                char *err, size_t err_size);
+/* Creates a region of at least 'size' bytes.  Returns 0, or a diag status
+ * (NFV_ESYSTEM) with the message in 'd'. */
+int vmem_create(struct vmem *, size_t size, enum vmem_pages, struct diag *d);
 void vmem_destroy(struct vmem *);
 
 /* 'size' bytes aligned to 'align' (a power of two), zeroed; NULL when
@@ -44,5 +45,32 @@ void *vmem_alloc(struct vmem *, size_t size, size_t align);
 
 /* True if [p, p + len) lies inside the region. */
 bool vmem_contains(const struct vmem *, const void *p, size_t len);
+
+/* A pool of equal buffers carved from a region, for queues that pass
+ * buffers between them instead of copying (zero-copy forwarding): a stack
+ * of free buffers, and per buffer whether it is out.  Handing out a buffer
+ * that is out, or taking back one that is not, is a bug of ours (the
+ * queues check what the back-ends return before it gets here): it aborts
+ * rather than let one buffer sit in two rings. */
+struct vpool {
+    uint8_t *base;
+    uint32_t n;                 /* Buffers. */
+    uint32_t buf_size;
+    uint8_t **free;
+    uint32_t n_free;
+    uint8_t *out;               /* Per buffer: 1 while handed out. */
+};
+
+/* Carves 'n' buffers of 'buf_size' bytes (a multiple of 64) from 'mem'.
+ * Returns 0 or a diag status. */
+int vpool_init(struct vpool *, struct vmem *, uint32_t n, uint32_t buf_size,
+               struct diag *);
+void vpool_destroy(struct vpool *);
+/* A free buffer, or NULL. */
+uint8_t *vpool_get(struct vpool *);
+/* Takes 'buf' back. */
+void vpool_put(struct vpool *, uint8_t *buf);
+/* True if 'buf' is one of this pool's buffers. */
+bool vpool_owns(const struct vpool *, const uint8_t *buf);
 
 #endif /* vhost/mem.h */

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "lib/diag.h"
 
 static const char *const request_names[VU_REQUEST_MAX] = {
     [VU_GET_FEATURES] = "GET_FEATURES",
@@ -103,16 +106,41 @@ vu_send(int sock, const struct vu_msg *m, const int *fds, int n_fds)
     return (size_t) n == iov.iov_len ? 0 : EPIPE;
 }
 
-static int
-wait_readable(int sock, int timeout_ms)
+static int64_t
+now_ms(void)
 {
-    struct pollfd pfd = { .fd = sock, .events = POLLIN };
-    int n;
+    struct timespec ts;
 
-    do {
-        n = poll(&pfd, 1, timeout_ms);
-    } while (n < 0 && errno == EINTR);
-    return n < 0 ? errno : n == 0 ? ETIMEDOUT : 0;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int
+vu_wait_readable(int fd, int timeout_ms, const volatile sig_atomic_t *stop)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    int64_t deadline = now_ms() + timeout_ms;
+
+    for (;;) {
+        /* After a signal the wait goes on for what is left of the time,
+         * not for the whole of it again. */
+        int64_t left = timeout_ms < 0 ? -1 : deadline - now_ms();
+        int n;
+
+        if (stop && *stop) {
+            return EINTR;
+        }
+        n = poll(&pfd, 1, left < 0 && timeout_ms >= 0 ? 0 : (int) left);
+        if (n > 0) {
+            return 0;
+        }
+        if (n == 0) {
+            return ETIMEDOUT;
+        }
+        if (errno != EINTR) {
+            return errno;
+        }
+    }
 }
 
 /* Collects SCM_RIGHTS descriptors from 'msg' into fds[] (closing any
@@ -146,7 +174,8 @@ take_fds(struct msghdr *msg, int *fds, int *n_fds)
 /* Reads exactly 'len' bytes into 'buf', gathering descriptors on the way. */
 static int
 read_full(int sock, void *buf, size_t len, int *fds, int *n_fds,
-          bool *bad_fds, int timeout_ms)
+          bool *bad_fds, int64_t deadline,
+          const volatile sig_atomic_t *stop)
 {
     size_t got = 0;
 
@@ -160,7 +189,8 @@ read_full(int sock, void *buf, size_t len, int *fds, int *n_fds,
             .msg_iov = &iov, .msg_iovlen = 1,
             .msg_control = control.buf, .msg_controllen = sizeof control.buf,
         };
-        int error = wait_readable(sock, timeout_ms);
+        int64_t left = deadline - now_ms();
+        int error = vu_wait_readable(sock, left > 0 ? (int) left : 0, stop);
         ssize_t n;
 
         if (error) {
@@ -186,44 +216,49 @@ read_full(int sock, void *buf, size_t len, int *fds, int *n_fds,
 
 int
 vu_recv(int sock, struct vu_msg *m, int *fds, int *n_fds,
-        int timeout_ms, char *err, size_t err_size)
+        int timeout_ms, const volatile sig_atomic_t *stop, struct diag *d)
 {
+    int64_t deadline = now_ms() + timeout_ms;
     bool bad_fds = false;
     int error;
 
     *n_fds = 0;
     memset(m, 0, sizeof *m);
-    error = read_full(sock, m, VU_HDR_SIZE, fds, n_fds, &bad_fds, timeout_ms);
+    error = read_full(sock, m, VU_HDR_SIZE, fds, n_fds, &bad_fds, deadline,
+                      stop);
     if (error) {
-        snprintf(err, err_size, "%s",
-                 error == ECONNRESET ? "back-end closed the connection"
-                 : error == ETIMEDOUT ? "back-end did not answer in time"
-                 : error == EPROTO ? "back-end sent a truncated header"
-                 : strerror(error));
+        diag_error(d, NFV_ESYSTEM, "%s",
+                   error == ECONNRESET ? "back-end closed the connection"
+                   : error == ETIMEDOUT ? "back-end did not answer in time"
+                   : error == EPROTO ? "back-end sent a truncated header"
+                   : error == EINTR ? "interrupted"
+                   : strerror(error));
         goto fail;
     }
     if ((m->flags & VU_VERSION_MASK) != VU_VERSION) {
-        snprintf(err, err_size, "message %s has protocol version %u, not 1",
-                 vu_request_name(m->request), m->flags & VU_VERSION_MASK);
+        diag_error(d, NFV_ESYSTEM, "message %s has protocol version %u, "
+                   "not 1", vu_request_name(m->request),
+                   m->flags & VU_VERSION_MASK);
         goto fail;
     }
     if (m->size > VU_MAX_PAYLOAD) {
-        snprintf(err, err_size, "message %s claims a %u-byte payload "
-                 "(at most %zu)", vu_request_name(m->request), m->size,
-                 VU_MAX_PAYLOAD);
+        diag_error(d, NFV_ESYSTEM, "message %s claims a %u-byte payload "
+                   "(at most %zu)", vu_request_name(m->request), m->size,
+                   VU_MAX_PAYLOAD);
         goto fail;
     }
     error = read_full(sock, &m->payload, m->size, fds, n_fds, &bad_fds,
-                      timeout_ms);
+                      deadline, stop);
     if (error) {
-        snprintf(err, err_size, "message %s: payload cut short (%s)",
-                 vu_request_name(m->request),
-                 error == ECONNRESET ? "connection closed" : strerror(error));
+        diag_error(d, NFV_ESYSTEM, "message %s: payload cut short (%s)",
+                   vu_request_name(m->request),
+                   error == ECONNRESET ? "connection closed"
+                   : strerror(error));
         goto fail;
     }
     if (bad_fds) {
-        snprintf(err, err_size, "message %s: bad or too many file "
-                 "descriptors", vu_request_name(m->request));
+        diag_error(d, NFV_ESYSTEM, "message %s: bad or too many file "
+                   "descriptors", vu_request_name(m->request));
         goto fail;
     }
     return 0;
@@ -231,7 +266,7 @@ vu_recv(int sock, struct vu_msg *m, int *fds, int *n_fds,
 fail:
     vu_close_fds(fds, *n_fds);
     *n_fds = 0;
-    return -1;
+    return d->status;
 }
 
 int
@@ -250,9 +285,9 @@ vu_reply_size(uint32_t request)
     }
 }
 
-bool
+int
 vu_reply_check(uint32_t request, const struct vu_msg *reply, int n_fds,
-               char *err, size_t err_size)
+               struct diag *d)
 {
     int want = vu_reply_size(request);
 
@@ -260,24 +295,26 @@ vu_reply_check(uint32_t request, const struct vu_msg *reply, int n_fds,
         want = sizeof(uint64_t);        /* REPLY_ACK's status word. */
     }
     if (reply->request != request) {
-        snprintf(err, err_size, "expected a reply to %s, got %s",
-                 vu_request_name(request), vu_request_name(reply->request));
-        return false;
+        /* Two calls: vu_request_name() has one static buffer. */
+        char got[32];
+
+        snprintf(got, sizeof got, "%s", vu_request_name(reply->request));
+        return diag_error(d, NFV_ESYSTEM, "expected a reply to %s, got %s",
+                          vu_request_name(request), got);
     }
     if (!(reply->flags & VU_FLAG_REPLY)) {
-        snprintf(err, err_size, "reply to %s lacks the reply flag",
-                 vu_request_name(request));
-        return false;
+        return diag_error(d, NFV_ESYSTEM, "reply to %s lacks the reply "
+                          "flag", vu_request_name(request));
     }
     if (reply->size != (uint32_t) want) {
-        snprintf(err, err_size, "reply to %s has a %u-byte payload, "
-                 "expected %d", vu_request_name(request), reply->size, want);
-        return false;
+        return diag_error(d, NFV_ESYSTEM, "reply to %s has a %u-byte "
+                          "payload, expected %d", vu_request_name(request),
+                          reply->size, want);
     }
     if (n_fds) {
-        snprintf(err, err_size, "reply to %s carries %d unexpected file "
-                 "descriptor(s)", vu_request_name(request), n_fds);
-        return false;
+        return diag_error(d, NFV_ESYSTEM, "reply to %s carries %d "
+                          "unexpected file descriptor(s)",
+                          vu_request_name(request), n_fds);
     }
-    return true;
+    return 0;
 }

@@ -6,13 +6,17 @@
  * descriptors, and receiving a reply that is checked before anything reads
  * it: version, reply flag, request code, payload size, and no descriptors
  * where none belong.  A failed check closes any received descriptors and
- * returns an error string; the caller ends the connection. */
+ * reports in a struct diag (NFV_ESYSTEM: the peer misbehaved or went
+ * away); the caller ends the connection. */
 #ifndef NFV_VHOST_PROTO_H
 #define NFV_VHOST_PROTO_H 1
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct diag;
 
 enum vu_request {
     VU_GET_FEATURES = 1,
@@ -51,6 +55,7 @@ enum vu_request {
 #define VIRTIO_RING_F_EVENT_IDX 29
 #define VHOST_USER_F_PROTOCOL_FEATURES 30
 #define VIRTIO_F_VERSION_1 32
+#define VIRTIO_F_RING_PACKED 34
 
 /* Protocol feature bits (GET/SET_PROTOCOL_FEATURES). */
 #define VU_PROTOCOL_F_MQ 0
@@ -124,22 +129,31 @@ void vu_msg_init(struct vu_msg *m, uint32_t request, uint32_t size);
 /* Sends 'm' with 'n_fds' descriptors.  Returns 0 or a positive errno. */
 int vu_send(int sock, const struct vu_msg *m, const int *fds, int n_fds);
 
-/* Receives one message, waiting at most 'timeout_ms' for each part.
+/* Receives one message, waiting at most 'timeout_ms' in all (a signal
+ * does not restart the wait; *stop, when 'stop' is not NULL, ends it).
  * Descriptors that arrive go to fds[] (up to VU_MAX_FDS; *n_fds says how
- * many).  Returns 0, or -1 with a message in 'err' (the peer closed, timed
- * out, truncated, oversized or versionless message); on error every
- * received descriptor is closed. */
+ * many).  Returns 0, or a diag status with the message in 'd' (the peer
+ * closed, timed out, truncated, oversized or versionless message, or a
+ * stop); on error every received descriptor is closed. */
 int vu_recv(int sock, struct vu_msg *m, int *fds, int *n_fds,
-            int timeout_ms, char *err, size_t err_size);
+            int timeout_ms, const volatile sig_atomic_t *stop,
+            struct diag *d);
 
 /* The payload size a reply to 'request' must have, or -1 if the request
  * takes no reply (other than REPLY_ACK's u64). */
 int vu_reply_size(uint32_t request);
 
 /* Checks that 'reply' answers 'request' and carries no descriptors.
- * Returns true if so; otherwise false with a message in 'err'. */
-bool vu_reply_check(uint32_t request, const struct vu_msg *reply,
-                    int n_fds, char *err, size_t err_size);
+ * Returns 0 if so; otherwise a diag status with the message in 'd'. */
+int vu_reply_check(uint32_t request, const struct vu_msg *reply,
+                   int n_fds, struct diag *d);
+
+/* Waits until 'fd' is readable, for at most 'timeout_ms' in all (-1:
+ * forever), whatever signals arrive, unless *stop (when 'stop' is not
+ * NULL) is set.  Returns 0 when readable, ETIMEDOUT, EINTR after a stop,
+ * or another errno. */
+int vu_wait_readable(int fd, int timeout_ms,
+                     const volatile sig_atomic_t *stop);
 
 /* Closes n descriptors. */
 void vu_close_fds(int *fds, int n);

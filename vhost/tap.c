@@ -114,7 +114,7 @@ to_tap(struct vhost_dev *dev, int fd, struct tap_stats *s)
     int n = virtq_rx_poll(q, pkts, 32);
 
     if (n < 0) {
-        vhost_dev_lost(dev, q->err);
+        vhost_dev_lost(dev, q->why.msg);
         return 0;
     }
     for (int i = 0; i < n; i++) {
@@ -124,9 +124,7 @@ to_tap(struct vhost_dev *dev, int fd, struct tap_stats *s)
             s->dropped++;
         }
     }
-    if (n) {
-        virtq_rx_refill(q);
-    }
+    virtq_rx_refill(q);
     return n;
 }
 
@@ -138,12 +136,11 @@ from_tap(struct vhost_dev *dev, int fd, struct tap_stats *s)
     int moved = 0;
 
     if (virtq_tx_reclaim(q) < 0) {
-        vhost_dev_lost(dev, q->err);
+        vhost_dev_lost(dev, q->why.msg);
         return 0;
     }
     for (int i = 0; i < 32; i++) {
-        uint16_t id;
-        uint8_t *slot = virtq_tx_slot(q, &id);
+        uint8_t *slot = virtq_tx_slot(q);
         ssize_t n;
 
         if (!slot) {
@@ -152,10 +149,10 @@ from_tap(struct vhost_dev *dev, int fd, struct tap_stats *s)
         }
         n = read(fd, slot, virtq_tx_room(q));
         if (n <= 0) {
-            virtq_tx_unget(q, id);
+            virtq_tx_unget(q, slot);
             break;
         }
-        virtq_tx_put(q, id, n);
+        virtq_tx_put(q, slot, n);
         s->from_tap++;
         moved++;
     }
@@ -165,7 +162,7 @@ from_tap(struct vhost_dev *dev, int fd, struct tap_stats *s)
 
 void
 tap_run(struct vhost_dev *dev, int fd, double duration,
-        volatile sig_atomic_t *stop, struct tap_stats *s)
+        const volatile sig_atomic_t *stop, struct tap_stats *s)
 {
     uint64_t start = vhost_now_ns(), now = start;
     uint64_t end = start + (uint64_t) (duration * 1e9);

@@ -31,6 +31,6 @@ struct tap_stats {
 /* Bridges 'dev' and 'tap_fd' until 'duration' seconds (0: forever) or
  * *stop. */
 void tap_run(struct vhost_dev *dev, int tap_fd, double duration,
-             volatile sig_atomic_t *stop, struct tap_stats *);
+             const volatile sig_atomic_t *stop, struct tap_stats *);
 
 #endif /* vhost/tap.h */

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/diag.h"
 #include "vhost/mem.h"
 #include "vhost/proto.h"
 #include "vhost/virtq.h"
@@ -45,16 +46,18 @@ fuzz_messages(const uint8_t *data, size_t size)
     for (;;) {
         struct vu_msg m;
         int fds[VU_MAX_FDS], n_fds;
-        char err[256];
+        struct diag d;
 
-        if (vu_recv(sv[0], &m, fds, &n_fds, 0, err, sizeof err)) {
+        diag_init(&d);
+        if (vu_recv(sv[0], &m, fds, &n_fds, 0, NULL, &d)) {
             break;
         }
         if (m.size > VU_MAX_PAYLOAD || n_fds) {
             abort();
         }
         for (uint32_t req = 0; req < 42; req++) {
-            if (vu_reply_check(req, &m, n_fds, err, sizeof err)
+            diag_init(&d);
+            if (!vu_reply_check(req, &m, n_fds, &d)
                 && (m.request != req
                     || m.size != (uint32_t) (vu_reply_size(req) < 0
                                              ? 8 : vu_reply_size(req)))) {
@@ -72,17 +75,18 @@ check_queue(const struct virtq *q)
     uint8_t seen[RING] = { 0 };
 
     for (int i = 0; i < RING; i++) {
-        in_flight += q->in_flight[i];
+        in_flight += q->id_buf[i] != NULL;
     }
-    for (int i = 0; i < q->n_free; i++) {
+    for (int i = 0; i < q->n_free_ids; i++) {
         uint16_t id = q->free_ids[i];
 
-        if (id >= RING || seen[id] || q->in_flight[id]) {
+        if (id >= RING || seen[id] || q->id_buf[id]) {
             abort();
         }
         seen[id] = 1;
     }
-    if (in_flight != q->n_dev || q->n_dev > RING || q->n_free > RING) {
+    if (in_flight != q->n_dev || q->n_dev > RING || q->n_free_ids > RING
+        || in_flight + q->n_free_ids != RING) {
         abort();
     }
 }
@@ -111,21 +115,21 @@ fuzz_ring(const uint8_t *data, size_t size)
     static struct vmem mem;
     static struct virtq rxq, txq;
     static bool ready;
-    char err[256];
+    struct diag d;
 
+    diag_init(&d);
     if (!ready) {
-        if (vmem_create(&mem, 2 * virtq_mem_size(RING, 256), VMEM_PAGES_4K,
-                        err, sizeof err)
-            || virtq_init(&rxq, &mem, 0, RING, true, 256, err, sizeof err)
-            || virtq_init(&txq, &mem, 1, RING, false, 256, err,
-                          sizeof err)) {
-            fprintf(stderr, "setup: %s\n", err);
+        if (vmem_create(&mem, 2 * virtq_mem_size(RING, 256, true),
+                        VMEM_PAGES_4K, &d)
+            || virtq_init(&rxq, &mem, 0, RING, true, 256, true, &d)
+            || virtq_init(&txq, &mem, 1, RING, false, 256, true, &d)) {
+            fprintf(stderr, "setup: %s\n", d.msg);
             abort();
         }
         ready = true;
     }
-    virtq_reset(&rxq);
-    virtq_reset(&txq);
+    virtq_reset(&rxq, NULL, NULL);
+    virtq_reset(&txq, NULL, NULL);
     virtq_set_features(&rxq, data[0] & 1 ? 1ULL << VIRTIO_NET_F_MRG_RXBUF
                                          : 1ULL << VIRTIO_F_VERSION_1);
     virtq_rx_refill(&rxq);
@@ -160,7 +164,7 @@ fuzz_ring(const uint8_t *data, size_t size)
                 n = virtq_tx_reclaim(q);
             }
             if (n < 0) {
-                virtq_reset(q);         /* What vhost_dev_lost() does. */
+                virtq_reset(q, NULL, NULL); /* What vhost_dev_lost() does. */
                 if (q->rx) {
                     virtq_rx_refill(q);
                 }
@@ -168,14 +172,13 @@ fuzz_ring(const uint8_t *data, size_t size)
             break;
         case 4: {               /* Driver: transmit op[1] % 4 frames. */
             for (int k = 0; k < op[1] % 4; k++) {
-                uint16_t id;
-                uint8_t *slot = virtq_tx_slot(&txq, &id);
+                uint8_t *slot = virtq_tx_slot(&txq);
 
                 if (!slot) {
                     break;
                 }
                 memset(slot, op[1], 60);
-                virtq_tx_put(&txq, id, 60);
+                virtq_tx_put(&txq, slot, 60);
             }
             virtq_flush(&txq);
             break;

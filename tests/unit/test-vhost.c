@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -39,11 +40,13 @@ new_dev(uint16_t ring_size)
     struct vhost_opts o = { .path = "unused", .ring_size = ring_size,
                             .pages = VMEM_PAGES_4K,
                             .reply_timeout_ms = 500 };
-    char err[256];
-    struct vhost_dev *dev = vhost_dev_create(&o, err, sizeof err);
+    struct diag d;
+    struct vhost_dev *dev;
 
+    diag_init(&d);
+    dev = vhost_dev_create(&o, &d);
     if (!dev) {
-        printf("Bail out! vhost_dev_create: %s\n", err);
+        printf("Bail out! vhost_dev_create: %s\n", d.msg);
         exit(1);
     }
     return dev;
@@ -59,7 +62,7 @@ attach_fake(struct vhost_dev *dev, struct fake *f, enum fake_mode mode)
     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
     fake_init(f, sv[1], mode);
     fake_start(f);
-    r = vhost_dev_attach(dev, sv[0]);
+    r = vhost_dev_attach(dev, sv[0], NULL);
     return r;
 }
 
@@ -84,7 +87,7 @@ test_negotiation(void)
     bool order = true;
 
     is_int(attach_fake(dev, &f, FAKE_OK), 0, "negotiation succeeds: %s",
-           dev->err);
+           dev->why.msg);
     is_int(dev->features, (1ULL << VIRTIO_F_VERSION_1)
            | (1ULL << VIRTIO_NET_F_MRG_RXBUF)
            | (1ULL << VHOST_USER_F_PROTOCOL_FEATURES),
@@ -146,13 +149,12 @@ test_traffic(void)
     is_int(virtq_in_flight(rx), 64, "rx ring filled at start");
     /* 200 frames through a 64-entry ring: reclaim must recycle. */
     while (sent < 200) {
-        uint16_t id;
         uint8_t *slot;
 
         virtq_tx_reclaim(tx);
-        while (sent < 200 && (slot = virtq_tx_slot(tx, &id))) {
+        while (sent < 200 && (slot = virtq_tx_slot(tx))) {
             pkt_stamp(slot, &t, sent++, 0, 0);
-            virtq_tx_put(tx, id, t.len);
+            virtq_tx_put(tx, slot, t.len);
         }
         virtq_flush(tx);
         fake_tx_drain(&f, 1, collect, seen);
@@ -185,23 +187,24 @@ test_traffic(void)
     /* Malicious used ring: an id beyond the ring. */
     fake_put_used(&f, 0, 1000, 60);
     is_int(virtq_rx_poll(rx, pkts, 64), -1, "used id out of range caught");
-    ok(strstr(rx->err, "out of range") != NULL, "error says why: %s",
-       rx->err);
-    vhost_dev_lost(dev, rx->err);
-    ok(!rx->broken && virtq_in_flight(rx) == 0 && tx->n_free == 64,
-       "lost device: rings reset, every buffer ours again");
+    ok(strstr(rx->why.msg, "out of range") != NULL, "error says why: %s",
+       rx->why.msg);
+    vhost_dev_lost(dev, rx->why.msg);
+    ok(!rx->broken && virtq_in_flight(rx) == 0 && virtq_room(tx) == 64
+       && tx->n_pool == 64, "lost device: rings reset, every buffer ours "
+       "again");
     fake_join(&f);
     fake_unmap(&f);
 
     /* Reconnect to a fresh back-end: same device, same memory. */
-    is_int(attach_fake(dev, &f, FAKE_OK), 0, "reconnects: %s", dev->err);
+    is_int(attach_fake(dev, &f, FAKE_OK), 0, "reconnects: %s", dev->why.msg);
     is_int(dev->connects, 2, "second start counted");
     {
+        uint8_t *slot = virtq_tx_slot(tx);
         uint16_t id;
-        uint8_t *slot = virtq_tx_slot(tx, &id);
 
         pkt_stamp(slot, &t, 7, 0, 0);
-        virtq_tx_put(tx, id, t.len);
+        virtq_tx_put(tx, slot, t.len);
         virtq_flush(tx);
         memset(seen, 0, sizeof seen);
         is_int(fake_tx_drain(&f, 1, collect, seen), 1,
@@ -210,16 +213,20 @@ test_traffic(void)
 
         /* Duplicate: two in flight, the same id returned twice. */
         for (int i = 0; i < 2; i++) {
-            slot = virtq_tx_slot(tx, &id);
-            virtq_tx_put(tx, id, t.len);
+            slot = virtq_tx_slot(tx);
+            virtq_tx_put(tx, slot, t.len);
         }
         virtq_flush(tx);
+        id = fake_avail(&f, 1)->ring[(f.last_avail[1] + 1) % 64];
         f.last_avail[1] += 2;
         fake_put_used(&f, 1, id, 0);
         fake_put_used(&f, 1, id, 0);
+        /* The first return is legitimate and taken; the ring breaks at
+         * the duplicate, and hands out nothing more. */
+        is_int(virtq_tx_reclaim(tx), 1, "first return of the id taken");
         is_int(virtq_tx_reclaim(tx), -1, "duplicate used id caught");
-        ok(strstr(tx->err, "not in flight") != NULL, "%s", tx->err);
-        vhost_dev_lost(dev, tx->err);
+        ok(strstr(tx->why.msg, "not in flight") != NULL, "%s", tx->why.msg);
+        vhost_dev_lost(dev, tx->why.msg);
     }
     fake_join(&f);
     fake_unmap(&f);
@@ -228,7 +235,7 @@ test_traffic(void)
     attach_fake(dev, &f, FAKE_OK);
     __atomic_store_n(&fake_used(&f, 1)->idx, 5, __ATOMIC_RELEASE);
     is_int(virtq_tx_reclaim(tx), -1, "used index jump caught");
-    ok(strstr(tx->err, "advanced by 5") != NULL, "%s", tx->err);
+    ok(strstr(tx->why.msg, "advanced by 5") != NULL, "%s", tx->why.msg);
     /* Oversized RX length. */
     {
         struct vring_avail *a = fake_avail(&f, 0);
@@ -269,9 +276,9 @@ test_malformed(void)
         struct fake f;
         int r = attach_fake(dev, &f, cases[i].mode);
 
-        is_int(r, -1, "malformed case %d fails", i);
-        ok(strstr(dev->err, cases[i].expect) != NULL,
-           "case %d error: %s", i, dev->err);
+        is_int(r, NFV_ESYSTEM, "malformed case %d fails", i);
+        ok(strstr(dev->why.msg, cases[i].expect) != NULL,
+           "case %d error: %s", i, dev->why.msg);
         ok(!vhost_dev_connected(dev), "case %d: connection ended", i);
         fake_join(&f);
         fake_unmap(&f);
@@ -291,8 +298,8 @@ test_no_version_1(void)
     fake_init(&f, sv[1], FAKE_OK);
     f.features = 1ULL << VIRTIO_NET_F_MRG_RXBUF;
     fake_start(&f);
-    is_int(vhost_dev_attach(dev, sv[0]), -1, "legacy-only back-end refused");
-    ok(strstr(dev->err, "VIRTIO_F_VERSION_1") != NULL, "%s", dev->err);
+    is_int(vhost_dev_attach(dev, sv[0], NULL), NFV_ESYSTEM, "legacy-only back-end refused");
+    ok(strstr(dev->why.msg, "VIRTIO_F_VERSION_1") != NULL, "%s", dev->why.msg);
     fake_join(&f);
     vhost_dev_destroy(dev);
 }
@@ -308,7 +315,6 @@ test_sealed_memory(void)
     struct pkt_template t;
     struct pkt_flow flow;
     struct fake f;
-    uint16_t id;
     uint8_t *slot;
     int sv[2];
 
@@ -316,8 +322,8 @@ test_sealed_memory(void)
     fake_init(&f, sv[1], FAKE_OK);
     f.truncate_mem = true;
     fake_start(&f);
-    is_int(vhost_dev_attach(dev, sv[0]), 0, "negotiation with a back-end "
-           "that truncates the memfd: %s", dev->err);
+    is_int(vhost_dev_attach(dev, sv[0], NULL), 0, "negotiation with a back-end "
+           "that truncates the memfd: %s", dev->why.msg);
     is_int(f.mem_seals & (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
            F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL,
            "memfd arrives sealed against shrink, grow and more seals");
@@ -325,9 +331,9 @@ test_sealed_memory(void)
     /* Before the fix this touched a truncated mapping: SIGBUS. */
     pkt_flow_default(&flow);
     pkt_template_init(&t, &flow, 64);
-    slot = virtq_tx_slot(tx, &id);
+    slot = virtq_tx_slot(tx);
     pkt_stamp(slot, &t, 1, 0, 0);
-    virtq_tx_put(tx, id, t.len);
+    virtq_tx_put(tx, slot, t.len);
     virtq_flush(tx);
     ok(1, "our memory is still ours to write");
     vhost_dev_stop(dev);
@@ -342,17 +348,20 @@ test_multiqueue(void)
     struct vhost_opts o = { .path = "x", .queue_pairs = 2, .ring_size = 64,
                             .pages = VMEM_PAGES_4K,
                             .reply_timeout_ms = 500 };
-    char err[256];
-    struct vhost_dev *dev = vhost_dev_create(&o, err, sizeof err);
+    struct diag d;
+    struct vhost_dev *dev;
     struct fake f;
     int sv[2];
+
+    diag_init(&d);
+    dev = vhost_dev_create(&o, &d);
 
     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
     fake_init(&f, sv[1], FAKE_OK);
     fake_start(&f);
-    is_int(vhost_dev_attach(dev, sv[0]), -1, "2 queue pairs on a 1-pair "
+    is_int(vhost_dev_attach(dev, sv[0], NULL), NFV_ESYSTEM, "2 queue pairs on a 1-pair "
            "back-end refused");
-    ok(strstr(dev->err, "serves 1 queue pair") != NULL, "%s", dev->err);
+    ok(strstr(dev->why.msg, "serves 1 queue pair") != NULL, "%s", dev->why.msg);
     fake_join(&f);
     fake_unmap(&f);
 
@@ -360,8 +369,8 @@ test_multiqueue(void)
     fake_init(&f, sv[1], FAKE_OK);
     f.max_qp = 4;
     fake_start(&f);
-    is_int(vhost_dev_attach(dev, sv[0]), 0, "2 queue pairs on 4: %s",
-           dev->err);
+    is_int(vhost_dev_attach(dev, sv[0], NULL), 0, "2 queue pairs on 4: %s",
+           dev->why.msg);
     ok(f.enabled[0] && f.enabled[1] && f.enabled[2] && f.enabled[3],
        "all four rings enabled");
     is_int(f.num[3], 64, "ring 3 configured");
@@ -403,25 +412,88 @@ test_server_mode(void)
     struct vhost_opts o = { .server = true, .ring_size = 64,
                             .pages = VMEM_PAGES_4K };
     struct vhost_dev *dev;
-    char err[256];
+    struct diag d;
     pthread_t t;
 
     mkdtemp(dir);
     snprintf(peer.path, sizeof peer.path, "%s/sock", dir);
     o.path = peer.path;
-    dev = vhost_dev_create(&o, err, sizeof err);
-    ok(dev != NULL, "server-mode device listens: %s", dev ? "" : err);
+    diag_init(&d);
+    dev = vhost_dev_create(&o, &d);
+    ok(dev != NULL, "server-mode device listens: %s", d.msg);
     pthread_create(&t, NULL, server_peer_main, &peer);
-    is_int(vhost_dev_connect(dev, 2000), 0, "back-end connected to us: %s",
-           dev->err);
+    is_int(vhost_dev_connect(dev, 2000, NULL), 0, "back-end connected to "
+           "us: %s", dev->why.msg);
     ok(vhost_dev_alive(dev), "connection alive");
     vhost_dev_lost(dev, "test");
     pthread_join(t, NULL);
     fake_unmap(&peer.f);
-    is_int(vhost_dev_connect(dev, 100), -1, "no back-end: times out");
-    ok(strstr(dev->err, "no back-end connected") != NULL, "%s", dev->err);
+    is_int(vhost_dev_connect(dev, 100, NULL), NFV_ESYSTEM,
+           "no back-end: times out");
+    ok(strstr(dev->why.msg, "no back-end connected") != NULL, "%s",
+       dev->why.msg);
     vhost_dev_destroy(dev);
     ok(access(peer.path, F_OK) != 0, "socket removed on destroy");
+    rmdir(dir);
+}
+
+/* Issue 11, defect 10: server mode replaces a socket file only when
+ * nobody listens on it (connect() refused): a live one belongs to another
+ * process, which would be cut off from its clients. */
+static void
+test_server_socket_in_use(void)
+{
+    char dir[] = "/tmp/nfvhost-vhost-XXXXXX";
+    struct vhost_opts o = { .server = true, .ring_size = 64,
+                            .pages = VMEM_PAGES_4K };
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    struct vhost_dev *dev;
+    struct stat before, after;
+    struct diag d;
+    int fd, probe;
+
+    mkdtemp(dir);
+    snprintf(sun.sun_path, sizeof sun.sun_path, "%s/live.sock", dir);
+    o.path = sun.sun_path;
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    bind(fd, (struct sockaddr *) &sun, sizeof sun);
+    listen(fd, 1);
+    stat(sun.sun_path, &before);
+
+    diag_init(&d);
+    dev = vhost_dev_create(&o, &d);
+    ok(dev == NULL, "a socket another process listens on is refused");
+    is_int(d.status, NFV_EINPUT, "as bad input (exit status 2)");
+    ok(strstr(d.msg, "in use by another process") != NULL, "%s", d.msg);
+    ok(!stat(sun.sun_path, &after) && after.st_ino == before.st_ino,
+       "and the other process's socket is still there");
+    probe = socket(AF_UNIX, SOCK_STREAM, 0);
+    ok(!connect(probe, (struct sockaddr *) &sun, sizeof sun),
+       "and still reaches it");
+    close(probe);
+    vhost_dev_destroy(dev);
+    diag_destroy(&d);
+
+    /* The same file once nobody listens: stale, replaced. */
+    close(fd);
+    diag_init(&d);
+    dev = vhost_dev_create(&o, &d);
+    ok(dev != NULL, "a stale socket (connect refused) is replaced: %s",
+       d.msg);
+    vhost_dev_destroy(dev);
+    ok(access(sun.sun_path, F_OK) != 0, "and ours is removed on destroy");
+    diag_destroy(&d);
+
+    /* Not a socket at all: refused, left alone. */
+    fd = open(sun.sun_path, O_CREAT | O_WRONLY, 0600);
+    close(fd);
+    diag_init(&d);
+    dev = vhost_dev_create(&o, &d);
+    ok(!dev && d.status == NFV_EINPUT && strstr(d.msg, "not a socket"),
+       "a regular file in the way is refused: %s", d.msg);
+    ok(!access(sun.sun_path, F_OK), "and left alone");
+    unlink(sun.sun_path);
+    diag_destroy(&d);
     rmdir(dir);
 }
 
@@ -437,7 +509,7 @@ test_alive(void)
     fake_join(&f);
     usleep(1000);
     ok(!vhost_dev_alive(dev), "hang-up noticed");
-    ok(strstr(dev->err, "closed") != NULL, "%s", dev->err);
+    ok(strstr(dev->why.msg, "closed") != NULL, "%s", dev->why.msg);
     fake_unmap(&f);
     vhost_dev_destroy(dev);
 }
@@ -474,6 +546,7 @@ main(void)
     test_sealed_memory();
     test_multiqueue();
     test_server_mode();
+    test_server_socket_in_use();
     test_alive();
     test_pkt();
     return done_testing();

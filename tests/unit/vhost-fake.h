@@ -2,7 +2,9 @@
  * target.  It reads the wire format by hand (not with vhost/proto.c, so a
  * framing bug on one side is not mirrored on the other), logs every
  * request with its descriptor count, replies as told, maps the memory
- * table and plays the device side of the split rings on demand. */
+ * table and plays the device side of the rings, split or packed, on
+ * demand: it takes available buffers and returns them used in whatever
+ * order (or as often) a test tells it to. */
 #ifndef NFV_VHOST_FAKE_H
 #define NFV_VHOST_FAKE_H 1
 
@@ -52,7 +54,11 @@ struct fake {
     struct vu_vring_addr addr[8];
     uint32_t num[8];
     int enabled[8];
-    uint16_t last_avail[8];
+    uint16_t last_avail[8];     /* Split: next avail index; packed: next
+                                 * slot to read, with its wrap counter; */
+    bool avail_wrap[8];
+    uint16_t used_idx[8];       /* packed: next slot to write used to. */
+    bool used_wrap[8];
     int mem_seals;              /* F_GET_SEALS of the memfd received. */
     int truncate_errno;         /* What ftruncate() gave, 0 if it worked. */
 };
@@ -176,6 +182,8 @@ fake_reply_u64(struct fake *f, uint32_t req, uint64_t v)
     fake_send(f->fd, req, flags, &v, 8, -1);
 }
 
+static inline bool fake_packed(const struct fake *f);
+
 static inline uint8_t *
 fake_ptr(struct fake *f, uint64_t uaddr, uint64_t len)
 {
@@ -277,6 +285,12 @@ fake_handle(struct fake *f, const uint8_t *hdr, uint8_t *payload,
                 f->num[s.index] = s.num;
             } else if (req == VU_SET_VRING_ENABLE) {
                 f->enabled[s.index] = s.num;
+            } else if (fake_packed(f)) {
+                /* Bits 0-14 the index, bit 15 the wrap counter. */
+                f->last_avail[s.index] = f->used_idx[s.index]
+                    = s.num & 0x7fff;
+                f->avail_wrap[s.index] = f->used_wrap[s.index]
+                    = s.num >> 15;
             } else {
                 f->last_avail[s.index] = s.num;
             }
@@ -382,16 +396,85 @@ fake_used(struct fake *f, int r)
     return (void *) fake_ptr(f, f->addr[r].used, 6 + 8 * f->num[r]);
 }
 
-/* Appends a used element to ring 'r'. */
+/* Packed layout: the descriptor ring. */
+static inline struct vring_packed_desc *
+fake_pdesc(struct fake *f, int r)
+{
+    return (void *) fake_ptr(f, f->addr[r].desc, 16 * f->num[r]);
+}
+
+static inline bool
+fake_packed(const struct fake *f)
+{
+    return f->acked_features & (1ULL << VIRTIO_F_RING_PACKED);
+}
+
+/* Takes the next buffer the driver made available on ring 'r': its id,
+ * its memory (as mapped here; NULL if the address is outside the table)
+ * and its length.  False if there is none. */
+static inline bool
+fake_take_avail(struct fake *f, int r, uint16_t *id, uint8_t **p,
+                uint32_t *len)
+{
+    uint64_t addr;
+
+    if (fake_packed(f)) {
+        struct vring_packed_desc *d = &fake_pdesc(f, r)[f->last_avail[r]];
+        uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+        bool avail = flags & VRING_PACKED_DESC_F_AVAIL;
+        bool used = flags & VRING_PACKED_DESC_F_USED;
+
+        if (avail != f->avail_wrap[r] || used == f->avail_wrap[r]) {
+            return false;
+        }
+        *id = d->id;
+        addr = d->addr;
+        *len = d->len;
+        if (++f->last_avail[r] == f->num[r]) {
+            f->last_avail[r] = 0;
+            f->avail_wrap[r] = !f->avail_wrap[r];
+        }
+    } else {
+        struct vring_avail *a = fake_avail(f, r);
+        struct vring_desc *d = fake_desc(f, r);
+
+        if (f->last_avail[r] == __atomic_load_n(&a->idx, __ATOMIC_ACQUIRE)) {
+            return false;
+        }
+        *id = a->ring[f->last_avail[r]++ & (f->num[r] - 1)];
+        addr = d[*id].addr;
+        *len = d[*id].len;
+    }
+    *p = fake_ptr(f, addr - f->map_gpa + f->map_uaddr, *len);
+    return true;
+}
+
+/* Returns buffer 'id' to the driver on ring 'r' as used, with 'len'
+ * bytes written: the next used element (split) or descriptor (packed).
+ * Any id, in any order: the fake does what it is told. */
 static inline void
 fake_put_used(struct fake *f, int r, uint32_t id, uint32_t len)
 {
-    struct vring_used *u = fake_used(f, r);
-    uint16_t idx = u->idx;
+    if (fake_packed(f)) {
+        struct vring_packed_desc *d = &fake_pdesc(f, r)[f->used_idx[r]];
+        uint16_t flags = f->used_wrap[r] ? VRING_PACKED_DESC_F_AVAIL
+                                           | VRING_PACKED_DESC_F_USED : 0;
 
-    u->ring[idx & (f->num[r] - 1)].id = id;
-    u->ring[idx & (f->num[r] - 1)].len = len;
-    __atomic_store_n(&u->idx, (uint16_t) (idx + 1), __ATOMIC_RELEASE);
+        d->id = id;
+        d->len = len;
+        __atomic_store_n(&d->flags, flags, __ATOMIC_RELEASE);
+        if (++f->used_idx[r] == f->num[r]) {
+            f->used_idx[r] = 0;
+            f->used_wrap[r] = !f->used_wrap[r];
+        }
+    } else {
+        struct vring_used *u = fake_used(f, r);
+        uint16_t idx = u->idx;
+
+        u->ring[idx & (f->num[r] - 1)].id = id;
+        u->ring[idx & (f->num[r] - 1)].len = len;
+        __atomic_store_n(&u->idx, (uint16_t) (idx + 1), __ATOMIC_RELEASE);
+    }
 }
 
 /* Consumes every available TX buffer of ring 'r': calls 'fn' on each
@@ -400,18 +483,14 @@ static inline int
 fake_tx_drain(struct fake *f, int r, void (*fn)(const uint8_t *, uint32_t,
                                                 void *), void *aux)
 {
-    struct vring_avail *a = fake_avail(f, r);
-    struct vring_desc *d = fake_desc(f, r);
-    uint16_t end = __atomic_load_n(&a->idx, __ATOMIC_ACQUIRE);
+    uint16_t id;
+    uint8_t *p;
+    uint32_t len;
     int n = 0;
 
-    while (f->last_avail[r] != end) {
-        uint16_t id = a->ring[f->last_avail[r]++ & (f->num[r] - 1)];
-        uint8_t *p = fake_ptr(f, d[id].addr - f->map_gpa + f->map_uaddr,
-                              d[id].len);
-
-        if (p && d[id].len >= 12 && fn) {
-            fn(p + 12, d[id].len - 12, aux);
+    while (fake_take_avail(f, r, &id, &p, &len)) {
+        if (p && len >= 12 && fn) {
+            fn(p + 12, len - 12, aux);
         }
         fake_put_used(f, r, id, 0);
         n++;
@@ -424,18 +503,14 @@ fake_tx_drain(struct fake *f, int r, void (*fn)(const uint8_t *, uint32_t,
 static inline bool
 fake_rx_push(struct fake *f, int r, const uint8_t *frame, uint32_t len)
 {
-    struct vring_avail *a = fake_avail(f, r);
-    struct vring_desc *d = fake_desc(f, r);
-    uint16_t id;
+    uint16_t id, one = 1;
+    uint32_t room;
     uint8_t *p;
-    uint16_t one = 1;
 
-    if (f->last_avail[r] == __atomic_load_n(&a->idx, __ATOMIC_ACQUIRE)) {
+    if (!fake_take_avail(f, r, &id, &p, &room)) {
         return false;
     }
-    id = a->ring[f->last_avail[r]++ & (f->num[r] - 1)];
-    p = fake_ptr(f, d[id].addr - f->map_gpa + f->map_uaddr, d[id].len);
-    if (!p || d[id].len < 12 + len) {
+    if (!p || room < 12 + len) {
         return false;
     }
     memset(p, 0, 12);
