@@ -11,7 +11,7 @@ libhwloc-dev hwloc-nox libxml2-dev libxml2-utils libjansson-dev libinih-dev libr
 systemd util-linux
 openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev tcpdump iputils-ping
 libvirt-clients libvirt-daemon libvirt-dev python3-nova python3-neutron
-clang valgrind
+clang libclang-rt-14-dev valgrind
 "
 
 missing=""

@@ -50,6 +50,10 @@ bench_usage(void)
            "  --duration S        seconds per trial (default 10; 2 with "
            "--search)\n"
            "  --flows N           cycle N UDP source ports (default 1)\n"
+           "  --sleep-idle        with --rate: sleep until the next burst "
+           "is due instead of\n"
+           "                      polling, to share a core (latency then "
+           "includes the sleeps)\n"
            "  --cores LIST        CPU for the polling thread (first of the "
            "list)\n"
            "  --plan FILE         take the CPU from plan.json's guest pool\n"
@@ -334,6 +338,7 @@ bench_parse(int argc, char *argv[], struct vhost_bench_opts *o)
         { "duration", required_argument, NULL, 'd' },
         { "flows", required_argument, NULL, 'f' },
         { "tx-only", no_argument, NULL, 'T' },
+        { "sleep-idle", no_argument, NULL, 'I' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
@@ -350,6 +355,7 @@ bench_parse(int argc, char *argv[], struct vhost_bench_opts *o)
         case 't': o->tx = optarg; break;
         case 'r': o->rx = optarg; break;
         case 'T': o->tx_only = true; break;
+        case 'I': o->sleep_idle = true; break;
         case 's':
             r = opt_uint(sub, "size", "frame bytes with FCS, 64..1518",
                          PKT_MIN_SIZE, PKT_MAX_SIZE, &n);
@@ -413,6 +419,10 @@ bench_parse(int argc, char *argv[], struct vhost_bench_opts *o)
     if (o->search && o->rate > 0) {
         return cli_usage_error(sub, "--rate and --search exclude each "
                                "other");
+    }
+    if (o->sleep_idle && !(o->rate > 0)) {
+        return cli_usage_error(sub, "--sleep-idle needs --rate (it sleeps "
+                               "until the next burst is due)");
     }
     return 0;
 }

@@ -29,9 +29,6 @@ TESTS += tests/vhost-testpmd.sh
 EXTRA_DIST += tests/vhost-testpmd.sh
 TESTS += tests/vhost-ovs.sh
 EXTRA_DIST += tests/vhost-ovs.sh
-TESTS += tests/vhost-fuzz.sh
-EXTRA_DIST += tests/vhost-fuzz.sh tests/fuzz/fuzz-vhost.c
-CLEANFILES += tests/fuzz/fuzz-vhost
 
 # 'make bench-vhost': the four benchmarks of docs/performance.md (root,
 # hugepages, OVS-DPDK; about two minutes).  Not run by 'make check'.

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
 
 #include "lib/diag.h"
 #include "lib/util.h"
@@ -254,6 +256,28 @@ finish(const struct bench_cfg *cfg, struct bench_trial *t,
     latency_summary(h, &t->lat);
 }
 
+/* --sleep-idle: sleeps until 'when' (CLOCK_MONOTONIC ns), if that is
+ * later than 'now'.  Timer slack is cut to 1 ns once, or the kernel may
+ * wake us up to 50 us late (its default) and the schedule would slip. */
+static void
+sleep_until(uint64_t when, uint64_t now)
+{
+    static bool slack_set;
+    struct timespec ts = {
+        .tv_sec = when / 1000000000ULL,
+        .tv_nsec = when % 1000000000ULL,
+    };
+
+    if (when <= now) {
+        return;
+    }
+    if (!slack_set) {
+        prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+        slack_set = true;
+    }
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
 static bool
 stopped(const struct bench_cfg *cfg)
 {
@@ -335,6 +359,12 @@ bench_trial(const struct bench_cfg *cfg, double rate, struct bench_trial *t,
             rx_burst(&r);
         }
         now = vhost_now_ns();
+        if (cfg->sleep_idle && rate > 0) {
+            sleep_until(start + slipped
+                        + (uint64_t) ((t->offered + burst) * 1e9 / rate),
+                        now);
+            now = vhost_now_ns();
+        }
     }
     t->elapsed = (now - start) / 1e9;
     t->interrupted = now < end;

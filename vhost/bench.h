@@ -51,6 +51,9 @@ struct bench_cfg {
                                  * for back-ends that count and drop. */
     FILE *progress;             /* One line per trial, or NULL. */
     const volatile sig_atomic_t *stop;  /* Ends the run early, or NULL. */
+    bool sleep_idle;            /* At a rate: sleep until the next burst
+                                 * is due instead of polling, so that the
+                                 * generator can share a core. */
 };
 
 struct bench_latency {

@@ -299,7 +299,9 @@ recv_reply(struct vhost_dev *dev, uint32_t request, struct vu_msg *reply)
     struct diag d;
 
     diag_init(&d);
-    if (vu_recv(dev->sock, reply, fds, &n_fds, dev->opts.reply_timeout_ms,
+    if (vu_recv(dev->sock, reply, fds, &n_fds,
+                dev->opts.reply_timeout_ms < 0 ? 0
+                                               : dev->opts.reply_timeout_ms,
                 dev->opts.stop, &d)
         || vu_reply_check(request, reply, n_fds, &d)) {
         vu_close_fds(fds, n_fds);

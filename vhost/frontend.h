@@ -43,7 +43,8 @@ struct vhost_opts {
     uint16_t ring_size;         /* 0 means 256. */
     uint32_t buf_size;          /* 0 means 2048. */
     enum vmem_pages pages;
-    int reply_timeout_ms;       /* 0 means 5000. */
+    int reply_timeout_ms;       /* 0 means 5000; negative: do not wait
+                                 * (replies are there already: fuzzing). */
     enum vhost_ring_layout layout;
     /* Zero-copy: lay the rings out in 'mem', a region shared with other
      * devices (not owned; NULL: the device makes its own), and carry

@@ -161,6 +161,7 @@ report_bench(const struct vhost_bench_opts *o, const struct bench_cfg *cfg,
                             json_string(vhost_dev_layout(cfg->tx)));
         json_object_set_new(j, "ring_size", json_integer(o->c.ring_size));
         json_object_set_new(j, "burst", json_integer(cfg->burst));
+        json_object_set_new(j, "sleep_idle", json_boolean(cfg->sleep_idle));
         print_json(j);
     } else if (s) {
         print_search(cfg, s);

@@ -178,7 +178,7 @@ vhost_bench_run(const struct vhost_bench_opts *o, struct diag *d)
             .duration = o->c.duration ? o->c.duration
                         : o->search ? BENCH_SEARCH_DURATION : BENCH_DURATION,
             .progress = stderr, .tx_only = o->tx_only,
-            .stop = &stop_requested,
+            .stop = &stop_requested, .sleep_idle = o->sleep_idle,
         };
 
         status = bench_measure(o, &cfg, d);

@@ -46,6 +46,7 @@ struct vhost_bench_opts {
     enum bench_search_kind kind;
     double loss_pct;            /* 0: the kind's default threshold. */
     double precision_pct;       /* 0: the default. */
+    bool sleep_idle;            /* Sleep between bursts (see bench.h). */
 };
 
 struct vhost_loop_opts {
