@@ -3,16 +3,14 @@
  * defaults, the runs and the reports are vhost/'s. */
 #include <config.h>
 
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "lib/diag.h"
+#include "lib/parse.h"
 #include "vhost/pkt.h"
 #include "vhost/run.h"
 
@@ -144,102 +142,70 @@ vhost_usage(void)
            "Run 'nfvhost vhost COMMAND --help' for options.\n");
 }
 
-/* "2.5M", "500k", "1000" packets per second. */
+/* "2.5M", "500k", "1000", "2kpps" packets per second. */
 static bool
 parse_rate(const char *s, double *pps)
 {
-    char *end;
-    double v;
+    size_t len = strlen(s);
+    double scale = 1;
+    char num[64];
 
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || end == s || !(v > 0) || !isfinite(v)) {
+    if (len > 3 && !strcmp(s + len - 3, "pps")) {
+        len -= 3;
+    }
+    if (len > 1 && strchr("kKmMgG", s[len - 1])) {
+        scale = strchr("kK", s[len - 1]) ? 1e3
+                : strchr("mM", s[len - 1]) ? 1e6 : 1e9;
+        len--;
+    }
+    if (len >= sizeof num) {
         return false;
     }
-    switch (*end) {
-    case 'k': case 'K': v *= 1e3; end++; break;
-    case 'm': case 'M': v *= 1e6; end++; break;
-    case 'g': case 'G': v *= 1e9; end++; break;
-    default: break;
-    }
-    if (!strcmp(end, "pps")) {
-        end += 3;
-    }
-    *pps = v;
-    return *end == '\0';
-}
-
-static bool
-parse_double(const char *s, double min, double max, double *out)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= min && v <= max)) {
+    memcpy(num, s, len);
+    num[len] = '\0';
+    if (!parse_double(num, 0, 1e12, pps) || !(*pps > 0)) {
         return false;
     }
-    *out = v;
+    *pps *= scale;
     return true;
-}
-
-static bool
-parse_uint(const char *s, unsigned long min, unsigned long max,
-           unsigned long *out)
-{
-    char *end;
-    unsigned long v;
-
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-/* opt_double() and opt_uint() parse the value of option --FLAG (optarg)
- * into [min, max]; a bad value is a usage error "--FLAG 'VALUE': WHAT".
- * They return 0 or the usage error's status. */
-static int
-opt_double(const char *sub, const char *flag, const char *what,
-           double min, double max, double *out)
-{
-    return (parse_double(optarg, min, max, out) ? 0
-            : cli_usage_error(sub, "--%s '%s': %s", flag, optarg, what));
-}
-
-static int
-opt_uint(const char *sub, const char *flag, const char *what,
-         unsigned long min, unsigned long max, unsigned long *out)
-{
-    return (parse_uint(optarg, min, max, out) ? 0
-            : cli_usage_error(sub, "--%s '%s': %s", flag, optarg, what));
 }
 
 enum {
-    OPT_SERVER = 1000, OPT_CORES, OPT_PLAN, OPT_FORCE, OPT_JSON,
-    OPT_CONNECT_TIMEOUT, OPT_RING_SIZE, OPT_HUGEPAGES, OPT_DURATION,
-    OPT_QUEUES, OPT_RING_LAYOUT,
+    /* Every tool's. */
+    OPT_SERVER = 256, OPT_CORES, OPT_PLAN, OPT_FORCE, OPT_JSON,
+    OPT_CONNECT_TIMEOUT, OPT_RING_SIZE, OPT_RING_LAYOUT, OPT_HUGEPAGES,
+    OPT_QUEUES, OPT_DURATION, OPT_HELP,
+    /* bench */
+    OPT_TX, OPT_RX, OPT_TX_ONLY, OPT_SIZE, OPT_RATE, OPT_SEARCH, OPT_LOSS,
+    OPT_PRECISION, OPT_FLOWS, OPT_SLEEP_IDLE,
+    /* loop, tap */
+    OPT_SOCKET, OPT_TX_FIRST, OPT_BURST, OPT_ZERO_COPY, OPT_COPY,
+    OPT_NETNS, OPT_NAME,
 };
 
-#define COMMON_LONGOPTS \
-    { "server", no_argument, NULL, OPT_SERVER }, \
-    { "cores", required_argument, NULL, OPT_CORES }, \
-    { "plan", required_argument, NULL, OPT_PLAN }, \
-    { "force", no_argument, NULL, OPT_FORCE }, \
-    { "json", no_argument, NULL, OPT_JSON }, \
-    { "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT }, \
-    { "ring-size", required_argument, NULL, OPT_RING_SIZE }, \
-    { "ring-layout", required_argument, NULL, OPT_RING_LAYOUT }, \
-    { "hugepages", required_argument, NULL, OPT_HUGEPAGES }, \
-    { "queues", required_argument, NULL, OPT_QUEUES }, \
-    { "help", no_argument, NULL, 'h' }
+#define COMMON_OPTS \
+    { "server", false, OPT_SERVER, 0 }, \
+    { "cores", true, OPT_CORES, 0 }, \
+    { "plan", true, OPT_PLAN, 0 }, \
+    { "force", false, OPT_FORCE, 0 }, \
+    { "json", false, OPT_JSON, 0 }, \
+    { "connect-timeout", true, OPT_CONNECT_TIMEOUT, 0 }, \
+    { "ring-size", true, OPT_RING_SIZE, 0 }, \
+    { "ring-layout", true, OPT_RING_LAYOUT, 0 }, \
+    { "hugepages", true, OPT_HUGEPAGES, 0 }, \
+    { "queues", true, OPT_QUEUES, 0 }, \
+    { "duration", true, OPT_DURATION, 0 }, \
+    { "help", false, OPT_HELP, 'h' }
 
-/* For loop and tap, where 0 means "until a signal". */
-#define DURATION_LONGOPT { "duration", required_argument, NULL, OPT_DURATION }
+/* What a parse callback needs: the subcommand's name and its options. */
+struct parse_ctx {
+    const char *sub;            /* "vhost bench"... */
+    struct vhost_tool_opts *c;
+    double min_duration;        /* 0 for loop and tap: "until a signal". */
+    void *tool;                 /* The tool's own options. */
+    int n_paths;                /* loop: --socket given so far. */
+    bool zero_copy, copy;       /* loop */
+};
 
 /* Picks 'arg' out of the NULL-terminated 'names'; its index, or -1. */
 static int
@@ -253,73 +219,161 @@ keyword(const char *arg, const char *const names[])
     return -1;
 }
 
-/* Handles an option every tool takes, or reports an unknown one or a
- * missing value.  Returns 0 if handled, else the usage error's status. */
+/* A number option: 0, or 2 after "nfvhost SUB: --FLAG VALUE: expected
+ * WHAT". */
 static int
-common_opt(const char *sub, int c, struct vhost_tool_opts *o, char *argv[])
+opt_double(const struct parse_ctx *p, const char *flag, const char *arg,
+           double min, double max, const char *what, double *v)
+{
+    return parse_double(arg, min, max, v) ? 0
+           : cli_usage_error(p->sub, "--%s %s: expected %s", flag, arg,
+                             what);
+}
+
+static int
+opt_int(const struct parse_ctx *p, const char *flag, const char *arg,
+        int min, int max, int *v)
+{
+    char name[32];
+
+    snprintf(name, sizeof name, "--%s", flag);
+    return cli_opt_int(p->sub, name, arg, min, max, v) ? 0 : NFV_EINPUT;
+}
+
+/* An option every tool takes: 0, or 2 after a usage error; 1 if 'id' is
+ * not one of them. */
+static int
+common_opt(struct parse_ctx *p, int id, const char *arg)
 {
     static const char *const pages[] = { "auto", "yes", "no", NULL };
     static const char *const layouts[] = { "auto", "split", "packed", NULL };
-    unsigned long n;
-    int r, k;
+    struct vhost_tool_opts *c = p->c;
+    int n, r;
 
-    switch (c) {
-    case OPT_SERVER: o->server = true; return 0;
-    case OPT_CORES: o->cores = optarg; return 0;
-    case OPT_PLAN: o->plan = optarg; return 0;
-    case OPT_FORCE: o->force = true; return 0;
-    case OPT_JSON: o->json = true; return 0;
+    switch (id) {
+    case OPT_SERVER: c->server = true; return 0;
+    case OPT_CORES: c->cores = arg; return 0;
+    case OPT_PLAN: c->plan = arg; return 0;
+    case OPT_FORCE: c->force = true; return 0;
+    case OPT_JSON: c->json = true; return 0;
     case OPT_CONNECT_TIMEOUT:
-        return opt_double(sub, "connect-timeout", "seconds, 0..3600", 0, 3600,
-                          &o->connect_timeout);
+        return opt_double(p, "connect-timeout", arg, 0, 3600,
+                          "seconds, 0-3600", &c->connect_timeout);
     case OPT_DURATION:
-        return opt_double(sub, "duration", "seconds, 0..86400", 0, 86400,
-                          &o->duration);
+        return opt_double(p, "duration", arg, p->min_duration, 86400,
+                          p->min_duration ? "seconds, 0.01-86400"
+                                          : "seconds, 0-86400",
+                          &c->duration);
     case OPT_RING_SIZE:
-        if (!parse_uint(optarg, 1, 32768, &n) || (n & (n - 1))) {
-            return cli_usage_error(sub, "--ring-size '%s': a power of two "
-                                   "up to 32768", optarg);
+        if (!parse_int(arg, 1, 32768, &n) || (n & (n - 1))) {
+            return cli_usage_error(p->sub, "--ring-size %s: expected a "
+                                   "power of two up to 32768", arg);
         }
-        o->ring_size = n;
+        c->ring_size = n;
         return 0;
     case OPT_QUEUES:
-        if ((r = opt_uint(sub, "queues", "queue pairs, 1..64", 1, 64, &n))) {
+        if ((r = opt_int(p, "queues", arg, 1, 64, &n))) {
             return r;
         }
-        o->queues = n;
+        c->queues = n;
         return 0;
     case OPT_HUGEPAGES:
-        /* In enum vmem_pages order. */
-        if ((k = keyword(optarg, pages)) < 0) {
-            return cli_usage_error(sub, "--hugepages '%s': yes, no or "
-                                   "auto", optarg);
+        /* In enum vmem_pages order: auto, huge, 4K. */
+        if ((n = keyword(arg, pages)) < 0) {
+            return cli_usage_error(p->sub, "--hugepages %s: expected yes, "
+                                   "no or auto", arg);
         }
-        o->pages = k == 0 ? VMEM_PAGES_AUTO : k == 1 ? VMEM_PAGES_HUGE
+        c->pages = n == 0 ? VMEM_PAGES_AUTO : n == 1 ? VMEM_PAGES_HUGE
                                                      : VMEM_PAGES_4K;
         return 0;
     case OPT_RING_LAYOUT:
-        if ((k = keyword(optarg, layouts)) < 0) {
-            return cli_usage_error(sub, "--ring-layout '%s': auto, split or "
-                                   "packed", optarg);
+        if ((n = keyword(arg, layouts)) < 0) {
+            return cli_usage_error(p->sub, "--ring-layout %s: expected auto, "
+                                   "split or packed", arg);
         }
-        o->layout = k == 0 ? VHOST_RING_AUTO : k == 1 ? VHOST_RING_SPLIT
+        c->layout = n == 0 ? VHOST_RING_AUTO : n == 1 ? VHOST_RING_SPLIT
                                                       : VHOST_RING_PACKED;
         return 0;
-    case ':':
-        return cli_usage_error(sub, "option '%s' needs a value",
-                               argv[optind - 1]);
     default:
-        return cli_usage_error(sub, "unknown option '%s'", argv[optind - 1]);
+        return 1;
     }
 }
 
-/* The status of a usage error for arguments left after the options. */
+/* The operands left after the options: none is wanted. */
 static int
-extra_args(const char *sub, int argc, char *argv[])
+no_operands(const char *sub, int error, char **operands, int n)
 {
-    return optind < argc ? cli_usage_error(sub, "unexpected argument '%s'",
-                                           argv[optind])
-                         : 0;
+    if (error) {
+        return error;
+    }
+    return n ? cli_usage_error(sub, "unexpected argument '%s'", operands[0])
+             : 0;
+}
+
+static const struct cli_opt bench_options[] = {
+    { "tx", true, OPT_TX, 0 },
+    { "rx", true, OPT_RX, 0 },
+    { "tx-only", false, OPT_TX_ONLY, 0 },
+    { "size", true, OPT_SIZE, 0 },
+    { "rate", true, OPT_RATE, 0 },
+    { "search", true, OPT_SEARCH, 0 },
+    { "loss", true, OPT_LOSS, 0 },
+    { "precision", true, OPT_PRECISION, 0 },
+    { "flows", true, OPT_FLOWS, 0 },
+    { "sleep-idle", false, OPT_SLEEP_IDLE, 0 },
+    COMMON_OPTS,
+    { NULL, false, 0, 0 },
+};
+
+/* 0, -1 after --help, or 2 after a usage error. */
+static int
+bench_one(int id, const char *arg, void *p_)
+{
+    static const char *const kinds[] = { "ndr", "pdr", NULL };
+    struct parse_ctx *p = p_;
+    struct vhost_bench_opts *o = p->tool;
+    int n, r;
+
+    switch (id) {
+    case OPT_TX: o->tx = arg; return 0;
+    case OPT_RX: o->rx = arg; return 0;
+    case OPT_TX_ONLY: o->tx_only = true; return 0;
+    case OPT_SLEEP_IDLE: o->sleep_idle = true; return 0;
+    case OPT_SIZE:
+        if ((r = opt_int(p, "size", arg, PKT_MIN_SIZE, PKT_MAX_SIZE, &n))) {
+            return r;
+        }
+        o->frame_size = n;
+        return 0;
+    case OPT_RATE:
+        return parse_rate(arg, &o->rate) ? 0
+               : cli_usage_error(p->sub, "--rate %s: expected packets per "
+                                 "second like 500k or 2.5M", arg);
+    case OPT_SEARCH:
+        /* In enum bench_search_kind order. */
+        if ((n = keyword(arg, kinds)) < 0) {
+            return cli_usage_error(p->sub, "--search %s: expected ndr or "
+                                   "pdr", arg);
+        }
+        o->search = true;
+        o->kind = n == 0 ? BENCH_NDR : BENCH_PDR;
+        return 0;
+    case OPT_LOSS:
+        return opt_double(p, "loss", arg, 0, 100, "a percentage, 0-100",
+                          &o->loss_pct);
+    case OPT_PRECISION:
+        return opt_double(p, "precision", arg, 0.01, 50,
+                          "a percentage, 0.01-50", &o->precision_pct);
+    case OPT_FLOWS:
+        if ((r = opt_int(p, "flows", arg, 1, 65535, &n))) {
+            return r;
+        }
+        o->flows = n;
+        return 0;
+    case OPT_HELP: bench_usage(); return -1;
+    default:
+        return common_opt(p, id, arg);
+    }
 }
 
 /* Parses 'vhost bench' flags into 'o'.  Returns 0, -1 after --help, or a
@@ -327,123 +381,81 @@ extra_args(const char *sub, int argc, char *argv[])
 static int
 bench_parse(int argc, char *argv[], struct vhost_bench_opts *o)
 {
-    static const struct option longopts[] = {
-        { "tx", required_argument, NULL, 't' },
-        { "rx", required_argument, NULL, 'r' },
-        { "size", required_argument, NULL, 's' },
-        { "rate", required_argument, NULL, 'R' },
-        { "search", required_argument, NULL, 'S' },
-        { "loss", required_argument, NULL, 'l' },
-        { "precision", required_argument, NULL, 'p' },
-        { "duration", required_argument, NULL, 'd' },
-        { "flows", required_argument, NULL, 'f' },
-        { "tx-only", no_argument, NULL, 'T' },
-        { "sleep-idle", no_argument, NULL, 'I' },
-        COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
-    static const char *const kinds[] = { "ndr", "pdr", NULL };
-    const char *sub = "vhost bench";
-    unsigned long n;
-    int c, r, k;
+    struct parse_ctx p = { .sub = "vhost bench", .c = &o->c, .tool = o,
+                           .min_duration = 0.01 };
+    char **operands;
+    int n, r = cli_opts_parse(p.sub, argc, argv, 1, bench_options,
+                              bench_one, &p, &operands, &n);
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
-        r = 0;
-        switch (c) {
-        case 't': o->tx = optarg; break;
-        case 'r': o->rx = optarg; break;
-        case 'T': o->tx_only = true; break;
-        case 'I': o->sleep_idle = true; break;
-        case 's':
-            r = opt_uint(sub, "size", "frame bytes with FCS, 64..1518",
-                         PKT_MIN_SIZE, PKT_MAX_SIZE, &n);
-            o->frame_size = n;
-            break;
-        case 'R':
-            if (!parse_rate(optarg, &o->rate)) {
-                return cli_usage_error(sub, "--rate '%s': packets per "
-                                       "second like 500k or 2.5M", optarg);
-            }
-            break;
-        case 'S':
-            /* In enum bench_search_kind order. */
-            if ((k = keyword(optarg, kinds)) < 0) {
-                return cli_usage_error(sub, "--search '%s': ndr or pdr",
-                                       optarg);
-            }
-            o->search = true;
-            o->kind = k == 0 ? BENCH_NDR : BENCH_PDR;
-            break;
-        case 'l':
-            r = opt_double(sub, "loss", "a percentage 0..100", 0, 100,
-                           &o->loss_pct);
-            break;
-        case 'p':
-            r = opt_double(sub, "precision", "a percentage 0.01..50", 0.01,
-                           50, &o->precision_pct);
-            break;
-        case 'd':
-            r = opt_double(sub, "duration", "seconds, 0.01..86400", 0.01,
-                           86400, &o->c.duration);
-            break;
-        case 'f':
-            r = opt_uint(sub, "flows", "1..65535", 1, 65535, &n);
-            o->flows = n;
-            break;
-        case 'h': bench_usage(); return -1;
-        default:
-            r = common_opt(sub, c, &o->c, argv);
-        }
-        if (r) {
-            return r;
-        }
-    }
-    if ((r = extra_args(sub, argc, argv))) {
+    if ((r = no_operands(p.sub, r, operands, n))) {
         return r;
     }
     if (o->tx_only && o->rx) {
-        return cli_usage_error(sub, "--tx-only takes no --rx");
+        return cli_usage_error(p.sub, "--tx-only takes no --rx");
     }
     if (o->tx_only && o->search) {
-        return cli_usage_error(sub, "--search needs frames back: not "
+        return cli_usage_error(p.sub, "--search needs frames back: not "
                                "with --tx-only");
     }
     if (o->tx_only) {
         o->rx = o->tx;
     }
     if (!o->tx || !o->rx) {
-        return cli_usage_error(sub, "--tx and --rx are required");
+        return cli_usage_error(p.sub, "--tx and --rx are required");
     }
     if (o->search && o->rate > 0) {
-        return cli_usage_error(sub, "--rate and --search exclude each "
+        return cli_usage_error(p.sub, "--rate and --search exclude each "
                                "other");
     }
     if (o->sleep_idle && !(o->rate > 0)) {
-        return cli_usage_error(sub, "--sleep-idle needs --rate (it sleeps "
+        return cli_usage_error(p.sub, "--sleep-idle needs --rate (it sleeps "
                                "until the next burst is due)");
     }
     return 0;
 }
 
-static int
-cmd_vhost_bench(int argc, char *argv[])
-{
-    struct vhost_bench_opts o;
-    struct diag d;
-    int status;
+static const struct cli_opt loop_options[] = {
+    { "socket", true, OPT_SOCKET, 0 },
+    { "tx-first", true, OPT_TX_FIRST, 0 },
+    { "burst", true, OPT_BURST, 0 },
+    { "zero-copy", false, OPT_ZERO_COPY, 0 },
+    { "copy", false, OPT_COPY, 0 },
+    COMMON_OPTS,
+    { NULL, false, 0, 0 },
+};
 
-    vhost_bench_opts_init(&o);
-    status = bench_parse(argc, argv, &o);
-    if (status) {
-        return status < 0 ? 0 : status;
+static int
+loop_one(int id, const char *arg, void *p_)
+{
+    struct parse_ctx *p = p_;
+    struct vhost_loop_opts *o = p->tool;
+    int n, r;
+
+    switch (id) {
+    case OPT_SOCKET:
+        if (p->n_paths == 2) {
+            return cli_usage_error(p->sub, "--socket given more than twice");
+        }
+        o->paths[p->n_paths++] = arg;
+        return 0;
+    case OPT_TX_FIRST:
+        if ((r = opt_int(p, "tx-first", arg, 0, 32768, &n))) {
+            return r;
+        }
+        o->tx_first = n;
+        return 0;
+    case OPT_BURST:
+        if ((r = opt_int(p, "burst", arg, 1, 64, &n))) {
+            return r;
+        }
+        o->burst = n;
+        return 0;
+    case OPT_ZERO_COPY: p->zero_copy = true; return 0;
+    case OPT_COPY: p->copy = true; return 0;
+    case OPT_HELP: loop_usage(); return -1;
+    default:
+        return common_opt(p, id, arg);
     }
-    diag_init(&d);
-    vhost_bench_run(&o, &d);
-    status = cli_report(&d);
-    diag_destroy(&d);
-    return status;
 }
 
 /* Parses 'vhost loop' flags into 'o'.  Returns 0, -1 after --help, or a
@@ -451,83 +463,48 @@ cmd_vhost_bench(int argc, char *argv[])
 static int
 loop_parse(int argc, char *argv[], struct vhost_loop_opts *o)
 {
-    static const struct option longopts[] = {
-        { "socket", required_argument, NULL, 's' },
-        DURATION_LONGOPT,
-        { "tx-first", required_argument, NULL, 'F' },
-        { "burst", required_argument, NULL, 'b' },
-        { "zero-copy", no_argument, NULL, 'z' },
-        { "copy", no_argument, NULL, 'C' },
-        COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
-    const char *sub = "vhost loop";
-    bool zero_copy = false, copy = false;
-    int n_paths = 0, c, r;
-    unsigned long n;
+    struct parse_ctx p = { .sub = "vhost loop", .c = &o->c, .tool = o };
+    char **operands;
+    int n, r = cli_opts_parse(p.sub, argc, argv, 1, loop_options, loop_one,
+                              &p, &operands, &n);
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
-        r = 0;
-        switch (c) {
-        case 's':
-            if (n_paths == 2) {
-                return cli_usage_error(sub, "--socket given more than "
-                                       "twice");
-            }
-            o->paths[n_paths++] = optarg;
-            break;
-        case 'F':
-            r = opt_uint(sub, "tx-first", "frames, 0..32768", 0, 32768, &n);
-            o->tx_first = n;
-            break;
-        case 'b':
-            r = opt_uint(sub, "burst", "frames, 1..64", 1, 64, &n);
-            o->burst = n;
-            break;
-        case 'z': zero_copy = true; break;
-        case 'C': copy = true; break;
-        case 'h': loop_usage(); return -1;
-        default:
-            r = common_opt(sub, c, &o->c, argv);
-        }
-        if (r) {
-            return r;
-        }
-    }
-    if ((r = extra_args(sub, argc, argv))) {
+    if ((r = no_operands(p.sub, r, operands, n))) {
         return r;
     }
-    if (n_paths != 2 || !strcmp(o->paths[0], o->paths[1])) {
-        return cli_usage_error(sub, "give two different --socket paths");
+    if (p.n_paths != 2 || !strcmp(o->paths[0], o->paths[1])) {
+        return cli_usage_error(p.sub, "give two different --socket paths");
     }
-    if (zero_copy && copy) {
-        return cli_usage_error(sub, "--zero-copy and --copy exclude each "
+    if (p.zero_copy && p.copy) {
+        return cli_usage_error(p.sub, "--zero-copy and --copy exclude each "
                                "other");
     }
-    o->copy = zero_copy ? LOOP_ZERO_COPY : copy ? LOOP_COPY
-                                                : LOOP_ZERO_COPY_AUTO;
+    o->copy = p.zero_copy ? LOOP_ZERO_COPY : p.copy ? LOOP_COPY
+                                                    : LOOP_ZERO_COPY_AUTO;
     return 0;
 }
 
-static int
-cmd_vhost_loop(int argc, char *argv[])
-{
-    struct vhost_loop_opts o;
-    struct diag d;
-    int status;
+static const struct cli_opt tap_options[] = {
+    { "socket", true, OPT_SOCKET, 0 },
+    { "netns", true, OPT_NETNS, 0 },
+    { "name", true, OPT_NAME, 0 },
+    COMMON_OPTS,
+    { NULL, false, 0, 0 },
+};
 
-    vhost_loop_opts_init(&o);
-    status = loop_parse(argc, argv, &o);
-    if (status) {
-        return status < 0 ? 0 : status;
+static int
+tap_one(int id, const char *arg, void *p_)
+{
+    struct parse_ctx *p = p_;
+    struct vhost_tap_opts *o = p->tool;
+
+    switch (id) {
+    case OPT_SOCKET: o->path = arg; return 0;
+    case OPT_NETNS: o->netns = arg; return 0;
+    case OPT_NAME: o->name = arg; return 0;
+    case OPT_HELP: tap_usage(); return -1;
+    default:
+        return common_opt(p, id, arg);
     }
-    diag_init(&d);
-    vhost_loop_run(&o, &d);
-    status = cli_report(&d);
-    diag_destroy(&d);
-    return status;
 }
 
 /* Parses 'vhost tap' flags into 'o'.  Returns 0, -1 after --help, or a
@@ -535,61 +512,84 @@ cmd_vhost_loop(int argc, char *argv[])
 static int
 tap_parse(int argc, char *argv[], struct vhost_tap_opts *o)
 {
-    static const struct option longopts[] = {
-        { "socket", required_argument, NULL, 's' },
-        { "netns", required_argument, NULL, 'n' },
-        { "name", required_argument, NULL, 'N' },
-        DURATION_LONGOPT,
-        COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
-    const char *sub = "vhost tap";
-    int c, r;
+    struct parse_ctx p = { .sub = "vhost tap", .c = &o->c, .tool = o };
+    char **operands;
+    int n, r = cli_opts_parse(p.sub, argc, argv, 1, tap_options, tap_one,
+                              &p, &operands, &n);
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 's': o->path = optarg; break;
-        case 'n': o->netns = optarg; break;
-        case 'N': o->name = optarg; break;
-        case 'h': tap_usage(); return -1;
-        default:
-            if ((r = common_opt(sub, c, &o->c, argv))) {
-                return r;
-            }
-        }
-    }
-    if ((r = extra_args(sub, argc, argv))) {
+    if ((r = no_operands(p.sub, r, operands, n))) {
         return r;
     }
     if (!o->path) {
-        return cli_usage_error(sub, "--socket is required");
+        return cli_usage_error(p.sub, "--socket is required");
     }
     if (o->c.queues > 1) {
-        return cli_usage_error(sub, "--queues: the TAP bridge serves one "
+        return cli_usage_error(p.sub, "--queues: the TAP bridge serves one "
                                "queue pair");
     }
     return 0;
+}
+
+/* Runs one tool: parse, run, report; the exit status. */
+static int
+run_tool(int status, int (*run)(const void *, struct diag *),
+         const void *opts)
+{
+    struct diag d;
+
+    if (status) {
+        return status < 0 ? 0 : status;
+    }
+    diag_init(&d);
+    run(opts, &d);
+    status = cli_report(&d);
+    diag_destroy(&d);
+    return status;
+}
+
+static int
+run_bench(const void *o, struct diag *d)
+{
+    return vhost_bench_run(o, d);
+}
+
+static int
+run_loop(const void *o, struct diag *d)
+{
+    return vhost_loop_run(o, d);
+}
+
+static int
+run_tap(const void *o, struct diag *d)
+{
+    return vhost_tap_run(o, d);
+}
+
+static int
+cmd_vhost_bench(int argc, char *argv[])
+{
+    struct vhost_bench_opts o;
+
+    vhost_bench_opts_init(&o);
+    return run_tool(bench_parse(argc, argv, &o), run_bench, &o);
+}
+
+static int
+cmd_vhost_loop(int argc, char *argv[])
+{
+    struct vhost_loop_opts o;
+
+    vhost_loop_opts_init(&o);
+    return run_tool(loop_parse(argc, argv, &o), run_loop, &o);
 }
 
 static int
 cmd_vhost_tap(int argc, char *argv[])
 {
     struct vhost_tap_opts o;
-    struct diag d;
-    int status;
 
     vhost_tap_opts_init(&o);
-    status = tap_parse(argc, argv, &o);
-    if (status) {
-        return status < 0 ? 0 : status;
-    }
-    diag_init(&d);
-    vhost_tap_run(&o, &d);
-    status = cli_report(&d);
-    diag_destroy(&d);
-    return status;
+    return run_tool(tap_parse(argc, argv, &o), run_tap, &o);
 }
 
 int

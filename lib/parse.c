@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,24 @@ parse_int(const char *s, int min, int max, int *v)
     long n;
 
     if (!parse_long(s, min, max, &n)) {
+        return false;
+    }
+    *v = n;
+    return true;
+}
+
+bool
+parse_double(const char *s, double min, double max, double *v)
+{
+    char *end;
+    double n;
+
+    if (!starts_number(s, min < 0)) {
+        return false;
+    }
+    errno = 0;
+    n = strtod(s, &end);
+    if (errno || *end || !isfinite(n) || n < min || n > max) {
         return false;
     }
     *v = n;

@@ -15,6 +15,9 @@
 /* Decimal within [min, max]. */
 bool parse_int(const char *, int min, int max, int *);
 bool parse_long(const char *, long min, long max, long *);
+/* Decimal with an optional fraction ("2", "0.25"), finite, within
+ * [min, max]. */
+bool parse_double(const char *, double min, double max, double *);
 /* Decimal digits only, at most 'max'. */
 bool parse_uint64(const char *, uint64_t max, uint64_t *);
 /* Hexadecimal, with or without "0x" (sysfs "vendor", "class"). */

@@ -352,7 +352,7 @@ TP_CLIENT=""
 # Errors: input (exit 2) and a missing back-end (exit 1).
 $NFVHOST vhost bench --tx "$S0" --rx "$S1" --rate fast 2>"$SCRATCH/e1"
 tap_is $? 2 "--rate fast is an input error"
-grep -q "rate 'fast'" "$SCRATCH/e1"
+grep -q -- "--rate fast: expected" "$SCRATCH/e1"
 tap_ok $? "and says which flag"
 $NFVHOST vhost bench --tx "$S0" 2>/dev/null
 tap_is $? 2 "--rx missing is an input error"

@@ -96,6 +96,20 @@ test_parse(void)
     ok(mul_u64(1u << 31, 1u << 31, &r) && r == 1ULL << 62, "mul_u64 fits");
     ok(!mul_u64(UINT64_MAX / 2, 3, &r), "mul_u64 overflow");
     ok(!add_u64(UINT64_MAX, 1, &r), "add_u64 overflow");
+    {
+        double dv = 0;
+
+        ok(parse_double("0.25", 0, 10, &dv) && dv == 0.25,
+           "parse_double 0.25");
+        ok(parse_double("2", 0, 10, &dv) && dv == 2, "parse_double 2");
+        ok(!parse_double("11", 0, 10, &dv), "parse_double: above the range");
+        ok(!parse_double(" 1", 0, 10, &dv), "parse_double: no leading space");
+        ok(!parse_double("1s", 0, 10, &dv), "parse_double: no trailing junk");
+        ok(!parse_double("nan", 0, 10, &dv) && !parse_double("inf", 0, 1e9,
+                                                             &dv),
+           "parse_double: no nan, no inf");
+        ok(!parse_double("1e999", 0, 1e308, &dv), "parse_double: ERANGE");
+    }
 }
 
 static void
