@@ -74,7 +74,7 @@ find_by(const json_t *dump, const char *table, bool by_uuid, const char *key)
 
     json_array_foreach(json_object_get(dump, table), i, row) {
         const char *v = by_uuid ? row_uuid(row) : row_name(row);
-        if (v && !strcmp(v, key)) {
+        if (v && key && !strcmp(v, key)) {
             return row;
         }
     }
@@ -119,7 +119,8 @@ set_has(const json_t *row, const char *column, const char *uuid)
     size_t i;
 
     json_array_foreach(set, i, v) {
-        found |= !strcmp(json_string_value(v), uuid);
+        const char *s = json_string_value(v);
+        found |= s && uuid && !strcmp(s, uuid);
     }
     json_decref(set);
     return found;
@@ -307,7 +308,8 @@ wanted_port(const json_t *want, const char *name)
     size_t i;
 
     json_array_foreach(json_object_get(want, "ports"), i, p) {
-        if (!strcmp(row_name(p), name)) {
+        const char *n = row_name(p);
+        if (n && name && !strcmp(n, name)) {
             return true;
         }
     }
@@ -585,8 +587,8 @@ ovs_diff(const json_t *dump, const json_t *want, size_t *n_changes,
     json_t *ops;
 
     if (ovs_row) {
-        json_t *w = json_pack("{sO}", "other_config",
-                              want_oc ? want_oc : json_object());
+        json_t *w = json_pack("{so}", "other_config",
+                              want_oc ? json_incref(want_oc) : json_object());
         wait_row(&df, "Open_vSwitch", ovs_row, ovs_cols, ARRAY_SIZE(ovs_cols),
                  NULL);
         update_row(&df, "Open_vSwitch", ovs_row,

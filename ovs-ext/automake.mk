@@ -11,8 +11,9 @@ libnfvhost_a_SOURCES += \
 	ovs-ext/workflow.c ovs-ext/workflow.h
 nfvhost_SOURCES += cli/cmd-ovs.c
 
-TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh
+TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh tests/ovs-hostile.sh
 EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
+	tests/ovs-hostile.sh tests/fake-ovsdb.py \
 	tests/ovs-vlan-ping.py
 TESTS += tests/ovs-sriov.sh
 EXTRA_DIST += tests/ovs-sriov.sh docs/ovs-ext.md
@@ -20,3 +21,7 @@ check_PROGRAMS += tests/unit/test-ovs
 TESTS += tests/unit/test-ovs
 tests_unit_test_ovs_SOURCES = tests/unit/test-ovs.c tests/unit/tap.h
 tests_unit_test_ovs_LDADD = $(NFV_LIBS)
+check_PROGRAMS += tests/unit/test-jsonrpc
+TESTS += tests/unit/test-jsonrpc
+tests_unit_test_jsonrpc_SOURCES = tests/unit/test-jsonrpc.c tests/unit/tap.h
+tests_unit_test_jsonrpc_LDADD = $(NFV_LIBS)

@@ -13,11 +13,13 @@
 
 #include "lib/util.h"
 
+#define READ_CHUNK 65536
+
 struct jsonrpc {
     int fd;
     char *name;
-    char *buf;                  /* Received, not yet decoded bytes. */
-    size_t len, cap;
+    char *buf;                  /* Received bytes; buf[start, len) are not */
+    size_t start, len, cap;     /* in a decoded message yet. */
     json_t *queue;              /* Notifications received during a call. */
     json_int_t next_id;
 };
@@ -27,7 +29,6 @@ jsonrpc_open(const char *target, struct diag *d)
 {
     const char *path = !strncmp(target, "unix:", 5) ? target + 5 : target;
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    struct jsonrpc *rpc;
     int fd;
 
     if (strlen(path) >= sizeof sun.sun_path) {
@@ -44,9 +45,16 @@ jsonrpc_open(const char *target, struct diag *d)
         }
         return NULL;
     }
-    rpc = xcalloc(1, sizeof *rpc);
+    return jsonrpc_open_fd(fd, path);
+}
+
+struct jsonrpc *
+jsonrpc_open_fd(int fd, const char *name)
+{
+    struct jsonrpc *rpc = xcalloc(1, sizeof *rpc);
+
     rpc->fd = fd;
-    rpc->name = xstrdup(path);
+    rpc->name = xstrdup(name);
     rpc->queue = json_array();
     return rpc;
 }
@@ -66,9 +74,16 @@ jsonrpc_close(struct jsonrpc *rpc)
 int
 jsonrpc_send(struct jsonrpc *rpc, const json_t *msg, struct diag *d)
 {
-    char *s = json_dumps(msg, JSON_COMPACT);
-    size_t len = strlen(s), off = 0;
+    char *s = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+    size_t len, off = 0;
 
+    if (!s) {
+        /* A message we failed to build (json_pack() gives NULL when an
+         * argument is missing): a bug to report, never a crash. */
+        return diag_error(d, NFV_ESYSTEM, "%s: internal error: no message "
+                          "to send", rpc->name);
+    }
+    len = strlen(s);
     while (off < len) {
         ssize_t n = send(rpc->fd, s + off, len - off, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) {
@@ -94,44 +109,165 @@ now_ms(void)
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Decodes the first complete value in the buffer, if there is one. */
-static json_t *
-take_message(struct jsonrpc *rpc, struct diag *d, bool *bad)
+/* Why reading the next message stopped, other than bad JSON. */
+enum read_failure {
+    READ_OK,
+    READ_EOF,
+    READ_TIMEOUT,
+    READ_ERRNO,
+    READ_TOO_BIG,
+};
+
+/* jansson pulls the bytes of one message through read_cb(): first those
+ * already buffered, then new ones from the socket.  'off' counts what was
+ * handed to jansson from rpc->start on; it may read a little past the end
+ * of the message, so what it did not use (after error.position) stays in
+ * rpc->buf for the next message. */
+struct reader {
+    struct jsonrpc *rpc;
+    long long deadline;
+    size_t off;
+    enum read_failure failure;
+    int error;                  /* errno, for READ_ERRNO. */
+};
+
+/* Reads more bytes into rpc->buf, waiting until the deadline.  The bytes
+ * of earlier messages are dropped first, once per message at most (a
+ * buffer of many small messages is not moved after each one). */
+static enum read_failure
+fill(struct reader *r)
 {
+    struct jsonrpc *rpc = r->rpc;
+
+    if (rpc->start) {
+        memmove(rpc->buf, rpc->buf + rpc->start, rpc->len - rpc->start);
+        rpc->len -= rpc->start;
+        rpc->start = 0;
+    }
+    for (;;) {
+        struct pollfd pfd = { .fd = rpc->fd, .events = POLLIN };
+        long long left = r->deadline - now_ms();
+        ssize_t n;
+
+        if (left <= 0) {
+            return READ_TIMEOUT;
+        }
+        if (poll(&pfd, 1, left > 1000000 ? 1000000 : (int) left) < 0) {
+            if (errno == EINTR) {
+                continue;       /* With the time that is left. */
+            }
+            r->error = errno;
+            return READ_ERRNO;
+        }
+        if (!pfd.revents) {
+            continue;
+        }
+        if (rpc->cap - rpc->len < READ_CHUNK) {
+            rpc->cap = rpc->cap * 2 + READ_CHUNK;
+            rpc->buf = xrealloc(rpc->buf, rpc->cap);
+        }
+        n = read(rpc->fd, rpc->buf + rpc->len, rpc->cap - rpc->len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            r->error = errno;
+            return READ_ERRNO;
+        }
+        if (n == 0) {
+            return READ_EOF;
+        }
+        rpc->len += n;
+        return READ_OK;
+    }
+}
+
+static size_t
+read_cb(void *buffer, size_t buflen, void *data)
+{
+    struct reader *r = data;
+    struct jsonrpc *rpc = r->rpc;
+    size_t n;
+
+    if (rpc->start + r->off == rpc->len) {
+        r->failure = fill(r);
+        if (r->failure == READ_EOF) {
+            return 0;
+        }
+        if (r->failure != READ_OK) {
+            return (size_t) -1;
+        }
+    }
+    n = rpc->len - rpc->start - r->off;
+    n = n < buflen ? n : buflen;
+    if (r->off + n > JSONRPC_MAX_MSG) {
+        r->failure = READ_TOO_BIG;
+        return (size_t) -1;
+    }
+    memcpy(buffer, rpc->buf + rpc->start + r->off, n);
+    r->off += n;
+    return n;
+}
+
+static void
+read_error(const struct reader *r, const json_error_t *err, struct diag *d)
+{
+    const char *name = r->rpc->name;
+
+    switch (r->failure) {
+    case READ_EOF:
+        diag_error(d, NFV_ESYSTEM, "%s: connection closed by peer", name);
+        break;
+    case READ_TIMEOUT:
+        diag_error(d, NFV_ESYSTEM, "%s: no reply within the timeout", name);
+        break;
+    case READ_ERRNO:
+        diag_error(d, NFV_ESYSTEM, "%s: connection closed by peer: %s",
+                   name, strerror(r->error));
+        break;
+    case READ_TOO_BIG:
+        diag_error(d, NFV_ESYSTEM, "%s: the peer sent a message of more "
+                   "than %u MiB (nfvhost's limit, see docs/security.md)",
+                   name, JSONRPC_MAX_MSG >> 20);
+        break;
+    case READ_OK:
+        diag_error(d, NFV_ESYSTEM, "%s: bad JSON from peer: %s", name,
+                   err->text);
+        break;
+    }
+}
+
+/* The next message, decoded as its bytes arrive. */
+static json_t *
+take_message(struct jsonrpc *rpc, long long deadline, struct diag *d)
+{
+    struct reader r = { .rpc = rpc, .deadline = deadline };
     json_error_t err;
     json_t *msg;
-    size_t skip = 0;
 
-    *bad = false;
-    while (skip < rpc->len && strchr(" \t\r\n", rpc->buf[skip])) {
-        skip++;
-    }
-    if (skip == rpc->len) {
-        rpc->len = 0;
-        return NULL;
-    }
-    msg = json_loadb(rpc->buf + skip, rpc->len - skip,
-                     JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &err);
+    msg = json_load_callback(read_cb, &r, JSON_DISABLE_EOF_CHECK, &err);
     if (!msg) {
-        if (json_error_code(&err) != json_error_premature_end_of_input) {
-            diag_error(d, NFV_ESYSTEM, "%s: bad JSON from peer: %s",
-                       rpc->name, err.text);
-            *bad = true;
-        }
+        read_error(&r, &err, d);
         return NULL;
     }
-    skip += err.position;
-    memmove(rpc->buf, rpc->buf + skip, rpc->len - skip);
-    rpc->len -= skip;
+    rpc->start += err.position;
+    if (!json_is_object(msg)) {
+        diag_error(d, NFV_ESYSTEM, "%s: bad JSON-RPC from peer: a message "
+                   "that is not a JSON object", rpc->name);
+        json_decref(msg);
+        return NULL;
+    }
     return msg;
 }
 
-/* Answers {"method":"echo"} requests; true if 'msg' was one. */
+/* Answers {"method":"echo"} requests; true if 'msg' was one.  The reply
+ * carries the request's params back, [] when it had none. */
 static bool
 answer_echo(struct jsonrpc *rpc, json_t *msg)
 {
     const char *method = json_string_value(json_object_get(msg, "method"));
     json_t *id = json_object_get(msg, "id");
+    json_t *params = json_object_get(msg, "params");
     struct diag d;
     json_t *reply;
 
@@ -139,8 +275,9 @@ answer_echo(struct jsonrpc *rpc, json_t *msg)
         return false;
     }
     diag_init(&d);
-    reply = json_pack("{sOsOsn}", "result", json_object_get(msg, "params"),
-                      "id", id, "error");
+    reply = json_pack("{sosOsn}", "result",
+                      params ? json_incref(params) : json_array(), "id", id,
+                      "error");
     jsonrpc_send(rpc, reply, &d);
     json_decref(reply);
     diag_destroy(&d);
@@ -151,52 +288,12 @@ static json_t *
 recv_raw(struct jsonrpc *rpc, long long deadline, struct diag *d)
 {
     for (;;) {
-        struct pollfd pfd = { .fd = rpc->fd, .events = POLLIN };
-        bool bad;
-        json_t *msg = take_message(rpc, d, &bad);
-        long long left;
-        ssize_t n;
+        json_t *msg = take_message(rpc, deadline, d);
 
-        if (msg) {
-            if (answer_echo(rpc, msg)) {
-                json_decref(msg);
-                continue;
-            }
+        if (!msg || !answer_echo(rpc, msg)) {
             return msg;
         }
-        if (bad) {
-            return NULL;
-        }
-        left = deadline - now_ms();
-        if (left <= 0) {
-            diag_error(d, NFV_ESYSTEM, "%s: no reply within the timeout",
-                       rpc->name);
-            return NULL;
-        }
-        if (poll(&pfd, 1, left > 1000000 ? 1000000 : (int) left) < 0
-            && errno != EINTR) {
-            diag_error(d, NFV_ESYSTEM, "%s: poll: %s", rpc->name,
-                       strerror(errno));
-            return NULL;
-        }
-        if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
-            continue;
-        }
-        if (rpc->cap - rpc->len < 65536) {
-            rpc->cap = rpc->cap * 2 + 65536;
-            rpc->buf = xrealloc(rpc->buf, rpc->cap);
-        }
-        n = recv(rpc->fd, rpc->buf + rpc->len, rpc->cap - rpc->len, 0);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            diag_error(d, NFV_ESYSTEM, "%s: connection closed by peer%s%s",
-                       rpc->name, n < 0 ? ": " : "",
-                       n < 0 ? strerror(errno) : "");
-            return NULL;
-        }
-        rpc->len += n;
+        json_decref(msg);
     }
 }
 
@@ -209,6 +306,31 @@ jsonrpc_recv(struct jsonrpc *rpc, int timeout_ms, struct diag *d)
         return msg;
     }
     return recv_raw(rpc, now_ms() + timeout_ms, d);
+}
+
+/* The reply 'msg' to our call 'method': its result, or NULL with diag. */
+static json_t *
+reply_result(struct jsonrpc *rpc, const char *method, json_t *msg,
+             struct diag *d)
+{
+    json_t *err = json_object_get(msg, "error");
+    json_t *result;
+
+    if (err && !json_is_null(err)) {
+        char *text = json_is_string(err)
+                     ? xstrdup(json_string_value(err))
+                     : json_dumps(err, JSON_COMPACT | JSON_ENCODE_ANY);
+        diag_error(d, NFV_ESYSTEM, "%s: %s failed: %s", rpc->name, method,
+                   text);
+        free(text);
+        return NULL;
+    }
+    result = json_incref(json_object_get(msg, "result"));
+    if (!result) {
+        diag_error(d, NFV_ESYSTEM, "%s: reply to %s has no result",
+                   rpc->name, method);
+    }
+    return result;
 }
 
 json_t *
@@ -227,7 +349,7 @@ jsonrpc_call(struct jsonrpc *rpc, const char *method, json_t *params,
     }
     for (;;) {
         json_t *msg = recv_raw(rpc, deadline, d);
-        json_t *rid, *err, *result;
+        json_t *rid, *result;
 
         if (!msg) {
             return NULL;
@@ -235,26 +357,18 @@ jsonrpc_call(struct jsonrpc *rpc, const char *method, json_t *params,
         rid = json_object_get(msg, "id");
         if (!json_is_integer(rid) || json_integer_value(rid) != id
             || json_object_get(msg, "method")) {
+            if (json_array_size(rpc->queue) >= JSONRPC_MAX_QUEUED) {
+                json_decref(msg);
+                diag_error(d, NFV_ESYSTEM, "%s: more than %d messages "
+                           "without the reply to %s", rpc->name,
+                           JSONRPC_MAX_QUEUED, method);
+                return NULL;
+            }
             json_array_append_new(rpc->queue, msg);
             continue;
         }
-        err = json_object_get(msg, "error");
-        if (err && !json_is_null(err)) {
-            char *text = json_is_string(err)
-                         ? xstrdup(json_string_value(err))
-                         : json_dumps(err, JSON_COMPACT);
-            diag_error(d, NFV_ESYSTEM, "%s: %s failed: %s", rpc->name,
-                       method, text);
-            free(text);
-            json_decref(msg);
-            return NULL;
-        }
-        result = json_incref(json_object_get(msg, "result"));
+        result = reply_result(rpc, method, msg, d);
         json_decref(msg);
-        if (!result) {
-            diag_error(d, NFV_ESYSTEM, "%s: reply to %s has no result",
-                       rpc->name, method);
-        }
         return result;
     }
 }

@@ -32,9 +32,22 @@ enum ovsdb_txn_status ovsdb_transact(struct jsonrpc *, json_t *ops,
                                      json_t **results, struct diag *);
 
 /* Reads whole tables in one transaction: returns an object
- * {table: [rows...]} for each table of 'tables' (NULL-terminated). */
+ * {table: [rows...]} for each table of 'tables' (NULL-terminated).  The
+ * dump has passed ovsdb_dump_check(), so its readers may take the shapes
+ * below for granted. */
 json_t *ovsdb_dump(struct jsonrpc *, const char *const *tables,
                    struct diag *);
+
+/* Checks once, after reading, that 'dump' has the shape nfvhost relies on:
+ * each table an array of row objects, each row with its "_uuid", and each
+ * column nfvhost reads (in the tables Open_vSwitch, Bridge, Port and
+ * Interface) of its OVSDB type: a name is a string, "ports" a set of
+ * uuids, "tag" an optional integer, "options" a map of strings, and so
+ * on.  Columns it does not read are not looked at.  0, or status 1 with
+ * "ovsdb-server sent an unexpected ..." naming the table, row and column:
+ * a database that does not look like Open vSwitch's is the system's
+ * failure, and no reader ever meets a NULL where it expects a string. */
+int ovsdb_dump_check(const json_t *dump, struct diag *);
 
 /* Waits until Open_vSwitch.cur_cfg >= 'cfg' (ovs-vswitchd has applied the
  * configuration); 0, or a diag status on timeout. */

@@ -71,7 +71,7 @@ status_parse_rxq_show(const char *text, json_t *pmds)
     for (char *line = strtok_r(copy, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         char port[256], state[32], iso[16];
-        int q;
+        int q, n;
         double usage;
 
         cur = section(line, pmds, cur);
@@ -83,10 +83,11 @@ status_parse_rxq_show(const char *text, json_t *pmds)
                                 json_boolean(!strcmp(iso, "true")));
         } else if (sscanf(line, " overhead: %lf", &usage) == 1) {
             json_object_set_new(cur, "overhead_pct", json_real(usage));
-        } else if (sscanf(line, " port: %255s queue-id: %d (%31[^)]) "
-                          "pmd usage: %lf", port, &q, state, &usage) >= 3) {
-            json_t *u = strstr(line, "pmd usage:") && !strstr(line, "NOT")
-                        ? json_real(usage) : json_null();
+        } else if ((n = sscanf(line, " port: %255s queue-id: %d (%31[^)]) "
+                               "pmd usage: %lf", port, &q, state, &usage))
+                   >= 3) {
+            /* "pmd usage: NOT AVAIL" until the PMD has measured it. */
+            json_t *u = n == 4 ? json_real(usage) : json_null();
             json_array_append_new(json_object_get(cur, "rxqs"), json_pack(
                 "{sssisbso}", "port", port, "queue", q, "enabled",
                 !strcmp(state, "enabled"), "usage_pct", u));
@@ -175,7 +176,8 @@ rxq_enabled(const json_t *pmds, const char *port)
 
     json_array_foreach(pmds, i, pmd) {
         json_array_foreach(json_object_get(pmd, "rxqs"), j, q) {
-            if (!strcmp(json_string_value(json_object_get(q, "port")), port)
+            const char *name = json_string_value(json_object_get(q, "port"));
+            if (name && port && !strcmp(name, port)
                 && json_is_true(json_object_get(q, "enabled"))) {
                 enabled = true;
             }
@@ -231,7 +233,8 @@ port_named(const json_t *ports, const char *name)
     size_t i;
 
     json_array_foreach(ports, i, p) {
-        if (!strcmp(json_string_value(json_object_get(p, "name")), name)) {
+        const char *n = json_string_value(json_object_get(p, "name"));
+        if (n && name && !strcmp(n, name)) {
             return p;
         }
     }

@@ -42,7 +42,7 @@ EXTRA_DIST += tests/planner-outputs.sh
 noinst_PROGRAMS += tests/perf/bench-plan
 tests_perf_bench_plan_SOURCES = tests/perf/bench-plan.c
 tests_perf_bench_plan_LDADD = $(NFV_LIBS)
-EXTRA_DIST += tests/perf/bench-plan.sh
+EXTRA_DIST += tests/perf/bench-plan.sh tests/perf/bench-jsonrpc.sh
 bench: all tests/perf/bench-plan
 	sh $(srcdir)/tests/perf/bench-plan.sh
 .PHONY: bench

@@ -271,6 +271,113 @@ test_diff(void)
     json_decref(want);
 }
 
+/* Issue 11, defect 8: unexpected shapes from ovsdb-server are caught once,
+ * after reading, with a message; before, strcmp() met a NULL string. */
+static void
+expect_unexpected(const char *dump_text, const char *want, const char *desc)
+{
+    json_error_t err;
+    json_t *dump = json_loads(dump_text, 0, &err);
+    struct diag d;
+
+    diag_init(&d);
+    if (!dump) {
+        ok(false, "%s: bad test JSON: %s", desc, err.text);
+        return;
+    }
+    is_int(ovsdb_dump_check(dump, &d), NFV_ESYSTEM, "%s: status 1", desc);
+    is_str(d.msg, want, "%s: message", desc);
+    diag_destroy(&d);
+    json_decref(dump);
+}
+
+static void
+test_dump_check(void)
+{
+    static const char good[] =
+        "{\"Open_vSwitch\": [{\"_uuid\": [\"uuid\", \"o1\"],"
+        "   \"other_config\": [\"map\", [[\"k\", \"v\"]]], \"next_cfg\": 4,"
+        "   \"bridges\": [\"set\", [[\"uuid\", \"b1\"]]],"
+        "   \"dpdk_initialized\": false}],"
+        " \"Bridge\": [{\"_uuid\": [\"uuid\", \"b1\"], \"name\": \"br-nfv\","
+        "   \"datapath_type\": \"netdev\", \"ports\": [\"uuid\", \"p1\"]}],"
+        " \"Port\": [{\"_uuid\": [\"uuid\", \"p1\"], \"name\": \"vhu-vm1-0\","
+        "   \"tag\": [\"set\", []], \"bond_mode\": [\"set\", [\"lacp\"]],"
+        "   \"interfaces\": [\"set\", [[\"uuid\", \"i1\"]]]}],"
+        " \"Interface\": [{\"_uuid\": [\"uuid\", \"i1\"], \"name\": \"x\","
+        "   \"type\": \"\", \"statistics\": [\"map\", [[\"rx_packets\", 5]]],"
+        "   \"error\": \"no such device\", \"mtu_request\": 1500}]}";
+    json_t *dump = json_loads(good, 0, NULL), *want;
+    struct sbuf log;
+    struct diag d;
+    size_t n;
+
+    diag_init(&d);
+    is_int(ovsdb_dump_check(dump, &d), 0, "a dump of the expected shapes "
+           "passes (optional values bare or as sets)");
+    json_decref(dump);
+    diag_destroy(&d);
+
+    expect_unexpected(
+        "{\"Bridge\": [{\"_uuid\": [\"uuid\", \"b1\"], \"name\": \"br-nfv\","
+        " \"ports\": [\"set\", [1, 2]]}]}",
+        "ovsdb-server sent an unexpected Bridge.ports (table Bridge, row 0, "
+        "br-nfv): [\"set\",[1,2]]; expected a set of uuids",
+        "defect 8's repro: Bridge ports [\"set\",[1,2]]");
+    /* The readers do not lean on the check alone: the diff over that
+     * dump (and a nameless port) still does not crash. */
+    dump = json_loads(
+        "{\"Bridge\": [{\"_uuid\": [\"uuid\", \"b1\"], \"name\": \"br-nfv\","
+        "   \"datapath_type\": \"netdev\", \"ports\": [\"set\", [1, 2]]}],"
+        " \"Port\": [{\"_uuid\": [\"uuid\", \"p1\"],"
+        "   \"external_ids\": [\"map\", [[\"nfvhost-managed\", \"true\"]]]}]}",
+        0, NULL);
+    want = json_loads("{\"bridge\": \"br-nfv\", \"exclusive\": true,"
+                      " \"ports\": [{\"name\": \"a\", \"interfaces\": []}]}",
+                      0, NULL);
+    sbuf_init(&log);
+    diag_init(&d);
+    json_decref(ovs_diff(dump, want, &n, &log, &d));
+    ok(true, "ovs_diff over Bridge ports [\"set\",[1,2]] and a nameless "
+       "Port returns");
+    sbuf_destroy(&log);
+    diag_destroy(&d);
+    json_decref(dump);
+    json_decref(want);
+
+    expect_unexpected(
+        "{\"Port\": [{\"_uuid\": [\"uuid\", \"p1\"], \"name\": null}]}",
+        "ovsdb-server sent an unexpected Port.name (table Port, row 0): "
+        "null; expected a string", "a Port whose name is null");
+    expect_unexpected(
+        "{\"Interface\": [{\"_uuid\": [\"uuid\", \"i1\"]}]}",
+        "ovsdb-server sent an unexpected Interface.name (table Interface, "
+        "row 0): nothing; expected a string", "an Interface without a name");
+    expect_unexpected(
+        "{\"Interface\": [{\"_uuid\": [\"uuid\", \"i1\"], \"name\": \"a\","
+        " \"options\": [\"map\", [[\"n_rxq\", 2]]]}]}",
+        "ovsdb-server sent an unexpected Interface.options (table Interface, "
+        "row 0, a): [\"map\",[[\"n_rxq\",2]]]; expected a map of strings",
+        "a map value that is not a string");
+    expect_unexpected(
+        "{\"Port\": [{\"_uuid\": [\"uuid\", \"p1\"], \"name\": \"p\","
+        " \"tag\": [\"set\", [1, 2]]}]}",
+        "ovsdb-server sent an unexpected Port.tag (table Port, row 0, p): "
+        "[\"set\",[1,2]]; expected an integer or an empty set",
+        "an optional column with two values");
+    expect_unexpected(
+        "{\"Open_vSwitch\": [{\"_uuid\": \"o1\"}]}",
+        "ovsdb-server sent an unexpected Open_vSwitch._uuid (table "
+        "Open_vSwitch, row 0): \"o1\"; expected [\"uuid\", STRING]",
+        "a bare _uuid");
+    expect_unexpected("{\"Port\": [7]}",
+        "ovsdb-server sent an unexpected Port row (table Port, row 0): 7; "
+        "expected an object", "a row that is not an object");
+    expect_unexpected("{\"Port\": {}}",
+        "ovsdb-server sent an unexpected table Port: not an array of rows",
+        "a table that is not an array");
+}
+
 int
 main(void)
 {
@@ -280,5 +387,6 @@ main(void)
     test_names();
     test_vhost_port();
     test_diff();
+    test_dump_check();
     return done_testing();
 }
