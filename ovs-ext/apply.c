@@ -719,19 +719,6 @@ print_ops(const json_t *ops, size_t n, FILE *out)
     }
 }
 
-static void
-run_test_hook(void)
-{
-    /* Tests use this to change the database between our read and our
-     * commit, proving the wait guards and the retry. */
-    const char *hook = getenv("NFVHOST_TEST_PRE_COMMIT");
-
-    if (hook && *hook && system(hook) != 0) {
-        fprintf(stderr, "nfvhost: NFVHOST_TEST_PRE_COMMIT failed\n");
-    }
-    unsetenv("NFVHOST_TEST_PRE_COMMIT");
-}
-
 int
 ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
                struct diag *d)
@@ -767,7 +754,6 @@ ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
             }
             goto out;
         }
-        run_test_hook();
         st = ovsdb_transact(rpc, ops, NULL, d);
         ops = NULL;
         if (st == OVSDB_TXN_OK) {

@@ -13,7 +13,7 @@ nfvhost_SOURCES += cli/cmd-ovs.c
 
 TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh tests/ovs-hostile.sh
 EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
-	tests/ovs-hostile.sh tests/fake-ovsdb.py \
+	tests/ovs-hostile.sh tests/fake-ovsdb.py tests/ovsdb-race-proxy.py \
 	tests/ovs-vlan-ping.py
 TESTS += tests/ovs-sriov.sh
 EXTRA_DIST += tests/ovs-sriov.sh docs/ovs-ext.md

@@ -95,10 +95,17 @@ tap_is "$(get Port vhu-firewall1-0 tag)" 300 "new VLAN in the database"
 tap_is "$(get Port vhu-trafgen1-0 tag)" 'ovs-vsctl: no row "vhu-trafgen1-0" in table Port' "removed port is gone (and garbage-collected)"
 tap_is "$(get Open_vSwitch . other_config:pmd-rxq-assign)" cycles "pmd-rxq-assign changed"
 
-# A concurrent writer between our read and our commit.
+# A concurrent writer between our read and our commit: a second client
+# (tests/ovsdb-race-proxy.py, between nfvhost and ovsdb-server) holds our
+# commit back and writes first.
 edit_plan "p['vms'][1]['nics'][0]['vlan']=301"
-out=$(NFVHOST_TEST_PRE_COMMIT="ovs-vsctl --db=$OVS_DB --no-wait set Open_vSwitch . other_config:foo=bar -- set Port vhu-firewall1-0 tag=999" \
-      apply --plan "$PLAN"); rc=$?
+python3 "$top_srcdir/tests/ovsdb-race-proxy.py" "$SCRATCH/race.sock" "$OVS_RUNDIR/db.sock" \
+    "ovs-vsctl --db=$OVS_DB --no-wait set Open_vSwitch . other_config:foo=bar -- set Port vhu-firewall1-0 tag=999" &
+race_pid=$!
+ovs_harness_on_stop "kill $race_pid"
+ovs_wait_for 10 test -S "$SCRATCH/race.sock"
+out=$(apply --plan "$PLAN" --db "unix:$SCRATCH/race.sock"); rc=$?
+kill "$race_pid"; wait "$race_pid" 2>/dev/null
 tap_is "$rc" 0 "apply with a concurrent writer exits 0"
 echo "$out" | grep -q 'reading it again (attempt 1 failed)'
 tap_ok $? "the wait guard failed the first attempt"
@@ -108,6 +115,12 @@ echo "$out" | grep -q '~ Port vhu-firewall1-0 tag: 999 -> 301'
 tap_ok $? "the retry saw the other writer's value"
 tap_is "$(get Open_vSwitch . other_config:foo)" bar "the other writer's key survived"
 tap_is "$(get Port vhu-firewall1-0 tag)" 301 "the plan's VLAN won"
+# Issue 11, defect 15: the installed binary runs no shell for a test.
+edit_plan "p['vms'][1]['nics'][0]['vlan']=302"
+NFVHOST_TEST_PRE_COMMIT="touch $SCRATCH/hooked" apply --plan "$PLAN" >/dev/null
+tap_ok "$(test ! -e "$SCRATCH/hooked"; echo $?)" "defect 15: NFVHOST_TEST_PRE_COMMIT runs nothing"
+tap_ok "$(nm -D "$NFVHOST" | grep -q -w -E 'system|popen'; test $? = 1; echo $?)" \
+    "defect 15: nfvhost links neither system() nor popen()"
 
 # port add / del.
 out=$("$NFVHOST" ovs port add vmx 0 --vlan 42 --pmd 1 --queues 2 \
