@@ -147,6 +147,10 @@ vpool_init(struct vpool *p, struct vmem *mem, uint32_t n, uint32_t buf_size,
            struct diag *d)
 {
     memset(p, 0, sizeof *p);
+    if (buf_size < 64 || buf_size & (buf_size - 1)) {
+        return diag_error(d, NFV_EINPUT, "buffer size %u is not a power of "
+                          "two of at least 64", buf_size);
+    }
     p->base = vmem_alloc(mem, (size_t) n * buf_size, 64);
     if (!p->base) {
         return diag_error(d, NFV_ESYSTEM, "shared region too small for %u "
@@ -154,6 +158,7 @@ vpool_init(struct vpool *p, struct vmem *mem, uint32_t n, uint32_t buf_size,
     }
     p->n = n;
     p->buf_size = buf_size;
+    p->buf_shift = __builtin_ctz(buf_size);
     p->free = xmalloc(n * sizeof *p->free);
     p->out = xcalloc(n, 1);
     for (uint32_t i = 0; i < n; i++) {
@@ -174,7 +179,7 @@ vpool_destroy(struct vpool *p)
 static uint32_t
 buf_index(const struct vpool *p, const uint8_t *buf)
 {
-    return (uint32_t) ((size_t) (buf - p->base) / p->buf_size);
+    return (uint32_t) ((size_t) (buf - p->base) >> p->buf_shift);
 }
 
 static void __attribute__((noreturn))
@@ -219,5 +224,5 @@ bool
 vpool_owns(const struct vpool *p, const uint8_t *buf)
 {
     return buf >= p->base && buf < p->base + (size_t) p->n * p->buf_size
-           && (size_t) (buf - p->base) % p->buf_size == 0;
+           && !((size_t) (buf - p->base) & (p->buf_size - 1));
 }

@@ -56,13 +56,14 @@ struct vpool {
     uint8_t *base;
     uint32_t n;                 /* Buffers. */
     uint32_t buf_size;
+    unsigned int buf_shift;     /* log2(buf_size): no division per frame. */
     uint8_t **free;
     uint32_t n_free;
     uint8_t *out;               /* Per buffer: 1 while handed out. */
 };
 
-/* Carves 'n' buffers of 'buf_size' bytes (a multiple of 64) from 'mem'.
- * Returns 0 or a diag status. */
+/* Carves 'n' buffers of 'buf_size' bytes (a power of two, at least 64)
+ * from 'mem'.  Returns 0 or a diag status. */
 int vpool_init(struct vpool *, struct vmem *, uint32_t n, uint32_t buf_size,
                struct diag *);
 void vpool_destroy(struct vpool *);

@@ -17,6 +17,7 @@
 
 #include "lib/diag.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/unit/vhost-check.h"
 #include "tests/unit/vhost-fake.h"
 #include "vhost/loop.h"
 #include "vhost/pkt.h"
@@ -58,77 +59,31 @@ detach(struct side *s)
     }
 }
 
-/* Every buffer of pool 'dir' is free, or in flight in exactly one of the
- * rings it travels through. */
-static void
-check_pool(struct loop_pair *p, int dir)
-{
-    struct vpool *pool = &p->pool[dir];
-    struct virtq *rx = &(dir ? p->b : p->a)->rxq[0];
-    struct virtq *tx = &(dir ? p->a : p->b)->txq[0];
-    uint8_t seen[4 * RING] = { 0 };
-    uint32_t count = 0;
-
-    for (int k = 0; k < 3; k++) {
-        uint32_t n = k == 0 ? pool->n_free : RING;
-
-        for (uint32_t i = 0; i < n; i++) {
-            uint8_t *buf = k == 0 ? pool->free[i]
-                           : k == 1 ? rx->id_buf[i] : tx->id_buf[i];
-            size_t idx;
-
-            if (!buf) {
-                continue;
-            }
-            idx = (size_t) (buf - pool->base) / pool->buf_size;
-            fuzz_check(vpool_owns(pool, buf) && !seen[idx],
-                       "direction %d: buffer %zu in two places", dir, idx);
-            seen[idx] = 1;
-            count++;
-        }
-    }
-    fuzz_check(count == pool->n, "direction %d: %u of %u buffers", dir,
-               count, pool->n);
-}
-
-/* Copying: each queue's own buffers are free or in flight, once. */
-static void
-check_own(const struct virtq *q)
-{
-    uint8_t seen[RING] = { 0 };
-    int count = 0;
-
-    for (int k = 0; k < 2; k++) {
-        int n = k ? q->num : q->n_pool;
-
-        for (int i = 0; i < n; i++) {
-            uint8_t *buf = k ? q->id_buf[i] : q->pool[i];
-            size_t idx;
-
-            if (!buf) {
-                continue;
-            }
-            idx = (size_t) (buf - q->bufs) / q->buf_size;
-            fuzz_check(idx < RING && !seen[idx], "own buffer %zu", idx);
-            seen[idx] = 1;
-            count++;
-        }
-    }
-    fuzz_check(count == RING, "%d of %d own buffers", count, RING);
-}
-
+/* Every buffer in exactly one place (vhost-check.h). */
 static void
 check(struct loop_pair *p)
 {
+    char why[160] = "";
+    bool good = true;
+
     if (p->zero_copy) {
-        check_pool(p, 0);
-        check_pool(p, 1);
+        for (int dir = 0; dir < 2; dir++) {
+            const struct virtq *queues[2] = {
+                &(dir ? p->b : p->a)->rxq[0], &(dir ? p->a : p->b)->txq[0],
+            };
+
+            good &= check_pool(&p->pool[dir], queues, 2, why, sizeof why);
+        }
     } else {
-        check_own(&p->a->rxq[0]);
-        check_own(&p->a->txq[0]);
-        check_own(&p->b->rxq[0]);
-        check_own(&p->b->txq[0]);
+        const struct virtq *queues[4] = {
+            &p->a->rxq[0], &p->a->txq[0], &p->b->rxq[0], &p->b->txq[0],
+        };
+
+        for (int i = 0; i < 4; i++) {
+            good &= check_own(queues[i], why, sizeof why);
+        }
     }
+    fuzz_check(good, "%s", why);
 }
 
 /* Back-end 's' delivers 'n' frames on its rx ring (ring 0), with 'len'

@@ -12,6 +12,7 @@
  * and a broken queue, reset as a lost device is, gives every buffer back. */
 #include "lib/diag.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/unit/vhost-check.h"
 #include "vhost/mem.h"
 #include "vhost/proto.h"
 #include "vhost/virtq.h"
@@ -71,81 +72,24 @@ reset(struct setup *s, struct virtq *q)
     virtq_reset(q, q->bufs ? NULL : orphan, &s->pool);
 }
 
+/* The invariants of vhost-check.h, after every operation. */
 static void
-check_ids(const struct virtq *q)
+check(const struct setup *s, bool zc)
 {
-    uint8_t seen[128] = { 0 };
-    uint16_t in_flight = 0;
+    const struct virtq *queues[2] = { &s->rxq, &s->txq };
+    char why[160] = "";
+    bool good = true;
 
-    for (int i = 0; i < q->num; i++) {
-        in_flight += q->id_buf[i] != NULL;
-    }
-    for (int i = 0; i < q->n_free_ids; i++) {
-        uint16_t id = q->free_ids[i];
-
-        fuzz_check(id < q->num && !seen[id] && !q->id_buf[id],
-                   "free id %u", id);
-        seen[id] = 1;
-    }
-    fuzz_check(in_flight == q->n_dev && in_flight + q->n_free_ids == q->num,
-               "%u in flight, %u counted, %u free", in_flight, q->n_dev,
-               q->n_free_ids);
-}
-
-/* Own buffers: each of the queue's buffers is free or in flight, once. */
-static void
-check_own(const struct virtq *q)
-{
-    uint8_t seen[128] = { 0 };
-    int count = 0;
-
-    for (int k = 0; k < 2; k++) {
-        int n = k ? q->num : q->n_pool;
-
-        for (int i = 0; i < n; i++) {
-            uint8_t *buf = k ? q->id_buf[i] : q->pool[i];
-            size_t idx;
-
-            if (!buf) {
-                continue;
-            }
-            idx = (size_t) (buf - q->bufs) / q->buf_size;
-            fuzz_check(buf >= q->bufs && idx < q->num && !seen[idx]
-                       && (size_t) (buf - q->bufs) % q->buf_size == 0,
-                       "buffer %p", (void *) buf);
-            seen[idx] = 1;
-            count++;
+    for (int i = 0; i < 2; i++) {
+        good &= check_ids(queues[i], why, sizeof why);
+        if (!zc) {
+            good &= check_own(queues[i], why, sizeof why);
         }
     }
-    fuzz_check(count == q->num, "%d of %u own buffers", count, q->num);
-}
-
-/* Zero-copy: each pool buffer is free or in one id of one queue. */
-static void
-check_pool(const struct setup *s)
-{
-    const struct vpool *p = &s->pool;
-    uint8_t seen[256] = { 0 };
-    uint32_t count = 0;
-
-    for (int k = 0; k < 3; k++) {
-        const struct virtq *q = k == 1 ? &s->rxq : &s->txq;
-        uint32_t n = k ? q->num : p->n_free;
-
-        for (uint32_t i = 0; i < n; i++) {
-            uint8_t *buf = k ? q->id_buf[i] : p->free[i];
-            size_t idx;
-
-            if (!buf) {
-                continue;
-            }
-            idx = (size_t) (buf - p->base) / p->buf_size;
-            fuzz_check(vpool_owns(p, buf) && !seen[idx], "buffer %zu", idx);
-            seen[idx] = 1;
-            count++;
-        }
+    if (zc) {
+        good &= check_pool(&s->pool, queues, 2, why, sizeof why);
     }
-    fuzz_check(count == p->n, "%u of %u pool buffers", count, p->n);
+    fuzz_check(good, "%s", why);
 }
 
 static void
@@ -358,14 +302,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         }
-        check_ids(&s->rxq);
-        check_ids(&s->txq);
-        if (zc) {
-            check_pool(s);
-        } else {
-            check_own(&s->rxq);
-            check_own(&s->txq);
-        }
+        check(s, zc);
     }
     return 0;
 }

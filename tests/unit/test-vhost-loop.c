@@ -17,6 +17,7 @@
 
 #include "lib/util.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/vhost-check.h"
 #include "tests/unit/vhost-fake.h"
 #include "vhost/loop.h"
 #include "vhost/pkt.h"
@@ -93,41 +94,17 @@ step(struct rig *r)
 static bool
 buffers_consistent(struct rig *r, int dir)
 {
-    struct vpool *pool = &r->pair.pool[dir];
-    struct virtq *rx = &(dir ? r->pair.b : r->pair.a)->rxq[0];
-    struct virtq *tx = &(dir ? r->pair.a : r->pair.b)->txq[0];
-    uint8_t *seen = xcalloc(pool->n, 1);
-    uint32_t count = 0;
-    bool good = true;
+    const struct virtq *queues[2] = {
+        &(dir ? r->pair.b : r->pair.a)->rxq[0],
+        &(dir ? r->pair.a : r->pair.b)->txq[0],
+    };
+    char why[160];
 
-    for (int k = 0; k < 3; k++) {
-        uint32_t n = k == 0 ? pool->n_free : RING;
-
-        for (uint32_t i = 0; i < n; i++) {
-            uint8_t *buf = k == 0 ? pool->free[i]
-                           : k == 1 ? rx->id_buf[i] : tx->id_buf[i];
-            size_t idx;
-
-            if (!buf) {
-                continue;
-            }
-            idx = (size_t) (buf - pool->base) / pool->buf_size;
-            if (!vpool_owns(pool, buf) || seen[idx]) {
-                printf("# buffer %zu %s\n", idx, !vpool_owns(pool, buf)
-                       ? "not of this pool" : "in two places");
-                good = false;
-            } else {
-                seen[idx] = 1;
-                count++;
-            }
-        }
+    if (!check_pool(&r->pair.pool[dir], queues, 2, why, sizeof why)) {
+        printf("# %s\n", why);
+        return false;
     }
-    if (count != pool->n) {
-        printf("# %u of %u buffers accounted for\n", count, pool->n);
-        good = false;
-    }
-    free(seen);
-    return good;
+    return true;
 }
 
 /* Fake 'f' (device side of ring 0, rx) writes frames seq0.. and keeps

@@ -2,7 +2,6 @@
  * over a socketpair: message order and contents, descriptors, replies,
  * malformed replies, ring traffic both ways, used-ring validation, stop,
  * reconnect, server mode, and no descriptor leaks. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,24 +14,10 @@
 
 #include "lib/util.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/vhost-check.h"
 #include "tests/unit/vhost-fake.h"
 #include "vhost/frontend.h"
 #include "vhost/pkt.h"
-
-static int
-count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-
-    while (d && readdir(d)) {
-        n++;
-    }
-    if (d) {
-        closedir(d);
-    }
-    return n;
-}
 
 static struct vhost_dev *
 new_dev(uint16_t ring_size)

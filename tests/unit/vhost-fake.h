@@ -110,19 +110,16 @@ fake_read(int fd, void *buf, size_t n, int *fds, int *n_fds)
     return true;
 }
 
+/* Sends 'len' bytes with descriptor 'pass_fd' attached (-1: none);
+ * 'flags' for sendmsg() besides MSG_NOSIGNAL.  A peer that hung up or a
+ * full socket is not an error here: the tests look at the other side. */
 static inline void
-fake_send(int fd, uint32_t req, uint32_t flags, const void *payload,
-          uint32_t size, int pass_fd)
+fake_send_raw(int fd, const void *bytes, size_t len, int pass_fd, int flags)
 {
-    uint8_t buf[12 + 256];
     char control[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = { buf, 12 + size };
+    struct iovec iov = { (void *) bytes, len };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-    memcpy(buf, &req, 4);
-    memcpy(buf + 4, &flags, 4);
-    memcpy(buf + 8, &size, 4);
-    memcpy(buf + 12, payload, size);
     if (pass_fd >= 0) {
         struct cmsghdr *c;
 
@@ -135,9 +132,23 @@ fake_send(int fd, uint32_t req, uint32_t flags, const void *payload,
         c->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
     }
-    if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) {
-        /* The front-end may have hung up: fine for error tests. */
+    if (sendmsg(fd, &msg, MSG_NOSIGNAL | flags) < 0) {
+        /* See above. */
     }
+}
+
+/* Sends one message: header 'req', 'flags', 'size', then the payload. */
+static inline void
+fake_send(int fd, uint32_t req, uint32_t flags, const void *payload,
+          uint32_t size, int pass_fd)
+{
+    uint8_t buf[12 + 256];
+
+    memcpy(buf, &req, 4);
+    memcpy(buf + 4, &flags, 4);
+    memcpy(buf + 8, &size, 4);
+    memcpy(buf + 12, payload, size);
+    fake_send_raw(fd, buf, 12 + size, pass_fd, 0);
 }
 
 static inline void
