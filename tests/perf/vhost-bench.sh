@@ -236,7 +236,8 @@ fi
 
 # 3. Cycles per frame at RATE: the bench generates on the PMD's core,
 # sleeping between bursts, so that the endpoint has core 0 to itself.
-cycles_run() { # WHO ROUND: prints "cycles/frame wait_ms loss_pct"
+cycles_run() { # WHO ROUND: prints "cycles/frame wait_ms bound loss_pct"
+    who=$1 round=$2
     if [ "$1" = tp ]; then
         start_testpmd "$OUT/3-testpmd-$2.log" --record-core-cycles
         pid=$TESTPMD thread=rte-worker-1
@@ -254,13 +255,18 @@ cycles_run() { # WHO ROUND: prints "cycles/frame wait_ms loss_pct"
     s2=$(sched "$pid" "$thread")
     kill -INT "$pid"
     wait "$pid"
-    if [ "$1" = tp ]; then
-        cpf=$(grep -o 'CPU cycles/packet=[0-9.]*' "$OUT/3-testpmd-$2.log" \
-              | tail -1 | cut -d= -f2)
+    if [ "$who" = tp ]; then
+        set -- $(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\) (total cycles=[0-9]* \/ total io packets=\([0-9]*\)) at \([0-9]*\) MHz.*/\1 \2 \3/p' \
+                 "$OUT/3-testpmd-$round.log" | tail -1)
     else
-        cpf=$(jget "$OUT/3-loop-$1-$2.json" 'd["cycles_per_frame"]')
+        set -- $(jget "$OUT/3-loop-$who-$round.json" '"%f %d %f" % (d["cycles_per_frame"], d["forwarded"]["a_to_b"] + d["forwarded"]["b_to_a"] + d["dropped"]["a_to_b"] + d["dropped"]["b_to_a"], d["tsc_mhz"])')
     fi
-    echo "${cpf:-0} $(echo "$s1 $s2" | awk '{ printf "%.1f", ($4 - $2) / 1e6 }') $(jget "$OUT/3-bench-$1-$2.json" 'd["loss_pct"]')"
+    # $1 cycles/frame, $2 frames, $3 TSC MHz.  The thread's wait for its
+    # CPU, counted into busy bursts it interrupted, can have added at most
+    # wait x TSC rate / frames cycles to each frame.
+    echo "$s1 $s2 ${1:-0} ${2:-0} ${3:-0} $(jget "$OUT/3-bench-$who-$round.json" 'd["loss_pct"]')" \
+        | awk '{ w = ($4 - $2) / 1e6; b = $6 ? w * 1e3 * $7 / $6 : 0;
+                 printf "%.1f %.1f %.1f %s\n", $5, w, b, $8 }'
 }
 if want 3; then
     wires "in_port=1,actions=output:3" "in_port=4,actions=output:2"
@@ -270,8 +276,8 @@ if want 3; then
         for who in $order; do
             log "3. cycles per frame at $RATE pps, round $r: $who"
             set -- $(cycles_run "$who" "$r")
-            eval "c_$who=\"\$c_$who $1\"; w_$who=\"\$w_$who $2\""
-            l_all="$l_all $3"
+            eval "c_$who=\"\$c_$who $1\"; w_$who=\"\$w_$who $2/$3\""
+            l_all="$l_all $4"
         done
     done
     czc=$(echo "$c_zc" | median)
@@ -281,7 +287,7 @@ if want 3; then
 | 3 | endpoint's TSC cycles per frame at $RATE pps offered: \`vhost loop\` zero-copy vs testpmd io | $(printf %.0f "$czc") | $(printf %.0f "$ctp") | **$(python3 -c "print('%.2f' % ($czc / $ctp))")** | rounds: zero-copy [$c_zc ], testpmd [$c_tp ] |
 | 3b | the same, \`vhost loop --copy\` vs testpmd io | $(printf %.0f "$ccopy") | $(printf %.0f "$ctp") | $(python3 -c "print('%.2f' % ($ccopy / $ctp))") | rounds: copy [$c_copy ] |"
     NOTES="$NOTES
-3. Equal: the same offered load ($RATE pps of 64-byte frames from \`vhost bench --sleep-idle\` on core 1, beside the PMD), burst $BURST, $RING-entry $LAYOUT rings, the forwarding thread on core 0. Busy cycles: the TSC cycles of the bursts that moved frames, divided by the frames received (testpmd: its \`--record-core-cycles\` busy cycles over RX packets). Time the forwarding thread waited for its CPU during the bench (ms, per round; from schedstat: a preempted busy burst counts its wait as cycles, on both sides): zero-copy [$w_zc ], copying [$w_copy ], testpmd [$w_tp ]. Loss of the bench per round (%): [$l_all ]."
+3. Equal: the same offered load ($RATE pps of 64-byte frames from \`vhost bench --sleep-idle\` on core 1, beside the PMD), burst $BURST, $RING-entry $LAYOUT rings, the forwarding thread on core 0. Busy cycles: the TSC cycles of the bursts that moved frames, divided by the frames received (testpmd: its \`--record-core-cycles\` busy cycles over RX packets). Per round, the time the forwarding thread waited for its CPU during the bench (ms, from schedstat) / the most that waiting can have added to each frame (cycles: a preempted busy burst counts its wait, on both sides): zero-copy [$w_zc ], copying [$w_copy ], testpmd [$w_tp ]. Loss of the bench per round (%): [$l_all ]."
 fi
 
 # 4. Generators into testpmd's net_vhost rxonly (OVS stopped: core 1 is
