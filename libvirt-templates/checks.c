@@ -17,10 +17,11 @@
 #include "lib/util.h"
 
 struct report {
-    const char *name;
     const struct vm_spec *s;
     xmlXPathContextPtr xp;
-    struct sbuf msgs;
+    enum domain_area area;      /* Of the problems the check reports. */
+    domain_problem_fn *fn;
+    void *aux;
     int n;
 };
 
@@ -36,7 +37,7 @@ problem(struct report *r, const char *fmt, ...)
     va_start(args, fmt);
     msg = xvasprintf(fmt, args);
     va_end(args);
-    sbuf_printf(&r->msgs, "\n  %s", msg);
+    r->fn(r->aux, r->area, msg);
     free(msg);
     r->n++;
 }
@@ -141,6 +142,7 @@ pool_of(const struct vm_spec *s, int cpu)
 static void
 check_shared_memory(struct report *r)
 {
+    r->area = DOMAIN_MEMORY;
     xmlXPathObjectPtr vhost = query(r, NULL, "/domain/devices/interface"
                                     "[@type='vhostuser']");
     char *access = str(r, NULL, "string(/domain/memoryBacking/access/@mode)");
@@ -185,6 +187,7 @@ check_ring(struct report *r, int idx, xmlNodePtr iface, const char *attr)
     uint64_t n;
 
     if (v[0] && (!parse_uint64(v, UINT64_MAX, &n) || n < 256 || n > 1024 || (n & (n - 1)))) {
+        r->area = DOMAIN_RINGS;
         problem(r, "interface %d: %s='%s' is not a power of two within "
                 "256-1024 (QEMU refuses it when the VM starts)", idx, attr, v);
     }
@@ -226,6 +229,7 @@ check_interfaces(struct report *r)
 {
     xmlXPathObjectPtr ifaces = query(r, NULL, "/domain/devices/interface");
 
+    r->area = DOMAIN_INTERFACES;
     check_nic_count(r, "vhostuser", NIC_VHOST);
     check_nic_count(r, "hostdev", NIC_SRIOV);
 
@@ -249,6 +253,7 @@ check_interfaces(struct report *r)
             free(path);
             check_ring(r, i, iface, "rx_queue_size");
             check_ring(r, i, iface, "tx_queue_size");
+            r->area = DOMAIN_INTERFACES;
         }
         xmlXPathObjectPtr tags = query(r, iface, "vlan/tag");
         for (int t = 0; t < count(tags); t++) {
@@ -290,6 +295,7 @@ check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
     hwloc_bitmap_t set = xbitmap();
     uint64_t n;
 
+    r->area = DOMAIN_VCPUS;
     if (!parse_uint64(nv, UINT64_MAX, &n) || n != (uint64_t) s->vcpus) {
         problem(r, "<vcpu> is '%s', the plan gives the VM %d", nv, s->vcpus);
     }
@@ -334,6 +340,7 @@ check_emulatorpin(struct report *r, hwloc_const_bitmap_t vcpus)
                                 ? s->emulator_pool : s->emulatorpin;
     char *cpuset;
 
+    r->area = DOMAIN_EMULATOR;
     switch (read_cpuset(r, "string(/domain/cputune/emulatorpin/@cpuset)",
                         set, &cpuset)) {
     case CPUSET_ABSENT:
@@ -371,7 +378,10 @@ static void
 check_memory(struct report *r)
 {
     const struct vm_spec *s = r->s;
-    char *mem = str(r, NULL, "string(/domain/memory)");
+    char *mem;
+
+    r->area = DOMAIN_MEMORY;
+    mem = str(r, NULL, "string(/domain/memory)");
     char *unit = str(r, NULL, "string(/domain/memory/@unit)");
     char *psize = str(r, NULL, "string(/domain/memoryBacking/hugepages/page"
                       "/@size)");
@@ -417,28 +427,47 @@ check_memory(struct report *r)
 }
 
 int
-domain_check(xmlDocPtr doc, const char *name, const struct vm_spec *s,
-             struct diag *d)
+domain_check_each(xmlDocPtr doc, const struct vm_spec *s,
+                  domain_problem_fn *fn, void *aux)
 {
-    struct report r = { .name = name, .s = s };
+    struct report r = { .s = s, .fn = fn, .aux = aux };
     hwloc_bitmap_t vcpus = xbitmap();
-    int error = 0;
 
     r.xp = xmlXPathNewContext(doc);
-    sbuf_init(&r.msgs);
     check_shared_memory(&r);
     check_interfaces(&r);
     check_vcpupins(&r, vcpus);
     check_emulatorpin(&r, vcpus);
     check_memory(&r);
-    if (r.n) {
-        error = diag_error(d, NFV_EINPUT, "%s: %d problem(s) for VM %s of "
-                           "%s:%s", name, r.n, s->name, s->plan_file,
-                           r.msgs.s);
-    }
     hwloc_bitmap_free(vcpus);
-    sbuf_destroy(&r.msgs);
     xmlXPathFreeContext(r.xp);
+    return r.n;
+}
+
+/* Collects the problems as the lines of one message. */
+static void
+add_line(void *msgs_, enum domain_area area, const char *msg)
+{
+    struct sbuf *msgs = msgs_;
+
+    (void) area;
+    sbuf_printf(msgs, "\n  %s", msg);
+}
+
+int
+domain_check(xmlDocPtr doc, const char *name, const struct vm_spec *s,
+             struct diag *d)
+{
+    struct sbuf msgs;
+    int n, error = 0;
+
+    sbuf_init(&msgs);
+    n = domain_check_each(doc, s, add_line, &msgs);
+    if (n) {
+        error = diag_error(d, NFV_EINPUT, "%s: %d problem(s) for VM %s of "
+                           "%s:%s", name, n, s->name, s->plan_file, msgs.s);
+    }
+    sbuf_destroy(&msgs);
     return error;
 }
 

@@ -26,6 +26,22 @@
 
 int domain_check(xmlDocPtr, const char *name, const struct vm_spec *,
                  struct diag *);
+
+/* The part of a domain a problem is about. */
+enum domain_area {
+    DOMAIN_MEMORY,          /* Shared hugepage backing, size, numatune. */
+    DOMAIN_INTERFACES,      /* vhost-user sockets and mode, NIC counts,
+                             * VLAN tags. */
+    DOMAIN_RINGS,           /* rx/tx ring sizes. */
+    DOMAIN_VCPUS,           /* <vcpu> and vcpupin. */
+    DOMAIN_EMULATOR,        /* emulatorpin. */
+};
+typedef void domain_problem_fn(void *aux, enum domain_area,
+                               const char *msg);
+/* The same checks, each problem handed to 'fn' on its own (for 'nfvhost
+ * check', which reports them one by one); returns how many there were. */
+int domain_check_each(xmlDocPtr, const struct vm_spec *,
+                      domain_problem_fn *, void *aux);
 /* Parses 'text' and checks it. */
 int domain_check_text(const char *text, const char *name,
                       const struct vm_spec *, struct diag *);
