@@ -114,11 +114,19 @@ status_parse_stats_show(const char *text, json_t *pmds)
         }
         if (sscanf(line, " packets received: %lld", &n) == 1) {
             json_object_set_new(cur, "packets", json_integer(n));
+        } else if (sscanf(line, " miss with success upcall: %lld", &n)
+                   == 1) {
+            json_object_set_new(cur, "upcalls", json_integer(n));
+        } else if (sscanf(line, " miss with failed upcall: %lld", &n)
+                   == 1) {
+            json_object_set_new(cur, "lost_upcalls", json_integer(n));
         } else if (sscanf(line, " idle cycles: %lld (%lf%%)", &n, &pct)
                    == 2) {
             idle = pct;
+            json_object_set_new(cur, "idle_cycles", json_integer(n));
         } else if (sscanf(line, " processing cycles: %lld (%lf%%)", &n,
                           &pct) == 2) {
+            json_object_set_new(cur, "processing_cycles", json_integer(n));
             json_object_set_new(cur, "busy_pct",
                                 json_real(n || idle ? pct : 0.0));
         } else if (sscanf(line, " avg cycles per packet: %lf", &cpp) == 1) {

@@ -24,8 +24,11 @@ struct plan_file;
 json_t *ovs_status_collect(const struct ovs_opts *, const char *control,
                            const struct plan_file *, struct diag *);
 
-/* Parsers of the two appctl texts, exposed for unit tests: they fill
- * 'pmds' (an array of PMD objects keyed by numa/core). */
+/* Parsers of the two appctl texts, exposed for unit tests and for
+ * 'nfvhost check': they fill 'pmds' (an array of PMD objects keyed by
+ * numa/core).  pmd-stats-show's counters are kept raw as well
+ * ("idle_cycles", "processing_cycles", "upcalls", "lost_upcalls"), so
+ * two readings give the rates in between. */
 void status_parse_rxq_show(const char *text, json_t *pmds);
 void status_parse_stats_show(const char *text, json_t *pmds);
 
