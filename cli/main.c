@@ -22,6 +22,8 @@ static const struct command commands[] = {
     { "hugepages", cmd_hugepages, "per-NUMA hugepages from the plan: status, apply, reset" },
     { "vhost", cmd_vhost, "VM-less vhost-user endpoint: bench (NDR search), loop, tap" },
     { "vm", cmd_vm, "libvirt domain XML for a planned VM: xml, tune, check" },
+    { "check", cmd_check, "is the host what the plan says, and why does it "
+      "drop packets?" },
 };
 
 static void
@@ -35,7 +37,7 @@ usage(FILE *f)
     }
     fprintf(f, "\nRun 'nfvhost COMMAND --help' for a command's options.\n"
             "Exit status: 0 done, 1 system error, 2 bad input, "
-            "3 infeasible plan.\n");
+            "3 infeasible plan\n(check: 4 when a check FAILs).\n");
 }
 
 int
