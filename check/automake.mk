@@ -19,7 +19,7 @@ nfvhost_SOURCES += cli/cmd-check.c
 
 TESTS += tests/check-fake.sh tests/check-vm.sh tests/check-ovs.sh
 EXTRA_DIST += tests/check-fake.sh tests/check-vm.sh tests/check-ovs.sh \
-	tests/check/fake-host.py docs/check.md
+	tests/check/fake-host.py tests/check/lib.sh docs/check.md
 
 # 'make bench-check': how long a whole check takes (figure in
 # docs/check.md; root, hugepages, OVS-DPDK).  Not run by 'make check'.

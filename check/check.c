@@ -67,19 +67,10 @@ check_parse_layers(const char *list, unsigned *layers, struct diag *d)
     return error;
 }
 
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 sleep_until(double t)
 {
-    double left = t - now_s();
+    double left = t - ctx_now();
 
     if (left > 0) {
         struct timespec ts = { (time_t) left,
@@ -106,7 +97,7 @@ check_run(const struct check_opts *o, struct check_report *r,
     struct check_ctx ctx;
     struct loss_state *loss = NULL;
     struct stat st;
-    double start = now_s();
+    double start = ctx_now();
     unsigned skipped = 0;
 
     if (o->root[0] && (stat(o->root, &st) || !S_ISDIR(st.st_mode))) {

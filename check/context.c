@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check/ovs-conn.h"
 #include "lib/plan-file.h"
@@ -134,4 +135,13 @@ ctx_pinned_onto(const struct check_ctx *ctx, const struct proc_task *t,
             && hwloc_bitmap_intersects(t->allowed, cpus)
             && (hwloc_bitmap_iszero(ctx->online)
                 || !hwloc_bitmap_isincluded(ctx->online, t->allowed)));
+}
+
+double
+ctx_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -66,6 +66,9 @@ bool ctx_pinned_onto(const struct check_ctx *, const struct proc_task *,
 /* "2-5,8-11"; "none" for an empty set.  Owned by the report. */
 const char *ctx_cpus(struct check_ctx *, hwloc_const_bitmap_t);
 
+/* CLOCK_MONOTONIC, in seconds. */
+double ctx_now(void);
+
 /* The layers. */
 void check_kernel(struct check_ctx *);
 void check_irq(struct check_ctx *);

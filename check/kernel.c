@@ -526,7 +526,8 @@ tuned_isolated(struct check_ctx *ctx, hwloc_bitmap_t set, bool *active)
         vars = ctx_read(ctx, "/etc/tuned/cpu-partitioning-variables.conf");
         line = vars ? strstr(vars, "isolated_cores=") : NULL;
         if (line) {
-            char *v = xasprintf("%.*s", (int) strcspn(line + 15, "\n"), line + 15);
+            const char *v0 = line + strlen("isolated_cores=");
+            char *v = xasprintf("%.*s", (int) strcspn(v0, "\n"), v0);
             ok = cpulist_parse(v, set);
             free(v);
         }

@@ -77,15 +77,6 @@ struct loss_state {
     bool wait_stats;
 };
 
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 snap_destroy(struct loss_snap *s)
 {
@@ -224,7 +215,7 @@ take(struct check_ctx *ctx, struct loss_snap *s)
     char *text[ARRAY_SIZE(cmds)] = { NULL };
 
     memset(s, 0, sizeof *s);
-    s->t = now_s();
+    s->t = ctx_now();
     proc_table_load(ctx->root, 0, &s->procs);
     if (ovs->db_down || ovs->vswitchd_down) {
         s->why = xstrdup(ovs->db_down ? "ovsdb-server is not running"
@@ -341,7 +332,7 @@ static void
 refresh_stats(struct check_ctx *ctx, const struct loss_snap *a,
               struct loss_snap *b, const char *const *names, size_t n)
 {
-    double until = now_s() + LOSS_STATS_WAIT_S;
+    double until = ctx_now() + LOSS_STATS_WAIT_S;
 
     for (;;) {
         bool fresh = true;
@@ -356,7 +347,7 @@ refresh_stats(struct check_ctx *ctx, const struct loss_snap *a,
                 fresh = false;
             }
         }
-        if (fresh || now_s() > until) {
+        if (fresh || ctx_now() > until) {
             return;
         }
         struct timespec ts = { 0, 250 * 1000 * 1000 };

@@ -10,6 +10,7 @@
 # that cannot run (exit 1), colours only on a terminal, and the JSON
 # document's shape.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/check/lib.sh"
 require '[ "$(id -u)" = 0 ]' 'root (the fake hugetlbfs mount is chgrp-ed)'
 require 'command -v python3' 'python3'
 scratch
@@ -34,17 +35,7 @@ check() { # check LAYERS [ARGS...]: JSON into $J, exit status in $rc
         --db "unix:$SCRATCH/no-ovs/db.sock" "$@" >"$J" 2>"$SCRATCH/err"
     rc=$?
 }
-# The findings that are not PASS, one per line: LEVEL ID (SUBJECT): FOUND
-notpass() {
-    python3 - "$J" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for f in d["findings"]:
-    if f["level"] != "PASS":
-        s = " (%s)" % f["subject"] if f["subject"] else ""
-        print("%s %s%s: %s" % (f["level"], f["id"], s, f["found"]))
-PY
-}
+notpass() { check_notpass "$J"; }
 # expect DESC LAYERS STATUS FINDINGS: a fresh tree was changed; check it
 expect() {
     check "$2"

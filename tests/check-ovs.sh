@@ -2,7 +2,7 @@
 # check-ovs.sh: 'nfvhost check' against a real OVS-DPDK (the test
 # harness: one PMD on CPU 1, the rest on CPU 0).
 #
-# A plan for a 4-core machine whose PMD is CPU 1 and housekeeping CPU 0
+# A plan for a 3-core machine whose PMD is CPU 1 and housekeeping CPU 0
 # (a synthetic hwloc topology), so its masks are the harness's; the
 # harness's own DPDK start-up keys (dpdk-extra with --no-pci, socket
 # memory, socket directory) are written into the plan, then 'nfvhost ovs
@@ -16,6 +16,7 @@
 #   - --watch prints the drops when they start and says when they clear.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/ovs-harness.sh"
+. "$top_srcdir/tests/check/lib.sh"
 require 'command -v python3' 'python3'
 require 'command -v lstopo-no-graphics' 'hwloc (lstopo-no-graphics)'
 require '[ "$(nproc)" -ge 2 ]' 'two CPUs'
@@ -25,38 +26,10 @@ ovs_harness_on_stop 'for p in $BG; do kill -CONT $p 2>/dev/null; kill $p 2>/dev/
 S=$OVS_SOCKDIR
 P=$SCRATCH/plan/plan.json
 
-# The plan: housekeeping CPU 0, PMD CPU 1, guest CPUs 2-3 (not on this
-# host; the vm layer is not run here), one VM with four vhost NICs.
-lstopo-no-graphics --no-io --of xml -i "numa:1(memory=8GB) core:4 pu:1" \
-    "$SCRATCH/topo.xml"
-cat > "$SCRATCH/intent.ini" <<'INI'
-[host]
-housekeeping_cores_per_numa = 1
-host_memory = 1G
-hugepage_size = 2M
-[ovs]
-pmd_cores_per_numa = 1
-[emulator]
-policy = none
-[vm vm1]
-vcpus = 1
-memory = 256M
-nics = vhost:100, vhost:100, vhost:100, vhost:100
-INI
-"$NFVHOST" plan --topology "$SCRATCH/topo.xml" --intent "$SCRATCH/intent.ini" \
-    --output "$SCRATCH/plan" >/dev/null 2>&1
-tap_ok $? "plan of a 4-core host with its PMD on CPU 1"
-python3 - "$P" "$OVS_SOCKDIR" "$OVS_DPDK_EXTRA" "${OVS_HARNESS_SOCKET_MEM:-512}" <<'PY'
-import json, sys
-path, sockdir, extra, mem = sys.argv[1:]
-p = json.load(open(path))
-oc = p["ovs"]["other_config"]
-oc["dpdk-extra"] = extra
-oc["dpdk-socket-mem"] = oc["dpdk-socket-limit"] = mem
-p["ovs"]["socket_dir"] = sockdir
-p["ovs"]["socket_group"] = "root"
-json.dump(p, open(path, "w"), indent=2)
-PY
+# The plan: housekeeping CPU 0, PMD CPU 1, guest CPU 2 (not on this host;
+# the vm layer is not run here), one VM with four vhost NICs.
+check_harness_plan "$SCRATCH/plan" "vhost:100, vhost:100, vhost:100, vhost:100"
+tap_ok $? "plan of a 3-core host with its PMD on CPU 1"
 tap_is "$(jget "$P" 'd["ovs"]["other_config"]["pmd-cpu-mask"] + " " + d["ovs"]["other_config"]["dpdk-lcore-mask"]')" \
     "0x2 0x1" "the plan's masks are the harness's"
 

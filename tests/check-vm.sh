@@ -10,6 +10,7 @@
 # changes one thing and asserts the exact findings that are not PASS and
 # the exit status.  test:///default itself has none of the plan's VMs.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/check/lib.sh"
 require 'command -v python3' 'python3'
 scratch
 J=$SCRATCH/c.json
@@ -56,16 +57,7 @@ check() { # check URI: JSON into $J, exit status in $rc
         --json >"$J" 2>"$SCRATCH/err"
     rc=$?
 }
-notpass() {
-    python3 - "$J" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for f in d["findings"]:
-    if f["level"] != "PASS":
-        s = " (%s)" % f["subject"] if f["subject"] else ""
-        print("%s %s%s: %s" % (f["level"], f["id"], s, f["found"]))
-PY
-}
+notpass() { check_notpass "$J"; }
 expect() { # expect DESC STATUS FINDINGS VM-EDIT...
     _d=$1 _s=$2 _f=$3; shift 3
     node "$@"

@@ -21,48 +21,16 @@ top_builddir=${top_builddir:-$top_srcdir}
 NFVHOST=${NFVHOST:-$top_builddir/nfvhost}
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/ovs-harness.sh"
+. "$top_srcdir/tests/check/lib.sh"
 require 'command -v lstopo-no-graphics' 'hwloc'
 ROUNDS=${CHECK_BENCH_ROUNDS:-10}
 ovs_harness_begin
 P=$SCRATCH/plan/plan.json
 
-lstopo-no-graphics --no-io --of xml -i "numa:1(memory=16GB) core:5 pu:1" \
-    "$SCRATCH/topo.xml"
-cat > "$SCRATCH/intent.ini" <<'INI'
-[host]
-housekeeping_cores_per_numa = 1
-host_memory = 1G
-hugepage_size = 2M
-[ovs]
-pmd_cores_per_numa = 1
-[emulator]
-policy = none
-[vm vm1]
-vcpus = 1
-memory = 256M
-nics = vhost:100, vhost:100, vhost:200, vhost:200
-[vm vm2]
-vcpus = 1
-memory = 256M
-nics = vhost:100, vhost:200, vhost:300
-[vm vm3]
-vcpus = 1
-memory = 256M
-nics = vhost:100, vhost:200, vhost:300
-INI
-"$NFVHOST" plan --topology "$SCRATCH/topo.xml" --intent "$SCRATCH/intent.ini" \
-    --output "$SCRATCH/plan" >/dev/null || exit 1
-python3 - "$P" "$OVS_SOCKDIR" "$OVS_DPDK_EXTRA" "${OVS_HARNESS_SOCKET_MEM:-512}" <<'PY'
-import json, sys
-path, sockdir, extra, mem = sys.argv[1:]
-p = json.load(open(path))
-oc = p["ovs"]["other_config"]
-oc["dpdk-extra"] = extra
-oc["dpdk-socket-mem"] = oc["dpdk-socket-limit"] = mem
-p["ovs"]["socket_dir"] = sockdir
-p["ovs"]["socket_group"] = "root"
-json.dump(p, open(path, "w"), indent=2)
-PY
+check_harness_plan "$SCRATCH/plan" \
+    "vhost:100, vhost:100, vhost:200, vhost:200" \
+    "vhost:100, vhost:200, vhost:300" "vhost:100, vhost:200, vhost:300" \
+    || exit 1
 "$NFVHOST" ovs apply --plan "$P" --db "$OVS_DB" >/dev/null || exit 1
 N=$SCRATCH/node.xml
 {
