@@ -1,7 +1,6 @@
 /* cmd-check.c: 'nfvhost check', the front of check/. */
 #include <config.h>
 
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -14,28 +13,30 @@
 #include "check/check.h"
 #include "check/print.h"
 #include "cli/commands.h"
+#include "cli/opts.h"
+#include "lib/parse.h"
 #include "lib/plan-file.h"
 #include "lib/util.h"
 #include "libvirt-templates/define.h"
 
 enum {
-    OPT_PLAN = 256, OPT_ROOT, OPT_DB, OPT_ONLY, OPT_JSON, OPT_NO_COLOR,
-    OPT_WATCH, OPT_WINDOW, OPT_LIST, OPT_HELP,
+    OPT_PLAN = 256, OPT_ROOT, OPT_DB, OPT_CONNECT, OPT_ONLY, OPT_JSON,
+    OPT_NO_COLOR, OPT_WATCH, OPT_WINDOW, OPT_LIST, OPT_HELP,
 };
 
-static const struct option longopts[] = {
-    { "plan", required_argument, NULL, OPT_PLAN },
-    { "sysfs-root", required_argument, NULL, OPT_ROOT },
-    { "db", required_argument, NULL, OPT_DB },
-    { "connect", required_argument, NULL, 'c' },
-    { "only", required_argument, NULL, OPT_ONLY },
-    { "json", no_argument, NULL, OPT_JSON },
-    { "no-color", no_argument, NULL, OPT_NO_COLOR },
-    { "watch", required_argument, NULL, OPT_WATCH },
-    { "window", required_argument, NULL, OPT_WINDOW },
-    { "list", no_argument, NULL, OPT_LIST },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
+static const struct cli_opt options[] = {
+    { "plan", true, OPT_PLAN, 0 },
+    { "sysfs-root", true, OPT_ROOT, 0 },
+    { "db", true, OPT_DB, 0 },
+    { "connect", true, OPT_CONNECT, 'c' },
+    { "only", true, OPT_ONLY, 0 },
+    { "json", false, OPT_JSON, 0 },
+    { "no-color", false, OPT_NO_COLOR, 0 },
+    { "watch", true, OPT_WATCH, 0 },
+    { "window", true, OPT_WINDOW, 0 },
+    { "list", false, OPT_LIST, 0 },
+    { "help", false, OPT_HELP, 'h' },
+    { NULL, false, 0, 0 },
 };
 
 struct cmd {
@@ -83,63 +84,68 @@ check_usage(void)
 "\n2 bad input.\n", CHECK_DEFAULT_URI, CHECK_DEFAULT_WINDOW_S);
 }
 
+/* --window and --watch: seconds, more than 0 and at most an hour. */
 static bool
-parse_seconds(const char *s, double *v)
+parse_seconds(const char *flag, const char *arg, double *v)
 {
-    char *end;
-    double x = strtod(s, &end);
-
-    if (end == s || *end || !isfinite(x) || x <= 0 || x > 3600) {
+    if (!parse_double(arg, 0, 3600, v) || *v <= 0) {
+        cli_usage_error("check", "%s %s: want seconds, more than 0 and at "
+                        "most 3600", flag, arg);
         return false;
     }
-    *v = x;
     return true;
 }
 
+/* 0, -1 after --help, or 2 after the usage error. */
 static int
-parse_opts(int argc, char *argv[], struct cmd *c, struct diag *d)
+parse_one(int id, const char *arg, void *c_)
 {
-    int ch;
+    struct cmd *c = c_;
+    struct diag d;
+    int error = 0;
 
-    opterr = 0;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-        switch (ch) {
-        case OPT_PLAN: c->plan = optarg; break;
-        case OPT_ROOT: c->o.root = optarg; break;
-        case OPT_DB: c->o.db = optarg; break;
-        case 'c': c->o.uri = optarg; break;
-        case OPT_ONLY:
-            c->only = true;
-            if (check_parse_layers(optarg, &c->o.layers, d)) {
-                return cli_usage_error("check", "%s", d->msg);
-            }
-            break;
-        case OPT_JSON: c->json = true; break;
-        case OPT_NO_COLOR: c->no_color = true; break;
-        case OPT_WATCH:
-        case OPT_WINDOW:
-            if (!parse_seconds(optarg, ch == OPT_WATCH ? &c->watch_s
-                               : &c->o.window_s)) {
-                return cli_usage_error("check", "--%s %s: want seconds, "
-                                       "more than 0 and at most 3600",
-                                       ch == OPT_WATCH ? "watch" : "window",
-                                       optarg);
-            }
-            break;
-        case OPT_LIST: c->list = true; break;
-        case OPT_HELP: check_usage(); return -1;
-        case ':':
-            return cli_usage_error("check", "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error("check", "unknown option '%s'",
-                                   argv[optind - 1]);
+    switch (id) {
+    case OPT_PLAN: c->plan = arg; break;
+    case OPT_ROOT: c->o.root = arg; break;
+    case OPT_DB: c->o.db = arg; break;
+    case OPT_CONNECT: c->o.uri = arg; break;
+    case OPT_ONLY:
+        c->only = true;
+        diag_init(&d);
+        if (check_parse_layers(arg, &c->o.layers, &d)) {
+            error = cli_usage_error("check", "%s", d.msg);
         }
+        diag_destroy(&d);
+        break;
+    case OPT_JSON: c->json = true; break;
+    case OPT_NO_COLOR: c->no_color = true; break;
+    case OPT_WATCH:
+        error = parse_seconds("--watch", arg, &c->watch_s) ? 0 : NFV_EINPUT;
+        break;
+    case OPT_WINDOW:
+        error = parse_seconds("--window", arg, &c->o.window_s)
+                ? 0 : NFV_EINPUT;
+        break;
+    case OPT_LIST: c->list = true; break;
+    case OPT_HELP: check_usage(); return -1;
     }
-    if (optind < argc) {
+    return error;
+}
+
+static int
+parse_opts(int argc, char *argv[], struct cmd *c)
+{
+    char **operands;
+    int n;
+    int error = cli_opts_parse("check", argc, argv, 1, options, parse_one, c,
+                               &operands, &n);
+
+    if (error) {
+        return error;
+    }
+    if (n) {
         return cli_usage_error("check", "unexpected argument '%s'",
-                               argv[optind]);
+                               operands[0]);
     }
     if (!domain_define_available()
         && ((c->only && (c->o.layers & (1u << CHECK_VM))) || c->o.uri)) {
@@ -227,7 +233,7 @@ cmd_check(int argc, char *argv[])
     memset(&c, 0, sizeof c);
     check_opts_init(&c.o);
     diag_init(&d);
-    status = parse_opts(argc, argv, &c, &d);
+    status = parse_opts(argc, argv, &c);
     if (status) {
         diag_destroy(&d);
         return status < 0 ? 0 : status;
