@@ -273,6 +273,93 @@ mkdir_parents(const char *path)
     return error;
 }
 
+/* Only root or we can change what is below 'fd'. */
+static bool
+dir_is_safe(int fd)
+{
+    struct stat st;
+
+    return !fstat(fd, &st)
+           && (st.st_uid == 0 || st.st_uid == geteuid())
+           && (!(st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_mode & S_ISVTX);
+}
+
+/* Opens 'name' below 'parent' as a directory, not following a link. */
+static int
+open_child(int parent, const char *name, bool create, unsigned mode,
+           bool *created)
+{
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+                                  | O_CLOEXEC);
+    struct stat st;
+
+    if (fd < 0 && errno == ENOENT && create) {
+        if (!mkdirat(parent, name, mode)) {
+            *created = true;
+        } else if (errno != EEXIST) {
+            return -errno;
+        }
+        fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+                                  | O_CLOEXEC);
+    }
+    if (fd < 0 && errno == ENOTDIR
+        && !fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW)
+        && S_ISLNK(st.st_mode)) {
+        errno = ELOOP;          /* O_DIRECTORY says ENOTDIR for a link. */
+    }
+    return fd < 0 ? -errno : fd;
+}
+
+int
+dir_open_nofollow(const char *path, bool create, unsigned mode,
+                  bool *created, char **where)
+{
+    char *copy = xstrdup(path), *p = copy;
+    int fd;
+
+    *created = false;
+    *where = NULL;
+    if (path[0] != '/') {
+        free(copy);
+        return -EINVAL;
+    }
+    fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        fd = -errno;
+    }
+    while (fd >= 0) {
+        char *name, *end;
+        int child;
+        bool last;
+
+        p += strspn(p, "/");
+        if (!*p) {
+            break;
+        }
+        name = p;
+        end = name + strcspn(name, "/");
+        p = *end ? end + 1 : end;
+        *end = '\0';
+        last = !p[strspn(p, "/")];
+        if (!dir_is_safe(fd)) {
+            *where = xasprintf("%.*s", (int) (name - copy > 1
+                                              ? name - copy - 1 : 1), path);
+            child = -EPERM;
+        } else {
+            child = open_child(fd, name, create, last ? mode : 0755,
+                               created);
+            if (child < 0) {
+                *where = xasprintf("%.*s", (int) (end - copy), path);
+            }
+            *created &= last;
+        }
+        close(fd);
+        fd = child;
+    }
+    free(copy);
+    return fd;
+}
+
 int
 write_file_atomic(const char *path, const char *text, int mode)
 {

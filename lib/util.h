@@ -52,6 +52,20 @@ const char *format_bytes(uint64_t bytes, char *buf, size_t size);
  * 0755; 0 or -errno. */
 int mkdir_parents(const char *path);
 
+/* Opens the directory 'path' (absolute) one component at a time, each
+ * with O_NOFOLLOW, so that no symbolic link is followed anywhere on the
+ * way and the directory opened is the one that was checked.  Every
+ * directory above the last must be one that only root (or this user) can
+ * change: owned by root or by us, and writable by no one else unless
+ * sticky (as /tmp); otherwise another user could swap what lies below.
+ * With 'create', a missing component is made, mode 0755, or 'mode' for
+ * the last one (then '*created' is set).  Returns an O_RDONLY |
+ * O_DIRECTORY descriptor, or -errno: -ELOOP for a symbolic link, -ENOTDIR,
+ * -EPERM for an unsafe directory above, -ENOENT (without 'create'); then
+ * '*where' (caller frees) is the path up to the component at fault. */
+int dir_open_nofollow(const char *path, bool create, unsigned mode,
+                      bool *created, char **where);
+
 /* Writes 'text' to 'path' through a temporary file and rename(). */
 int write_file_atomic(const char *path, const char *text, int mode);
 

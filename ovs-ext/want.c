@@ -369,12 +369,89 @@ sock_gid(const struct ovs_opts *o, gid_t *gid, struct diag *d)
     return 0;
 }
 
+/* Why dir_open_nofollow() refused 'where' on the way to the socket
+ * directory. */
+static int
+sock_dir_error(const struct ovs_opts *o, int error, const char *where,
+               struct diag *d)
+{
+    switch (-error) {
+    case ELOOP:
+        return diag_error(d, NFV_EINPUT, "socket directory %s: %s is a "
+                          "symbolic link; nfvhost follows none there (give "
+                          "the real path)", o->sock_dir, where);
+    case ENOTDIR:
+        return diag_error(d, NFV_EINPUT, "socket directory %s: %s is not a "
+                          "directory", o->sock_dir, where);
+    case EPERM:
+        return diag_error(d, NFV_EINPUT, "socket directory %s: %s, above "
+                          "it, can be changed by a user other than root (it "
+                          "must be root's and not writable by group or "
+                          "others, unless sticky like /tmp)", o->sock_dir,
+                          where);
+    default:
+        return diag_error(d, NFV_ESYSTEM, "socket directory %s: %s: %s",
+                          o->sock_dir, where ? where : o->sock_dir,
+                          strerror(-error));
+    }
+}
+
+/* An existing socket directory is root's, and only root and the socket
+ * group (QEMU's) may write in it: anyone else who could would be able to
+ * plant or replace a vhost-user socket that ovs-vswitchd connects to. */
+static int
+sock_dir_owner_check(const struct ovs_opts *o, int fd, struct diag *d)
+{
+    struct group *g;
+    struct stat st;
+
+    if (fstat(fd, &st)) {
+        return diag_error(d, NFV_ESYSTEM, "socket directory %s: %s",
+                          o->sock_dir, strerror(errno));
+    }
+    if (st.st_uid != 0) {
+        return diag_error(d, NFV_EINPUT, "socket directory %s is owned by "
+                          "uid %u, not root: its owner could plant a "
+                          "vhost-user socket; chown root it", o->sock_dir,
+                          (unsigned) st.st_uid);
+    }
+    if (st.st_mode & S_IWOTH) {
+        return diag_error(d, NFV_EINPUT, "socket directory %s is world-"
+                          "writable (mode %04o): anyone could plant a "
+                          "vhost-user socket; use 0770 root:QEMU group",
+                          o->sock_dir, st.st_mode & 07777);
+    }
+    g = o->sock_group ? getgrnam(o->sock_group) : NULL;
+    if (st.st_mode & S_IWGRP && st.st_gid != 0
+        && (!g || g->gr_gid != st.st_gid)) {
+        struct group *owner = getgrgid(st.st_gid);
+        char gid[16];
+
+        snprintf(gid, sizeof gid, "%u", (unsigned) st.st_gid);
+        if (!o->sock_group) {
+            return diag_error(d, NFV_EINPUT, "socket directory %s is "
+                              "writable by group %s and no socket group is "
+                              "given: if that group is QEMU's, give it as "
+                              "--qemu-group", o->sock_dir,
+                              owner ? owner->gr_name : gid);
+        }
+        return diag_error(d, NFV_EINPUT, "socket directory %s is writable "
+                          "by group %s, not the socket group %s: its "
+                          "members could plant a vhost-user socket; chgrp "
+                          "or chmod g-w it", o->sock_dir,
+                          owner ? owner->gr_name : gid, o->sock_group);
+    }
+    return 0;
+}
+
 int
 want_sock_dir_check(const struct ovs_opts *o, struct diag *d)
 {
     const char *dir = o->sock_dir;
-    struct stat st;
+    char *where;
+    bool created;
     gid_t gid;
+    int fd;
 
     if (!plan_file_socket_dir_valid(dir)) {
         return diag_error(d, NFV_EINPUT, "--sock-dir '%s': need an absolute "
@@ -382,42 +459,50 @@ want_sock_dir_check(const struct ovs_opts *o, struct diag *d)
                           "(unix socket paths are short)", dir,
                           PLAN_SOCKET_DIR_MAX);
     }
-    if (!stat(dir, &st)) {
-        if (!S_ISDIR(st.st_mode)) {
-            return diag_error(d, NFV_EINPUT, "socket directory %s is not a "
-                              "directory", dir);
-        }
-        if (st.st_mode & S_IWOTH) {
-            return diag_error(d, NFV_EINPUT, "socket directory %s is world-"
-                              "writable (mode %04o): anyone could plant a "
-                              "vhost-user socket; use 0770 root:QEMU group",
-                              dir, st.st_mode & 07777);
-        }
-        return 0;
+    fd = dir_open_nofollow(dir, false, 0, &created, &where);
+    if (fd == -ENOENT) {
+        free(where);
+        return sock_gid(o, &gid, d);    /* To be made. */
     }
-    return sock_gid(o, &gid, d);
+    if (fd < 0) {
+        sock_dir_error(o, fd, where, d);
+    } else {
+        sock_dir_owner_check(o, fd, d);
+        close(fd);
+    }
+    free(where);
+    return d->status;
 }
 
 int
 want_sock_dir_make(const struct ovs_opts *o, struct diag *d)
 {
-    const char *dir = o->sock_dir;
-    struct stat st;
+    char *where;
+    bool created;
     gid_t gid;
-    int error;
+    int fd = dir_open_nofollow(o->sock_dir, false, 0, &created, &where);
 
-    if (!stat(dir, &st) || sock_gid(o, &gid, d)) {
-        return d->status;
+    if (fd == -ENOENT) {
+        free(where);
+        if (sock_gid(o, &gid, d)) {
+            return d->status;
+        }
+        /* Mode 0700 until the group is set: never briefly open to others.
+         * fchown and fchmod act on the directory just opened, never on
+         * whatever the path might lead to by then. */
+        fd = dir_open_nofollow(o->sock_dir, true, 0700, &created, &where);
     }
-    error = mkdir_parents(dir);
-    if (error || mkdir(dir, 0700)) {
-        return diag_error(d, NFV_ESYSTEM, "cannot create %s: %s", dir,
-                          strerror(error ? -error : errno));
+    if (fd < 0) {
+        sock_dir_error(o, fd, where, d);
+    } else if (!created) {
+        sock_dir_owner_check(o, fd, d);
+    } else if (fchown(fd, 0, gid) || fchmod(fd, o->sock_mode)) {
+        diag_error(d, NFV_ESYSTEM, "cannot set owner/mode of %s: %s",
+                   o->sock_dir, strerror(errno));
     }
-    /* Mode 0700 until the group is set: never briefly open to others. */
-    if (chown(dir, 0, gid) || chmod(dir, o->sock_mode)) {
-        return diag_error(d, NFV_ESYSTEM, "cannot set owner/mode of %s: %s",
-                          dir, strerror(errno));
+    if (fd >= 0) {
+        close(fd);
     }
-    return 0;
+    free(where);
+    return d->status;
 }

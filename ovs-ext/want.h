@@ -84,9 +84,13 @@ struct vhost_nic {
 json_t *want_vhost_port(const struct vhost_nic *, const struct ovs_opts *,
                         struct diag *);
 
-/* The vhost socket directory: 0 when it exists as a directory that is
- * not world-writable, or can be made (its group exists); diag otherwise.
- * want_sock_dir_make() creates a missing one root:group with sock_mode. */
+/* The vhost socket directory: 0 when it exists as a directory owned by
+ * root, writable by no one but root and the socket group, reached through
+ * no symbolic link and below directories only root can change
+ * (dir_open_nofollow() in lib/util.h), or when it can be made (its group
+ * exists); diag otherwise (status 2).  want_sock_dir_make() creates a
+ * missing one: mode 0700, then fchown root:group and fchmod sock_mode on
+ * the descriptor of the directory it made, so neither follows a link. */
 int want_sock_dir_check(const struct ovs_opts *, struct diag *);
 int want_sock_dir_make(const struct ovs_opts *, struct diag *);
 

@@ -44,7 +44,7 @@ out=$(apply --plan "$PLAN"); rc=$?
 tap_is "$rc" 0 "apply exits 0"
 echo "$out" | grep -q 'applied 15 change(s) in one transaction (attempt 1)'
 tap_ok $? "15 changes in one transaction"
-tap_is "$(stat -c %a "$SOCKDIR")" 770 "socket directory created with mode 0770"
+tap_is "$(stat -c '%a %U:%G' "$SOCKDIR")" "770 root:root" "socket directory created root:root (--qemu-group root), mode 0770"
 tap_is "$(get Open_vSwitch . other_config:dpdk-init)" '"true"' "dpdk-init"
 tap_is "$(get Open_vSwitch . other_config:pmd-cpu-mask)" '"0x208"' "pmd-cpu-mask from the plan"
 tap_is "$(get Open_vSwitch . other_config:dpdk-lcore-mask)" '"0x41"' "dpdk-lcore-mask from the plan"
@@ -196,6 +196,30 @@ bad "a bridge with another datapath type" 2 "bridge br-sys exists with datapath_
 mkdir -m 0777 "$SCRATCH/ww"; chmod 0777 "$SCRATCH/ww"
 bad "a world-writable socket directory" 2 "is world-writable" \
     apply --plan "$PLAN" --sock-dir "$SCRATCH/ww"
+# Issue 11, defect 14: an existing socket directory is root's, writable by
+# no group but the socket group's, reached through no symbolic link.
+mkdir -m 0750 "$SCRATCH/theirs"; chown 1234 "$SCRATCH/theirs"
+bad "a socket directory owned by uid 1234" 2 "socket directory $SCRATCH/theirs is owned by uid 1234, not root" \
+    apply --plan "$PLAN" --sock-dir "$SCRATCH/theirs"
+mkdir -m 0770 "$SCRATCH/gw"; chgrp daemon "$SCRATCH/gw"; chmod 0770 "$SCRATCH/gw"
+bad "a socket directory writable by a foreign group" 2 "socket directory $SCRATCH/gw is writable by group daemon, not the socket group root" \
+    apply --plan "$PLAN" --sock-dir "$SCRATCH/gw"
+bad "... also for ovs port, which has no socket group" 2 "writable by group daemon and no socket group is given: if that group is QEMU's, give it as --qemu-group" \
+    "$NFVHOST" ovs port add vmx 1 --db "$OVS_DB" --sock-dir "$SCRATCH/gw" --no-wait
+tap_is "$("$NFVHOST" ovs port add vmx 1 --db "$OVS_DB" --sock-dir "$SCRATCH/gw" \
+          --qemu-group daemon --no-wait >/dev/null 2>&1; echo $?)" 0 \
+    "a directory writable by the socket group itself is fine"
+"$NFVHOST" ovs port del vmx 1 --db "$OVS_DB" --no-wait >/dev/null
+ln -s "$SOCKDIR" "$SCRATCH/link"
+bad "a socket directory that is a symbolic link" 2 "socket directory $SCRATCH/link: $SCRATCH/link is a symbolic link; nfvhost follows none there" \
+    apply --plan "$PLAN" --sock-dir "$SCRATCH/link"
+mkdir "$SCRATCH/real"; ln -s "$SCRATCH/real" "$SCRATCH/plink"
+bad "a symbolic link above the socket directory" 2 "socket directory $SCRATCH/plink/sock: $SCRATCH/plink is a symbolic link" \
+    apply --plan "$PLAN" --sock-dir "$SCRATCH/plink/sock"
+tap_ok "$(test ! -e "$SCRATCH/real/sock"; echo $?)" "... and nothing was made through it"
+mkdir -m 0777 "$SCRATCH/open"; chmod 0777 "$SCRATCH/open"
+bad "a directory above it that anyone can write" 2 "socket directory $SCRATCH/open/sock: $SCRATCH/open, above it, can be changed by a user other than root" \
+    apply --plan "$PLAN" --sock-dir "$SCRATCH/open/sock"
 # The planned PCI uplink (no stand-in) on a fake tree.
 PCIPLAN=$SCRATCH/homelab/plan.json
 FAKE=$SCRATCH/fake; mkdir -p "$FAKE/sys/bus/pci/devices" "$FAKE/proc/net"
