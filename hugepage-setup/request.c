@@ -137,6 +137,17 @@ node_hugepage_kb(const struct hp_requests *rs, const struct hp_system *s,
     return true;
 }
 
+static bool
+node_requested(const struct hp_requests *rs, int node)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].node == node) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int
 hp_requests_check(const struct hp_requests *rs, const struct hp_system *s,
                   struct diag *diag)
@@ -163,6 +174,26 @@ hp_requests_check(const struct hp_requests *rs, const struct hp_system *s,
                        " MiB of hugepages do not fit its %" PRIu64 " MiB of "
                        "memory; lower the count", n->id, what.s, kb / 1024,
                        n->mem_kb / 1024);
+        } else if (!n->mem_kb && kb > s->mem_total_kb
+                   && node_requested(rs, n->id)) {
+            /* Without the node's own size, the machine's is the bound: a
+             * kernel asked for more pages than that takes memory until
+             * the node runs dry. */
+            char *path = xasprintf("%s/sys/devices/system/node/node%d/"
+                                   "meminfo", s->root, n->id);
+            if (!s->mem_total_kb) {
+                diag_error(diag, NFV_ESYSTEM, "NUMA node %d: cannot read "
+                           "its memory size (%s) nor the machine's (%s/proc/"
+                           "meminfo): refusing to ask for hugepages without "
+                           "a bound", n->id, path, s->root);
+            } else {
+                diag_error(diag, NFV_EINPUT, "NUMA node %d: %s = %" PRIu64
+                           " MiB of hugepages do not fit the machine's %"
+                           PRIu64 " MiB of memory (no %s); lower the count",
+                           n->id, what.s, kb / 1024, s->mem_total_kb / 1024,
+                           path);
+            }
+            free(path);
         }
         sbuf_destroy(&what);
         if (diag->status) {

@@ -1,10 +1,14 @@
 /* request.h: what the user wants: a page count per NUMA node and size.
  *
  * Requests come from plan.json (numa_nodes[].hugepages, through
- * lib/plan-file.h) or from --node/--size/--count flags.  hp_requests_check() holds them against the
- * running (or fake) kernel before anything is written: the node must
- * exist, the kernel must offer the size on it, the pages must fit the
- * node's memory, and a pool must not shrink below the pages in use. */
+ * lib/plan-file.h) or from --node/--size/--count flags.
+ * hp_requests_check() holds them against the running (or fake) kernel
+ * before anything is written: the node must exist, the kernel must offer
+ * the size on it, the pages must fit the node's memory (the machine's
+ * when the node's size cannot be read; with neither, nothing is asked),
+ * with overflow-checked arithmetic, and a pool must not shrink below the
+ * pages in use.  A plan's counts take
+ * exactly these checks, as the flags' do. */
 #ifndef NFV_HP_REQUEST_H
 #define NFV_HP_REQUEST_H 1
 

@@ -215,10 +215,16 @@ load_nodes(struct hp_system *s, struct diag *diag)
 int
 hp_system_load(const char *root, struct hp_system *s, struct diag *diag)
 {
+    char *path;
     int error;
 
     memset(s, 0, sizeof *s);
     s->root = xstrdup(root ? root : "");
+    path = xasprintf("%s/proc/meminfo", s->root);
+    if (sysfs_read_meminfo(path, "MemTotal", &s->mem_total_kb)) {
+        s->mem_total_kb = 0;
+    }
+    free(path);
     error = load_sizes(s, diag);
     if (!error) {
         error = load_nodes(s, diag);

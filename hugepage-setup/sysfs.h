@@ -43,6 +43,7 @@ struct hp_system {
     size_t n_sizes;
     struct hp_pool *pools;      /* Node-major, sizes ascending. */
     size_t n_pools;
+    uint64_t mem_total_kb;      /* MemTotal of ROOT/proc/meminfo, or 0. */
 };
 
 int hp_system_load(const char *root, struct hp_system *, struct diag *);

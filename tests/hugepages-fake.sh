@@ -340,6 +340,31 @@ Try 'nfvhost hugepages --help'." \
     apply --sysfs-root "$T" --node 0 --size 2M --count 99999999999999999999999
 check_input "nfvhost: NUMA node 0: 9007199254740992 x 2M asked: the size of these pages overflows 64 bits; lower the count" \
     apply --sysfs-root "$T" --node 0 --size 2M --count 9007199254740992
+# ... and counts read from a plan take the same checks as the flags': the
+# plan's reader bounds them by the plan's node (64 GiB here), apply by
+# this host's (8 GiB).
+make_plan "$SCRATCH/huge.json" 2048 0:5000
+check_input "nfvhost: NUMA node 0: 5000 x 2M asked + 2 x 1G there = 12048 MiB of hugepages do not fit its 8192 MiB of memory; lower the count" \
+    apply --sysfs-root "$T" --plan "$SCRATCH/huge.json"
+make_plan "$SCRATCH/huge.json" 2048 0:1099511627776
+nfv apply --sysfs-root "$T" --plan "$SCRATCH/huge.json"
+tap_is "$? $(cat "$SCRATCH/err")" "2 nfvhost: $SCRATCH/huge.json: numa_nodes[0].hugepages: 1099511627776 pages of 2048 kB do not fit the node's 65536 MiB (or the size is not settings.hugepage_size_kb)" \
+    "a plan asking for more than its own node's memory: exit 2"
+make_plan "$SCRATCH/wrap.json" 2048 0:9007199254740992
+nfv apply --sysfs-root "$T" --plan "$SCRATCH/wrap.json"
+tap_is "$?" 2 "a plan whose count times the page size overflows: exit 2"
+grep -q "numa_nodes\[0\].hugepages" "$SCRATCH/err"
+tap_ok $? "... naming the plan's field ($(cat "$SCRATCH/err"))"
+# A node whose memory size cannot be read is bounded by the machine's.
+mv "$T/$N/node0/meminfo" "$SCRATCH/node0-meminfo"
+check_input "nfvhost: NUMA node 0: 9000 x 2M asked + 2 x 1G there = 20048 MiB of hugepages do not fit the machine's 17408 MiB of memory (no FAKE/$N/node0/meminfo); lower the count" \
+    apply --sysfs-root "$T" --node 0 --size 2M --count 9000
+mv "$T/proc/meminfo" "$SCRATCH/meminfo"
+nfv apply --sysfs-root "$T" --node 0 --size 2M --count 4
+tap_is "$? $(cat "$SCRATCH/err")" "1 nfvhost: NUMA node 0: cannot read its memory size (FAKE/$N/node0/meminfo) nor the machine's (FAKE/proc/meminfo): refusing to ask for hugepages without a bound" \
+    "no memory size at all: nothing is asked (exit 1)"
+mv "$SCRATCH/meminfo" "$T/proc/meminfo"
+mv "$SCRATCH/node0-meminfo" "$T/$N/node0/meminfo"
 check_input "nfvhost: --group no-such-group-xyz: no such group" \
     apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group no-such-group-xyz
 # A file nfvhost did not write is never overwritten, and nothing happens.
