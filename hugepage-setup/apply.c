@@ -2,6 +2,7 @@
 #include "hugepage-setup/apply.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -330,13 +331,51 @@ print_result(const struct change *cs, size_t n, FILE *out)
     }
 }
 
-/* Pools first (all or nothing), then mounts, then the record; a failure
- * at any step undoes the earlier ones. */
+/* Records, before the first write, the size every pool to be written has
+ * now, so that an apply stopped anywhere after this point (even by
+ * SIGKILL) can be reset.  The pools it adds are those from 'n_before' on. */
 static int
-commit(const struct hp_system *s, struct change *cs, size_t n,
-       struct mount_plan *mps, size_t n_mps, const struct hp_apply_opts *o,
-       struct hp_record *rec, FILE *out, struct sbuf *report,
-       struct diag *diag)
+record_before(struct hp_record *rec, const struct change *cs, size_t n,
+              struct diag *diag)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (cs[i].asked != cs[i].before) {
+            hp_record_pool(rec, cs[i].node, cs[i].size_kb, cs[i].before);
+        }
+    }
+    return hp_record_save(rec, diag);
+}
+
+/* After a rollback, the record forgets the pools this apply added, unless
+ * one could not be restored: reset may still put that one back. */
+static void
+record_rollback(struct hp_record *rec, size_t n_before, const char *root)
+{
+    struct diag d;
+
+    for (size_t i = rec->n_pools; i-- > n_before;) {
+        const struct hp_record_pool *rp = &rec->pools[i];
+        char *path = hp_pool_path(root, rp->node, rp->size_kb,
+                                  "nr_hugepages");
+        unsigned long now;
+
+        if (!sysfs_read_ulong(path, &now) && now == rp->before) {
+            hp_record_drop_pool(rec, i);
+        }
+        free(path);
+    }
+    diag_init(&d);
+    hp_record_save(rec, &d);
+    diag_destroy(&d);
+}
+
+/* Pools (all or nothing), then mounts, then the record with the mounts;
+ * a failure at any step undoes the earlier ones. */
+static int
+write_and_mount(const struct hp_system *s, struct change *cs, size_t n,
+                struct mount_plan *mps, size_t n_mps,
+                const struct hp_apply_opts *o, struct hp_record *rec,
+                FILE *out, struct diag *diag)
 {
     int error = write_all(s->root, cs, n, false, diag);
     size_t short_ = error ? 0 : count_short(cs, n);
@@ -348,20 +387,16 @@ commit(const struct hp_system *s, struct change *cs, size_t n,
     }
     if (short_) {
         const struct change *c = first_short(cs, n);
-        diag_error(diag, NFV_ESYSTEM, "NUMA node %d gave %lu of %lu %s "
-                   "pages%s; every pool is back to its previous size",
-                   c->node, c->got, c->asked, size_str(c->size_kb),
-                   short_ > 1 ? " (and more pools fell short)" : "");
+        return diag_error(diag, NFV_ESYSTEM, "NUMA node %d gave %lu of %lu "
+                          "%s pages%s; every pool is back to its previous "
+                          "size", c->node, c->got, c->asked,
+                          size_str(c->size_kb),
+                          short_ > 1 ? " (and more pools fell short)" : "");
     }
-    if (!error && !short_ && o->mount) {
+    if (!error && o->mount) {
         error = do_mounts(mps, n_mps, o, out, diag);
     }
-    if (!error && !short_) {
-        for (size_t i = 0; i < n; i++) {
-            if (cs[i].written) {
-                hp_record_pool(rec, cs[i].node, cs[i].size_kb, cs[i].before);
-            }
-        }
+    if (!error) {
         for (size_t i = 0; i < n_mps; i++) {
             if (mps[i].mounted) {
                 hp_record_mount(rec, mps[i].dir, mps[i].size_kb,
@@ -370,14 +405,45 @@ commit(const struct hp_system *s, struct change *cs, size_t n,
         }
         error = hp_record_save(rec, diag);
     }
-    if (error || short_) {
+    return error;
+}
+
+/* The "before" record first, then the writes with SIGINT, SIGTERM and
+ * SIGHUP blocked: a Ctrl-C during a slow 1G allocation takes effect once
+ * the pools, the mounts and the record agree again (all applied, or all
+ * rolled back), never in between. */
+static int
+commit(const struct hp_system *s, struct change *cs, size_t n,
+       struct mount_plan *mps, size_t n_mps, const struct hp_apply_opts *o,
+       struct hp_record *rec, FILE *out, struct sbuf *report,
+       struct diag *diag)
+{
+    size_t n_before = rec->n_pools;
+    sigset_t stop, old;
+    int error;
+
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    error = record_before(rec, cs, n, diag);
+    if (error) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return error;
+    }
+    error = write_and_mount(s, cs, n, mps, n_mps, o, rec, out, diag);
+    if (error) {
         undo_mounts(mps, n_mps, report);
         rollback(s->root, cs, n, report);
+        record_rollback(rec, n_before, s->root);
         advise(cs, n, report);
-        return diag->status;
+    } else {
+        print_result(cs, n, out);
     }
-    print_result(cs, n, out);
-    return 0;
+    fflush(out);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return error;
 }
 
 int

@@ -272,6 +272,35 @@ tap_is "$(sed -n 2p "$SCRATCH/err")" "  node 0, 2M pages: asked 8, got 0; restor
 tap_is "$(pools)" "$INITIAL" "node 2 went back although it got its pages"
 unset FAKE_KERNEL_LIMITS
 
+# --- an apply interrupted while it writes (issue 11, defect 12) ----------------
+# Each pool write takes a second (FAKE_KERNEL_SLOW_MS, as a large 1G
+# allocation does) and the shim creates FAKE/writing when the first one
+# has changed its pool: the signal lands there.
+interrupt() { # interrupt SIGNAL: the plan applied, signalled mid-write
+    make_tree
+    # A background job starts with SIGINT ignored; give it back its default.
+    env --default-signal=INT LD_PRELOAD="$SHIM" FAKE_KERNEL_ROOT="$T" FAKE_KERNEL_SLOW_MS=1000 \
+        ASAN_OPTIONS=verify_asan_link_order=0 "$NFVHOST" hugepages apply \
+        --sysfs-root "$T" --plan "$PLAN" >"$SCRATCH/out" 2>"$SCRATCH/err" &
+    pid=$!
+    i=0
+    while [ ! -e "$T/writing" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -"$1" "$pid"
+    wait "$pid"
+}
+interrupt INT
+tap_is "$?" 130 "SIGINT during the first pool's write: nfvhost ends by it"
+tap_is "$(pools)" "512 2 256 0 10" "... once every pool was written (SIGINT was held while committing)"
+nfv reset --sysfs-root "$T"
+tap_is "$? $(pools)" "0 $INITIAL" "... and reset puts every pool back"
+interrupt KILL
+tap_is "$(pools)" "512 2 4 0 10" "SIGKILL during the first pool's write: it is changed, the next is not"
+tap_is "$(python3 -c "import json,sys; print(sorted((p['node'], p['before']) for p in json.load(open(sys.argv[1]))['pools']))" "$T/run/nfvhost/hugepages.json")" \
+    "[(0, 0), (2, 4)]" "... but the record already holds both pools' sizes before"
+nfv reset --sysfs-root "$T"
+tap_is "$? $(pools)" "0 $INITIAL" "... so reset puts every pool back"
+rm -f "$T/writing"
+
 # --- a read-only nr_hugepages ------------------------------------------------
 make_tree
 ro="$T/$N/node2/hugepages/hugepages-2048kB/nr_hugepages"

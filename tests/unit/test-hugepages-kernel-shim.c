@@ -17,7 +17,12 @@
  * where LIMIT is how many pages that pool can have at most, set per pool
  * in $FAKE_KERNEL_LIMITS as "node2/hugepages-2048kB=3,node5/...=0"
  * (unlimited when not listed).  That is how a test makes "a node that
- * hands back fewer pages than asked". */
+ * hands back fewer pages than asked".
+ *
+ * With $FAKE_KERNEL_SLOW_MS, each such write takes that long after the
+ * pool has changed, as a large 1G allocation does, and creates
+ * $FAKE_KERNEL_ROOT/writing first: a test waits for that file to
+ * interrupt an apply in the middle of its writes. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +80,7 @@ put_value(const char *path, unsigned long v)
         real_write = dlsym(RTLD_NEXT, "write");
     }
     n = snprintf(buf, sizeof buf, "%lu\n", v);
-    fd = real_open(path, O_WRONLY | O_TRUNC);
+    fd = real_open(path, O_WRONLY | O_TRUNC | O_CREAT, 0644);
     if (fd >= 0) {
         if (real_write(fd, buf, n) != n) {
             perror(path);
@@ -132,6 +137,19 @@ sibling(const char *path, const char *name)
 
     snprintf(buf, sizeof buf, "%.*s/%s", (int) (slash - path), path, name);
     return buf;
+}
+
+static void
+slow_down(void)
+{
+    const char *ms = getenv("FAKE_KERNEL_SLOW_MS");
+    char path[PATH_MAX];
+
+    if (ms && *ms) {
+        snprintf(path, sizeof path, "%s/writing", getenv("FAKE_KERNEL_ROOT"));
+        put_value(path, 1);
+        usleep(strtoul(ms, NULL, 10) * 1000);
+    }
 }
 
 static int
@@ -194,6 +212,7 @@ write(int fd, const void *buf, size_t n)
     put_value(p->path, nr);
     put_value(sibling(p->path, "free_hugepages"), nr - in_use);
     p->old = nr;
+    slow_down();
     return n;
 }
 
