@@ -3,19 +3,53 @@
  *
  * The files go into a fresh temporary directory beside the target, which
  * is then renamed into place (atomically exchanged with an earlier nfvhost
- * output directory); a failure anywhere leaves the target as it was. */
+ * output directory); a failure anywhere leaves the target as it was.
+ *
+ * output_write_dir() does it in one call.  A caller with more files than
+ * it wants in memory at once (a fleet of hosts) stages them:
+ *   1. output_dir_begin() checks the target and makes the temporary
+ *      directory;
+ *   2. output_dir_write() adds files, under any subdirectory; calls for
+ *      different subdirectories may run in parallel threads;
+ *      output_dir_fopen() opens one to write in pieces;
+ *   3. output_dir_commit() flushes the file system once and swaps the
+ *      directory into place, or output_dir_abort() throws it away. */
 #ifndef NFV_OUTPUT_H
 #define NFV_OUTPUT_H 1
+
+#include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/diag.h"
 
 struct output_file {
-    const char *name;       /* Relative, may contain one "dir/". */
+    const char *name;       /* Relative; may contain "dir/" parts. */
     char *text;
     int mode;
 };
 
 int output_write_dir(const char *dir, const char *marker,
                      const struct output_file *, int n, struct diag *);
+
+struct output_dir {
+    char *dir;              /* The target. */
+    char *tmp;              /* Where the files go until the commit. */
+    bool exists;            /* The target is an earlier output directory. */
+};
+
+/* Refuses (exit status 2) an existing 'dir' without 'marker' in it. */
+int output_dir_begin(struct output_dir *, const char *dir,
+                     const char *marker, struct diag *);
+/* Writes the files under 'subdir' (NULL: the top) of the staging
+ * directory. */
+int output_dir_write(const struct output_dir *, const char *subdir,
+                     const struct output_file *, int n, struct diag *);
+/* Opens 'name' (under the staging directory; its parent directories are
+ * made) for a file written in pieces, too big to build in memory first;
+ * the caller checks its writes and fclose(). */
+FILE *output_dir_fopen(const struct output_dir *, const char *name,
+                       int mode, struct diag *);
+int output_dir_commit(struct output_dir *, struct diag *);
+void output_dir_abort(struct output_dir *);
 
 #endif /* lib/output.h */
