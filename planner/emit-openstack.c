@@ -322,18 +322,8 @@ emit_nova_conf(const struct plan *p)
     return sbuf_steal(&b);
 }
 
-/* A flavor: what 'openstack flavor create' and the extra specs need. */
-struct flavor {
-    char name[64];
-    int vcpus;
-    uint64_t memory_mb;
-    enum thread_policy thread_policy;
-    bool multiqueue;
-    struct sbuf vms;            /* Names of the VMs of this size. */
-};
-
 static void
-flavor_name(struct flavor *f)
+flavor_name(struct openstack_flavor *f)
 {
     char mem[32];
 
@@ -348,9 +338,9 @@ flavor_name(struct flavor *f)
              f->multiqueue ? ".mq" : "");
 }
 
-static struct flavor *
-flavor_add(struct flavor *fl, int *n, int vcpus, uint64_t memory_mb,
-           enum thread_policy tp, bool mq)
+static struct openstack_flavor *
+flavor_add(const struct plan *p, struct openstack_flavor *fl, int *n,
+           int vcpus, uint64_t memory_mb, enum thread_policy tp, bool mq)
 {
     for (int i = 0; i < *n; i++) {
         if (fl[i].vcpus == vcpus && fl[i].memory_mb == memory_mb
@@ -358,12 +348,14 @@ flavor_add(struct flavor *fl, int *n, int vcpus, uint64_t memory_mb,
             return &fl[i];
         }
     }
-    struct flavor *f = &fl[(*n)++];
+    struct openstack_flavor *f = &fl[(*n)++];
     f->vcpus = vcpus;
     f->memory_mb = memory_mb;
     f->thread_policy = tp;
     f->multiqueue = mq;
-    sbuf_init(&f->vms);
+    f->page_kb = p->hugepage_kb;
+    f->emulator_policy = p->intent->emulator_policy;
+    f->vms = xstrdup("");
     flavor_name(f);
     return f;
 }
@@ -383,74 +375,99 @@ fits_one_node(const struct plan *p, int vcpus, uint64_t memory_mb)
     return false;
 }
 
-/* One flavor per VM size of the plan; with no VMs listed, the documented
- * default set: 2, 4 and 8 vCPUs with 1 GiB per vCPU (a whole number of 1G
- * pages, so every page size fits), those that fit on one NUMA node. */
-static struct flavor *
-collect_flavors(const struct plan *p, int *n)
+struct openstack_flavor *
+openstack_flavors(const struct plan *p, int *n)
 {
     static const int defaults[] = { 2, 4, 8 };
-    struct flavor *fl = xcalloc(p->n_vms + ARRAY_SIZE(defaults),
-                                sizeof *fl);
+    struct openstack_flavor *fl = xcalloc(p->n_vms + ARRAY_SIZE(defaults),
+                                          sizeof *fl);
 
     *n = 0;
     for (int v = 0; v < p->n_vms; v++) {
         const struct plan_vm *vm = &p->vms[v];
-        struct flavor *f = flavor_add(fl, n, vm->intent->vcpus,
-                                      vm->intent->memory_mb,
-                                      vm->intent->thread_policy,
-                                      vm->queues > 1);
-        sbuf_printf(&f->vms, " %s", vm->intent->name);
+        struct openstack_flavor *f = flavor_add(p, fl, n, vm->intent->vcpus,
+                                                vm->intent->memory_mb,
+                                                vm->intent->thread_policy,
+                                                vm->queues > 1);
+        char *vms = xasprintf("%s%s%s", f->vms, *f->vms ? " " : "",
+                              vm->intent->name);
+        free(f->vms);
+        f->vms = vms;
     }
     for (size_t i = 0; !p->n_vms && i < ARRAY_SIZE(defaults); i++) {
         uint64_t mb = defaults[i] * 1024ULL;
         if (fits_one_node(p, defaults[i], mb)) {
-            flavor_add(fl, n, defaults[i], mb, THREAD_PREFER, true);
+            flavor_add(p, fl, n, defaults[i], mb, THREAD_PREFER, true);
         }
     }
     return fl;
 }
 
-static void
-page_size_spec(const struct plan *p, char *buf, size_t size)
+void
+openstack_flavors_free(struct openstack_flavor *fl, int n)
 {
-    if (p->hugepage_kb == 1048576) {
+    for (int i = 0; i < n; i++) {
+        free(fl[i].vms);
+    }
+    free(fl);
+}
+
+void
+openstack_page_size(uint64_t page_kb, char *buf, size_t size)
+{
+    if (page_kb == 1048576) {
         snprintf(buf, size, "1GB");
-    } else if (p->hugepage_kb == 2048) {
+    } else if (page_kb == 2048) {
         snprintf(buf, size, "2MB");
     } else {
-        snprintf(buf, size, "%" PRIu64, p->hugepage_kb);
+        snprintf(buf, size, "%" PRIu64, page_kb);
     }
 }
 
-static void
-flavor_emit(const struct plan *p, const struct flavor *f, struct sbuf *b)
+void
+openstack_flavors_preamble(struct sbuf *b)
+{
+    sbuf_puts(b, "# Root disk size: NFV_FLAVOR_DISK GB (default 20).\n"
+              "set -e\n\n"
+              "flavor() { # flavor NAME VCPUS RAM_MB\n"
+              "    openstack flavor show \"$1\" >/dev/null 2>&1 ||\n"
+              "        openstack flavor create --vcpus \"$2\" --ram \"$3\" "
+              "--disk \"${NFV_FLAVOR_DISK:-20}\" \"$1\"\n"
+              "}\n");
+}
+
+void
+openstack_flavor_emit(const struct openstack_flavor *f, const char *comment,
+                      const char *extra_property, struct sbuf *b)
 {
     char page[32];
 
-    page_size_spec(p, page, sizeof page);
-    sbuf_printf(b, "\n# %s\nflavor %s %d %" PRIu64 "\n",
-                f->vms.len ? f->vms.s + 1 : "default set", f->name,
+    openstack_page_size(f->page_kb, page, sizeof page);
+    sbuf_printf(b, "\n# %s\nflavor %s %d %" PRIu64 "\n", comment, f->name,
                 f->vcpus, f->memory_mb);
     sbuf_printf(b, "openstack flavor set %s \\\n"
                 "    --property hw:cpu_policy=dedicated \\\n"
                 "    --property hw:cpu_thread_policy=%s \\\n", f->name,
                 thread_policy_name(f->thread_policy));
-    if (p->intent->emulator_policy != EMU_NONE) {
+    if (f->emulator_policy != EMU_NONE) {
         sbuf_printf(b, "    --property hw:emulator_threads_policy=%s \\\n",
-                    emulator_policy_name(p->intent->emulator_policy));
+                    emulator_policy_name(f->emulator_policy));
     }
     sbuf_printf(b, "    --property hw:mem_page_size=%s \\\n"
                 "    --property hw:numa_nodes=1 \\\n"
-                "    --property hw:vif_multiqueue_enabled=%s\n", page,
+                "    --property hw:vif_multiqueue_enabled=%s", page,
                 f->multiqueue ? "true" : "false");
+    if (extra_property) {
+        sbuf_printf(b, " \\\n    --property %s", extra_property);
+    }
+    sbuf_puts(b, "\n");
 }
 
 char *
 emit_flavors_sh(const struct plan *p)
 {
     int n;
-    struct flavor *fl = collect_flavors(p, &n);
+    struct openstack_flavor *fl = openstack_flavors(p, &n);
     struct sbuf b;
 
     sbuf_init(&b);
@@ -460,19 +477,13 @@ emit_flavors_sh(const struct plan *p)
               "memory in hugepages on one NUMA node.\n"
               "# Run once per cloud with admin credentials (source your "
               "openrc first).\n# An existing flavor is kept and its "
-              "properties are set again.\n"
-              "# Root disk size: NFV_FLAVOR_DISK GB (default 20).\n"
-              "set -e\n\n"
-              "flavor() { # flavor NAME VCPUS RAM_MB\n"
-              "    openstack flavor show \"$1\" >/dev/null 2>&1 ||\n"
-              "        openstack flavor create --vcpus \"$2\" --ram \"$3\" "
-              "--disk \"${NFV_FLAVOR_DISK:-20}\" \"$1\"\n"
-              "}\n");
+              "properties are set again.\n");
+    openstack_flavors_preamble(&b);
     for (int i = 0; i < n; i++) {
-        flavor_emit(p, &fl[i], &b);
-        sbuf_destroy(&fl[i].vms);
+        openstack_flavor_emit(&fl[i], *fl[i].vms ? fl[i].vms : "default set",
+                              NULL, &b);
     }
-    free(fl);
+    openstack_flavors_free(fl, n);
     return sbuf_steal(&b);
 }
 

@@ -12,7 +12,12 @@
 #ifndef NFV_EMIT_OPENSTACK_H
 #define NFV_EMIT_OPENSTACK_H 1
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "lib/diag.h"
+#include "lib/util.h"
 #include "planner/plan.h"
 
 /* Cross-checks nova would not make until an instance misbehaves: the PMD
@@ -20,6 +25,32 @@
  * disjoint, and cpu_shared_set is not empty when flavors ask for
  * hw:emulator_threads_policy=share.  Returns 0 or NFV_EINFEASIBLE. */
 int openstack_check(const struct plan *, struct diag *);
+
+/* A nova flavor of the plan: one per VM size, or with no VM listed the
+ * default set (2, 4 and 8 vCPUs with 1 GiB each, those that fit on one
+ * NUMA node).  'nfvhost fleet plan' gathers them over many hosts. */
+struct openstack_flavor {
+    char name[64];              /* "nfv.4c4g.mq" */
+    int vcpus;
+    uint64_t memory_mb;
+    enum thread_policy thread_policy;
+    bool multiqueue;
+    uint64_t page_kb;           /* hw:mem_page_size */
+    enum emulator_policy emulator_policy;
+    char *vms;                  /* "vm1 vm2" of this size, "" for none. */
+};
+struct openstack_flavor *openstack_flavors(const struct plan *, int *n);
+void openstack_flavors_free(struct openstack_flavor *, int n);
+/* hw:mem_page_size's value for a page size: "1GB", "2MB" or KiB. */
+void openstack_page_size(uint64_t page_kb, char *buf, size_t size);
+/* flavors.sh after its header comment: 'set -e' and the flavor()
+ * function that creates a flavor unless it exists. */
+void openstack_flavors_preamble(struct sbuf *);
+/* "# COMMENT", 'flavor NAME VCPUS RAM' and the 'openstack flavor set'
+ * with every property, plus 'extra_property' (KEY=VALUE) if not NULL. */
+void openstack_flavor_emit(const struct openstack_flavor *,
+                           const char *comment, const char *extra_property,
+                           struct sbuf *);
 
 char *emit_nova_conf(const struct plan *);
 char *emit_flavors_sh(const struct plan *);
