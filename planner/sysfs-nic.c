@@ -51,31 +51,8 @@ read_ifname(const char *root, struct nfv_nic *nic)
     pci_names_free(names, n);
 }
 
-static struct nfv_nic *
-get_nic(struct nfv_topology *t, const char *pci, int *cap)
-{
-    struct nfv_nic *nic = (struct nfv_nic *) topology_find_nic(t, pci);
-
-    if (nic) {
-        return nic;
-    }
-    if (t->n_nics >= *cap) {
-        *cap = *cap * 2 + 8;
-        t->nics = xrealloc(t->nics, *cap * sizeof *t->nics);
-    }
-    nic = &t->nics[t->n_nics++];
-    memset(nic, 0, sizeof *nic);
-    snprintf(nic->pci, sizeof nic->pci, "%s", pci);
-    nic->numa = -1;
-    nic->totalvfs = nic->numvfs = -1;
-    nic->vf_index = -1;
-    nic->carrier = -1;
-    return nic;
-}
-
 static void
-load_device(const char *root, const char *pci, struct nfv_topology *t,
-            int *cap)
+load_device(const char *root, const char *pci, struct nfv_topology *t)
 {
     long class = read_attr(root, pci, "class", true, -1);
     char *physfn;
@@ -84,7 +61,7 @@ load_device(const char *root, const char *pci, struct nfv_topology *t,
     if (class < 0 || ((class >> 16) & 0xff) != 0x02) {
         return;
     }
-    nic = get_nic(t, pci, cap);
+    nic = topology_add_nic(t, pci);
     nic->numa = read_attr(root, pci, "numa_node", false, nic->numa);
     nic->vendor = read_attr(root, pci, "vendor", true, nic->vendor);
     nic->device = read_attr(root, pci, "device", true, nic->device);
@@ -107,7 +84,6 @@ sysfs_nic_load(const char *root, struct nfv_topology *t, struct diag *diag)
 {
     char **addrs;
     size_t n;
-    int cap = t->n_nics;
     int error = pci_devices(root, &addrs, &n);
 
     if (error == -ENOENT) {
@@ -118,7 +94,7 @@ sysfs_nic_load(const char *root, struct nfv_topology *t, struct diag *diag)
                           root, strerror(-error));
     }
     for (size_t i = 0; i < n; i++) {
-        load_device(root, addrs[i], t, &cap);
+        load_device(root, addrs[i], t);
     }
     pci_names_free(addrs, n);
     for (int i = 0; i < t->n_nics; i++) {

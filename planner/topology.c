@@ -38,6 +38,25 @@ topology_find_nic(const struct nfv_topology *t, const char *pci)
     return NULL;
 }
 
+struct nfv_nic *
+topology_add_nic(struct nfv_topology *t, const char *pci)
+{
+    struct nfv_nic *nic = (struct nfv_nic *) topology_find_nic(t, pci);
+
+    if (nic) {
+        return nic;
+    }
+    t->nics = xrealloc(t->nics, (t->n_nics + 1) * sizeof *t->nics);
+    nic = &t->nics[t->n_nics++];
+    memset(nic, 0, sizeof *nic);
+    snprintf(nic->pci, sizeof nic->pci, "%s", pci);
+    nic->numa = -1;
+    nic->totalvfs = nic->numvfs = -1;
+    nic->vf_index = -1;
+    nic->carrier = -1;
+    return nic;
+}
+
 void
 topology_destroy(struct nfv_topology *t)
 {
@@ -331,8 +350,8 @@ topology_from_hwloc(hwloc_topology_t topo, const char *sysfs_root,
 /* The group QEMU, libvirt and OVS can share the vhost-user socket
  * directory through, on the machine being planned: hugetlbfs (Fedora/RHEL
  * run ovs-vswitchd as openvswitch:hugetlbfs), else QEMU's group. */
-static void
-detect_host_group(struct nfv_topology *t)
+void
+topology_detect_host_group(struct nfv_topology *t)
 {
     static const char *const names[] = {
         "hugetlbfs", "libvirt-qemu", "qemu", "kvm",
@@ -387,7 +406,7 @@ topology_load(const struct topology_source *src, struct nfv_topology *t,
     error = topology_from_hwloc(topo, root, t, diag);
     hwloc_topology_destroy(topo);
     if (!src->xml_file) {
-        detect_host_group(t);
+        topology_detect_host_group(t);
     }
     if (error && src->xml_file && !strstr(diag->msg, src->xml_file)) {
         char msg[sizeof diag->msg];

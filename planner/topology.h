@@ -84,5 +84,11 @@ void topology_destroy(struct nfv_topology *);
 const struct nfv_numa *topology_find_numa(const struct nfv_topology *, int);
 const struct nfv_nic *topology_find_nic(const struct nfv_topology *,
                                         const char *pci);
+/* Sets t->host_group from this machine's groups (getgrnam(3): not for
+ * threads); topology_load() does it for the live machine. */
+void topology_detect_host_group(struct nfv_topology *);
+/* The NIC at 'pci', added with every fact unknown if the topology lacks
+ * it (a NIC that sysfs or NIC facts know and the hwloc XML does not). */
+struct nfv_nic *topology_add_nic(struct nfv_topology *, const char *pci);
 
 #endif /* planner/topology.h */
