@@ -12,6 +12,8 @@ int cmd_hugepages(int argc, char *argv[]);
 int cmd_ovs(int argc, char *argv[]);
 int cmd_vhost(int argc, char *argv[]);
 int cmd_check(int argc, char *argv[]);
+int cmd_fleet(int argc, char *argv[]);
+int cmd_facts(int argc, char *argv[]);
 
 /* Prints "nfvhost: MSG" and any warnings; returns diag's status. */
 int cli_report(const struct diag *);

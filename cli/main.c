@@ -24,6 +24,8 @@ static const struct command commands[] = {
     { "vm", cmd_vm, "libvirt domain XML for a planned VM: xml, tune, check" },
     { "check", cmd_check, "is the host what the plan says, and why does it "
       "drop packets?" },
+    { "fleet", cmd_fleet, "plan many hosts in one pass: per-host plans, flavors, aggregates" },
+    { "facts", cmd_facts, "this node's NIC facts as JSON, for 'fleet plan'" },
 };
 
 static void

@@ -1,0 +1,22 @@
+# fleet: plan many hosts in one pass ('nfvhost fleet plan'), and the NIC
+# facts of one node ('nfvhost facts').  docs/fleet.md.
+libnfvhost_a_SOURCES += \
+	fleet/fleet.c fleet/fleet.h \
+	fleet/facts.c fleet/facts.h \
+	fleet/hosts.c fleet/hosts.h \
+	fleet/groups.c fleet/groups.h \
+	fleet/run.c fleet/run.h \
+	fleet/summary.c fleet/summary.h \
+	fleet/shapes.c fleet/shapes.h \
+	fleet/write.h fleet/write-json.c fleet/write-scripts.c \
+	fleet/write-report.c
+nfvhost_SOURCES += cli/cmd-fleet.c cli/cmd-facts.c
+# Threads of 'fleet plan -j N'.
+nfvhost_LDADD += -lpthread
+
+FLEET_TESTS = \
+	tests/fleet-plan.sh \
+	tests/fleet-nova.sh
+TESTS += $(FLEET_TESTS)
+EXTRA_DIST += $(FLEET_TESTS) tests/helgrind.supp tests/fleet_nova_check.py \
+	tests/fake_openstack.py
