@@ -16,6 +16,7 @@
 #include "hugepage-setup/workflow.h"
 #include "lib/parse.h"
 #include "lib/plan-file.h"
+#include "lib/changes.h"
 #include "lib/util.h"
 
 struct hp_opts {
@@ -42,6 +43,7 @@ hp_usage(void)
            "[--root DIR]\n"
            "                 [--mount-dir DIR] [--no-mount] [--group NAME] "
            "[--no-compact]\n"
+           "                 [--json]\n"
            "       nfvhost hugepages reset [--node N] [--size S] "
            "[--sysfs-root DIR] [--dry-run]\n"
            "                 [--persist [--root DIR]]\n"
@@ -56,7 +58,9 @@ hp_usage(void)
            "  --sysfs-root DIR   read and write DIR/sys, DIR/proc and "
            "DIR/run (a fake tree;\n"
            "                     apply mounts nothing there)\n"
-           "  --json             status as JSON\n"
+           "  --json             status as JSON; apply: what changed (or, with\n"
+           "                     --dry-run, would change) as JSON, progress on\n"
+           "                     stderr\n"
            "  --dry-run          print every write; change nothing\n"
            "  --persist          apply: also write the boot-time files "
            "(systemd units, GRUB\n"
@@ -178,8 +182,9 @@ check_verb_opts(const struct hp_opts *o)
         return cli_usage_error("hugepages", "status takes no --persist or "
                                "--root");
     }
-    if (!status && o->json) {
-        return cli_usage_error("hugepages", "--json is for status");
+    if (reset && o->json) {
+        return cli_usage_error("hugepages", "--json is for status and "
+                               "apply");
     }
     if (reset && o->plan) {
         return cli_usage_error("hugepages", "reset takes no --plan: it "
@@ -272,15 +277,27 @@ run(const struct hp_system *s, struct hp_opts *o, const struct plan_file *plan,
             .persist = o->persist, .no_mount = o->no_mount,
             .no_compact = o->no_compact,
         };
+        struct changes changes;
         struct sbuf report;
 
+        /* With --json, stdout is the change report alone; the progress
+         * lines go to stderr. */
+        changes_init(&changes);
+        wo.changes = &changes;
         sbuf_init(&report);
-        error = hp_workflow_apply(s, &wo, stdout, &report, diag);
+        error = hp_workflow_apply(s, &wo, o->json ? stderr : stdout, &report,
+                                  diag);
         cli_report(diag);
         if (error) {
             fputs(report.s, stderr);
+        } else if (o->json) {
+            char *text = changes_to_json(&changes, "hugepages apply",
+                                         o->dry_run);
+            fputs(text, stdout);
+            free(text);
         }
         sbuf_destroy(&report);
+        changes_destroy(&changes);
     } else {
         error = hp_workflow_reset(s, o->node, o->size_kb, o->persist, root,
                                   o->dry_run, stdout, diag);

@@ -10,6 +10,7 @@
 #include "hugepage-setup/record.h"
 #include "hugepage-setup/request.h"
 #include "hugepage-setup/sysfs.h"
+#include "lib/changes.h"
 #include "lib/sysfs.h"
 #include "lib/util.h"
 
@@ -249,6 +250,33 @@ check_mounts(const char *root, struct mount_plan *mps, size_t n, FILE *out,
     return error;
 }
 
+/* For --json (lib/changes.h): a pool from 'before' to 'after' pages. */
+static void
+note_pool(const struct hp_apply_opts *o, const struct change *c,
+          unsigned long after)
+{
+    char before_s[32], after_s[32];
+
+    if (o->changes) {
+        snprintf(before_s, sizeof before_s, "%lu", c->before);
+        snprintf(after_s, sizeof after_s, "%lu", after);
+        changes_addf(o->changes, before_s, after_s, "node %d, %s pages",
+                     c->node, size_str(c->size_kb));
+    }
+}
+
+static void
+note_mount(const struct hp_apply_opts *o, const struct mount_plan *mp)
+{
+    if (o->changes) {
+        char *after = xasprintf("hugetlbfs pagesize=%s, root:%s, mode %04o",
+                                size_str(mp->size_kb), o->group,
+                                HP_MOUNT_MODE);
+        changes_addf(o->changes, "not mounted", after, "%s", mp->dir);
+        free(after);
+    }
+}
+
 static void
 print_dry_run(const char *root, const struct change *cs, size_t n,
               const struct mount_plan *mps, size_t n_mps,
@@ -265,6 +293,7 @@ print_dry_run(const char *root, const struct change *cs, size_t n,
         } else {
             fprintf(out, "would write %lu to %s (now %lu)\n", c->asked, path,
                     c->before);
+            note_pool(o, c, c->asked);
         }
         free(path);
     }
@@ -273,6 +302,7 @@ print_dry_run(const char *root, const struct change *cs, size_t n,
             fprintf(out, "would mount hugetlbfs on %s: pagesize=%s, "
                     "root:%s, mode %04o\n", mps[i].dir,
                     size_str(mps[i].size_kb), o->group, HP_MOUNT_MODE);
+            note_mount(o, &mps[i]);
         }
     }
 }
@@ -294,6 +324,7 @@ do_mounts(struct mount_plan *mps, size_t n, const struct hp_apply_opts *o,
         fprintf(out, "mounted hugetlbfs on %s: pagesize=%s, root:%s, mode "
                 "%04o\n", mp->dir, size_str(mp->size_kb), o->group,
                 HP_MOUNT_MODE);
+        note_mount(o, mp);
     }
     return 0;
 }
@@ -318,12 +349,14 @@ undo_mounts(struct mount_plan *mps, size_t n, struct sbuf *report)
 }
 
 static void
-print_result(const struct change *cs, size_t n, FILE *out)
+print_result(const struct change *cs, size_t n,
+             const struct hp_apply_opts *o, FILE *out)
 {
     for (size_t i = 0; i < n; i++) {
         if (cs[i].written) {
             fprintf(out, "node %d, %s pages: %lu -> %lu\n", cs[i].node,
                     size_str(cs[i].size_kb), cs[i].before, cs[i].got);
+            note_pool(o, &cs[i], cs[i].got);
         } else {
             fprintf(out, "node %d, %s pages: already %lu\n", cs[i].node,
                     size_str(cs[i].size_kb), cs[i].got);
@@ -439,7 +472,7 @@ commit(const struct hp_system *s, struct change *cs, size_t n,
         record_rollback(rec, n_before, s->root);
         advise(cs, n, report);
     } else {
-        print_result(cs, n, out);
+        print_result(cs, n, o, out);
     }
     fflush(out);
     sigprocmask(SIG_SETMASK, &old, NULL);

@@ -16,6 +16,7 @@
 
 #include "lib/diag.h"
 
+struct changes;
 struct hp_system;
 struct hp_requests;
 struct sbuf;
@@ -27,6 +28,8 @@ struct hp_apply_opts {
     const char *mount_base; /* Parent of the mountpoints ("/dev"). */
     const char *group;      /* Group name to own the mounts, resolved. */
     unsigned gid;
+    struct changes *changes;    /* Gets each pool and mount changed (or,
+                                 * dry run, to change); may be NULL. */
 };
 
 int hp_apply(const struct hp_system *, const struct hp_requests *,

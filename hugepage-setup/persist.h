@@ -13,7 +13,8 @@
  *       'systemctl enable' would make.
  * Each file starts with a marker line; a file without it was not written
  * by nfvhost and is never overwritten (checked for all files before any is
- * written).  Files are written with temp file + rename. */
+ * written).  Files are written with temp file + rename, and only when
+ * they differ: a second apply writes nothing. */
 #ifndef NFV_HP_PERSIST_H
 #define NFV_HP_PERSIST_H 1
 
@@ -49,13 +50,18 @@ struct hp_persist_opts {
 int hp_persist_prepare(const struct hp_requests *,
                        const struct hp_persist_opts *, struct hp_persist *,
                        struct diag *);
-int hp_persist_write(const struct hp_persist *, FILE *out, struct diag *);
+/* Writes the files that differ from what is there (a file already as it
+ * should be is left alone), noting each in 'changes' (may be NULL). */
+struct changes;
+int hp_persist_write(const struct hp_persist *, FILE *out, struct changes *,
+                     struct diag *);
 /* reset --persist: removes the units, links and GRUB drop-in that
  * 'apply --persist' wrote (those starting with its header line). */
 int hp_persist_remove(const char *root, bool dry_run, FILE *out,
                       struct diag *);
-/* For --dry-run. */
-void hp_persist_print(const struct hp_persist *, FILE *out);
+/* For --dry-run: what hp_persist_write() would write. */
+void hp_persist_print(const struct hp_persist *, FILE *out,
+                      struct changes *);
 void hp_persist_destroy(struct hp_persist *);
 
 /* systemd's unit name for a mount point ("/dev/hugepages1G" ->

@@ -44,7 +44,7 @@ hp_workflow_apply(const struct hp_system *s, const struct hp_workflow_opts *o,
     struct hp_apply_opts ao = {
         .dry_run = o->dry_run, .compact = !o->no_compact,
         .mount = !o->no_mount && (!o->fake_tree || o->dry_run),
-        .mount_base = o->mount_base,
+        .mount_base = o->mount_base, .changes = o->changes,
     };
     struct hp_persist_opts po = {
         .root = o->root, .mount_base = o->mount_base,
@@ -79,9 +79,9 @@ hp_workflow_apply(const struct hp_system *s, const struct hp_workflow_opts *o,
     }
     if (!error && o->persist) {
         if (o->dry_run) {
-            hp_persist_print(&ps, out);
+            hp_persist_print(&ps, out, o->changes);
         } else {
-            error = hp_persist_write(&ps, out, diag);
+            error = hp_persist_write(&ps, out, o->changes, diag);
         }
     }
     hp_persist_destroy(&ps);

@@ -28,6 +28,8 @@ struct hp_workflow_opts {
     const char *group;          /* --group, or NULL to find one. */
     bool fake_tree;             /* --sysfs-root: mount nothing. */
     bool dry_run, persist, no_mount, no_compact;
+    struct changes *changes;    /* Gets what apply changes (or would), for
+                                 * --json; may be NULL. */
 };
 
 /* The table (or JSON) of pools, mounts and boot reservations, with the

@@ -12,4 +12,5 @@ libnfvhost_a_SOURCES += \
 	lib/sysfs.c lib/sysfs.h \
 	lib/pci.c lib/pci.h \
 	lib/netdev.c lib/netdev.h \
-	lib/grub.c lib/grub.h
+	lib/grub.c lib/grub.h \
+	lib/changes.c lib/changes.h

@@ -149,10 +149,32 @@ fi
 nfv status --sysfs-root "$T" --plan "$PLAN"
 tap_is "$(grep -c differs "$SCRATCH/out")" 0 "status: plan and reality agree"
 
-# Again: idempotent, and --persist overwrites its own files.
+# Again: idempotent, and --persist leaves its own files as they are.
 nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root
 tap_is "$?" 0 "second apply exits 0 (files are nfvhost's own)"
-tap_is "$(grep -c 'already' "$SCRATCH/out")" 3 "second apply changes no pool"
+tap_is "$(grep -c 'pages: already' "$SCRATCH/out")" 3 "second apply changes no pool"
+tap_is "$(grep -c 'already up to date' "$SCRATCH/out")" 4 "... and writes no file"
+
+# --json: the change report (lib/changes.h) on stdout, progress on stderr.
+nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root --json
+tap_is "$?" 0 "apply --json exits 0"
+tap_is "$(jget "$SCRATCH/out" '[d["format"], d["command"], d["dry_run"], d["changed"], d["changes"]]')" \
+    '["nfvhost-changes", "hugepages apply", false, false, []]' "apply --json: nothing changed"
+grep -q "pages: already" "$SCRATCH/err"
+tap_ok $? "... its progress went to stderr"
+echo 0 > "$T/sys/devices/system/node/node2/hugepages/hugepages-2048kB/nr_hugepages"
+rm "$R/etc/systemd/system/dev-hugepages.mount"
+nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root --json --dry-run
+tap_is "$(jget "$SCRATCH/out" '[d["dry_run"], d["changed"], d["changes"]]')" \
+    '[true, true, [{"what": "node 2, 2M pages", "before": "0", "after": "256"}, {"what": "ROOT/etc/systemd/system/dev-hugepages.mount", "before": "absent", "after": "written by nfvhost"}]]' \
+    "apply --json --dry-run: the pool and the file it would change"
+tap_is "$(cat "$T/sys/devices/system/node/node2/hugepages/hugepages-2048kB/nr_hugepages")" 0 "... and changed nothing"
+nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root --json
+tap_is "$(jget "$SCRATCH/out" '[d["dry_run"], d["changed"], [c["what"] for c in d["changes"]]]')" \
+    '[false, true, ["node 2, 2M pages", "ROOT/etc/systemd/system/dev-hugepages.mount"]]' \
+    "apply --json: the pool and the file it changed"
+nfv apply --sysfs-root "$T" --plan "$PLAN" --persist --root "$R" --group root --json
+tap_is "$(jget "$SCRATCH/out" 'd["changed"]')" "false" "... and then nothing more"
 
 # A 1G plan: the boot-time pages come from the GRUB drop-in, which carries
 # the plan's own kernel arguments (lib/grub.h), not a second set.
