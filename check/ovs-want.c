@@ -167,7 +167,7 @@ check_ovs_config(struct check_ctx *ctx, struct check_ovs *ovs)
     sbuf_init(&log);
     want = want_from_plan(ctx->plan, &o, &d);
     if (want) {
-        ops = ovs_diff(ovs->dump, want, &n_changes, &log, &d);
+        ops = ovs_diff(ovs->dump, want, &n_changes, &log, NULL, &d);
     }
     if (!ops) {
         check_add(ctx->r, CHECK_ERROR, "ovs.other-config", NULL,

@@ -14,6 +14,7 @@
 #include "ovs-ext/unixctl.h"
 #include "ovs-ext/want.h"
 #include "ovs-ext/workflow.h"
+#include "lib/changes.h"
 #include "lib/plan-file.h"
 #include "lib/util.h"
 
@@ -91,7 +92,8 @@ ovs_usage(void)
 "  --set KEY=VALUE         override one Open_vSwitch other_config key\n"
 "  --control SOCK          ovs-vswitchd control socket (status; default "
 "from the pidfile)\n"
-"  --json                  status as JSON\n"
+"  --json                  status as JSON; apply: what changed (or, with\n"
+"                          --dry-run, would change) as JSON, progress on stderr\n"
 "  --rebalance             status: first ask OVS to reassign rx queues "
 "(pmd-rxq-rebalance)\n\n"
 "Exit status: 0 done, 1 system error, 2 bad input, 3 infeasible.\n",
@@ -182,7 +184,21 @@ ovs_apply(struct cmd *c, struct diag *d)
     }
     plan = plan_file_load(c->plan, d);
     if (plan) {
-        ovs_workflow_apply(plan, &c->o, stdout, d);
+        struct changes changes;
+
+        /* With --json, stdout is the change report alone (lib/changes.h);
+         * the progress lines go to stderr. */
+        changes_init(&changes);
+        c->o.changes = c->json ? &changes : NULL;
+        ovs_workflow_apply(plan, &c->o, c->json ? stderr : stdout, d);
+        if (!d->status && c->json) {
+            char *text = changes_to_json(&changes, "ovs apply",
+                                         c->o.dry_run);
+            fputs(text, stdout);
+            free(text);
+        }
+        c->o.changes = NULL;
+        changes_destroy(&changes);
     }
     plan_file_destroy(plan);
     return d->status;

@@ -3,12 +3,14 @@
 
 #include "ovs-ext/apply.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ovs-ext/jsonrpc.h"
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/want.h"
+#include "lib/changes.h"
 #include "lib/util.h"
 
 /* A managed column: scalars (optional ones included) are replaced whole;
@@ -49,8 +51,32 @@ struct diff {
     json_t *waits;              /* Guards: the rows the diff was read from. */
     size_t n_named;
     struct sbuf *log;
+    struct changes *changes;    /* The same changes, for --json; or NULL. */
     struct diag *d;
 };
+
+/* One change for --json (lib/changes.h), beside its line in the log. */
+static void
+note(struct diff *df, const char *before, const char *after,
+     const char *what_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+note(struct diff *df, const char *before, const char *after,
+     const char *what_fmt, ...)
+{
+    va_list args;
+    char *what;
+
+    if (!df->changes) {
+        return;
+    }
+    va_start(args, what_fmt);
+    what = xvasprintf(what_fmt, args);
+    va_end(args);
+    changes_add(df->changes, what, before, after);
+    free(what);
+}
 
 static const char *
 row_name(const json_t *row)
@@ -197,6 +223,7 @@ log_change(struct diff *df, const char *what, const char *col,
 
     sbuf_printf(df->log, "  ~ %s %s%s%s: %s -> %s\n", what, col,
                 key ? ":" : "", key ? key : "", o, n);
+    note(df, o, n, "%s %s%s%s", what, col, key ? ":" : "", key ? key : "");
     free(o);
     free(n);
 }
@@ -366,6 +393,7 @@ diff_interfaces(struct diff *df, const json_t *want_port, const json_t *cur,
             }
             sbuf_printf(df->log, "  ~ Interface %s moves to port %s\n",
                         name, row_name(want_port));
+            note(df, "in another port", row_name(want_port), "%s", what);
             *changed = true;
         }
         if (ci) {
@@ -378,6 +406,7 @@ diff_interfaces(struct diff *df, const json_t *want_port, const json_t *cur,
         } else {
             wait_absent(df, "Interface", name);
             sbuf_printf(df->log, "  + Interface %s\n", name);
+            note(df, NULL, "added", "%s", what);
             json_array_append_new(refs, insert_row(df, "Interface", wi,
                                                    iface_cols,
                                                    ARRAY_SIZE(iface_cols),
@@ -419,6 +448,7 @@ diff_port(struct diff *df, const json_t *want_port, const json_t *br,
     if (!cur) {
         wait_absent(df, "Port", name);
         sbuf_printf(df->log, "  + Port %s\n", name);
+        note(df, NULL, "added", "Port %s", name);
         return insert_row(df, "Port", want_port, port_cols,
                           ARRAY_SIZE(port_cols),
                           json_pack("{s[so]}", "interfaces", "set", refs));
@@ -436,6 +466,8 @@ diff_port(struct diff *df, const json_t *want_port, const json_t *br,
         json_object_set_new(update, "interfaces",
                             json_pack("[sO]", "set", refs));
         sbuf_printf(df->log, "  ~ Port %s interfaces\n", name);
+        note(df, "other interfaces", "the planned interfaces",
+             "Port %s interfaces", name);
     }
     update_row(df, "Port", cur, update);
     json_decref(refs);
@@ -460,6 +492,7 @@ ports_to_delete(struct diff *df, const json_t *want, const json_t *br,
                                               "nfvhost-managed") : NULL;
             if (m && !strcmp(m, "true") && !wanted_port(want, row_name(p))) {
                 sbuf_printf(df->log, "  - Port %s\n", row_name(p));
+                note(df, "present", NULL, "Port %s", row_name(p));
                 json_array_append_new(dels, ovsdb_uuid_ref(p));
             }
         }
@@ -475,6 +508,7 @@ ports_to_delete(struct diff *df, const json_t *want, const json_t *br,
         }
         wait_row(df, "Port", p, NULL, 0, "interfaces");
         sbuf_printf(df->log, "  - Port %s\n", json_string_value(name));
+        note(df, "present", NULL, "Port %s", json_string_value(name));
         json_array_append_new(dels, ovsdb_uuid_ref(p));
     }
     return 0;
@@ -547,6 +581,7 @@ diff_bridge(struct diff *df, const json_t *want, const json_t *ovs_row,
         json_t *ref;
 
         sbuf_printf(df->log, "  + Bridge %s (datapath_type=netdev)\n", name);
+        note(df, NULL, "datapath_type=netdev", "Bridge %s", name);
         json_t *wb = json_pack("{ssss}", "name", name,
                                "datapath_type", "netdev");
         ref = insert_row(df, "Bridge", wb, bridge_cols,
@@ -575,10 +610,11 @@ err:
 
 json_t *
 ovs_diff(const json_t *dump, const json_t *want, size_t *n_changes,
-         struct sbuf *log, struct diag *d)
+         struct sbuf *log, struct changes *changes, struct diag *d)
 {
     struct diff df = { .dump = dump, .want = want, .ops = json_array(),
-                       .waits = json_array(), .log = log, .d = d };
+                       .waits = json_array(), .log = log,
+                       .changes = changes, .d = d };
     const json_t *ovs_row = json_array_get(json_object_get(dump,
                                                            "Open_vSwitch"),
                                            0);
@@ -603,6 +639,7 @@ ovs_diff(const json_t *dump, const json_t *want, size_t *n_changes,
             "rows"));
         ovs_insert = json_object();
         sbuf_puts(log, "  + Open_vSwitch row\n");
+        note(&df, NULL, "added", "Open_vSwitch row");
     }
     if (diff_bridge(&df, want, ovs_row, ovs_insert)) {
         json_decref(ovs_insert);
@@ -719,6 +756,17 @@ print_ops(const json_t *ops, size_t n, FILE *out)
     }
 }
 
+/* Hands the changes of the attempt that counts to the caller's list. */
+static void
+keep_changes(const struct ovs_opts *o, struct changes *c)
+{
+    for (size_t i = 0; o->changes && i < c->n; i++) {
+        changes_add(o->changes, c->items[i].what, c->items[i].before,
+                    c->items[i].after);
+    }
+    changes_destroy(c);
+}
+
 int
 ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
                struct diag *d)
@@ -735,6 +783,7 @@ ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
     }
     for (attempt = 1; attempt <= APPLY_MAX_ATTEMPTS; attempt++) {
         enum ovsdb_txn_status st;
+        struct changes changes;     /* This attempt's. */
         struct sbuf log;
 
         json_decref(dump);
@@ -743,8 +792,10 @@ ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
             goto out;
         }
         sbuf_init(&log);
-        ops = ovs_diff(dump, want, &n, &log, d);
+        changes_init(&changes);
+        ops = ovs_diff(dump, want, &n, &log, &changes, d);
         if (!ops || !n || o->dry_run) {
+            keep_changes(o, &changes);
             fputs(log.s ? log.s : "", out);
             sbuf_destroy(&log);
             if (ops && o->dry_run && n) {
@@ -762,6 +813,7 @@ ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
             json_t *nc = ovsdb_to_plain(json_object_get(row, "next_cfg"));
             next_cfg = json_integer_value(nc) + 1;
             json_decref(nc);
+            keep_changes(o, &changes);
             fputs(log.s ? log.s : "", out);
             fprintf(out, "applied %zu change(s) in one transaction "
                     "(attempt %d)\n", n, attempt);
@@ -769,6 +821,7 @@ ovs_apply_want(const json_t *want, const struct ovs_opts *o, FILE *out,
             break;
         }
         sbuf_destroy(&log);
+        changes_destroy(&changes);
         if (st == OVSDB_TXN_ERROR) {
             goto out;
         }

@@ -21,7 +21,8 @@ struct jsonrpc;
 
 #define APPLY_MAX_ATTEMPTS 5
 
-/* Prints what changes (and, with --dry-run, the transaction) to 'out'.
+/* Prints what changes (and, with --dry-run, the transaction) to 'out', and
+ * notes them in o->changes when set.
  * Returns 0 or the diag status; the database is unchanged on error. */
 int ovs_apply_want(const json_t *want, const struct ovs_opts *, FILE *out,
                    struct diag *);
@@ -29,9 +30,11 @@ int ovs_apply_want(const json_t *want, const struct ovs_opts *, FILE *out,
 /* The difference only: the operations (new array) that make 'dump' (an
  * ovsdb_dump() of Open_vSwitch, Bridge, Port, Interface) match 'want';
  * '*n_changes' counts the operations that change something (the rest are
- * waits).  Human-readable lines go to 'log'.  NULL on bad input. */
+ * waits).  Human-readable lines go to 'log', and the same changes to
+ * 'changes' (lib/changes.h; may be NULL).  NULL on bad input. */
+struct changes;
 struct sbuf;
 json_t *ovs_diff(const json_t *dump, const json_t *want, size_t *n_changes,
-                 struct sbuf *log, struct diag *);
+                 struct sbuf *log, struct changes *, struct diag *);
 
 #endif /* ovs-ext/apply.h */

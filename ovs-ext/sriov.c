@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lib/changes.h"
 #include "lib/netdev.h"
 #include "lib/pci.h"
 
@@ -51,7 +52,7 @@ sriov_check_uplink(const char *root, const char *pci, struct diag *d)
 
 int
 sriov_bind_vfio(const char *root, const char *pci, bool dry_run, FILE *out,
-                struct diag *d)
+                struct changes *changes, struct diag *d)
 {
     char drv[256];
     bool bound = !pci_driver(root, pci, drv, sizeof drv);
@@ -64,6 +65,10 @@ sriov_bind_vfio(const char *root, const char *pci, bool dry_run, FILE *out,
     fprintf(out, "  %s: %s %s -> %s (driver_override + drivers_probe)\n",
             pci, dry_run ? "would bind" : "binding",
             bound ? drv : "(no driver)", VFIO);
+    if (changes) {
+        changes_addf(changes, bound ? drv : "(no driver)", VFIO,
+                     "%s driver", pci);
+    }
     if (dry_run) {
         return 0;
     }
@@ -122,9 +127,10 @@ sriov_check_numvfs(const char *root, const char *pf, int n, struct diag *d)
 
 int
 sriov_set_numvfs(const char *root, const char *pf, int n, bool dry_run,
-                 FILE *out, struct diag *d)
+                 FILE *out, struct changes *changes, struct diag *d)
 {
     long cur = -1;
+    char before[32], after[32];
 
     if (sriov_check_numvfs(root, pf, n, d)) {
         return d->status;
@@ -135,5 +141,10 @@ sriov_set_numvfs(const char *root, const char *pf, int n, bool dry_run,
     }
     fprintf(out, "  %s: %s sriov_numvfs %ld -> %d\n", pf,
             dry_run ? "would set" : "setting", cur, n);
+    snprintf(before, sizeof before, "%ld", cur);
+    snprintf(after, sizeof after, "%d", n);
+    if (changes) {
+        changes_addf(changes, before, after, "%s sriov_numvfs", pf);
+    }
     return dry_run ? 0 : pci_set_numvfs(root, pf, n, d);
 }

@@ -21,13 +21,16 @@ int sriov_check_uplink(const char *root, const char *pci, struct diag *);
 int sriov_check_numvfs(const char *root, const char *pf, int n,
                        struct diag *);
 
-/* Each writes what it does (or would do, with 'dry_run') to 'out'. */
+/* Each writes what it does (or would do, with 'dry_run') to 'out'; the
+ * two that 'ovs apply' calls also note a change in 'changes' (for --json,
+ * lib/changes.h; may be NULL). */
+struct changes;
 int sriov_bind_vfio(const char *root, const char *pci, bool dry_run,
-                    FILE *out, struct diag *);
+                    FILE *out, struct changes *, struct diag *);
 int sriov_release(const char *root, const char *pci, bool dry_run,
                   FILE *out, struct diag *);
 /* Makes 'pf' have at least 'n' VFs. */
 int sriov_set_numvfs(const char *root, const char *pf, int n, bool dry_run,
-                     FILE *out, struct diag *);
+                     FILE *out, struct changes *, struct diag *);
 
 #endif /* ovs-ext/sriov.h */

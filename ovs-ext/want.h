@@ -48,8 +48,11 @@ struct ovs_opts {
     bool has_cpu_map;           /* Then only mapped PUs exist here. */
     bool dry_run;
     bool no_wait;
+    struct changes *changes;    /* apply --json: gets what changed (or, dry
+                                 * run, would change); NULL otherwise. */
 };
 
+struct changes;
 void ovs_opts_init(struct ovs_opts *);
 void ovs_opts_destroy(struct ovs_opts *);
 /* Fills what the flags left unset from the plan (NULL: the defaults). */

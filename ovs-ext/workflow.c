@@ -5,14 +5,17 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ovs-ext/apply.h"
 #include "ovs-ext/jsonrpc.h"
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/sriov.h"
 #include "ovs-ext/want.h"
+#include "lib/changes.h"
 #include "lib/pci.h"
 #include "lib/plan-file.h"
+#include "lib/util.h"
 
 /* The database answers: checked before any device is touched. */
 static int
@@ -60,17 +63,36 @@ take_devices(const struct plan_file *p, const json_t *want,
         const struct plan_file_sriov_pf *pf = &p->sriov_pfs[i];
         if (pf->set_numvfs && sriov_set_numvfs(o->sysfs_root, pf->pci,
                                                pf->numvfs, o->dry_run, out,
-                                               d)) {
+                                               o->changes, d)) {
             return d->status;
         }
     }
     json_array_foreach(json_object_get(want, "uplinks"), i, u) {
         if (sriov_bind_vfio(o->sysfs_root, json_string_value(u), o->dry_run,
-                            out, d)) {
+                            out, o->changes, d)) {
             return d->status;
         }
     }
     return 0;
+}
+
+/* The vhost-user socket directory, when it is missing (noted for --json;
+ * a dry run only notes it). */
+static int
+make_sock_dir(const struct ovs_opts *o, struct diag *d)
+{
+    struct stat st;
+
+    if (!stat(o->sock_dir, &st)) {
+        return 0;
+    }
+    if (o->changes) {
+        char *after = xasprintf("directory, group %s, mode %04o",
+                                o->sock_group, o->sock_mode);
+        changes_add(o->changes, o->sock_dir, NULL, after);
+        free(after);
+    }
+    return o->dry_run ? 0 : want_sock_dir_make(o, d);
 }
 
 int
@@ -85,7 +107,7 @@ ovs_workflow_apply(const struct plan_file *p, struct ovs_opts *o, FILE *out,
         && !check_db(o, d)
         && !check_devices(p, want, o, d)
         && !want_sock_dir_check(o, d)
-        && (o->dry_run || !want_sock_dir_make(o, d))
+        && !make_sock_dir(o, d)
         && !take_devices(p, want, o, out, d)) {
         fprintf(out, "%s %s to %s (bridge %s):\n",
                 o->dry_run ? "Checking" : "Applying", p->path, o->db,

@@ -80,6 +80,27 @@ echo "$out" | grep -q '^nothing to change$'
 tap_ok $? "second apply: nothing to change"
 tap_is "$(dump)" "$before" "second apply: database identical"
 
+# --json: the change report (lib/changes.h) on stdout, progress on stderr.
+apply --plan "$PLAN" --json > "$SCRATCH/changes.json" 2> "$SCRATCH/progress"
+tap_is "$?" 0 "apply --json exits 0"
+tap_is "$(jget "$SCRATCH/changes.json" '[d["format"], d["command"], d["dry_run"], d["changed"], d["changes"]]')" \
+    '["nfvhost-changes", "ovs apply", false, false, []]' "apply --json: nothing changed"
+grep -q '^nothing to change$' "$SCRATCH/progress"
+tap_ok $? "... its progress went to stderr"
+ovs_vsctl set Open_vSwitch . other_config:pmd-cpu-mask=0x1 -- set Port vhu-vrouter1-1 tag=201
+before=$(dump)
+apply --plan "$PLAN" --json --dry-run > "$SCRATCH/changes.json" 2> /dev/null
+tap_is "$(jget "$SCRATCH/changes.json" '[d["dry_run"], d["changed"], d["changes"]]')" \
+    '[true, true, [{"what": "Open_vSwitch other_config:pmd-cpu-mask", "before": "0x1", "after": "0x208"}, {"what": "Port vhu-vrouter1-1 tag", "before": "201", "after": "200"}]]' \
+    "apply --json --dry-run: what it would change, column by column"
+tap_is "$(dump)" "$before" "... and the database is as it was"
+apply --plan "$PLAN" --json > "$SCRATCH/changes.json" 2> /dev/null
+tap_is "$(jget "$SCRATCH/changes.json" '[d["dry_run"], [c["what"] for c in d["changes"]]]')" \
+    '[false, ["Open_vSwitch other_config:pmd-cpu-mask", "Port vhu-vrouter1-1 tag"]]' \
+    "apply --json: what it changed"
+apply --plan "$PLAN" --json > "$SCRATCH/changes.json" 2> /dev/null
+tap_is "$(jget "$SCRATCH/changes.json" 'd["changed"]')" false "... and then nothing more"
+
 # A changed plan: only the difference.
 edit_plan "p['vms'][1]['nics'][0]['vlan']=300; p['vms'].pop(2); p['ovs']['other_config']['pmd-rxq-assign']='cycles'"
 out=$(apply --plan "$PLAN"); rc=$?

@@ -38,6 +38,10 @@ tap_ok $? "dry run: one VF for vrouter1's SR-IOV NIC"
 echo "$out" | grep -q "$PF: would bind i40e -> vfio-pci"
 tap_ok $? "dry run: would bind the PF to vfio-pci"
 tap_is "$(snapshot)" "$before" "dry run writes nothing under sysfs"
+apply --dry-run --json > "$SCRATCH/changes.json" 2> /dev/null
+tap_is "$(jget "$SCRATCH/changes.json" '[c for c in d["changes"] if c["what"].startswith("'"$PF"'")]')" \
+    "[{\"what\": \"$PF sriov_numvfs\", \"before\": \"0\", \"after\": \"1\"}, {\"what\": \"$PF driver\", \"before\": \"i40e\", \"after\": \"vfio-pci\"}]" \
+    "dry run --json: the VF count and the driver it would change"
 
 out=$(apply 2>"$SCRATCH/err"); rc=$?
 tap_is "$rc" 0 "apply on the fake tree exits 0"
@@ -57,6 +61,8 @@ echo "$out" | grep -q "$PF: already bound to vfio-pci"
 tap_ok $? "second apply: already bound"
 echo "$out" | grep -q "$PF: 1 VFs present, 1 needed"
 tap_ok $? "second apply: VFs already there"
+apply --json > "$SCRATCH/changes.json" 2> /dev/null
+tap_is "$(jget "$SCRATCH/changes.json" 'd["changed"]')" false "second apply --json: nothing changed"
 
 "$NFVHOST" ovs release --plan "$PLAN" --sysfs-root "$R" --db "$OVS_DB" >/dev/null 2>"$SCRATCH/err"
 tap_is "$?" 2 "release while OVS still uses the device: exit 2"

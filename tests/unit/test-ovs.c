@@ -248,7 +248,7 @@ test_diff(void)
 
     sbuf_init(&log);
     diag_init(&d);
-    ops = ovs_diff(dump, want, &n, &log, &d);
+    ops = ovs_diff(dump, want, &n, &log, NULL, &d);
     ok(ops != NULL, "diff computed");
     is_int(n, 1, "one changing operation: the port update");
     s = json_dumps(ops, JSON_COMPACT);
@@ -263,7 +263,7 @@ test_diff(void)
 
     json_object_set_new(json_array_get(json_object_get(dump, "Bridge"), 0),
                         "datapath_type", json_string("system"));
-    ok(!ovs_diff(dump, want, &n, &log, &d) && d.status == NFV_EINPUT,
+    ok(!ovs_diff(dump, want, &n, &log, NULL, &d) && d.status == NFV_EINPUT,
        "a system bridge is refused");
     sbuf_destroy(&log);
     diag_destroy(&d);
@@ -337,7 +337,7 @@ test_dump_check(void)
                       0, NULL);
     sbuf_init(&log);
     diag_init(&d);
-    json_decref(ovs_diff(dump, want, &n, &log, &d));
+    json_decref(ovs_diff(dump, want, &n, &log, NULL, &d));
     ok(true, "ovs_diff over Bridge ports [\"set\",[1,2]] and a nameless "
        "Port returns");
     sbuf_destroy(&log);
