@@ -339,6 +339,46 @@ write_link(const struct hp_persist_file *f)
     return error;
 }
 
+/* 'text' without its comment lines. */
+static char *
+uncommented(const char *text)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (const char *p = text; *p; ) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t) (nl - p + 1) : strlen(p);
+        if (*p != '#') {
+            sbuf_printf(&b, "%.*s", (int) len, p);
+        }
+        p += len;
+    }
+    return sbuf_steal(&b);
+}
+
+/* Whether the file at f->path says what 'f' does.  The GRUB drop-in is
+ * compared without its comments: the planner's grub.d/nfvhost.cfg, which
+ * the Ansible role installs, has its own header above the same line, and
+ * rewriting one with the other would be a change on every run. */
+static bool
+same_text(const struct hp_persist_file *f, const char *text)
+{
+    size_t n = strlen(f->path), m = strlen(GRUB_DROPIN);
+    char *a, *b;
+    bool same;
+
+    if (n < m || strcmp(f->path + n - m, GRUB_DROPIN)) {
+        return !strcmp(text, f->text);
+    }
+    a = uncommented(text);
+    b = uncommented(f->text);
+    same = !strcmp(a, b);
+    free(a);
+    free(b);
+    return same;
+}
+
 /* "absent", or what is there when it is not what 'f' wants; NULL when it
  * already is (nothing to write). */
 static const char *
@@ -355,7 +395,7 @@ persist_state(const struct hp_persist_file *f)
         return links_to(f->path, f->link) ? NULL : "another file";
     }
     text = S_ISREG(st.st_mode) ? sysfs_read_text(f->path) : NULL;
-    same = text && !strcmp(text, f->text);
+    same = text && same_text(f, text);
     free(text);
     return same ? NULL : "other contents";
 }
