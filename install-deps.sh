@@ -12,6 +12,7 @@ systemd util-linux
 openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev tcpdump iputils-ping
 libvirt-clients libvirt-daemon libvirt-dev python3-nova python3-neutron
 clang libclang-rt-14-dev valgrind
+time
 "
 
 missing=""

@@ -16,7 +16,16 @@ nfvhost_LDADD += -lpthread
 
 FLEET_TESTS = \
 	tests/fleet-plan.sh \
-	tests/fleet-nova.sh
+	tests/fleet-nova.sh \
+	tests/fleet-example.sh
 TESTS += $(FLEET_TESTS)
 EXTRA_DIST += $(FLEET_TESTS) tests/helgrind.supp tests/fleet_nova_check.py \
 	tests/fake_openstack.py
+
+# The 1,000-host example fleet (its report is shown in docs/fleet.md).
+EXTRA_DIST += docs/fleet.md examples/fleet/make-example.sh \
+	examples/fleet/report.md examples/fleet/compute.ini \
+	examples/fleet/edge.ini examples/fleet/lab.ini examples/fleet/groups.ini
+
+# Benchmark: figures in docs/fleet.md, not run by check.
+EXTRA_DIST += tests/perf/bench-fleet.sh
