@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/diag.h"
+#include "lib/parse.h"
 #include "lib/plan-file.h"
 #include "lib/util.h"
 
@@ -27,25 +28,24 @@ read_line(const char *path, char *buf, size_t size)
     return good;
 }
 
-/* Adds the Cpus_allowed_list of /proc/PID/task/TID/status to 'cpus'. */
+/* The Cpus_allowed_list of /proc/PID/task/TID/status into 'cpus'. */
 static void
-add_task_cpus(const char *dir, hwloc_bitmap_t cpus)
+task_cpus(const char *dir, hwloc_bitmap_t cpus)
 {
     char *path = xasprintf("%s/status", dir);
     FILE *f = fopen(path, "r");
     char line[4096];
 
+    hwloc_bitmap_zero(cpus);
     while (f && fgets(line, sizeof line, f)) {
         if (!strncmp(line, "Cpus_allowed_list:", 18)) {
-            hwloc_bitmap_t set = xbitmap();
             char *p = line + 18;
 
             p += strspn(p, " \t");
             p[strcspn(p, "\n")] = '\0';
-            if (cpulist_parse(p, set)) {
-                hwloc_bitmap_or(cpus, cpus, set);
+            if (!cpulist_parse(p, cpus)) {
+                hwloc_bitmap_zero(cpus);
             }
-            hwloc_bitmap_free(set);
         }
     }
     if (f) {
@@ -54,10 +54,28 @@ add_task_cpus(const char *dir, hwloc_bitmap_t cpus)
     free(path);
 }
 
-void
-pin_pmd_cpus(const char *proc, hwloc_bitmap_t cpus, char *who,
-             size_t who_size)
+/* The CPU a PMD thread polls: OVS names it "pmd-cNN/id:M" after the core
+ * it pins it to.  The name, when it parses, is what counts: a thread just
+ * created still has the whole process's affinity until OVS pins it, and
+ * would look as if it polled every CPU. */
+static void
+pmd_thread_cpus(const char *comm, const char *dir, hwloc_bitmap_t cpus)
 {
+    const char *p = comm + 5;          /* After "pmd-c". */
+    unsigned long core;
+
+    if (parse_uint_prefix(&p, 4095, &core) && *p == '/') {
+        hwloc_bitmap_only(cpus, core);
+    } else {
+        task_cpus(dir, cpus);
+    }
+}
+
+void
+pin_pmd_cpus(const char *proc, hwloc_const_bitmap_t want,
+             hwloc_bitmap_t cpus, char *who, size_t who_size)
+{
+    hwloc_bitmap_t one = xbitmap();
     DIR *d = opendir(proc);
     struct dirent *de;
 
@@ -90,8 +108,11 @@ pin_pmd_cpus(const char *proc, hwloc_bitmap_t cpus, char *who,
 
             if (te->d_name[0] != '.' && read_line(cpath, comm, sizeof comm)
                 && !strncmp(comm, "pmd-c", 5)) {
-                add_task_cpus(tdir, cpus);
-                if (who_size && !who[0]) {
+                pmd_thread_cpus(comm, tdir, one);
+                hwloc_bitmap_or(cpus, cpus, one);
+                /* Name a thread that is in the way, if one is. */
+                if (who_size && !who[0]
+                    && (!want || hwloc_bitmap_intersects(one, want))) {
                     snprintf(who, who_size, "%s (ovs-vswitchd pid %s)",
                              comm, de->d_name);
                 }
@@ -107,6 +128,7 @@ pin_pmd_cpus(const char *proc, hwloc_bitmap_t cpus, char *who,
     if (d) {
         closedir(d);
     }
+    hwloc_bitmap_free(one);
 }
 
 int
@@ -142,7 +164,7 @@ pin_choose(const char *cores, const char *plan, bool force,
                             "like 2 or 2-3,6", cores);
         goto out;
     }
-    pin_pmd_cpus("/proc", running, who, sizeof who);
+    pin_pmd_cpus("/proc", cpus, running, who, sizeof who);
     if (!force && hwloc_bitmap_intersects(cpus, running)) {
         hwloc_bitmap_and(running, running, cpus);
         list = cpulist_format(running);

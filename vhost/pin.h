@@ -21,10 +21,12 @@ struct diag;
 int pin_choose(const char *cores, const char *plan, bool force,
                hwloc_bitmap_t cpus, struct diag *);
 
-/* The CPUs that running OVS PMD threads may use, read from 'proc'
- * (normally "/proc").  Names one thread in 'who' if any. */
-void pin_pmd_cpus(const char *proc, hwloc_bitmap_t cpus, char *who,
-                  size_t who_size);
+/* The CPUs that running OVS PMD threads poll, read from 'proc' (normally
+ * "/proc"): the core in each thread's name ("pmd-c03/id:9"), or its
+ * affinity when the name says none.  Names in 'who' one thread that polls
+ * a CPU of 'want' (any thread if 'want' is NULL). */
+void pin_pmd_cpus(const char *proc, hwloc_const_bitmap_t want,
+                  hwloc_bitmap_t cpus, char *who, size_t who_size);
 
 /* Pins the calling thread to the 'index'-th CPU of 'cpus' (wrapping);
  * does nothing for an empty set. */

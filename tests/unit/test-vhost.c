@@ -17,6 +17,7 @@
 #include "tests/unit/vhost-check.h"
 #include "tests/unit/vhost-fake.h"
 #include "vhost/frontend.h"
+#include "vhost/pin.h"
 #include "vhost/pkt.h"
 
 static struct vhost_dev *
@@ -500,6 +501,74 @@ test_alive(void)
 }
 
 static void
+write_text(const char *dir, const char *name, const char *text)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+
+    fputs(text, f);
+    fclose(f);
+    free(path);
+}
+
+/* The PMD-core guard reads OVS's PMD threads from /proc: a thread OVS has
+ * only just created still has the whole process's affinity; its name
+ * ("pmd-c01/id:8") says the core it polls.  A fake /proc here: such a
+ * thread must count as polling CPU 1 only (it made the guard refuse CPU 0
+ * while other people's OVS started on the shared machine). */
+static void
+test_pmd_guard(void)
+{
+    char root[] = "/tmp/nfvhost-proc-XXXXXX";
+    static const char *const files[] = {
+        "4242/task/4250/comm", "4242/task/4250/status", "4242/task/4250",
+        "4242/task/4251/comm", "4242/task/4251/status", "4242/task/4251",
+        "4242/task", "4242/comm", "4242",
+    };
+    hwloc_bitmap_t cpus = xbitmap(), want = xbitmap();
+    char who[128], *dir, *list;
+    const char *named = who;
+
+    mkdtemp(root);
+    dir = xasprintf("%s/4242/task/4250", root);
+    mkdir_parents(dir);
+    mkdir(dir, 0755);
+    write_text(root, "4242/comm", "ovs-vswitchd-dp\n");
+    write_text(dir, "comm", "pmd-c01/id:8\n");
+    write_text(dir, "status", "Name:\tpmd-c01/id:8\nCpus_allowed_list:\t0-1\n");
+    free(dir);
+    dir = xasprintf("%s/4242/task/4251", root);
+    mkdir(dir, 0755);
+    write_text(dir, "comm", "pmd-cX\n");
+    write_text(dir, "status", "Cpus_allowed_list:\t5\n");
+
+    hwloc_bitmap_only(want, 0);
+    pin_pmd_cpus(root, want, cpus, who, sizeof who);
+    list = cpulist_format(cpus);
+    is_str(list, "1,5", "PMD CPUs: 1 from the name pmd-c01 (not its "
+           "affinity 0-1), 5 from the affinity of a thread whose name has "
+           "no core");
+    is_str(named, "", "CPU 0: no PMD thread in the way");
+    free(list);
+    hwloc_bitmap_only(want, 1);
+    pin_pmd_cpus(root, want, cpus, who, sizeof who);
+    is_str(named, "pmd-c01/id:8 (ovs-vswitchd pid 4242)", "CPU 1: that "
+           "thread is named");
+    hwloc_bitmap_free(cpus);
+    hwloc_bitmap_free(want);
+    free(dir);
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        char *path = xasprintf("%s/%s", root, files[i]);
+
+        if (remove(path)) {
+            printf("# cannot remove %s\n", path);
+        }
+        free(path);
+    }
+    rmdir(root);
+}
+
+static void
 test_pkt(void)
 {
     struct pkt_flow flow;
@@ -534,5 +603,6 @@ main(void)
     test_server_socket_in_use();
     test_alive();
     test_pkt();
+    test_pmd_guard();
     return done_testing();
 }
