@@ -24,7 +24,7 @@ done
 for i in 1 2; do
     eval ns=\$NS$i
     "$NFVHOST" vhost tap --server --socket "$OVS_SOCKDIR/vhu$i.sock" \
-        --netns "$ns" --name vtap$i --cores 0 --connect-timeout 30 --json \
+        --netns "$ns" --name vtap$i --cores 0 --force --connect-timeout 30 --json \
         >"$SCRATCH/tap$i.json" 2>"$SCRATCH/tap$i.err" &
     TAPS="$TAPS $!"
 done

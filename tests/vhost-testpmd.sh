@@ -99,7 +99,11 @@ port_stat() {
         cur == port && $1 == dir { print $2; exit }' "$1"
 }
 
-BENCH="$NFVHOST vhost bench --cores 0 --connect-timeout 10 --json"
+# --force: the PMD-core guard looks at every ovs-vswitchd on the machine,
+# and other people's tests here may run a PMD on core 0 for a while (the
+# guard itself is checked in vhost-ovs.sh, on its own harness's PMD, and
+# on the plan's PMD pool below).
+BENCH="$NFVHOST vhost bench --cores 0 --force --connect-timeout 10 --json"
 
 for L in split packed; do
     start_testpmd "$SCRATCH/tp1-$L.log" --forward-mode=io
@@ -163,7 +167,7 @@ TP_PORTS=4
 for L in split packed; do
     start_testpmd "$SCRATCH/pvp-$L.log" --forward-mode=io
     $NFVHOST vhost loop --socket "$S1" --socket "$S2" --ring-layout "$L" \
-        --cores 0 --connect-timeout 20 --json >"$SCRATCH/loop-$L.json" \
+        --cores 0 --force --connect-timeout 20 --json >"$SCRATCH/loop-$L.json" \
         2>"$SCRATCH/loop-$L.err" &
     LOOP_PID=$!
     for run in 1 2; do
@@ -255,9 +259,10 @@ stop_testpmd
 # vhost loop as the guest of a PVP: testpmd sends a first burst on both
 # ports and forwards whatever comes back; the loop sends it back.
 start_testpmd "$SCRATCH/tp4.log" --forward-mode=io --tx-first
-$NFVHOST vhost loop --socket "$S0" --socket "$S1" --duration 2 --cores 0 \
+$NFVHOST vhost loop --socket "$S0" --socket "$S1" --duration 2 --cores 0 --force \
     --json >"$SCRATCH/loop.json" 2>"$SCRATCH/loop.err"
 tap_ok $? "vhost loop runs against testpmd"
+sed 's/^/#   /' "$SCRATCH/loop.err"
 fwd_ab=$(jget "$SCRATCH/loop.json" 'd["forwarded"]["a_to_b"]')
 fwd_ba=$(jget "$SCRATCH/loop.json" 'd["forwarded"]["b_to_a"]')
 # testpmd injects 32 frames per port; a closed loop's rate is 32 frames
@@ -358,20 +363,21 @@ tap_is "$(jget "$SCRATCH/int.out" 'd["interrupted"] and d["sent"] > 1000 and d["
 stop_testpmd
 
 # The search, with testpmd connecting to our sockets (server mode): the
-# signal comes once the first trial has reported.
+# signal lands in its first trial (3 s long), which starts once testpmd's
+# front-ends are ready and the warm-up is through.  (Not later: on a
+# loaded machine the first trial, as fast as it goes, may pass, and then
+# the search is over.)
 TP_CLIENT=1
 start_testpmd "$SCRATCH/tp-int3.log" --forward-mode=io
-run_bg $BENCH --server --tx "$S0" --rx "$S1" --search ndr --duration 1
-for _ in $(seq 300); do
-    grep -q "^trial  1:" "$SCRATCH/int.err" && break
-    sleep 0.1
-done
-sleep 0.3
+run_bg $BENCH --server --tx "$S0" --rx "$S1" --search ndr --duration 3
+wait_ready "$SCRATCH/tp-int3.log"
+sleep 1.5
 interrupt
 tap_ok "$([ "$RC" = 1 ] && [ "$WAITED" -lt 2000 ]; echo $?)" \
-    "SIGINT in an NDR search: exit 1 after $WAITED ms"
-tap_is "$(jget "$SCRATCH/int.out" 'd["interrupted"] and d["trials_run"] >= 2 and d["trials"][-1]["interrupted"]')" \
-    true "and the trials so far are reported ($(jget "$SCRATCH/int.out" 'd["trials_run"]'), the last one interrupted)"
+    "SIGINT in an NDR search: exit 1 after $WAITED ms (exit $RC)"
+sed 's/^/#   /' "$SCRATCH/int.err"
+tap_is "$(jget "$SCRATCH/int.out" 'd["interrupted"] and d["trials_run"] >= 1 and d["trials"][-1]["interrupted"] and not d["trials"][-1]["passed"]')" \
+    true "and the trials so far are reported, the last one interrupted and not judged ($(jget "$SCRATCH/int.out" 'd["trials_run"]'))"
 tap_ok "$([ ! -e "$S0" ] && [ ! -e "$S1" ]; echo $?)" \
     "its listening sockets are removed"
 stop_testpmd
@@ -409,7 +415,7 @@ tap_is $? 1 "--plan: pinning to a CPU this machine lacks is a system error"
 grep -q "cannot pin to CPU 2:" "$SCRATCH/e5"
 tap_ok $? "the first CPU of the plan's guest pool (2,4-5,...): $(cat "$SCRATCH/e5")"
 # --cores pins before connecting: the kernel's view while it waits.
-$NFVHOST vhost bench --tx "$SCRATCH/none" --rx "$SCRATCH/none" --cores 0 \
+$NFVHOST vhost bench --tx "$SCRATCH/none" --rx "$SCRATCH/none" --cores 0 --force \
     --connect-timeout 3 2>/dev/null &
 PIN_PID=$!
 pinned=
