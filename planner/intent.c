@@ -847,6 +847,32 @@ intent_get(const struct intent *in, const char *section, const char *key)
 }
 
 int
+intent_unset(struct intent *in, const char *section, const char *key,
+             struct diag *diag)
+{
+    struct intent_vm *vm = (!strncmp(section, "vm ", 3)
+                            ? find_vm(in, section + 3) : NULL);
+
+    if (vm && !strcmp(key, "numa")) {
+        vm->numa = -1;
+    } else if (vm && !strcmp(key, "queues")) {
+        vm->queues = 0;
+    } else if (vm && (!strcmp(key, "sriov_pf") || !strcmp(key, "disk")
+                      || !strcmp(key, "cdrom"))) {
+        char **field = (!strcmp(key, "sriov_pf") ? &vm->sriov_pf
+                        : !strcmp(key, "disk") ? &vm->disk : &vm->cdrom);
+        free(*field);
+        *field = NULL;
+    } else if (!strcmp(section, "ovs") && !strcmp(key, "uplink")) {
+        intent_clear_uplinks(in);
+    } else {
+        return diag_error(diag, NFV_EINPUT, "'%s' in [%s] cannot be left "
+                          "unset", key, section);
+    }
+    return 0;
+}
+
+int
 intent_add_vm(struct intent *in, const char *name, struct diag *diag)
 {
     if (!plan_file_name_valid(name, PLAN_VM_NAME_MAX)) {

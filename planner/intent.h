@@ -91,6 +91,10 @@ int intent_set(struct intent *, const char *section, const char *key,
  * NULL for an optional key that is not set.  Caller frees. */
 char *intent_get(const struct intent *, const char *section,
                  const char *key);
+/* Unsets an optional key (a VM's numa, queues, sriov_pf, disk, cdrom; the
+ * uplinks): as if the file did not have it. */
+int intent_unset(struct intent *, const char *section, const char *key,
+                 struct diag *);
 int intent_add_vm(struct intent *, const char *name, struct diag *);
 void intent_remove_vm(struct intent *, int index);
 void intent_clear_uplinks(struct intent *);

@@ -47,6 +47,11 @@ read_ifname(const char *root, struct nfv_nic *nic)
         snprintf(nic->ifname, sizeof nic->ifname, "%s", names[0]);
         nic->carrier = read_attr(root, nic->pci, attr, false, -1);
         free(attr);
+        /* The kernel says -1 (or fails the read) when the link is down. */
+        attr = xasprintf("net/%s/speed", names[0]);
+        nic->speed_mbps = (nic->carrier == 1
+                           ? read_attr(root, nic->pci, attr, false, -1) : -1);
+        free(attr);
     }
     pci_names_free(names, n);
 }

@@ -47,6 +47,7 @@ struct nfv_nic {
     int vf_index;           /* Its virtfnN on the PF; -1 not a VF/unknown. */
     int totalvfs, numvfs;   /* -1 when unknown. */
     int carrier;            /* 1 up, 0 down, -1 unknown. */
+    int speed_mbps;         /* Link speed, -1 unknown or down. */
     bool has_route;         /* The interface carries a route or address. */
 };
 

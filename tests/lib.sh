@@ -68,7 +68,8 @@ plan_json() {
 }
 
 # fake_nic ROOT ADDR NUMA DRIVER IFNAME CARRIER [TOTALVFS NUMVFS]: a PCI
-# network device in the fake sysfs tree ROOT (for --sysfs-root).
+# network device in the fake sysfs tree ROOT (for --sysfs-root); a link
+# that is up runs at 10000 Mb/s.
 fake_nic() {
     _d="$1/sys/bus/pci/devices/$2"
     mkdir -p "$_d/net/$5" "$1/sys/bus/pci/drivers/$4"
@@ -78,6 +79,11 @@ fake_nic() {
     echo "$3" > "$_d/numa_node"
     ln -s "../../../bus/pci/drivers/$4" "$_d/driver"
     echo "$6" > "$_d/net/$5/carrier"
+    if [ "$6" = 1 ]; then
+        echo 10000 > "$_d/net/$5/speed"
+    else
+        echo -1 > "$_d/net/$5/speed"
+    fi
     if [ -n "$7" ]; then
         echo "$7" > "$_d/sriov_totalvfs"
         echo "$8" > "$_d/sriov_numvfs"

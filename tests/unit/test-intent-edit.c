@@ -1,7 +1,7 @@
 /* test-intent-edit.c: editing an intent one key at a time (intent_set,
- * intent_get, intent_add_vm, intent_remove_vm, intent_check), as the setup
- * wizard does: every key round-trips, a bad value is refused with the
- * file parser's message and changes nothing. */
+ * intent_get, intent_unset, intent_add_vm, intent_remove_vm, intent_check),
+ * as the setup wizard does: every key round-trips, a bad value is refused
+ * with the file parser's message and changes nothing. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -136,6 +136,17 @@ test_vms_and_uplinks(struct intent *in)
     is_str(in->vms[0].name, "b", "... b is left");
     s = intent_get(in, "vm b", "numa");
     ok(!s, "an unset optional key reads as NULL");
+    diag_init(&d);
+    intent_set(in, "vm b", "disk", "/srv/b.img", &d);
+    intent_set(in, "vm b", "numa", "0", &d);
+    is_int(intent_unset(in, "vm b", "disk", &d), 0, "intent_unset: disk");
+    is_int(intent_unset(in, "vm b", "numa", &d), 0, "intent_unset: numa");
+    ok(!intent_get(in, "vm b", "disk") && !intent_get(in, "vm b", "numa"),
+       "... both read as unset");
+    is_int(intent_unset(in, "vm b", "vcpus", &d), NFV_EINPUT,
+           "intent_unset refuses a required key");
+    is_str(d.msg, "'vcpus' in [vm b] cannot be left unset", "... saying so");
+    diag_destroy(&d);
 
     diag_init(&d);
     intent_set(in, "ovs", "uplink", "0000:03:00.0", &d);
