@@ -56,6 +56,19 @@ pu_style(const struct plan *p, int pu)
     return vm ? vm_style(vm - p->vms) : pool_style(plan_pool_of(p, pu));
 }
 
+char
+emit_pool_letter(enum pool pool)
+{
+    return pool_style(pool).letter;
+}
+
+char
+emit_pu_letter(const struct plan *p, int pu)
+{
+    return (hwloc_bitmap_isset(p->topo->usable, pu) ? pu_style(p, pu).letter
+                                                    : 'x');
+}
+
 static void
 put_styled(struct sbuf *b, struct style st, const char *text, bool color)
 {
@@ -72,7 +85,7 @@ put_pu(struct sbuf *b, const struct plan *p, int pu, int width, bool color)
     struct style st = pu_style(p, pu);
 
     if (!hwloc_bitmap_isset(p->topo->usable, pu)) {
-        st = (struct style) { 'x', "2" };
+        st = pool_style(POOL_NONE);
     }
     if (color) {
         sbuf_printf(b, "\033[%sm%*d %c\033[0m", st.color, width, pu,

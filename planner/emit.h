@@ -40,6 +40,10 @@ char *emit_ovs_script(const struct plan *);
 char *emit_tuned(const struct plan *);
 char *emit_summary(const struct plan *, bool color);
 char *emit_headline(const struct plan *);
+/* The picture's letter for a PU: H, P, E, G, '.', x, or its VM's; and
+ * for a pool. */
+char emit_pu_letter(const struct plan *, int pu);
+char emit_pool_letter(enum pool);
 char *emit_numa_caption(const struct plan *, const struct plan_numa *);
 char *emit_svg(const struct plan *);
 

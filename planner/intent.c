@@ -361,7 +361,9 @@ handle_ovs(struct parse_ctx *ctx, const char *key, const char *value)
                        "as 0000:03:00.0", value);
         }
         for (int i = 0; i < in->n_uplinks; i++) {
-            if (!strcasecmp(in->uplinks[i].pci, value)) {
+            if (!strcasecmp(in->uplinks[i].pci, value) && !ctx->path) {
+                return bad(ctx, "duplicate uplink %s", value);
+            } else if (!strcasecmp(in->uplinks[i].pci, value)) {
                 return bad(ctx, "duplicate uplink %s (first on line %d)",
                            value, in->uplinks[i].line);
             }
@@ -872,20 +874,31 @@ intent_unset(struct intent *in, const char *section, const char *key,
     return 0;
 }
 
-int
-intent_add_vm(struct intent *in, const char *name, struct diag *diag)
+/* A name a new or renamed VM may take. */
+static int
+check_vm_name(const struct intent *in, const char *name, struct diag *diag)
 {
     if (!plan_file_name_valid(name, PLAN_VM_NAME_MAX)) {
         return diag_error(diag, NFV_EINPUT, "bad VM name '%s': expected "
                           "1-32 letters, digits, '-' or '_', starting with "
                           "a letter or digit", name);
     }
-    if (find_vm(in, name)) {
+    if (find_vm((struct intent *) in, name)) {
         return diag_error(diag, NFV_EINPUT, "there is already a VM named %s",
                           name);
     }
-    new_vm(in, name);
     return 0;
+}
+
+int
+intent_add_vm(struct intent *in, const char *name, struct diag *diag)
+{
+    int error = check_vm_name(in, name, diag);
+
+    if (!error) {
+        new_vm(in, name);
+    }
+    return error;
 }
 
 void
@@ -900,6 +913,25 @@ intent_remove_vm(struct intent *in, int index)
     free(vm->cdrom);
     memmove(vm, vm + 1, (in->n_vms - index - 1) * sizeof *vm);
     in->n_vms--;
+}
+
+int
+intent_rename_vm(struct intent *in, int index, const char *name,
+                 struct diag *diag)
+{
+    struct intent_vm *vm = &in->vms[index];
+    int error;
+
+    if (!strcmp(vm->name, name)) {
+        return 0;
+    }
+    error = check_vm_name(in, name, diag);
+    if (error) {
+        return error;
+    }
+    free(vm->name);
+    vm->name = xstrdup(name);
+    return 0;
 }
 
 void

@@ -96,6 +96,8 @@ char *intent_get(const struct intent *, const char *section,
 int intent_unset(struct intent *, const char *section, const char *key,
                  struct diag *);
 int intent_add_vm(struct intent *, const char *name, struct diag *);
+int intent_rename_vm(struct intent *, int index, const char *name,
+                     struct diag *);
 void intent_remove_vm(struct intent *, int index);
 void intent_clear_uplinks(struct intent *);
 int intent_check(struct intent *, struct diag *);

@@ -32,7 +32,7 @@ pool_purpose(enum pool p)
         [POOL_HOUSEKEEPING] = "the OS, IRQs, OVS's non-PMD threads, libvirt",
         [POOL_PMD] = "OVS-DPDK poll threads, 100% busy by design",
         [POOL_EMULATOR] = "QEMU emulator threads of all VMs, shared",
-        [POOL_GUEST] = "vCPUs pinned 1:1 (unpinned: left for nova)",
+        [POOL_GUEST] = "vCPUs pinned 1:1; unpinned: for nova",
         [POOL_IDLE] = "siblings of PMD cores, left idle",
     };
     return purposes[p];

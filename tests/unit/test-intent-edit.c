@@ -1,6 +1,6 @@
 /* test-intent-edit.c: editing an intent one key at a time (intent_set,
- * intent_get, intent_unset, intent_add_vm, intent_remove_vm, intent_check),
- * as the setup wizard does: every key round-trips, a bad value is refused
+ * intent_get, intent_unset, intent_add/rename/remove_vm, intent_check), as
+ * the setup wizard does: every key round-trips, a bad value is refused
  * with the file parser's message and changes nothing. */
 #include <config.h>
 
@@ -130,6 +130,12 @@ test_vms_and_uplinks(struct intent *in)
     intent_set(in, "vm b", "memory", "1G", &d);
     is_int(intent_check(in, &d), NFV_EINPUT,
            "intent_check: require with 3 vCPUs");
+    diag_destroy(&d);
+    diag_init(&d);
+    is_int(intent_rename_vm(in, 1, "a", &d), NFV_EINPUT,
+           "renaming b to a, a name taken, is refused");
+    is_int(intent_rename_vm(in, 1, "c", &d) || intent_rename_vm(in, 1, "b", &d),
+           0, "renaming b to c and back");
     diag_destroy(&d);
     intent_remove_vm(in, 0);
     is_int(in->n_vms, 1, "VM a removed");
