@@ -13,6 +13,7 @@ openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev tcpdump iputils-ping
 libvirt-clients libvirt-daemon libvirt-dev python3-nova python3-neutron
 clang libclang-rt-14-dev valgrind
 time
+libnewt-dev tmux qemu-utils
 "
 
 missing=""

@@ -3,5 +3,6 @@ bin_PROGRAMS += nfvhost
 nfvhost_SOURCES = \
 	cli/main.c cli/commands.h \
 	cli/opts.c cli/opts.h \
-	cli/cmd-plan.c
+	cli/cmd-plan.c \
+	cli/cmd-setup.c
 nfvhost_LDADD = $(NFV_LIBS)

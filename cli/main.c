@@ -16,6 +16,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "setup", cmd_setup,
+      "the home-lab wizard: machine, uplink, pools, VMs -> intent + plan" },
     { "plan", cmd_plan,
       "topology + intent -> CPU pools, hugepages, OVS/kernel/tuned config" },
     { "ovs", cmd_ovs, "apply the plan to OVS-DPDK; vhost-user ports; PMD status" },

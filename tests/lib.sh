@@ -150,3 +150,9 @@ for n in nodes:
 json.dump(plan, open(out, "w"), indent=1)
 PY
 }
+
+# nothing_left DIR: neither the output directory DIR nor a temporary one
+# beside it (lib/output.c's .DIR.tmp-XXXXXX) exists.
+nothing_left() {
+    [ ! -e "$1" ] && ! ls -a "$(dirname "$1")" | grep -q "^\.$(basename "$1")\.tmp"
+}

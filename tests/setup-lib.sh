@@ -1,0 +1,63 @@
+# setup-lib.sh: drive 'nfvhost setup' in a real terminal: a private tmux
+# server (its own socket, no user config) runs the wizard in an 80x24
+# window; tests type with send-keys and read the screen with capture-pane.
+# Source it after tests/lib.sh and scratch.
+SOCK="nfvhost-setup-$$"
+TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
+
+
+# tui_start NAME ARGS...: runs 'nfvhost setup ARGS' in $SCRATCH in a new
+# 80x24 window, on a tmux server of its own (one that is still exiting
+# refuses new sessions); its pid lands in $SCRATCH/NAME.pid (a shell that writes
+# its own pid, then execs nfvhost in the foreground) and its exit status
+# in $SCRATCH/NAME.exit.
+tui_start() {
+    _name=$1
+    shift
+    rm -f "$SCRATCH/$_name.exit" "$SCRATCH/$_name.pid"
+    tui_stop
+    SOCK="nfvhost-setup-$$-$_name"
+    TM new-session -d -s w -x 80 -y 24 \
+        "cd '$SCRATCH' && sh -c 'echo \$\$ > $_name.pid; exec \"\$0\" setup \"\$@\"' '$NFVHOST' $*; echo \$? > '$SCRATCH/$_name.exit'; sleep 600"
+    TM set-option -g window-size manual 2> /dev/null
+    TUI_NAME=$_name
+}
+
+# tui_stop: ends the tmux server this test started (and the wizard in it).
+tui_stop() { TM kill-server 2> /dev/null; }
+
+screen() { TM capture-pane -p -t w; }
+
+# wait_for TEXT: until the screen shows TEXT (10 s); fails with the screen
+# as TAP comments otherwise.
+wait_for() {
+    _i=0
+    while [ $_i -lt 100 ]; do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    tap_diag "screen never showed: $1"
+    screen | sed 's/^/#   /'
+    return 1
+}
+
+# keys KEY...: types, as tmux send-keys names them (Enter, Tab, C-c, "text").
+keys() { TM send-keys -t w "$@"; }
+
+# wait_exit: the wizard's exit status, once it has exited (10 s).
+wait_exit() {
+    _i=0
+    while [ $_i -lt 100 ] && [ ! -s "$SCRATCH/$TUI_NAME.exit" ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    cat "$SCRATCH/$TUI_NAME.exit" 2> /dev/null || echo "still running"
+}
+
+# boxed: every line of the screen's window box ends with its right border,
+# so nothing ran past it (newt loses the border when a line does).
+boxed() {
+    screen | sed -n '3,21p' | grep -v '│ *$' | grep -q . && return 1
+    return 0
+}
