@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "cli/opts.h"
@@ -202,18 +201,6 @@ check_verb_opts(const struct hp_opts *o)
 }
 
 static int
-check_dir(const char *flag, const char *dir)
-{
-    struct stat st;
-
-    if (dir && (stat(dir, &st) || !S_ISDIR(st.st_mode))) {
-        return cli_usage_error("hugepages", "%s %s: not a directory", flag,
-                               dir);
-    }
-    return 0;
-}
-
-static int
 parse_opts(int argc, char *argv[], struct hp_opts *o)
 {
     char **operands;
@@ -241,9 +228,12 @@ parse_opts(int argc, char *argv[], struct hp_opts *o)
         && !o->flags.n) {
         return cli_usage_error("hugepages", "--node/--size without --count");
     }
-    return ((error = check_verb_opts(o))
-            || (error = check_dir("--sysfs-root", o->sysfs_root))
-            || (error = check_dir("--root", o->root))) ? error : 0;
+    error = check_verb_opts(o);
+    if (!error && (!cli_opt_dir("hugepages", "--sysfs-root", o->sysfs_root)
+                   || !cli_opt_dir("hugepages", "--root", o->root))) {
+        error = NFV_EINPUT;
+    }
+    return error;
 }
 
 /* A directory prefix without trailing slashes ("" for none or "/"). */

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -121,14 +120,8 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
         return cli_usage_error("plan", "unexpected argument '%s'",
                                operands[0]);
     }
-    if (o->sysfs_root) {
-        struct stat st;
-        if (stat(o->sysfs_root, &st) || !S_ISDIR(st.st_mode)) {
-            return cli_usage_error("plan", "--sysfs-root %s: not a "
-                                   "directory", o->sysfs_root);
-        }
-    }
-    return 0;
+    return cli_opt_dir("plan", "--sysfs-root", o->sysfs_root) ? 0
+                                                               : NFV_EINPUT;
 }
 
 static int

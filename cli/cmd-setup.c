@@ -3,15 +3,14 @@
  * every answer from a file (--answers). */
 #include <config.h>
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "lib/util.h"
 #include "setup/plain.h"
 #include "setup/tui.h"
@@ -52,49 +51,57 @@ setup_usage(void)
            "nothing written.\n");
 }
 
+enum {
+    OPT_TOPOLOGY = 256, OPT_SYSFS_ROOT, OPT_INTENT, OPT_OUTPUT, OPT_ANSWERS,
+    OPT_PLAIN, OPT_HELP,
+};
+
+static const struct cli_opt options[] = {
+    { "topology", true, OPT_TOPOLOGY, 0 },
+    { "sysfs-root", true, OPT_SYSFS_ROOT, 0 },
+    { "intent", true, OPT_INTENT, 0 },
+    { "output", true, OPT_OUTPUT, 0 },
+    { "answers", true, OPT_ANSWERS, 0 },
+    { "plain", false, OPT_PLAIN, 0 },
+    { "help", false, OPT_HELP, 'h' },
+    { NULL, false, 0, 0 },
+};
+
+/* 0, or -1 after --help. */
+static int
+parse_one(int id, const char *arg, void *o_)
+{
+    struct setup_opts *o = o_;
+
+    switch (id) {
+    case OPT_TOPOLOGY: o->w.topology = arg; break;
+    case OPT_SYSFS_ROOT: o->w.sysfs_root = arg; break;
+    case OPT_INTENT: o->w.intent = arg; break;
+    case OPT_OUTPUT: o->w.output = arg; break;
+    case OPT_ANSWERS: o->answers = arg; break;
+    case OPT_PLAIN: o->plain = true; break;
+    case OPT_HELP: setup_usage(); return -1;
+    }
+    return 0;
+}
+
 static int
 parse_opts(int argc, char *argv[], struct setup_opts *o)
 {
-    static const struct option longopts[] = {
-        { "topology", required_argument, NULL, 't' },
-        { "sysfs-root", required_argument, NULL, 's' },
-        { "intent", required_argument, NULL, 'i' },
-        { "output", required_argument, NULL, 'o' },
-        { "answers", required_argument, NULL, 'a' },
-        { "plain", no_argument, NULL, 'p' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct stat st;
-    int c;
+    char **operands;
+    int n;
+    int error = cli_opts_parse("setup", argc, argv, 1, options, parse_one, o,
+                               &operands, &n);
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-        switch (c) {
-        case 't': o->w.topology = optarg; break;
-        case 's': o->w.sysfs_root = optarg; break;
-        case 'i': o->w.intent = optarg; break;
-        case 'o': o->w.output = optarg; break;
-        case 'a': o->answers = optarg; break;
-        case 'p': o->plain = true; break;
-        case 'h': setup_usage(); return -1;
-        case ':':
-            return cli_usage_error("setup", "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error("setup", "unknown option '%s'",
-                                   argv[optind - 1]);
-        }
+    if (error) {
+        return error;
     }
-    if (optind < argc) {
+    if (n) {
         return cli_usage_error("setup", "unexpected argument '%s'",
-                               argv[optind]);
+                               operands[0]);
     }
-    if (o->w.sysfs_root
-        && (stat(o->w.sysfs_root, &st) || !S_ISDIR(st.st_mode))) {
-        return cli_usage_error("setup", "--sysfs-root %s: not a directory",
-                               o->w.sysfs_root);
+    if (!cli_opt_dir("setup", "--sysfs-root", o->w.sysfs_root)) {
+        return NFV_EINPUT;
     }
     if (!o->w.output) {
         o->w.output = geteuid() ? "nfvhost-setup" : "/etc/nfvhost";

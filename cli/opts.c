@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "lib/parse.h"
@@ -145,6 +146,18 @@ cli_opt_int(const char *sub, const char *flag, const char *value, int min,
 {
     if (!parse_int(value, min, max, v)) {
         cli_usage_error(sub, "%s %s: expected %d-%d", flag, value, min, max);
+        return false;
+    }
+    return true;
+}
+
+bool
+cli_opt_dir(const char *sub, const char *flag, const char *value)
+{
+    struct stat st;
+
+    if (value && (stat(value, &st) || !S_ISDIR(st.st_mode))) {
+        cli_usage_error(sub, "%s %s: not a directory", flag, value);
         return false;
     }
     return true;

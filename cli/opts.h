@@ -65,5 +65,8 @@ bool cli_opt_int(const char *sub, const char *flag, const char *value,
                  int min, int max, int *);
 bool cli_opt_uint64(const char *sub, const char *flag, const char *value,
                     uint64_t max, uint64_t *);
+/* True when 'value' is NULL (not given) or a directory; else false after
+ * "nfvhost SUB: FLAG VALUE: not a directory". */
+bool cli_opt_dir(const char *sub, const char *flag, const char *value);
 
 #endif /* cli/opts.h */
