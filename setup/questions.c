@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pci.h"
 #include "lib/util.h"
 #include "setup/wizard.h"
 
@@ -45,7 +46,7 @@ check_sriov_pf(const struct wizard *w, const char *value, char *msg,
 {
     const struct nfv_nic *nic = topology_find_nic(&w->topo, value);
 
-    if (!pci_address_valid(value)) {
+    if (!pci_addr_valid(value)) {
         snprintf(msg, size, "'%s' is not a PCI address such as "
                  "0000:03:00.1 (or none)", value);
     } else if (!nic) {
