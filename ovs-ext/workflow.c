@@ -95,6 +95,15 @@ make_sock_dir(const struct ovs_opts *o, struct diag *d)
     return o->dry_run ? 0 : want_sock_dir_make(o, d);
 }
 
+static void
+apply_db(const struct plan_file *p, const json_t *want,
+         const struct ovs_opts *o, FILE *out, struct diag *d)
+{
+    fprintf(out, "%s %s to %s (bridge %s):\n",
+            o->dry_run ? "Checking" : "Applying", p->path, o->db, o->bridge);
+    ovs_apply_want(want, o, out, d);
+}
+
 int
 ovs_workflow_apply(const struct plan_file *p, struct ovs_opts *o, FILE *out,
                    struct diag *d)
@@ -109,10 +118,57 @@ ovs_workflow_apply(const struct plan_file *p, struct ovs_opts *o, FILE *out,
         && !want_sock_dir_check(o, d)
         && !make_sock_dir(o, d)
         && !take_devices(p, want, o, out, d)) {
-        fprintf(out, "%s %s to %s (bridge %s):\n",
-                o->dry_run ? "Checking" : "Applying", p->path, o->db,
-                o->bridge);
-        ovs_apply_want(want, o, out, d);
+        apply_db(p, want, o, out, d);
+    }
+    json_decref(want);
+    return d->status;
+}
+
+int
+ovs_workflow_devices(const struct plan_file *p, struct ovs_opts *o,
+                     FILE *out, struct diag *d)
+{
+    json_t *want;
+
+    ovs_opts_from_plan(o, p);
+    want = want_from_plan(p, o, d);
+    if (want && !check_devices(p, want, o, d)) {
+        take_devices(p, want, o, out, d);
+    }
+    json_decref(want);
+    return d->status;
+}
+
+int
+ovs_workflow_sock_dir(const struct plan_file *p, struct ovs_opts *o,
+                      FILE *out, struct diag *d)
+{
+    struct stat st;
+
+    ovs_opts_from_plan(o, p);
+    if (want_sock_dir_check(o, d)) {
+        return d->status;
+    }
+    if (!stat(o->sock_dir, &st)) {
+        fprintf(out, "socket directory %s: there already\n", o->sock_dir);
+    } else if (!make_sock_dir(o, d)) {
+        fprintf(out, "%s socket directory %s (root:%s, %04o)\n",
+                o->dry_run ? "would create" : "created",
+                o->sock_dir, o->sock_group, o->sock_mode);
+    }
+    return d->status;
+}
+
+int
+ovs_workflow_db(const struct plan_file *p, struct ovs_opts *o, FILE *out,
+                struct diag *d)
+{
+    json_t *want;
+
+    ovs_opts_from_plan(o, p);
+    want = want_from_plan(p, o, d);
+    if (want && !check_db(o, d)) {
+        apply_db(p, want, o, out, d);
     }
     json_decref(want);
     return d->status;

@@ -21,6 +21,16 @@ struct vhost_nic;
 /* 'nfvhost ovs apply --plan'. */
 int ovs_workflow_apply(const struct plan_file *, struct ovs_opts *,
                        FILE *out, struct diag *);
+/* The parts of ovs_workflow_apply(), one at a time, for the steps of
+ * 'nfvhost apply': the SR-IOV VFs and the uplinks' vfio-pci binding (every
+ * device checked first); the vhost-user socket directory; the OVSDB
+ * transaction (the database checked first). */
+int ovs_workflow_devices(const struct plan_file *, struct ovs_opts *,
+                         FILE *out, struct diag *);
+int ovs_workflow_sock_dir(const struct plan_file *, struct ovs_opts *,
+                          FILE *out, struct diag *);
+int ovs_workflow_db(const struct plan_file *, struct ovs_opts *, FILE *out,
+                    struct diag *);
 /* 'nfvhost ovs port add|del VM NIC' ('add' is true for add). */
 int ovs_workflow_port(bool add, const struct vhost_nic *, struct ovs_opts *,
                       FILE *out, struct diag *);
