@@ -13,4 +13,5 @@ libnfvhost_a_SOURCES += \
 	lib/pci.c lib/pci.h \
 	lib/netdev.c lib/netdev.h \
 	lib/grub.c lib/grub.h \
-	lib/changes.c lib/changes.h
+	lib/changes.c lib/changes.h \
+	lib/exec.c lib/exec.h

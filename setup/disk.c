@@ -7,19 +7,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <jansson.h>
 
+#include "lib/exec.h"
 #include "lib/util.h"
-
-extern char **environ;
 
 /* ISO 9660: "CD001" at byte 32769, the first volume descriptor. */
 static bool
@@ -38,59 +34,16 @@ is_iso9660(const char *path)
     return iso;
 }
 
-/* Runs 'qemu-img info --output=json PATH' and returns its stdout, or NULL
- * when qemu-img is missing or fails. */
-static char *
-qemu_img_info(const char *path)
-{
-    char *argv[] = { "qemu-img", "info", "--output=json", (char *) path,
-                     NULL };
-    posix_spawn_file_actions_t fa;
-    struct sbuf out;
-    int pipefd[2], status;
-    char buf[4096];
-    ssize_t n;
-    pid_t pid;
-
-    if (pipe2(pipefd, O_CLOEXEC)) {
-        return NULL;
-    }
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
-                                     O_WRONLY, 0);
-    status = posix_spawnp(&pid, "qemu-img", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(pipefd[1]);
-    if (status) {
-        close(pipefd[0]);
-        return NULL;
-    }
-    sbuf_init(&out);
-    while ((n = read(pipefd[0], buf, sizeof buf - 1)) > 0
-           || (n < 0 && errno == EINTR)) {
-        if (n > 0) {
-            buf[n] = '\0';
-            sbuf_puts(&out, buf);
-        }
-    }
-    close(pipefd[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        continue;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-        sbuf_destroy(&out);
-        return NULL;
-    }
-    return sbuf_steal(&out);
-}
-
 /* "qcow2 image, 20 GiB" from qemu-img's JSON. */
 static bool
 image_format(const char *path, char *msg, size_t size)
 {
-    char *text = qemu_img_info(path);
-    json_t *info = text ? json_loads(text, 0, NULL) : NULL;
+    char *argv[] = { "qemu-img", "info", "--output=json", (char *) path,
+                     NULL };
+    char *text = NULL;
+    int status;
+    json_t *info = (!exec_capture(argv, 0, &text, &status) && !status
+                    ? json_loads(text, 0, NULL) : NULL);
     const char *format = json_string_value(json_object_get(info, "format"));
     json_int_t vsize = json_integer_value(json_object_get(info,
                                                           "virtual-size"));
