@@ -22,6 +22,7 @@ struct vm_opts {
     const char *vm;
     const char *template;
     const char *disk;
+    const char *cdrom;
     const char *output;
     const char *uri;
     const char *domain;         /* tune, check: the input domain. */
@@ -33,7 +34,8 @@ static void
 vm_usage(void)
 {
     printf("Usage: nfvhost vm xml   --plan PLAN.json --vm NAME [--template "
-           "FILE] [--disk PATH] [OPTIONS]\n"
+           "FILE] [--disk PATH]\n"
+           "                         [--cdrom ISO] [OPTIONS]\n"
            "       nfvhost vm tune  --plan PLAN.json --vm NAME [OPTIONS] "
            "DOMAIN.xml\n"
            "       nfvhost vm check --plan PLAN.json --vm NAME [OPTIONS] "
@@ -51,6 +53,8 @@ vm_usage(void)
            "  --vm NAME          the VM, as the intent names it\n"
            "  --template FILE    xml: the domain to start from\n"
            "  --disk PATH        xml: the first disk's image or block device\n"
+           "  --cdrom ISO        xml: an installer ISO as a CD-ROM, booted "
+           "first\n"
            "  --sock-dir DIR     override the plan's vhost-user socket "
            "directory\n                     (ovs.socket_dir; give 'nfvhost ovs "
            "apply' the same)\n"
@@ -67,7 +71,7 @@ vm_usage(void)
 }
 
 enum {
-    OPT_PLAN = 256, OPT_VM, OPT_TEMPLATE, OPT_DISK, OPT_SOCK_DIR,
+    OPT_PLAN = 256, OPT_VM, OPT_TEMPLATE, OPT_DISK, OPT_CDROM, OPT_SOCK_DIR,
     OPT_SYSFS_ROOT, OPT_VF, OPT_OUTPUT, OPT_DEFINE, OPT_CONNECT, OPT_HELP,
 };
 
@@ -76,6 +80,7 @@ static const struct cli_opt options[] = {
     { "vm", true, OPT_VM, 0 },
     { "template", true, OPT_TEMPLATE, 0 },
     { "disk", true, OPT_DISK, 0 },
+    { "cdrom", true, OPT_CDROM, 0 },
     { "sock-dir", true, OPT_SOCK_DIR, 0 },
     { "sysfs-root", true, OPT_SYSFS_ROOT, 0 },
     { "vf", true, OPT_VF, 0 },
@@ -103,6 +108,7 @@ parse_one(int id, const char *arg, void *ctx)
     case OPT_VM: o->vm = arg; break;
     case OPT_TEMPLATE: o->template = arg; break;
     case OPT_DISK: o->disk = arg; break;
+    case OPT_CDROM: o->cdrom = arg; break;
     case OPT_SOCK_DIR: o->host.sock_dir = arg; break;
     case OPT_SYSFS_ROOT: o->host.sysfs_root = arg; break;
     case OPT_OUTPUT: o->output = arg; break;
@@ -137,8 +143,9 @@ check_opts(struct vm_opts *o, int n, char **operands)
         return cli_usage_error("vm", "%s needs a DOMAIN.xml ('-' for "
                                "stdin)", o->sub);
     }
-    if ((o->template || o->disk) && takes_domain) {
-        return cli_usage_error("vm", "--template and --disk are for 'vm xml'");
+    if ((o->template || o->disk || o->cdrom) && takes_domain) {
+        return cli_usage_error("vm", "--template, --disk and --cdrom are "
+                               "for 'vm xml'");
     }
     if (o->host.sock_dir && !plan_file_socket_dir_valid(o->host.sock_dir)) {
         return cli_usage_error("vm", "--sock-dir %s: not an absolute path "
@@ -239,7 +246,8 @@ run(struct vm_opts *o, struct diag *d)
     if (!strcmp(o->sub, "xml")) {
         name = o->template ? o->template : "built-in template";
         error = ((o->template && read_text(o->template, &in, d))
-                 || domain_build(o->template, in, o->disk, &spec, &out, d));
+                 || domain_build(o->template, in, o->disk, o->cdrom, &spec,
+                                 &out, d));
     } else if (!strcmp(o->sub, "tune")) {
         error = (read_text(o->domain, &in, d)
                  || domain_tune(o->domain, in, &spec, &out, d));

@@ -27,4 +27,23 @@ void libvirt_quiet(void);
  * NFV_EINPUT in a build without libvirt. */
 int domain_define(const char *uri, const char *xml, struct diag *);
 
+/* One connection for several calls ('nfvhost apply' looks each planned
+ * domain up, then defines or redefines it).  It also keeps libvirt's test
+ * driver (test:///default) state alive while it is open: that state lives
+ * only as long as some connection to it. */
+struct virt_conn;
+#define VIRT_UUID_LEN 37        /* VIR_UUID_STRING_BUFLEN */
+#define VIRT_NOT_FOUND (-1)
+
+/* NULL with diag set (NFV_ESYSTEM; NFV_EINPUT without libvirt). */
+struct virt_conn *virt_open(const char *uri, struct diag *);
+void virt_close(struct virt_conn *);
+/* Domain 'name': 0 with its XML (caller frees) and UUID, VIRT_NOT_FOUND,
+ * or NFV_ESYSTEM. */
+int virt_lookup(struct virt_conn *, const char *name, char **xml,
+                char uuid[VIRT_UUID_LEN], struct diag *);
+/* Defines (or redefines) 'xml'; 0 with the domain's UUID. */
+int virt_define(struct virt_conn *, const char *xml,
+                char uuid[VIRT_UUID_LEN], struct diag *);
+
 #endif /* libvirt-templates/define.h */

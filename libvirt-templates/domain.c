@@ -491,6 +491,39 @@ set_disk(struct xsplice *x, const char *name, const char *disk,
     return 0;
 }
 
+/* An installer ISO as a read-only SATA CD-ROM after the disks, booted
+ * before the disk: <boot dev='cdrom'/> ahead of the template's first
+ * <boot>.  Once installed, 'virsh change-media DOMAIN sda --eject'. */
+static void
+add_cdrom(struct xsplice *x, const char *iso)
+{
+    xmlNodePtr root = xmlDocGetRootElement(x->doc);
+    xmlNodePtr devices = xml_child(root, "devices");
+    xmlNodePtr os = xml_child(root, "os");
+    xmlNodePtr boot = os ? xml_child(os, "boot") : NULL;
+    xmlNodePtr cd = node(x->doc, "disk"), b;
+
+    prop(cd, "type", "file");
+    prop(cd, "device", "cdrom");
+    prop(child(cd, "driver"), "name", "qemu");
+    prop(xml_child(cd, "driver"), "type", "raw");
+    prop(child(cd, "source"), "file", "%s", iso);
+    b = child(cd, "target");
+    prop(b, "dev", "sda");
+    prop(b, "bus", "sata");
+    child(cd, "readonly");
+    insert_ranked(x, devices, devices_order, cd);
+    xmlFreeNode(cd);
+    b = node(x->doc, "boot");
+    prop(b, "dev", "cdrom");
+    if (boot) {
+        xsplice_insert_before(x, boot, b);
+    } else if (os) {
+        xsplice_append(x, os, b);
+    }
+    xmlFreeNode(b);
+}
+
 /* One consistent layout for a new domain: the template's bytes need not
  * survive, and libxml2's serializer indents what was spliced in and what
  * was there alike. */
@@ -516,8 +549,8 @@ reformat(char *text)
 
 int
 domain_build(const char *template_name, const char *template_text,
-             const char *disk, const struct vm_spec *s, char **out,
-             struct diag *d)
+             const char *disk, const char *cdrom, const struct vm_spec *s,
+             char **out, struct diag *d)
 {
     const char *name = template_name ? template_name : "built-in template";
     const char *text = template_text ? template_text
@@ -534,6 +567,9 @@ domain_build(const char *template_name, const char *template_text,
         }
         if (!error && disk) {
             error = set_disk(&x, name, disk, d);
+        }
+        if (!error && cdrom) {
+            add_cdrom(&x, cdrom);
         }
     }
     *out = error ? NULL : reformat(xsplice_apply(&x));

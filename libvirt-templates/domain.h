@@ -20,9 +20,10 @@ int domain_tune(const char *name, const char *text, const struct vm_spec *,
                 char **out, struct diag *);
 
 /* 'template_text' NULL: the built-in template.  'disk' NULL: keep the
- * template's disk source. */
+ * template's disk source.  'cdrom' (or NULL): an installer ISO, attached
+ * as a CD-ROM and booted first. */
 int domain_build(const char *template_name, const char *template_text,
-                 const char *disk, const struct vm_spec *, char **out,
-                 struct diag *);
+                 const char *disk, const char *cdrom, const struct vm_spec *,
+                 char **out, struct diag *);
 
 #endif /* libvirt-templates/domain.h */

@@ -84,6 +84,23 @@ tap_is "$(xp $D 'string(//interface[@type="hostdev"]/vlan/tag/@id)')" 300 \
 tap_is "$(xp $D 'string(//devices/disk/source/@file)')" \
     /var/lib/libvirt/images/vrouter1.qcow2 "--disk"
 
+# --cdrom: an installer ISO as a read-only CD-ROM, booted before the disk.
+"$NFVHOST" vm xml --plan "$PLAN" --vm firewall1 --sysfs-root "$SCRATCH/fs" \
+    --disk /var/lib/libvirt/images/firewall1.qcow2 --cdrom /srv/iso/debian.iso \
+    --output "$SCRATCH/cdrom.xml"
+tap_ok $? "vm xml --cdrom"
+accepted "$SCRATCH/cdrom.xml" "--cdrom"
+C="$SCRATCH/cdrom.xml"
+tap_is "$(xp $C 'string(//devices/disk[@device="cdrom"]/source/@file)')/$(xp $C 'string(//devices/disk[@device="cdrom"]/target/@bus)')/$(xp $C 'count(//devices/disk[@device="cdrom"]/readonly)')" \
+    "/srv/iso/debian.iso/sata/1" "--cdrom: the ISO on a read-only SATA CD-ROM"
+tap_is "$(xp $C 'string(//os/boot[1]/@dev)') $(xp $C 'string(//os/boot[2]/@dev)')" \
+    "cdrom hd" "--cdrom: booted before the disk"
+tap_is "$(xp $C 'string(//devices/disk[@device="disk"]/source/@file)')" \
+    /var/lib/libvirt/images/firewall1.qcow2 "--cdrom keeps --disk"
+"$NFVHOST" vm tune --plan "$PLAN" --vm firewall1 --cdrom /x.iso "$C" > /dev/null 2> "$SCRATCH/err"
+tap_is "$(head -1 "$SCRATCH/err")" "nfvhost vm: --template, --disk and --cdrom are for 'vm xml'" \
+    "--cdrom is for 'vm xml' only"
+
 # libvirt's parser understood it, not only accepted it: what it formats
 # back (define, then dumpxml, in one test-driver session) still says so.
 virsh -q -c test:///default "define $D; dumpxml vrouter1" 2>/dev/null |
