@@ -53,8 +53,10 @@ vm_usage(void)
            "  --vm NAME          the VM, as the intent names it\n"
            "  --template FILE    xml: the domain to start from\n"
            "  --disk PATH        xml: the first disk's image or block device\n"
+           "                     (default: the plan's, from the intent's "
+           "disk)\n"
            "  --cdrom ISO        xml: an installer ISO as a CD-ROM, booted "
-           "first\n"
+           "first\n                     (default: the plan's)\n"
            "  --sock-dir DIR     override the plan's vhost-user socket "
            "directory\n                     (ovs.socket_dir; give 'nfvhost ovs "
            "apply' the same)\n"
@@ -244,9 +246,13 @@ run(struct vm_opts *o, struct diag *d)
         goto done;
     }
     if (!strcmp(o->sub, "xml")) {
+        /* The plan's disk and ISO (the intent's), unless the flags say. */
+        const struct plan_file_vm *vm = plan_file_find_vm(plan, o->vm);
         name = o->template ? o->template : "built-in template";
         error = ((o->template && read_text(o->template, &in, d))
-                 || domain_build(o->template, in, o->disk, o->cdrom, &spec,
+                 || domain_build(o->template, in,
+                                 o->disk ? o->disk : vm->disk,
+                                 o->cdrom ? o->cdrom : vm->cdrom, &spec,
                                  &out, d));
     } else if (!strcmp(o->sub, "tune")) {
         error = (read_text(o->domain, &in, d)

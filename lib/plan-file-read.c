@@ -452,6 +452,19 @@ read_vm_topology(struct jread *r, json_t *o, struct plan_file_vm *vm)
     return error ? NFV_EINPUT : 0;
 }
 
+/* null, or an absolute path: it goes into libvirt's XML and to qemu. */
+static int
+read_boot_path(struct jread *r, json_t *o, const char *key, char **out)
+{
+    if (jread_str_or_null(r, o, key, out)) {
+        return NFV_EINPUT;
+    }
+    if (*out && **out != '/') {
+        return jread_error(r, key, "expected null or an absolute path");
+    }
+    return 0;
+}
+
 static int
 read_vm(struct jread *r, json_t *o, void *item)
 {
@@ -459,7 +472,7 @@ read_vm(struct jread *r, json_t *o, void *item)
     static const char *const keys[] = {
         "name", "numa", "l3", "vcpus", "memory_mb", "thread_policy", "cpus",
         "vcpupin", "emulatorpin", "topology", "hugepages", "queues", "nics",
-        NULL
+        "disk", "cdrom", NULL
     };
     static const char *const policies[] = {
         "prefer", "isolate", "require", NULL
@@ -484,6 +497,8 @@ read_vm(struct jread *r, json_t *o, void *item)
         || read_vm_topology(r, o, vm)
         || read_hugepages(r, o, false, &vm->hugepages)
         || jread_int(r, o, "queues", 1, 16, &vm->queues)
+        || read_boot_path(r, o, "disk", &vm->disk)
+        || read_boot_path(r, o, "cdrom", &vm->cdrom)
         || !(nics = jread_array(r, o, "nics"))) {
         return NFV_EINPUT;
     }

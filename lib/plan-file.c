@@ -132,6 +132,8 @@ vm_destroy(struct plan_file_vm *vm)
     }
     free(vm->nics);
     free(vm->name);
+    free(vm->disk);
+    free(vm->cdrom);
     free(vm->vcpupin);
     hwloc_bitmap_free(vm->cpus);
     hwloc_bitmap_free(vm->emulatorpin);

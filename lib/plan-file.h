@@ -187,6 +187,10 @@ struct plan_file_vm {
     int queues;                     /* Queue pairs per vhost NIC, 1-16. */
     struct plan_file_nic *nics;
     size_t n_nics;
+    char *disk;                     /* Image or block device it boots from,
+                                     * an absolute path; NULL (null): the
+                                     * template's. */
+    char *cdrom;                    /* Installer ISO, absolute; NULL. */
 };
 
 /* One key of Open_vSwitch other_config. */

@@ -175,7 +175,7 @@ jvm(const struct plan *p, const struct plan_vm *v)
     }
     return json_pack(
         "{s:s, s:i, s:i, s:i, s:I, s:s, s:o, s:o, s:o, s:{s:i, s:i, s:i}, "
-        "s:{s:I, s:I}, s:i, s:o}",
+        "s:{s:I, s:I}, s:i, s:o, s:s?, s:s?}",
         "name", v->intent->name,
         "numa", v->numa,
         "l3", v->l3,
@@ -190,7 +190,9 @@ jvm(const struct plan *p, const struct plan_vm *v)
         "hugepages", "size_kb", (json_int_t) p->hugepage_kb,
         "count", (json_int_t) v->hugepages,
         "queues", v->queues,
-        "nics", nics);
+        "nics", nics,
+        "disk", v->intent->disk,
+        "cdrom", v->intent->cdrom);
 }
 
 static json_t *

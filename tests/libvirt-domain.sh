@@ -101,6 +101,15 @@ tap_is "$(xp $C 'string(//devices/disk[@device="disk"]/source/@file)')" \
 tap_is "$(head -1 "$SCRATCH/err")" "nfvhost vm: --template, --disk and --cdrom are for 'vm xml'" \
     "--cdrom is for 'vm xml' only"
 
+# The intent's disk and ISO reach the domain through the plan.
+printf '[vm web]\nvcpus = 2\nmemory = 2G\ndisk = /var/lib/libvirt/images/web.qcow2\ncdrom = /srv/iso/web.iso\n' > "$SCRATCH/web.ini"
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$SCRATCH/web.ini" \
+    --output "$SCRATCH/web" > /dev/null
+"$NFVHOST" vm xml --plan "$SCRATCH/web/plan.json" --vm web --output "$SCRATCH/web.xml"
+tap_is "$(xp "$SCRATCH/web.xml" 'string(//devices/disk[@device="disk"]/source/@file)') $(xp "$SCRATCH/web.xml" 'string(//devices/disk[@device="cdrom"]/source/@file)')" \
+    "/var/lib/libvirt/images/web.qcow2 /srv/iso/web.iso" \
+    "vm xml takes the disk and the ISO from the plan (the intent's)"
+
 # libvirt's parser understood it, not only accepted it: what it formats
 # back (define, then dumpxml, in one test-driver session) still says so.
 virsh -q -c test:///default "define $D; dumpxml vrouter1" 2>/dev/null |

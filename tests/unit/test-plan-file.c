@@ -177,6 +177,12 @@ test_refused(void)
     refused("vms[0].vcpupin", json_pack("[i,i]", 2, 64),
             "plan.json: vms[0].vcpupin[1]: not a CPU of host.usable_cpus",
             "a vCPU pinned to a CPU the host lacks");
+    refused("vms[1].disk", json_string("images/fw.qcow2"),
+            "plan.json: vms[1].disk: expected null or an absolute path",
+            "a relative disk path");
+    refused("vms[1].cdrom", json_integer(1),
+            "plan.json: vms[1].cdrom: expected a string",
+            "a CD-ROM that is not a path");
     refused("vms[2].name", json_string("vrouter1"),
             "plan.json: vms[2].name: 'vrouter1' names two VMs",
             "two VMs of one name");
