@@ -4,5 +4,6 @@ nfvhost_SOURCES = \
 	cli/main.c cli/commands.h \
 	cli/opts.c cli/opts.h \
 	cli/cmd-plan.c \
-	cli/cmd-setup.c
+	cli/cmd-setup.c \
+	cli/cmd-apply.c
 nfvhost_LDADD = $(NFV_LIBS)

@@ -9,6 +9,7 @@ struct diag;
 int cmd_plan(int argc, char *argv[]);
 int cmd_vm(int argc, char *argv[]);
 int cmd_setup(int argc, char *argv[]);
+int cmd_apply(int argc, char *argv[]);
 int cmd_hugepages(int argc, char *argv[]);
 int cmd_ovs(int argc, char *argv[]);
 int cmd_vhost(int argc, char *argv[]);

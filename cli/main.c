@@ -18,6 +18,8 @@ struct command {
 static const struct command commands[] = {
     { "setup", cmd_setup,
       "the home-lab wizard: machine, uplink, pools, VMs -> intent + plan" },
+    { "apply", cmd_apply,
+      "the whole plan, step by step: hugepages ... libvirt, then check" },
     { "plan", cmd_plan,
       "topology + intent -> CPU pools, hugepages, OVS/kernel/tuned config" },
     { "ovs", cmd_ovs, "apply the plan to OVS-DPDK; vhost-user ports; PMD status" },

@@ -1,3 +1,3 @@
 # docs: user documentation and the man page.
 dist_man_MANS += docs/nfvhost.1
-EXTRA_DIST += docs/setup.md docs/planner.md docs/plan-format.md docs/images/homelab-plan.svg
+EXTRA_DIST += docs/setup.md docs/apply.md docs/planner.md docs/plan-format.md docs/images/homelab-plan.svg
