@@ -233,26 +233,37 @@ plain_write(struct wizard *w, FILE *out, struct diag *d)
     return error;
 }
 
-/* Returns true to write, false to go back; *quit at the end of input or
- * on "quit". */
+/* Returns true to write (*apply: and apply), false to go back; *quit at
+ * the end of input or on "quit". */
 static bool
-review_screen(struct plain *p, bool *quit)
+review_screen(struct plain *p, bool *apply, bool *quit)
 {
     char *files = wizard_files_text(p->w);
+    char *dry = wizard_apply_preview(p->w);
     char *answer;
     bool write;
 
-    fprintf(p->out, "Files to write (nothing is applied to this host):\n%s"
-            "write, back or quit [write]: ", files);
+    fprintf(p->out, "'write' writes these files and changes nothing on this "
+            "host:\n%s\n'apply' then applies the plan to this host "
+            "('nfvhost apply', as root); its dry run says what that "
+            "changes:\n\n%s\nwrite, apply, back or quit [write]: ", files,
+            dry);
     free(files);
+    free(dry);
     for (;;) {
         answer = read_answer(p);
         *quit = !answer || !strcmp(answer, "quit");
-        write = answer && (!*answer || !strcmp(answer, "write"));
-        if (*quit || write || !strcmp(answer, "back")) {
+        *apply = answer && !strcmp(answer, "apply");
+        write = answer && (!*answer || !strcmp(answer, "write") || *apply);
+        if (*apply && geteuid()) {
+            fprintf(p->out, "  'apply' changes this host: it needs root; "
+                    "write, then run: sudo nfvhost apply --plan %s/plan.json"
+                    "\n", p->w->opts.output);
+            write = false;
+        } else if (*quit || write || !strcmp(answer, "back")) {
             break;
         }
-        fprintf(p->out, "  expected write, back or quit [write]: ");
+        fprintf(p->out, "write, apply, back or quit [write]: ");
         free(answer);
     }
     free(answer);
@@ -264,7 +275,7 @@ plain_run(struct wizard *w, FILE *in, FILE *out, struct diag *d)
 {
     struct plain p = { .w = w, .in = in, .out = out };
     enum wizard_screen s = SCREEN_MACHINE;
-    bool quit = false;
+    bool quit = false, apply = false;
 
     fprintf(out, "nfvhost setup: Enter takes the [default]; end of input "
             "(Ctrl-D) or Ctrl-C stops without writing anything.\n");
@@ -300,8 +311,13 @@ plain_run(struct wizard *w, FILE *in, FILE *out, struct diag *d)
             return diag_error(d, NFV_ESYSTEM, "no such screen");
         case SCREEN_REVIEW:
         default:
-            if (review_screen(&p, &quit)) {
-                return plain_write(w, out, d);
+            if (review_screen(&p, &apply, &quit)) {
+                int error = plain_write(w, out, d);
+                if (!error && apply) {
+                    fprintf(out, "\n");
+                    error = wizard_apply(w, out, d);
+                }
+                return error;
             }
             s = SCREEN_VMS;
             break;

@@ -59,6 +59,9 @@ struct tui {
     int width, height;          /* The screen window's inside. */
     char status[600];           /* Shown at the bottom of the next screen. */
     int last_vm;                /* Highlighted in the VM list. */
+    char *preview;              /* apply's dry run of the plan... */
+    unsigned preview_at;        /* ... with the answers at this count. */
+    bool apply;                 /* Review: Write and apply. */
 };
 
 /* Colour sets of the picture: pools, then VMs. */
@@ -191,30 +194,44 @@ static char *
 wrap_text(const char *text, int width)
 {
     struct sbuf b;
-    int col = 0;
 
     sbuf_init(&b);
-    while (*text) {
-        size_t word = strcspn(text, " \n");
+    for (const char *line = text; *line; ) {
+        const char *end = line + strcspn(line, "\n");
+        int indent = strspn(line, " ");
+        const char *p = line + indent;
+        int col = indent;
 
-        if (col && col + (int) word > width) {
-            sbuf_puts(&b, "\n");
-            col = 0;
+        /* A line that fits stays as it is (columns and all); a longer one
+         * keeps its indentation on its continuations. */
+        if (end - line <= width) {
+            sbuf_printf(&b, "%.*s", (int) (end - line), line);
+            p = end;
+        } else {
+            sbuf_printf(&b, "%.*s", indent, line);
         }
-        sbuf_printf(&b, "%.*s", (int) word, text);
-        col += word;
-        text += word;
-        if (*text == '\n') {
-            sbuf_puts(&b, "\n");
-            col = 0;
-            text++;
-        } else if (*text == ' ') {
-            if (col && col < width) {
+        while (p < end) {
+            int word = MIN((int) strcspn(p, " \n"), (int) (end - p));
+
+            if (col > indent && col + 1 + word > width) {
+                sbuf_printf(&b, "\n%*s", indent, "");
+                col = indent;
+            } else if (col > indent) {
                 sbuf_puts(&b, " ");
                 col++;
             }
-            text++;
+            sbuf_printf(&b, "%.*s", word, p);
+            col += word;
+            p += word;
+            while (p < end && *p == ' ') {
+                p++;
+            }
         }
+        if (*end) {
+            sbuf_puts(&b, "\n");
+            end++;
+        }
+        line = end;
     }
     return sbuf_steal(&b);
 }
@@ -1040,32 +1057,62 @@ plan_screen(struct tui *t, enum wizard_screen *next)
     return pick == 1 ? ACT_BACK : ACT_NEXT;
 }
 
-/* 6. Review: what will be written; Write only (the default) or Back. */
+/* 'nfvhost apply --dry-run' of the plan, computed again only when the
+ * answers changed. */
+static const char *
+preview(struct tui *t)
+{
+    if (!t->preview || t->preview_at != t->w->changes) {
+        free(t->preview);
+        t->preview = wizard_apply_preview(t->w);
+        t->preview_at = t->w->changes;
+    }
+    return t->preview;
+}
+
+/* 6. Review: the files to be written and what applying them would change;
+ * Write only (the default), Write and apply (as root), or Back. */
 static enum action
 review_screen(struct tui *t)
 {
-    static const char *const labels[] = { "Write only", "Back" };
+    static const char *const labels[] = { "Write only", "Write and apply",
+                                          "Back" };
     char *files = wizard_files_text(t->w);
-    char *text = xasprintf("Write only writes these files and changes "
-                           "nothing on this host:\n\n%s", files);
     enum action a;
     struct diag d;
+    char *text;
     int pick;
 
-    a = text_screen(t, SCREEN_REVIEW, text, labels, 2, &pick);
+    /* One paragraph of files, so that the dry run starts on screen. */
+    for (char *nl = strchr(files, '\n'); nl; nl = strchr(nl, '\n')) {
+        *nl = ' ';
+    }
+    text = xasprintf("Write only writes these files and changes nothing on "
+                     "this host: %s\n\nWrite and apply then applies the "
+                     "plan ('nfvhost apply', as root); its dry run (Tab to "
+                     "it to scroll):\n%s", files, preview(t));
+
+    a = text_screen(t, SCREEN_REVIEW, text, labels, 3, &pick);
     free(files);
     free(text);
     if (a != ACT_STAY) {
         return a;
     }
-    if (pick == 1) {
+    if (pick == 2) {
         return ACT_BACK;
+    }
+    if (pick == 1 && geteuid()) {
+        set_status(t, "Write and apply changes this host: it needs root. "
+                   "Write only, then: sudo nfvhost apply --plan %s/plan.json",
+                   t->w->opts.output);
+        return ACT_STAY;
     }
     diag_init(&d);
     if (wizard_write(t->w, &d)) {
         set_status(t, "Write: %s", d.msg);
         a = ACT_STAY;
     } else {
+        t->apply = pick == 1;
         a = ACT_NEXT;
     }
     diag_destroy(&d);
@@ -1143,10 +1190,16 @@ tui_run(struct wizard *w, struct diag *d)
     newtFinished();
     release_signals();
     free_fields(&host);
+    free(t.preview);
     if (!written) {
         return diag_error(d, SETUP_STOPPED, "setup stopped: nothing "
                           "written");
     }
     plain_written(w, stdout);
+    if (t.apply) {
+        printf("\n");
+        fflush(stdout);
+        return wizard_apply(w, stdout, d);
+    }
     return 0;
 }

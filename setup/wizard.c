@@ -11,8 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "apply/apply.h"
 #include "lib/output.h"
+#include "lib/plan-file.h"
 #include "lib/util.h"
+#include "planner/emit.h"
 #include "planner/emit-openstack.h"
 #include "planner/outputs.h"
 
@@ -574,5 +577,63 @@ wizard_write(struct wizard *w, struct diag *d)
     free(files[0].text);
     free(files);
     plan_outputs_free(plan_files);
+    return error;
+}
+
+/* The options of 'nfvhost apply' on the host the wizard set up. */
+static void
+apply_opts_for(const struct wizard *w, struct apply_opts *o, bool dry_run)
+{
+    memset(o, 0, sizeof *o);
+    o->root = w->opts.sysfs_root;
+    o->dry_run = dry_run;
+}
+
+char *
+wizard_apply_preview(const struct wizard *w)
+{
+    char *json = emit_plan_json(&w->plan);
+    char *name = xasprintf("%s/%s", w->opts.output, PLAN_OUTPUT_MARKER);
+    struct plan_file *pf;
+    struct apply_opts o;
+    struct diag d;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out;
+
+    diag_init(&d);
+    pf = plan_file_parse(json, strlen(json), name, &d);
+    out = open_memstream(&text, &len);
+    if (!out) {
+        xalloc_die();
+    }
+    if (pf) {
+        apply_opts_for(w, &o, true);
+        apply_run(&o, pf, out, &d);
+    } else {
+        fprintf(out, "the plan does not read back: %s\n", d.msg);
+    }
+    fclose(out);
+    plan_file_destroy(pf);
+    diag_destroy(&d);
+    free(name);
+    free(json);
+    return text;
+}
+
+int
+wizard_apply(const struct wizard *w, FILE *out, struct diag *d)
+{
+    char *path = xasprintf("%s/%s", w->opts.output, PLAN_OUTPUT_MARKER);
+    struct plan_file *pf = plan_file_load(path, d);
+    struct apply_opts o;
+    int error = d->status;
+
+    if (pf) {
+        apply_opts_for(w, &o, false);
+        error = apply_run(&o, pf, out, d);
+    }
+    plan_file_destroy(pf);
+    free(path);
     return error;
 }

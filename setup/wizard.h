@@ -97,6 +97,13 @@ char *wizard_files_text(const struct wizard *);
  * wizard_plan(). */
 int wizard_write(struct wizard *, struct diag *);
 
+/* What 'nfvhost apply --dry-run' says applying the plan would change on
+ * this host (before the plan is written).  Caller frees. */
+char *wizard_apply_preview(const struct wizard *);
+/* 'nfvhost apply' of DIR/plan.json, after wizard_write(): its status (0,
+ * APPLY_EXIT_REBOOT, ...), its report on 'out'. */
+int wizard_apply(const struct wizard *, FILE *out, struct diag *);
+
 /* The last plan in DIR ('nfvhost plan --previous', issue 17), or NULL. */
 const char *wizard_previous_plan(const struct wizard *);
 

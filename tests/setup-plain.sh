@@ -118,6 +118,24 @@ tap_is "$?" 130 "quit on the Review screen: exit 130"
 nothing_left quit
 tap_ok $? "... nothing written"
 
+# --- Review: apply's dry run, and 'apply' (on a tree) ------------------------
+R2="$SCRATCH/root2"
+(R="$R2"; SCRATCH="$SCRATCH"; . "$top_srcdir/tests/apply-lib.sh"; make_root)
+{ enters 14; echo apply; } \
+    | "$NFVHOST" setup --plain $TOPO_ARGS --sysfs-root "$R2" --output applied > out.txt 2>&1
+rc=$?
+grep -qx "nfvhost apply --dry-run: applied/plan.json (state $R2/var/lib/nfvhost/apply.json, not written)" out.txt
+tap_ok $? "Review: apply's dry run of the plan, before anything is written"
+if [ "$(id -u)" = 0 ]; then
+    tap_is "$rc" 5 "'apply' as root: written, then applied up to the reboot (exit 5)"
+    grep -qx "nfvhost apply: applied/plan.json (state $R2/var/lib/nfvhost/apply.json)" out.txt \
+        && test -s "$R2/var/lib/nfvhost/apply.json"
+    tap_ok $? "... the apply ran on the tree, its state there"
+else
+    grep -q "^  'apply' changes this host: it needs root" out.txt
+    tap_ok $? "'apply' needs root"
+fi
+
 # --- Flags -------------------------------------------------------------------
 "$NFVHOST" setup --bogus > /dev/null 2> err.txt
 tap_is "$?" 2 "an unknown flag: exit 2"

@@ -221,4 +221,33 @@ grep -A20 '^\[vm vrouter1\]' out/intent.ini | grep -qx "sriov_pf = 0000:03:00.1"
 tap_ok $? "... vrouter1's VFs from the PF that is not the uplink"
 replans out
 tap_ok $? "... and it re-plans to the same plan.json"
+# --- Review: apply's dry run, and Write and apply (on a tree) ---------------
+# The host is a tree (apply-lib.sh's: hugepage pools, /proc/cmdline, the
+# X710's PFs): apply changes only the tree, and keeps its state there.
+R="$SCRATCH/root"
+. "$top_srcdir/tests/apply-lib.sh"
+make_root
+tui_start wapply "$ARGS --sysfs-root '$R'"
+for t in Machine Uplink Host VMs Plan; do
+    wait_for "/6 $t" && keys Enter
+done
+wait_for "6/6 Review"
+screen | grep -qF "[1/8] hugepages" && screen | grep -qF "Write and apply then applies"
+tap_ok $? "Review: what applying would change (apply's dry run)"
+screen | grep -qF "<Write only>   <Write and apply>   <Back>"
+tap_ok $? "Review: Write only, Write and apply, Back"
+keys Tab Enter
+if [ "$(id -u)" = 0 ]; then
+    tap_is "$(wait_exit)" 5 "Write and apply: written, then applied up to the reboot (exit 5)"
+    screen | tr -d '\n' | grep -qF "Reboot, then run 'nfvhost apply --plan out/plan.json --resume --sysfs-root $R'"
+    tap_ok $? "... which says what to run after it"
+    test -s "$R/var/lib/nfvhost/apply.json" && test -s out/plan.json \
+        && [ "$(cat "$R/$N/node0/hugepages/hugepages-1048576kB/nr_hugepages")" -gt 0 ]
+    tap_ok $? "... the plan written, its pools and state in the tree"
+else
+    wait_for "Write and apply changes this host: it needs root."
+    tap_ok $? "Write and apply needs root"
+    keys C-c
+    wait_exit > /dev/null
+fi
 tap_done
