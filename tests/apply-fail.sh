@@ -6,13 +6,8 @@
 # for a reboot and step 8's failed checks are in apply-run.sh.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/ovs-harness.sh"
-require 'command -v virsh' 'virsh (libvirt-clients)'
-ovs_harness_begin
 . "$top_srcdir/tests/apply-lib.sh"
-ovs_harness_on_stop "ip -n $OVS_NETNS link del $UP 2>/dev/null"
-make_root
-make_uplink
-make_plan_for_harness
+apply_test_begin
 
 # fresh [rebooted]: a new tree and no state; 'rebooted' when the kernel
 # runs with the plan's arguments already (to reach the steps after 3).

@@ -1,6 +1,6 @@
 # apply-lib.sh: what the 'nfvhost apply' tests share.  Source it after
-# tests/lib.sh and tests/ovs-harness.sh, once the harness is up ($SCRATCH
-# inside its run directory).
+# tests/lib.sh and tests/ovs-harness.sh, then apply_test_begin (or, for a
+# tree alone, set SCRATCH or R and call make_root).
 #
 # The host is a tree (--sysfs-root $R): the home lab's node 0 with 2M and
 # 1G hugepage pools (the hugepages tests' kernel shim gives its
@@ -12,16 +12,35 @@
 # hand is still the contract (docs/plan-format.md).
 SHIM="$top_builddir/tests/unit/test-hugepages-kernel-shim.so"
 N=sys/devices/system/node
-: "${R:=$SCRATCH/root}"
-PLAN="$SCRATCH/setup/plan.json"
-STATE="$SCRATCH/apply.json"
-SOCK="$SCRATCH/sock"
 UP=nfvau$$
+# A test that has its $SCRATCH already (the setup tests) gets the tree
+# there; apply_test_begin sets these once the harness made $SCRATCH.
+if [ -n "${SCRATCH:-}" ]; then
+    : "${R:=$SCRATCH/root}"
+fi
+
+# apply_test_begin: the prelude of a test of apply on the harness: root,
+# OVS-DPDK and virsh required, the harness started ($SCRATCH in its run
+# directory), the tree, the uplink's stand-in and the plan made.
+apply_test_begin() {
+    require 'command -v virsh' 'virsh (libvirt-clients)'
+    ovs_harness_begin
+    R="$SCRATCH/root" PLAN="$SCRATCH/setup/plan.json"
+    STATE="$SCRATCH/apply.json" SOCK="$SCRATCH/sock"
+    ovs_harness_on_stop "ip -n $OVS_NETNS link del $UP 2>/dev/null"
+    make_root
+    make_uplink
+    make_plan_for_harness
+}
 
 put() { mkdir -p "$(dirname "$R/$1")" && printf '%s\n' "$2" > "$R/$1"; }
 
-# make_root: the tree, as a host before any apply.
+# make_root: the tree, as a host before any apply ($R, under $SCRATCH).
 make_root() {
+    case "$R" in
+        "$SCRATCH"/?*) ;;
+        *) echo "Bail out! make_root: R='$R' is not under SCRATCH"; exit 1 ;;
+    esac
     rm -rf "$R"
     for z in 2048 1048576; do
         for a in nr free resv surplus; do

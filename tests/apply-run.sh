@@ -10,13 +10,8 @@
 # did not define is refused without --yes.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/ovs-harness.sh"
-require 'command -v virsh' 'virsh (libvirt-clients)'
-ovs_harness_begin
 . "$top_srcdir/tests/apply-lib.sh"
-ovs_harness_on_stop "ip -n $OVS_NETNS link del $UP 2>/dev/null"
-make_root
-make_uplink
-make_plan_for_harness
+apply_test_begin
 tap_is "$(jget "$PLAN" '[v["name"] for v in d["vms"]]')" '["vrouter1", "firewall1"]' "the plan has two VMs"
 
 # --- Dry run ---------------------------------------------------------------
