@@ -9,9 +9,10 @@
  * Keys: Enter in a field or on a button moves on (the focused button at
  * first is Next, so Enter on every screen takes the defaults), Tab moves
  * between fields, Space toggles, F12 is Next.  newt puts the terminal in
- * raw mode, so Ctrl-C arrives as a key (3): it stops the wizard, as does
- * SIGINT, SIGTERM or SIGHUP, through a pipe each form watches.  Nothing is
- * written before the Review screen's "Write". */
+ * raw mode, so Ctrl-C arrives as a key (3): it stops the wizard, as do
+ * SIGINT and SIGTERM, through a pipe each form watches; SIGHUP (the
+ * terminal went away) ends it.  Nothing is written before the Review
+ * screen's "Write". */
 #include <config.h>
 
 #include "setup/tui.h"
@@ -77,13 +78,23 @@ enum {
 };
 
 static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t stop_pending;
 
+/* SIGINT and SIGTERM stop the wizard through the forms, which restore the
+ * terminal.  A second one while the first is pending means no form is
+ * reading the pipe (newt spins in its key reader once the terminal is
+ * gone): leave at once, writing nothing.  SIGHUP keeps its default: the
+ * terminal is gone, there is nothing to restore. */
 static void
 on_signal(int sig)
 {
     int saved = errno;
     char c = sig;
 
+    if (stop_pending) {
+        _exit(SETUP_STOPPED);
+    }
+    stop_pending = 1;
     if (write(sig_pipe[1], &c, 1) < 0) {
         /* Full: a stop is already pending. */
     }
@@ -93,7 +104,7 @@ on_signal(int sig)
 static void
 catch_signals(void)
 {
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    static const int sigs[] = { SIGINT, SIGTERM };
     struct sigaction sa;
 
     if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK)) {
@@ -1122,7 +1133,7 @@ review_screen(struct tui *t)
 static void
 release_signals(void)
 {
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    static const int sigs[] = { SIGINT, SIGTERM };
 
     for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
         signal(sigs[i], SIG_DFL);

@@ -23,8 +23,30 @@ tui_start() {
     TUI_NAME=$_name
 }
 
-# tui_stop: ends the tmux server this test started (and the wizard in it).
-tui_stop() { TM kill-server 2> /dev/null; }
+# gone PID: true once PID has exited (5 s at most).
+gone() {
+    _i=0
+    while [ -d "/proc/$1" ] && [ $_i -lt 50 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    [ ! -d "/proc/$1" ]
+}
+
+# tui_stop: ends what tui_start started, by pid: the wizard (if still
+# running), then the tmux server.
+tui_stop() {
+    if [ -n "${TUI_NAME:-}" ] && [ -s "$SCRATCH/$TUI_NAME.pid" ]; then
+        _p=$(cat "$SCRATCH/$TUI_NAME.pid")
+        kill -TERM "$_p" 2> /dev/null
+        gone "$_p" || kill -KILL "$_p" 2> /dev/null
+    fi
+    _srv=$(TM display-message -p '#{pid}' 2> /dev/null)
+    TM kill-server 2> /dev/null
+    if [ -n "$_srv" ]; then
+        gone "$_srv" || kill -KILL "$_srv" 2> /dev/null
+    fi
+}
 
 screen() { TM capture-pane -p -t w; }
 

@@ -183,6 +183,16 @@ tap_is "$(wait_exit)" 130 "SIGTERM: exit 130"
 screen | grep -qF "setup stopped: nothing written"
 tap_ok $? "... the terminal is restored and says so"
 
+# The terminal goes away (its tmux server killed): the wizard ends too.
+tui_start hangup "$ARGS"
+wait_for "1/6 Machine"
+hup_pid=$(cat hangup.pid)
+TM kill-server
+gone "$hup_pid"
+tap_ok $? "SIGHUP (the terminal gone): the wizard exits, nothing left running"
+nothing_left "$SCRATCH/out"
+tap_ok $? "... and nothing written"
+
 # --- Resizing redraws, and keeps what was typed ----------------------------
 tui_start resize "$ARGS"
 wait_for "1/6 Machine" && keys Enter && wait_for "2/6 Uplink" && keys Enter
