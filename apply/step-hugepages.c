@@ -10,13 +10,14 @@
 
 #include "hugepage-setup/sysfs.h"
 #include "hugepage-setup/workflow.h"
+#include "lib/changes.h"
 #include "lib/plan-file.h"
 #include "lib/util.h"
 
 int
 step_hugepages(struct apply_ctx *c, struct diag *d)
 {
-    int changes = 0;
+    struct changes changes;
     struct hp_workflow_opts wo = {
         .plan = c->plan, .root = c->root, .mount_base = "/dev",
         .fake_tree = *c->root != '\0', .dry_run = c->o->dry_run,
@@ -29,10 +30,12 @@ step_hugepages(struct apply_ctx *c, struct diag *d)
     if (error) {
         return error;
     }
+    changes_init(&changes);
     sbuf_init(&report);
     error = hp_workflow_apply(&s, &wo, c->out, &report, d);
     fputs(report.s, c->out);
-    c->changed = changes > 0;
+    c->changed = changes.n > 0;
+    changes_destroy(&changes);
     sbuf_destroy(&report);
     hp_system_destroy(&s);
     return error;

@@ -5,6 +5,7 @@
 
 #include "apply/steps.h"
 
+#include "lib/changes.h"
 #include "lib/plan-file.h"
 #include "ovs-ext/ovsdb.h"
 #include "ovs-ext/want.h"
@@ -14,16 +15,18 @@ int
 apply_ovs_part(struct apply_ctx *c, apply_ovs_fn *part, struct diag *d)
 {
     struct ovs_opts o;
-    int changes = 0;
+    struct changes changes;
     int error;
 
     ovs_opts_init(&o);
     o.db = c->o->db ? c->o->db : OVSDB_DEFAULT;
     o.sysfs_root = c->root;
     o.dry_run = c->o->dry_run;
+    changes_init(&changes);
     o.changes = &changes;
     error = part(c->plan, &o, c->out, d);
-    c->changed = changes > 0;
+    c->changed = changes.n > 0;
+    changes_destroy(&changes);
     ovs_opts_destroy(&o);
     return error;
 }

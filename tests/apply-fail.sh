@@ -122,7 +122,7 @@ fresh rebooted
 echo "a file" > "$SOCK"
 apply
 tap_is "$?:$(failed_line)" \
-    "2:Step 6/8 (sockets) failed: socket directory SCRATCH/sock is not a directory" \
+    "2:Step 6/8 (sockets) failed: socket directory SCRATCH/sock: SCRATCH/sock is not a directory" \
     "sockets: which step, and why"
 grep -qx "  ovs-vsctl --db=$OVS_DB --if-exists del-br br-nfv   (and the other_config keys the plan set)" "$SCRATCH/out"
 tap_ok $? "sockets: how to undo the OVS step"

@@ -107,7 +107,7 @@ apply --only hugepages,kernel,reboot,sriov,ovs,sockets
 tap_is "$?" 0 "applied again (test:///default forgets its domains between processes: steps 1-6): exit 0"
 tap_is "$(tail -1 "$SCRATCH/out")" "Nothing changed: the host already matched the plan." "... and says nothing changed"
 grep -qx "    node 0, 1G pages: already 6" "$SCRATCH/out" \
-    && grep -qx "    unchanged ROOT/etc/default/grub.d/nfvhost.cfg" "$SCRATCH/out" \
+    && grep -qx "    ROOT/etc/default/grub.d/nfvhost.cfg: already up to date" "$SCRATCH/out" \
     && grep -qx "      0000:03:00.1: 1 VFs present, 1 needed" "$SCRATCH/out" \
     && grep -qx "    nothing to change" "$SCRATCH/out" \
     && grep -qx "    socket directory SCRATCH/sock: there already" "$SCRATCH/out"
