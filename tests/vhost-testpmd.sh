@@ -154,6 +154,25 @@ for L in split packed; do
         "$L $L" "$L: both runs used $L rings"
 done
 
+# A bench too slow to drain its rx ring: at full speed with 32-entry
+# rings, testpmd forwards more than the ring holds and drops the rest at
+# its tx.  The bench sees its rx ring run dry (rx_ring_dry), and every
+# frame it lost is one testpmd counts as TX-dropped on the bench's port
+# (the warm-up's frames may be among them too).
+start_testpmd "$SCRATCH/tp-dry.log" --forward-mode=io
+$BENCH --tx "$S0" --rx "$S1" --duration 1 --ring-size 32 \
+    >"$SCRATCH/dry.json" 2>"$SCRATCH/dry.err"
+tap_ok $? "bench at full speed with 32-entry rings runs"
+stop_testpmd
+tap_is "$(jget "$SCRATCH/dry.json" 'd["rx_ring_dry"] > 0')" true \
+    "the rx ring ran dry ($(jget "$SCRATCH/dry.json" 'd["rx_ring_dry"]') polls found every buffer used)"
+lost=$(jget "$SCRATCH/dry.json" 'd["sent"] - d["received"]')
+warm=$(jget "$SCRATCH/dry.json" 'd["warmup_frames"]')
+dropped=$(awk '/Forward statistics for port/ { cur = $(NF - 1) }
+    cur == 1 && $3 == "TX-dropped:" { print $4; exit }' "$SCRATCH/tp-dry.log")
+tap_ok "$([ "${dropped:-0}" -ge "$lost" ] && [ "$dropped" -le "$((lost + warm))" ]; echo $?)" \
+    "every frame the bench lost, testpmd dropped at its tx to the bench's rx ring ($lost lost, $dropped TX-dropped)"
+
 # 'vhost loop' as the guest of a PVP path, zero-copy (its default): bench
 # s0 -> testpmd port 0 -> port 1 -> s1 = loop A -> loop B = s2 -> port 2
 # -> port 3 -> s3 -> bench (testpmd pairs ports 0-1 and 2-3).  Counted

@@ -152,23 +152,12 @@ tx_burst(struct run *r, uint64_t now, uint32_t n)
     return sent;
 }
 
-/* Receives one burst from rx queue 'qi'. */
+/* Counts the frames of one poll. */
 static void
-rx_queue_burst(struct run *r, uint16_t qi)
+rx_count(struct run *r, const struct virtq_pkt *pkts, int n)
 {
-    struct virtq *q = &r->cfg->rx->rxq[qi];
-    struct virtq_pkt pkts[64];
-    uint64_t now;
-    int n = virtq_rx_poll(q, pkts, 64);
+    uint64_t now = vhost_now_ns();
 
-    if (n < 0) {
-        vhost_dev_lost(r->cfg->rx, q->why.msg);
-        return;
-    }
-    if (!n) {
-        return;
-    }
-    now = vhost_now_ns();
     for (int i = 0; i < n; i++) {
         uint64_t seq, ts, sq;
 
@@ -188,6 +177,37 @@ rx_queue_burst(struct run *r, uint16_t qi)
         if (ts <= now) {
             hist_add(r->h, now - ts);
         }
+    }
+}
+
+/* Receives what rx queue 'qi' holds, up to every buffer the device had
+ * when the poll began: when it had used them all, it had nowhere to put
+ * a further frame and may have dropped some (its tx drops to this port),
+ * which 'rx_ring_dry' counts, so that a loss can be told apart from the
+ * front-end's. */
+static void
+rx_queue_burst(struct run *r, uint16_t qi)
+{
+    struct virtq *q = &r->cfg->rx->rxq[qi];
+    uint16_t posted = virtq_in_flight(q);
+    unsigned int got = 0;
+    struct virtq_pkt pkts[64];
+    int n;
+
+    do {
+        n = virtq_rx_poll(q, pkts, 64);
+        if (n < 0) {
+            vhost_dev_lost(r->cfg->rx, q->why.msg);
+            return;
+        }
+        rx_count(r, pkts, n);
+        got += n;
+    } while (n == 64 && got < posted);
+    if (!got) {
+        return;
+    }
+    if (got == posted) {
+        r->t->rx_ring_dry++;
     }
     virtq_rx_refill(q);
 }

@@ -68,6 +68,9 @@ struct bench_trial {
     uint64_t sent;
     uint64_t ring_full;         /* Due but no tx room: lost. */
     uint64_t received;
+    uint64_t rx_ring_dry;       /* Polls that found every rx buffer used:
+                                 * the switch had nowhere to put more
+                                 * frames and may have dropped some. */
     uint64_t reordered;
     uint64_t foreign;           /* Not ours, or of an earlier trial. */
     double loss_pct;

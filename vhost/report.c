@@ -54,6 +54,11 @@ print_summary(FILE *f, const struct bench_cfg *cfg,
     if (t->reconnects) {
         fprintf(f, "reconnects: %u\n", t->reconnects);
     }
+    if (t->rx_ring_dry) {
+        fprintf(f, "rx ring found with no free buffer %llu times (the "
+                "switch had nowhere to put frames: its tx drops)\n",
+                (unsigned long long) t->rx_ring_dry);
+    }
     if (t->stalls) {
         fprintf(f, "generator descheduled %u times, %.1f ms in all (not "
                 "offered, not counted as loss)\n", t->stalls,
@@ -68,12 +73,13 @@ static json_t *
 trial_json(const struct bench_trial *t)
 {
     return json_pack(
-        "{s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f,"
+        "{s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f,"
         " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:I}, s:i, s:b, s:i, s:f, s:b}",
         "rate_pps", t->rate, "duration_s", t->elapsed,
         "offered", (json_int_t) t->offered, "sent", (json_int_t) t->sent,
         "received", (json_int_t) t->received,
         "tx_ring_full", (json_int_t) t->ring_full,
+        "rx_ring_dry", (json_int_t) t->rx_ring_dry,
         "reordered", (json_int_t) t->reordered,
         "foreign", (json_int_t) t->foreign,
         "loss_pct", t->loss_pct, "tx_mpps", t->tx_pps / 1e6,
