@@ -10,15 +10,17 @@
  * first is Next, so Enter on every screen takes the defaults), Tab moves
  * between fields, Space toggles, F12 is Next.  newt puts the terminal in
  * raw mode, so Ctrl-C arrives as a key (3): it stops the wizard, as do
- * SIGINT and SIGTERM, through a pipe each form watches; SIGHUP (the
- * terminal went away) ends it.  Nothing is written before the Review
- * screen's "Write". */
+ * SIGINT, SIGTERM and SIGHUP, through a pipe each form watches; the
+ * terminal going away (a hangup, end of file, a read error) ends it at
+ * once.  Nothing is written before the Review screen's "Write". */
 #include <config.h>
 
 #include "setup/tui.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,19 +81,23 @@ enum {
 
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t stop_pending;
+static volatile sig_atomic_t terminal_gone;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction saved_actions[ARRAY_SIZE(stop_signals)];
 
-/* SIGINT and SIGTERM stop the wizard through the forms, which restore the
- * terminal.  A second one while the first is pending means no form is
- * reading the pipe (newt spins in its key reader once the terminal is
- * gone): leave at once, writing nothing.  SIGHUP keeps its default: the
- * terminal is gone, there is nothing to restore. */
+/* SIGINT, SIGTERM and SIGHUP stop the wizard through the forms, which
+ * restore the terminal.  Once the terminal is gone (watch_terminal() saw
+ * it), or on a second signal while the first is pending, no form reads the
+ * pipe: newt's key reader retries every read error, end of file included,
+ * for ever, so the wizard leaves at once, writing nothing (the final write
+ * holds these signals until it is done). */
 static void
 on_signal(int sig)
 {
     int saved = errno;
     char c = sig;
 
-    if (stop_pending) {
+    if (stop_pending || terminal_gone) {
         _exit(SETUP_STOPPED);
     }
     stop_pending = 1;
@@ -101,10 +107,11 @@ on_signal(int sig)
     errno = saved;
 }
 
+/* Handles the stop signals whatever was inherited: a wizard started with
+ * SIGHUP ignored (nohup) must still end with its terminal. */
 static void
 catch_signals(void)
 {
-    static const int sigs[] = { SIGINT, SIGTERM };
     struct sigaction sa;
 
     if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK)) {
@@ -113,9 +120,86 @@ catch_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
-        sigaction(sigs[i], &sa, NULL);
+    for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
+        sigaction(stop_signals[i], &sa, &saved_actions[i]);
     }
+}
+
+static void
+release_signals(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
+        sigaction(stop_signals[i], &saved_actions[i], NULL);
+    }
+    close(sig_pipe[0]);
+    close(sig_pipe[1]);
+    sig_pipe[0] = sig_pipe[1] = -1;
+}
+
+/* The terminal watcher.  A terminal that goes away sends SIGHUP to its
+ * session's leader and foreground group, but not to a wizard that is
+ * neither, and newt would then spin on its end of file for ever.  So a
+ * thread polls newt's terminal for a hangup or an error (POLLHUP, POLLERR,
+ * POLLNVAL: no read, so no key is taken from newt) and raises SIGHUP. */
+static pthread_t watcher;
+static int watcher_stop[2] = { -1, -1 };
+static bool watching;
+
+static void *
+watch_terminal(void *fd_)
+{
+    struct pollfd p[2] = {
+        { .fd = *(int *) fd_, .events = 0 },
+        { .fd = watcher_stop[0], .events = POLLIN },
+    };
+
+    for (;;) {
+        int n = poll(p, 2, -1);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n > 0 && p[1].revents) {
+            return NULL;        /* unwatch_terminal() */
+        }
+        if (n < 0 || p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+            terminal_gone = 1;
+            kill(getpid(), SIGHUP);
+            return NULL;
+        }
+    }
+}
+
+/* Starts the watcher on newt's terminal (slang's descriptor, set by
+ * newtInit()).  The thread blocks every signal, so that SIGHUP is handled
+ * by the main thread, and held there while the final write runs. */
+static void
+watch_terminal_start(void)
+{
+    static int fd;
+    sigset_t all, old;
+
+    fd = SLang_TT_Read_FD;
+    if (fd < 0 || pipe2(watcher_stop, O_CLOEXEC)) {
+        return;
+    }
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    watching = !pthread_create(&watcher, NULL, watch_terminal, &fd);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Stops the watcher, before newtFinished() closes the terminal it polls. */
+static void
+watch_terminal_stop(void)
+{
+    if (watching && write(watcher_stop[1], "", 1) == 1) {
+        pthread_join(watcher, NULL);
+    }
+    watching = false;
+    close(watcher_stop[0]);
+    close(watcher_stop[1]);
+    watcher_stop[0] = watcher_stop[1] = -1;
 }
 
 static void
@@ -481,8 +565,11 @@ struct field_rows {
     int n;
     int focus;                  /* The entry to focus when the form is
                                  * built again (after a resize, or on the
-                                 * answer refused), or -1: the first
-                                 * button. */
+                                 * answer refused), or -1: ... */
+    int other;                  /* ... the other component of the form
+                                 * (a button, the VM's name) at this index
+                                 * in focus_field()'s list, or -1: the
+                                 * first of that list. */
 };
 
 static void
@@ -502,13 +589,22 @@ add_field(struct field_rows *f, newtComponent form, const struct question *q,
 }
 
 /* What is typed, and where, kept for a redraw or a second try: keys
- * typed across a resize go on into the same field. */
+ * typed across a resize go on where they would have gone, into the same
+ * field or onto the same button ('others', 'n_others': the form's focusable
+ * components that are not fields). */
 static void
-read_fields(struct field_rows *f, newtComponent form)
+read_fields(struct field_rows *f, newtComponent form,
+            const newtComponent others[], int n_others)
 {
     newtComponent current = newtFormGetCurrent(form);
 
     f->focus = -1;
+    f->other = -1;
+    for (int i = 0; i < n_others; i++) {
+        if (others[i] == current) {
+            f->other = i;
+        }
+    }
     for (int i = 0; i < f->n; i++) {
         free(f->values[i]);
         f->values[i] = xstrdup(newtEntryGetValue(f->entry[i]));
@@ -518,12 +614,13 @@ read_fields(struct field_rows *f, newtComponent form)
     }
 }
 
-/* Focuses the field read_fields() saw focused, else 'first'. */
+/* Focuses what read_fields() saw focused, else others[0]. */
 static void
 focus_field(newtComponent form, const struct field_rows *f,
-            newtComponent first)
+            const newtComponent others[])
 {
-    newtFormSetCurrent(form, f->focus >= 0 ? f->entry[f->focus] : first);
+    newtFormSetCurrent(form, (f->focus >= 0 ? f->entry[f->focus]
+                              : others[MAX(f->other, 0)]));
 }
 
 static void
@@ -570,6 +667,7 @@ load_fields(struct tui *t, struct field_rows *f, enum wizard_screen screen,
 {
     free_fields(f);
     f->focus = -1;
+    f->other = -1;
     for (size_t i = 0; i < n_questions; i++) {
         const struct question *q = &questions[i];
         bool vm_row = !strcmp(q->section, "vm");
@@ -605,9 +703,9 @@ host_screen(struct tui *t, struct field_rows *f)
     }
     newtFormAddComponent(form, status_line(t));
     button_row(t, form, labels, buttons, 2);
-    focus_field(form, &rows, buttons[0]);
+    focus_field(form, &rows, buttons);
     a = run_form(form, &es);
-    read_fields(&rows, form);
+    read_fields(&rows, form, buttons, 2);
     *f = rows;
     if (a == ACT_STAY && pressed(&es, buttons, 2) == 1) {
         a = ACT_BACK;
@@ -626,7 +724,8 @@ vm_dialog(struct tui *t, int vm, struct field_rows *f, char **name)
 {
     static const char *const labels[] = { "OK", "Cancel" };
     int h = f->n + 6;
-    newtComponent form, name_entry, buttons[2];
+    newtComponent form, name_entry, others[3];   /* OK, Cancel, name. */
+    newtComponent *buttons = others;
     struct newtExitStruct es;
     struct field_rows rows = *f;
     enum action a;
@@ -653,9 +752,10 @@ vm_dialog(struct tui *t, int vm, struct field_rows *f, char **name)
                              NEWT_COLORSET_CUSTOM(COLOR_STATUS));
         newtFormAddComponent(form, st);
     }
-    focus_field(form, &rows, buttons[0]);
+    others[2] = name_entry;
+    focus_field(form, &rows, others);
     a = run_form(form, &es);
-    read_fields(&rows, form);
+    read_fields(&rows, form, others, 3);
     *f = rows;
     free(*name);
     *name = xstrdup(newtEntryGetValue(name_entry));
@@ -1130,19 +1230,6 @@ review_screen(struct tui *t)
     return a;
 }
 
-static void
-release_signals(void)
-{
-    static const int sigs[] = { SIGINT, SIGTERM };
-
-    for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
-        signal(sigs[i], SIG_DFL);
-    }
-    close(sig_pipe[0]);
-    close(sig_pipe[1]);
-    sig_pipe[0] = sig_pipe[1] = -1;
-}
-
 /* Runs one screen; 'next' is where to go on ACT_NEXT/ACT_BACK. */
 static enum action
 run_screen(struct tui *t, enum wizard_screen s, struct field_rows *host,
@@ -1181,6 +1268,7 @@ tui_run(struct wizard *w, struct diag *d)
 
     catch_signals();
     newtInit();
+    watch_terminal_start();
     set_colors();
     newtPushHelpLine(" Enter: next, taking the defaults   Tab: move   "
                      "Space: mark   Ctrl-C: quit");
@@ -1198,6 +1286,7 @@ tui_run(struct wizard *w, struct diag *d)
         }
     }
     newtPopHelpLine();
+    watch_terminal_stop();
     newtFinished();
     release_signals();
     free_fields(&host);

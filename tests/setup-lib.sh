@@ -10,7 +10,9 @@ TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
 # 80x24 window, on a tmux server of its own (one that is still exiting
 # refuses new sessions); its pid lands in $SCRATCH/NAME.pid (a shell that writes
 # its own pid, then execs nfvhost in the foreground) and its exit status
-# in $SCRATCH/NAME.exit.
+# in $SCRATCH/NAME.exit.  $TUI_PRE, when set, is run by that shell first
+# (e.g. 'trap "" HUP;': the wizard starts with SIGHUP ignored, as nohup
+# would start it).
 tui_start() {
     _name=$1
     shift
@@ -18,19 +20,45 @@ tui_start() {
     tui_stop
     SOCK="nfvhost-setup-$$-$_name"
     TM new-session -d -s w -x 80 -y 24 \
-        "cd '$SCRATCH' && sh -c 'echo \$\$ > $_name.pid; exec \"\$0\" setup \"\$@\"' '$NFVHOST' $*; echo \$? > '$SCRATCH/$_name.exit'; sleep 600"
+        "cd '$SCRATCH' && sh -c '${TUI_PRE:-} echo \$\$ > $_name.pid; exec \"\$0\" setup \"\$@\"' '$NFVHOST' $*; echo \$? > '$SCRATCH/$_name.exit'; sleep 600"
     TM set-option -g window-size manual 2> /dev/null
     TUI_NAME=$_name
+}
+
+# running PID: PID is a process that has not exited (a zombie has: it
+# waits for a parent that may be gone, to be reaped by init in its time).
+running() {
+    [ -r "/proc/$1/stat" ] || return 1
+    _st=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2> /dev/null)
+    [ -n "$_st" ] && [ "$_st" != Z ]
 }
 
 # gone PID: true once PID has exited (5 s at most).
 gone() {
     _i=0
-    while [ -d "/proc/$1" ] && [ $_i -lt 50 ]; do
+    while running "$1" && [ $_i -lt 50 ]; do
         sleep 0.1
         _i=$((_i + 1))
     done
-    [ ! -d "/proc/$1" ]
+    ! running "$1"
+}
+
+# left_running: the pids of this test's wizards and tmux panes still
+# running (an nfvhost or a pane's sleep whose working directory is
+# $SCRATCH, where tui_start and the plain runs start them), one a line.
+# Every test ends by checking that it is empty: each stops what it started.
+left_running() {
+    _here=$(cd "$SCRATCH" && pwd -P)
+    for _d in /proc/[0-9]*; do
+        _p=${_d#/proc/}
+        [ "$_p" != $$ ] || continue
+        case "$(cat "$_d/comm" 2> /dev/null)" in
+        nfvhost|sleep) ;;
+        *) continue ;;
+        esac
+        [ "$(readlink "$_d/cwd" 2> /dev/null)" = "$_here" ] || continue
+        running "$_p" && echo "$_p"
+    done
 }
 
 # tui_stop: ends what tui_start started, by pid: the wizard (if still

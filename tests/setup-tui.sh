@@ -1,8 +1,9 @@
 #!/bin/sh
 # setup-tui.sh: 'nfvhost setup' on a real 80x24 terminal (tmux): Enter on
 # every screen, adding a VM, a plan that does not fit sent back to the
-# screen that fixes it, Ctrl-C on every screen, a resize, the picture
-# saved, and an intent edited.  Each asserts what the screen shows and
+# screen that fixes it, Ctrl-C on every screen, SIGTERM, SIGHUP, the
+# terminal going away (the wizard must not outlive it), a resize, the
+# picture saved, and an intent edited.  Each asserts what the screen shows and
 # what is written.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 require "command -v tmux" "tmux"
@@ -183,13 +184,44 @@ tap_is "$(wait_exit)" 130 "SIGTERM: exit 130"
 screen | grep -qF "setup stopped: nothing written"
 tap_ok $? "... the terminal is restored and says so"
 
-# The terminal goes away (its tmux server killed): the wizard ends too.
-tui_start hangup "$ARGS"
-wait_for "1/6 Machine"
-hup_pid=$(cat hangup.pid)
+# The terminal goes away (its tmux server killed): the wizard ends too,
+# whether SIGHUP reaches it or not (started with SIGHUP ignored, as nohup
+# starts it, it sees the hangup on the terminal itself: newt alone would
+# spin on the end of file for ever).
+for how in default ignored; do
+    if [ $how = ignored ]; then TUI_PRE='trap "" HUP;'; fi
+    tui_start "hangup-$how" "$ARGS"
+    TUI_PRE=
+    wait_for "1/6 Machine" && keys Enter && wait_for "2/6 Uplink"
+    hup_pid=$(cat "hangup-$how.pid")
+    TM kill-server
+    gone "$hup_pid"
+    tap_ok $? "the terminal gone (SIGHUP $how): the wizard exits"
+    nothing_left "$SCRATCH/out"
+    tap_ok $? "... and nothing written"
+done
+
+# Line by line on a terminal (--plain), SIGHUP ignored: the end of input
+# ends it.
+TUI_PRE='trap "" HUP;'
+tui_start hangup-plain "$ARGS --plain"
+TUI_PRE=
+wait_for "== 2/6 Uplink =="
+hup_pid=$(cat hangup-plain.pid)
 TM kill-server
 gone "$hup_pid"
-tap_ok $? "SIGHUP (the terminal gone): the wizard exits, nothing left running"
+tap_ok $? "--plain, the terminal gone (SIGHUP ignored): the wizard exits"
+nothing_left "$SCRATCH/out"
+tap_ok $? "... and nothing written"
+
+# SIGHUP with the terminal still there: stopped as by Ctrl-C, the terminal
+# restored.
+tui_start sighup "$ARGS"
+wait_for "1/6 Machine" && keys Enter && wait_for "2/6 Uplink"
+kill -HUP "$(cat sighup.pid)"
+tap_is "$(wait_exit)" 130 "SIGHUP: exit 130"
+screen | grep -qF "setup stopped: nothing written"
+tap_ok $? "... the terminal is restored and says so"
 nothing_left "$SCRATCH/out"
 tap_ok $? "... and nothing written"
 
@@ -260,4 +292,8 @@ else
     keys C-c
     wait_exit > /dev/null
 fi
+
+# Every wizard and pane this test started is stopped (by pid, tui_stop).
+tui_stop
+tap_is "$(left_running)" "" "no wizard or pane of this test left running"
 tap_done
