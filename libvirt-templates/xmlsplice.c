@@ -1,8 +1,9 @@
 /* xmlsplice.c: byte-preserving element edits (see xmlsplice.h).
  *
  * Offsets come from libxml2 itself: the parser's SAX2 start and end
- * callbacks are wrapped, and at each the parser's input position is
- * where the start tag's attributes end and where the end tag ends.  A
+ * callbacks are wrapped, and at each the parser's input position
+ * (xmlByteConsumed(), public API) is where the start tag's attributes end
+ * and where the end tag ends.  A
  * start tag begins at the last '<' before the former, because '<' cannot
  * occur inside a start tag.  Only UTF-8 input keeps input positions equal
  * to byte offsets, so other encodings are refused. */
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 
 #include "lib/util.h"
@@ -39,10 +39,18 @@ struct parse_state {
     char err[256];
 };
 
+/* libxml2 2.12 passes the structured error callback a const error (and
+ * GCC 14 refuses the old signature for the new type). */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xml_error_arg;
+#else
+typedef xmlError *xml_error_arg;
+#endif
+
 /* Keeps the first error, the one that names the real mistake; libxml2's
  * later ones follow from it. */
 static void
-on_error(void *ctx, xmlErrorPtr e)
+on_error(void *ctx, xml_error_arg e)
 {
     xmlParserCtxtPtr c = ctx;
     struct parse_state *ps = c->_private;
@@ -55,10 +63,14 @@ on_error(void *ctx, xmlErrorPtr e)
     }
 }
 
+/* The parser's position in the input, in bytes (SIZE_MAX when unknown,
+ * which no element range can hold). */
 static size_t
 input_offset(xmlParserCtxtPtr c)
 {
-    return c->input->consumed + (size_t) (c->input->cur - c->input->base);
+    long pos = xmlByteConsumed(c);
+
+    return pos < 0 ? SIZE_MAX : (size_t) pos;
 }
 
 static void
@@ -135,14 +147,31 @@ check_ranges(xmlNodePtr node, bool *ok)
     }
 }
 
+/* Whether 'text' is UTF-8 by its first bytes: not UTF-16 or UTF-32 (a
+ * byte-order mark, or NUL bytes around the first '<'). */
+static bool
+utf8_start(const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *) text;
+
+    return !(len >= 2 && ((u[0] == 0xfe && u[1] == 0xff)
+                          || (u[0] == 0xff && u[1] == 0xfe)))
+           && !memchr(text, '\0', len < 4 ? len : 4);
+}
+
 int
 xsplice_parse(struct xsplice *x, const char *name, const char *text,
               size_t len, struct diag *d)
 {
     struct parse_state ps = { .text = text, .len = len };
-    xmlParserCtxtPtr c = xmlNewParserCtxt();
+    xmlParserCtxtPtr c;
 
     memset(x, 0, sizeof *x);
+    if (!utf8_start(text, len)) {
+        return diag_error(d, NFV_EINPUT, "%s: not UTF-8 (only UTF-8 XML is "
+                          "supported)", name);
+    }
+    c = xmlNewParserCtxt();
     if (!c) {
         xalloc_die();
     }
@@ -150,7 +179,9 @@ xsplice_parse(struct xsplice *x, const char *name, const char *text,
     c->sax->endElementNs = end_element;
     c->sax->serror = on_error;
     c->_private = &ps;
-    x->doc = xmlCtxtReadMemory(c, text, len, name, "UTF-8",
+    /* No encoding forced: libxml2 2.9 then puts a UTF-8 decoder in front,
+     * and its xmlByteConsumed() goes wrong past the first buffer. */
+    x->doc = xmlCtxtReadMemory(c, text, len, name, NULL,
                                XML_PARSE_NONET | XML_PARSE_NOERROR
                                | XML_PARSE_NOWARNING);
     if (!x->doc || !c->wellFormed) {
@@ -164,6 +195,11 @@ xsplice_parse(struct xsplice *x, const char *name, const char *text,
     }
     xmlFreeParserCtxt(c);
     x->doc->_private = ps.ranges;
+    if (x->doc->encoding
+        && xmlStrcasecmp(x->doc->encoding, BAD_CAST "UTF-8")) {
+        return diag_error(d, NFV_EINPUT, "%s: encoding %s (only UTF-8 XML "
+                          "is supported)", name, (const char *) x->doc->encoding);
+    }
     bool ok = !ps.bad;
     check_ranges(x->doc->children, &ok);
     if (!ok) {

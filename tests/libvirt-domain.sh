@@ -283,6 +283,24 @@ grep -q 'CDATA\[ a <cdata> \]\]' "$SCRATCH/tricky-out.xml" &&
 tap_ok $? "... and keeps the CDATA and the attribute as they were"
 accepted "$SCRATCH/tricky-out.xml" "tuned large domain"
 
+# Byte offsets are only offsets in UTF-8: a domain declared in another
+# encoding, or in UTF-16, is refused (a UTF-8 declaration is fine).
+sed '1s/^/<?xml version="1.0" encoding="ISO-8859-1"?>\n/' "$IN" > "$SCRATCH/latin1.xml"
+"$NFVHOST" vm tune --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH/fs" \
+    "$SCRATCH/latin1.xml" > /dev/null 2> "$SCRATCH/latin1.err"
+tap_is "$? $(cat "$SCRATCH/latin1.err")" "2 nfvhost: $SCRATCH/latin1.xml: encoding ISO-8859-1 (only UTF-8 XML is supported)" \
+    "vm tune refuses a domain declared ISO-8859-1"
+iconv -f UTF-8 -t UTF-16 "$IN" > "$SCRATCH/utf16.xml"
+"$NFVHOST" vm tune --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH/fs" \
+    "$SCRATCH/utf16.xml" > /dev/null 2> "$SCRATCH/utf16.err"
+tap_is "$? $(cat "$SCRATCH/utf16.err")" "2 nfvhost: $SCRATCH/utf16.xml: cannot read it as text" \
+    "vm tune refuses a UTF-16 domain"
+sed '1s/^/<?xml version="1.0" encoding="utf-8"?>\n/' "$IN" > "$SCRATCH/utf8decl.xml"
+"$NFVHOST" vm tune --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH/fs" \
+    "$SCRATCH/utf8decl.xml" > "$SCRATCH/utf8decl-out.xml"
+tap_ok $? "vm tune takes a domain declared utf-8"
+accepted "$SCRATCH/utf8decl-out.xml" "tuned utf-8 domain"
+
 # --define with libvirt's C API, on the test driver; in a build without
 # libvirt (configure --without-libvirt) the refusal instead.
 if [ "${NFVHOST_LIBVIRT:-yes}" = yes ]; then
