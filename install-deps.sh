@@ -1,23 +1,40 @@
 #!/bin/sh
-# install-deps.sh: install the Debian 12 packages nfvhost needs to build
-# and to run its whole test suite.  Idempotent: packages already present
-# are left alone, and apt-get is not run at all when nothing is missing.
+# install-deps.sh: install the Debian packages nfvhost needs to build and to
+# run its whole test suite (Debian 12 bookworm; Debian 13 trixie too, as
+# tests/distro/check-in-chroot.sh shows).  Idempotent: packages already
+# present are left alone, and apt-get is not run at all when nothing is
+# missing.
+#
+# These lists are the one list of what the build and the tests use.
+# debian/control's Build-Depends mirrors them: BUILD as they are, TEST with
+# <!nocheck>; tests/deps.sh checks that the two agree.
 set -e
 
-# One line per part; keep each part's packages on its own line.
-PACKAGES="
-build-essential autoconf automake libtool pkg-config python3 iproute2 kmod
-libhwloc-dev hwloc-nox libxml2-dev libxml2-utils libjansson-dev libinih-dev librsvg2-bin
-systemd util-linux
+# Building nfvhost (build-essential is implied in Build-Depends).
+BUILD="
+build-essential autoconf autoconf-archive automake libtool pkg-config
+libhwloc-dev libxml2-dev libjansson-dev libinih-dev libvirt-dev libnewt-dev
+"
+
+# 'make check', one line per part.  Build-Depends <!nocheck>.
+TEST="
+python3 iproute2 kmod hwloc-nox libxml2-utils librsvg2-bin systemd
 openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev tcpdump iputils-ping
-libvirt-clients libvirt-daemon libvirt-dev python3-nova python3-neutron
-clang libclang-rt-14-dev valgrind
+libvirt-clients libvirt-daemon python3-nova python3-neutron
+clang libclang-rt-dev valgrind
 time
-libnewt-dev tmux qemu-utils
+tmux qemu-utils
+"
+
+# tests/package.sh: the Debian package built (debhelper, in Build-Depends
+# as debhelper-compat), checked (lintian) and installed into a fresh root
+# (debootstrap).
+PACKAGE="
+debhelper lintian debootstrap
 "
 
 missing=""
-for p in $PACKAGES; do
+for p in $BUILD $TEST $PACKAGE; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
         missing="$missing $p"
     fi

@@ -60,3 +60,13 @@ tests_unit_test_plan_file_LDADD = $(NFV_LIBS)
 # plan.json is the contract: every applier follows a hand-edited plan.
 TESTS += tests/plan-contract.sh
 EXTRA_DIST += tests/plan-contract.sh
+
+# The Debian package (debian/) and the checks on a fresh Debian root, not
+# run by 'make check': tests/package.sh (.ci/run runs it after the suite)
+# and tests/distro/check-in-chroot.sh SUITE (docs/development.md).
+# tests/deps.sh: install-deps.sh and debian/control list the same packages.
+TESTS += tests/deps.sh
+EXTRA_DIST += tests/deps.sh tests/package.sh tests/distro/chroot.sh \
+	tests/distro/check-in-chroot.sh \
+	debian/changelog debian/control debian/copyright debian/rules \
+	debian/source/format
