@@ -31,3 +31,15 @@ EXTRA_DIST += \
 	tests/hugepages-real.sh \
 	tests/golden/hugepages \
 	docs/hugepages.md
+
+# The systemd template unit: a plan's hugepages at every boot
+# ('nfvhost hugepages apply --plan %f'); tests/hugepages-unit.sh checks it.
+systemdsystemunit_DATA = hugepage-setup/nfvhost-hugepages@.service
+hugepage-setup/nfvhost-hugepages@.service: hugepage-setup/nfvhost-hugepages@.service.in Makefile
+	@$(MKDIR_P) hugepage-setup
+	$(AM_V_GEN)sed -e 's|@''bindir@|$(bindir)|g' \
+	    $(srcdir)/hugepage-setup/nfvhost-hugepages@.service.in > $@.tmp && mv $@.tmp $@
+CLEANFILES += hugepage-setup/nfvhost-hugepages@.service
+EXTRA_DIST += hugepage-setup/nfvhost-hugepages@.service.in
+TESTS += tests/hugepages-unit.sh
+EXTRA_DIST += tests/hugepages-unit.sh

@@ -43,3 +43,4 @@ libnfvhost_a_SOURCES += vhost/tap.c vhost/tap.h
 TESTS += tests/vhost-tap.sh
 EXTRA_DIST += tests/vhost-tap.sh
 EXTRA_DIST += docs/performance.md
+EXTRA_DIST += tests/unit/vhost-check.h
