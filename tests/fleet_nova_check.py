@@ -35,16 +35,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import nova_check  # noqa: E402  (tests/nova_check.py: the host as nova sees it)
 from nova import objects  # noqa: E402
-from nova.api.openstack.compute import schemas  # noqa: E402,F401
-from nova.api.openstack.compute.schemas import aggregates  # noqa: E402,F401
-from nova.api.openstack.compute.schemas import flavor_manage  # noqa: E402,F401
-from nova.api.openstack.compute.schemas import flavors_extraspecs  # noqa: E402,F401
+from nova.api.openstack.compute.schemas import aggregates  # noqa: E402
+from nova.api.openstack.compute.schemas import flavors_extraspecs  # noqa: E402
+try:  # nova 26 (Debian 12); nova 31 (Debian 13) moved it into flavors.py
+    from nova.api.openstack.compute.schemas import flavor_manage  # noqa: E402
+except ImportError:
+    from nova.api.openstack.compute.schemas import flavors as flavor_manage  # noqa: E402
 from nova.api.validation import validators  # noqa: E402
 from nova.api.validation.extra_specs import validators as spec_validators  # noqa: E402
 from nova.scheduler.filters import aggregate_instance_extra_specs as aies  # noqa: E402
 from nova.virt import hardware  # noqa: E402
 
 SCOPE = "aggregate_instance_extra_specs:"
+# The API's request schemas by the names fake_openstack.py gives them.
+SCHEMAS = {"aggregates": aggregates, "flavor_manage": flavor_manage,
+           "flavors_extraspecs": flavors_extraspecs}
 failed = 0
 
 
@@ -64,8 +69,7 @@ def check_requests(path):
         for line in f:
             schema_name, body = json.loads(line)
             module, attr = schema_name.split(".")
-            schema = getattr(sys.modules[f"{schemas.__name__}.{module}"],
-                             attr)
+            schema = getattr(SCHEMAS[module], attr)
             validators._SchemaValidator(schema).validate(body)
             for k, v in body.get("extra_specs", {}).items():
                 spec_validators.validate(k, v)
@@ -134,7 +138,7 @@ def nova_count(plan, flavor, limit):
                                          objects.ImageMeta.from_dict({}))
     n = 0
     while n <= limit:
-        fit = hardware.numa_fit_instance_to_host(host, inst)
+        fit = nova_check.numa_fit(host, inst)
         if fit is None:
             break
         host = hardware.numa_usage_from_instance_numa(host, fit)

@@ -16,6 +16,7 @@ The only stand-in is the libvirt host object LibvirtDriver asks for online
 CPUs: it answers with the plan's usable CPUs, which is what the real host
 would report on the machine the plan was made for.
 """
+import inspect
 import json
 import os
 import shlex
@@ -50,6 +51,15 @@ failed = 0
 
 class Check(Exception):
     pass
+
+
+def numa_fit(host, instance):
+    """nova's numa_fit_instance_to_host(): nova 31 (Debian 13) also takes
+    the placement provider mapping, None when no PCI request needs one."""
+    fit = hardware.numa_fit_instance_to_host
+    if "provider_mapping" in inspect.signature(fit).parameters:
+        return fit(host, instance, None)
+    return fit(host, instance)
 
 
 def cpus(spec):
@@ -263,7 +273,7 @@ def check_all_vms_fit(plan, flavors):
             continue    # needs sibling lists plan.json does not carry
         inst = hardware.numa_get_constraints(nova_flavor(name, f),
                                              objects.ImageMeta.from_dict({}))
-        fit = hardware.numa_fit_instance_to_host(host, inst)
+        fit = numa_fit(host, inst)
         if fit is None:
             raise Check(f"VM {vm['name']} ({name}) does not fit beside the "
                         "VMs before it")
@@ -291,8 +301,7 @@ def check_flavors(d, plan, path):
                             "threads to the guest's own pCPUs")
             if f["specs"].get("hw:cpu_thread_policy") == "require":
                 return      # needs sibling lists plan.json does not carry
-            fit = hardware.numa_fit_instance_to_host(
-                host_numa_topology(plan), topo)
+            fit = numa_fit(host_numa_topology(plan), topo)
             if fit is None:
                 raise Check("does not fit the host nova would report")
         report(d, f"flavor {name} (nova validators, NUMA fit)", one)

@@ -166,8 +166,9 @@ neg overlap 's/^cpu_shared_set = .*/cpu_shared_set = 1,2,7/' nova.conf \
     'must be disjoint'
 neg pmd-in-dedicated 's/^cpu_dedicated_set = .*/cpu_dedicated_set = 2-5,8-11/' \
     nova.conf 'pmd pool overlaps'
+# (nova 26 says the CPUs are "not online", nova 31 "not available".)
 neg offline-cpu 's/^cpu_dedicated_set = .*/cpu_dedicated_set = 2,4-5,8,10-11,40/' \
-    nova.conf 'not online'
+    nova.conf 'not online\|not available'
 neg bad-cpu-spec 's/^cpu_dedicated_set = .*/cpu_dedicated_set = 5-2/' \
     nova.conf 'Invalid range'
 neg empty-shared 's/^cpu_shared_set = .*//' nova.conf 'empty cpu_shared_set'
