@@ -4,11 +4,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/parse.h"
 #include "lib/sysfs.h"
 #include "lib/util.h"
 
@@ -95,15 +97,14 @@ cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-int
-pci_devices(const char *root, char ***addrs, size_t *n)
+/* The PCI addresses among the names in directory 'path', sorted. */
+static int
+list_addresses(const char *path, char ***addrs, size_t *n)
 {
-    char *path = xasprintf("%s/sys/bus/pci/devices", root);
     DIR *dir = opendir(path);
     struct dirent *de;
     int error = dir ? 0 : -errno;
 
-    free(path);
     *addrs = NULL;
     *n = 0;
     while (dir && (de = readdir(dir))) {
@@ -119,6 +120,16 @@ pci_devices(const char *root, char ***addrs, size_t *n)
     if (*n) {
         qsort(*addrs, *n, sizeof **addrs, cmp_names);
     }
+    return error;
+}
+
+int
+pci_devices(const char *root, char ***addrs, size_t *n)
+{
+    char *path = xasprintf("%s/sys/bus/pci/devices", root);
+    int error = list_addresses(path, addrs, n);
+
+    free(path);
     return error;
 }
 
@@ -234,6 +245,49 @@ pci_names_free(char **names, size_t n)
         free(names[i]);
     }
     free(names);
+}
+
+int
+pci_iommu_group(const char *root, const char *pci)
+{
+    char *link = pci_path(root, pci, "iommu_group");
+    char name[32];
+    long group;
+    int error;
+
+    if (!link) {
+        return -EINVAL;
+    }
+    error = sysfs_read_link_name(link, name, sizeof name);
+    free(link);
+    if (error) {
+        return error;
+    }
+    return parse_long(name, 0, INT_MAX, &group) ? (int) group : -EINVAL;
+}
+
+int
+pci_iommu_group_devices(const char *root, int group, char ***addrs,
+                        size_t *n)
+{
+    char *path = xasprintf("%s/sys/kernel/iommu_groups/%d/devices", root,
+                           group);
+    int error = list_addresses(path, addrs, n);
+
+    free(path);
+    return error;
+}
+
+bool
+pci_is_bridge(const char *root, const char *pci)
+{
+    unsigned long class;
+    char *path = pci_path(root, pci, "class");
+    bool yes = path && !sysfs_read_hex(path, &class)
+               && (class >> 16) == 0x06;
+
+    free(path);
+    return yes;
 }
 
 static int

@@ -58,6 +58,20 @@ void pci_netdevs(const char *root, const char *pci, char ***names,
                  size_t *n);
 void pci_names_free(char **names, size_t n);
 
+/* The number of the device's IOMMU group (its iommu_group link): >= 0, or
+ * -ENOENT when it has none (the IOMMU is off, or the device is behind
+ * none), -errno otherwise. */
+int pci_iommu_group(const char *root, const char *pci);
+/* The addresses of every device of IOMMU group 'group'
+ * (ROOT/sys/kernel/iommu_groups/GROUP/devices), lower case, sorted; 0 or
+ * -errno.  Free with pci_names_free(). */
+int pci_iommu_group_devices(const char *root, int group, char ***addrs,
+                            size_t *n);
+/* Whether the device's class (ROOT/.../PCI/class, 0xCCSSPP) is a bridge
+ * (base class 0x06: host, PCI-to-PCI, ...): VFIO lets a group hold one
+ * that no vfio driver has. */
+bool pci_is_bridge(const char *root, const char *pci);
+
 /* Binds 'pci' to 'driver' (driver_override, unbind from the current
  * driver, drivers_probe), or with 'driver' NULL gives it back to the
  * kernel's own driver (clears driver_override, unbinds from the current

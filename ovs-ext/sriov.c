@@ -4,10 +4,12 @@
 #include "ovs-ext/sriov.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "lib/changes.h"
 #include "lib/netdev.h"
 #include "lib/pci.h"
+#include "lib/util.h"
 
 #define VFIO "vfio-pci"
 
@@ -48,6 +50,94 @@ sriov_check_uplink(const char *root, const char *pci, struct diag *d)
     }
     pci_names_free(names, n);
     return error;
+}
+
+static bool
+in_list(const char *pci, char *const list[], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcasecmp(list[i], pci)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether VFIO accepts 'dev' in the group of a device it takes (the
+ * kernel's vfio_dev_driver_allowed(), plus what this apply binds). */
+static bool
+group_member_ok(const char *root, const char *dev, const char *drv,
+                char *const binding[], size_t n)
+{
+    return (in_list(dev, binding, n) || !drv[0] || !strcmp(drv, VFIO)
+            || !strcmp(drv, "pci-stub") || pci_is_bridge(root, dev));
+}
+
+/* "0000:03:00.0 (i40e, bound by this apply), 0000:00:01.1 (pcieport,
+ * bridge), ...": the whole group, for the message. */
+static char *
+describe_group(const char *root, char **devs, size_t n_devs,
+               char *const binding[], size_t n)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (size_t i = 0; i < n_devs; i++) {
+        char drv[256] = "";
+
+        pci_driver(root, devs[i], drv, sizeof drv);
+        sbuf_printf(&b, "%s%s (%s%s)", i ? ", " : "", devs[i],
+                    drv[0] ? drv : "no driver",
+                    in_list(devs[i], binding, n) ? ", bound by this apply"
+                    : pci_is_bridge(root, devs[i]) ? ", bridge" : "");
+    }
+    return sbuf_steal(&b);
+}
+
+int
+sriov_check_iommu_group(const char *root, const char *pci,
+                        char *const binding[], size_t n, struct diag *d)
+{
+    int group = pci_iommu_group(root, pci);
+    const char *blocker = NULL;
+    char blocker_drv[256] = "";
+    char **devs;
+    size_t n_devs;
+
+    if (group < 0) {
+        diag_warn(d, "uplink %s has no IOMMU group (%s): vfio-pci can bind "
+                  "it, but DPDK cannot use it until the IOMMU is on (the "
+                  "plan's kernel arguments turn it on; reboot with them)",
+                  pci, strerror(-group));
+        return 0;
+    }
+    if (pci_iommu_group_devices(root, group, &devs, &n_devs)) {
+        return diag_error(d, NFV_ESYSTEM, "uplink %s: cannot list IOMMU "
+                          "group %d (%s/sys/kernel/iommu_groups/%d/devices)",
+                          pci, group, root, group);
+    }
+    for (size_t i = 0; i < n_devs && !blocker; i++) {
+        char drv[256] = "";
+
+        pci_driver(root, devs[i], drv, sizeof drv);
+        if (!group_member_ok(root, devs[i], drv, binding, n)) {
+            blocker = devs[i];
+            snprintf(blocker_drv, sizeof blocker_drv, "%s", drv);
+        }
+    }
+    if (blocker) {
+        char *all = describe_group(root, devs, n_devs, binding, n);
+        diag_error(d, NFV_EINPUT, "uplink %s: its IOMMU group %d also holds "
+                   "%s (%s), which is not bound to vfio-pci and is not a "
+                   "bridge; VFIO takes whole groups, so DPDK could not open "
+                   "the uplink. Group %d: %s. Give the other devices to "
+                   "vfio-pci too (make them uplinks, or unbind them), or "
+                   "move the NIC to a slot with its own group (ACS)", pci,
+                   group, blocker, blocker_drv, group, all);
+        free(all);
+    }
+    pci_names_free(devs, n_devs);
+    return d->status;
 }
 
 int

@@ -17,6 +17,15 @@
 
 /* 'pci' exists and none of its interfaces is in use. */
 int sriov_check_uplink(const char *root, const char *pci, struct diag *);
+/* VFIO hands a whole IOMMU group to one user: 'pci' can be given to
+ * DPDK only if every other device of its group is one of the 'n'
+ * addresses 'binding' (bound by this apply too), already on vfio-pci or
+ * pci-stub, driverless, or a bridge.  Exit 2 otherwise, listing the group
+ * with each device's driver.  A device with no group (IOMMU off) gets a
+ * warning: vfio-pci binds it, but DPDK cannot use it until the IOMMU is
+ * on (the plan's kernel arguments turn it on). */
+int sriov_check_iommu_group(const char *root, const char *pci,
+                            char *const binding[], size_t n, struct diag *);
 /* 'pf' is an SR-IOV PF that can have 'n' VFs (exit 3 when it cannot). */
 int sriov_check_numvfs(const char *root, const char *pf, int n,
                        struct diag *);

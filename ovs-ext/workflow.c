@@ -34,13 +34,23 @@ static int
 check_devices(const struct plan_file *p, const json_t *want,
               const struct ovs_opts *o, struct diag *d)
 {
-    const json_t *u;
+    const json_t *uplinks = json_object_get(want, "uplinks"), *u;
+    size_t n = json_array_size(uplinks);
+    char **binding = xcalloc(n ? n : 1, sizeof *binding);
     size_t i;
 
-    json_array_foreach(json_object_get(want, "uplinks"), i, u) {
-        if (sriov_check_uplink(o->sysfs_root, json_string_value(u), d)) {
-            return d->status;
+    json_array_foreach(uplinks, i, u) {
+        binding[i] = (char *) json_string_value(u);
+    }
+    for (i = 0; i < n && !d->status; i++) {
+        if (!sriov_check_uplink(o->sysfs_root, binding[i], d)) {
+            sriov_check_iommu_group(o->sysfs_root, binding[i], binding, n,
+                                    d);
         }
+    }
+    free(binding);
+    if (d->status) {
+        return d->status;
     }
     for (i = 0; i < p->n_sriov_pfs; i++) {
         const struct plan_file_sriov_pf *pf = &p->sriov_pfs[i];
