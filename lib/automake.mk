@@ -11,6 +11,7 @@ libnfvhost_a_SOURCES += \
 	lib/parse.c lib/parse.h \
 	lib/sysfs.c lib/sysfs.h \
 	lib/pci.c lib/pci.h \
+	lib/vfinfo.c lib/vfinfo.h \
 	lib/netdev.c lib/netdev.h \
 	lib/grub.c lib/grub.h \
 	lib/changes.c lib/changes.h \

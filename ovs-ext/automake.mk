@@ -15,8 +15,9 @@ TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh tests/ovs-hostile.sh
 EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
 	tests/ovs-hostile.sh tests/fake-ovsdb.py tests/ovsdb-race-proxy.py \
 	tests/ovs-vlan-ping.py
-TESTS += tests/ovs-sriov.sh tests/ovs-iommu.sh
-EXTRA_DIST += tests/ovs-sriov.sh tests/ovs-iommu.sh docs/ovs-ext.md
+TESTS += tests/ovs-sriov.sh tests/ovs-iommu.sh tests/ovs-vf-trust.sh
+EXTRA_DIST += tests/ovs-sriov.sh tests/ovs-iommu.sh tests/ovs-vf-trust.sh \
+	docs/ovs-ext.md
 check_PROGRAMS += tests/unit/test-ovs
 TESTS += tests/unit/test-ovs
 tests_unit_test_ovs_SOURCES = tests/unit/test-ovs.c tests/unit/tap.h

@@ -3,6 +3,8 @@
 
 #include "ovs-ext/sriov.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -10,6 +12,7 @@
 #include "lib/netdev.h"
 #include "lib/pci.h"
 #include "lib/util.h"
+#include "lib/vfinfo.h"
 
 #define VFIO "vfio-pci"
 
@@ -237,4 +240,110 @@ sriov_set_numvfs(const char *root, const char *pf, int n, bool dry_run,
         changes_addf(changes, before, after, "%s sriov_numvfs", pf);
     }
     return dry_run ? 0 : pci_set_numvfs(root, pf, n, d);
+}
+
+/* The PF's kernel interface, through which its VFs' settings are set. */
+static char *
+pf_ifname(const char *root, const char *pf)
+{
+    char **names;
+    size_t n;
+    char *name;
+
+    pci_netdevs(root, pf, &names, &n);
+    name = n ? xstrdup(names[0]) : NULL;
+    pci_names_free(names, n);
+    return name;
+}
+
+int
+sriov_check_vf_uplink(const char *root, const char *vf_pci, const char *pf,
+                      int vf, struct diag *d)
+{
+    char *ifname;
+
+    if (vf < 0 || !pci_addr_valid(pf)) {
+        return diag_error(d, NFV_EINPUT, "uplink %s is a VF, but the plan "
+                          "does not say of which PF and which VF it is "
+                          "(uplinks[].physfn, vf_index): plan again on this "
+                          "host", vf_pci);
+    }
+    ifname = pf_ifname(root, pf);
+    if (!ifname) {
+        return diag_error(d, NFV_EINPUT, "uplink %s is VF %d of PF %s, "
+                          "which has no kernel interface: its VFs' spoof "
+                          "checking and trust are set through the PF's "
+                          "kernel driver, so the PF must stay on it (not "
+                          "on vfio-pci)", vf_pci, vf, pf);
+    }
+    free(ifname);
+    return 0;
+}
+
+static const char *
+on_off(int v)
+{
+    return v < 0 ? "unknown" : v ? "on" : "off";
+}
+
+/* One setting for --json: "PCI spoofchk" off -> on. */
+static void
+note_setting(struct changes *changes, const char *vf_pci, const char *name,
+             int before, int after)
+{
+    if (changes && before != after) {
+        changes_addf(changes, on_off(before), on_off(after), "%s %s",
+                     vf_pci, name);
+    }
+}
+
+int
+sriov_set_vf_trust(const char *root, const char *vf_pci, const char *pf,
+                   int vf, bool trusted, bool dry_run, FILE *out,
+                   struct changes *changes, struct diag *d)
+{
+    struct vf_settings want = { .spoofchk = !trusted, .trust = trusted };
+    struct vf_settings cur;
+    char *ifname = pf_ifname(root, pf);
+    int error;
+
+    if (!ifname) {
+        return sriov_check_vf_uplink(root, vf_pci, pf, vf, d);
+    }
+    error = vfinfo_query(ifname, vf, &cur);
+    if (error) {
+        cur.spoofchk = cur.trust = -1;
+    } else if (cur.spoofchk == want.spoofchk && cur.trust == want.trust) {
+        fprintf(out, "  %s: VF %d of %s (%s): spoof checking %s, trust %s "
+                "already\n", vf_pci, vf, ifname, pf, on_off(want.spoofchk),
+                on_off(want.trust));
+        free(ifname);
+        return 0;
+    }
+    if (error) {
+        fprintf(out, "  %s: VF %d of %s (%s): %s spoof checking %s, trust "
+                "%s (netlink; %s)\n", vf_pci, vf, ifname, pf,
+                dry_run ? "would set" : "setting", on_off(want.spoofchk),
+                on_off(want.trust), error == -ENOENT
+                ? "the PF reports no settings for it now"
+                : strerror(-error));
+    } else {
+        fprintf(out, "  %s: VF %d of %s (%s): %s spoof checking %s -> %s, "
+                "trust %s -> %s (netlink)\n", vf_pci, vf, ifname, pf,
+                dry_run ? "would set" : "setting", on_off(cur.spoofchk),
+                on_off(want.spoofchk), on_off(cur.trust),
+                on_off(want.trust));
+    }
+    note_setting(changes, vf_pci, "spoofchk", cur.spoofchk, want.spoofchk);
+    note_setting(changes, vf_pci, "trust", cur.trust, want.trust);
+    if (!dry_run && (error = vfinfo_set(ifname, vf, &want))) {
+        diag_error(d, NFV_ESYSTEM, "uplink %s: cannot set spoof checking %s "
+                   "and trust %s on VF %d of %s (PF %s) through netlink: "
+                   "%s%s", vf_pci, on_off(want.spoofchk), on_off(want.trust),
+                   vf, ifname, pf, strerror(-error),
+                   error == -EOPNOTSUPP ? " (the PF's driver has no such VF "
+                   "settings)" : "");
+    }
+    free(ifname);
+    return d->status;
 }

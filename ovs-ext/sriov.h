@@ -38,6 +38,20 @@ int sriov_bind_vfio(const char *root, const char *pci, bool dry_run,
                     FILE *out, struct changes *, struct diag *);
 int sriov_release(const char *root, const char *pci, bool dry_run,
                   FILE *out, struct diag *);
+/* A VF that OVS-DPDK takes as its uplink carries the VMs' MACs and their
+ * multicast: its PF must not drop frames with another source MAC (spoof
+ * checking off) and must let it into promiscuous and all-multicast modes
+ * (trust on), or the uplink receives only its own MAC.  Those settings
+ * live in the PF's kernel driver, set through netlink (lib/vfinfo.h) on
+ * the PF's interface: sriov_check_vf_uplink() makes sure there is one
+ * (exit 2), sriov_set_vf_trust() sets spoof checking off and trust on
+ * ('trusted') or back to the kernel's defaults, on and off ('ovs
+ * release'), unless they already are.  A kernel refusal is exit 1. */
+int sriov_check_vf_uplink(const char *root, const char *vf_pci,
+                          const char *pf, int vf, struct diag *);
+int sriov_set_vf_trust(const char *root, const char *vf_pci, const char *pf,
+                       int vf, bool trusted, bool dry_run, FILE *out,
+                       struct changes *, struct diag *);
 /* Makes 'pf' have at least 'n' VFs. */
 int sriov_set_numvfs(const char *root, const char *pf, int n, bool dry_run,
                      FILE *out, struct changes *, struct diag *);

@@ -30,6 +30,42 @@ check_db(const struct ovs_opts *o, struct diag *d)
     return d->status;
 }
 
+/* The plan's uplink VF behind OVS interface 'f', or NULL when 'f' is not
+ * a VF that this host binds (a PF, or a stand-in). */
+static const struct plan_file_uplink *
+vf_uplink(const struct plan_file *p, const struct plan_file_ovs_iface *f)
+{
+    const struct plan_file_uplink *u = plan_file_find_uplink(p, f->pci);
+
+    return f->bind_vfio && u && u->is_vf ? u : NULL;
+}
+
+/* Spoof checking and trust of every uplink VF (sriov.h): checked with
+ * 'act' false, set (or, 'trusted' false, reset) with 'act' true. */
+static int
+vf_uplinks(const struct plan_file *p, bool act, bool trusted,
+           const struct ovs_opts *o, FILE *out, struct diag *d)
+{
+    const struct plan_file_ovs_uplink_port *up = p->ovs.uplink_port;
+
+    for (size_t i = 0; up && i < up->n_interfaces && !d->status; i++) {
+        const struct plan_file_uplink *u = vf_uplink(p, &up->interfaces[i]);
+
+        if (!u) {
+            continue;
+        }
+        if (!act) {
+            sriov_check_vf_uplink(o->sysfs_root, u->pci, u->physfn,
+                                  u->vf_index, d);
+        } else {
+            sriov_set_vf_trust(o->sysfs_root, u->pci, u->physfn,
+                               u->vf_index, trusted, o->dry_run, out,
+                               o->changes, d);
+        }
+    }
+    return d->status;
+}
+
 static int
 check_devices(const struct plan_file *p, const json_t *want,
               const struct ovs_opts *o, struct diag *d)
@@ -49,7 +85,7 @@ check_devices(const struct plan_file *p, const json_t *want,
         }
     }
     free(binding);
-    if (d->status) {
+    if (d->status || vf_uplinks(p, false, true, o, NULL, d)) {
         return d->status;
     }
     for (i = 0; i < p->n_sriov_pfs; i++) {
@@ -76,6 +112,11 @@ take_devices(const struct plan_file *p, const json_t *want,
                                                o->changes, d)) {
             return d->status;
         }
+    }
+    /* The PF's settings for a VF do not depend on the VF's driver; set
+     * them before DPDK gets the VF, so it never runs without them. */
+    if (vf_uplinks(p, true, true, o, out, d)) {
+        return d->status;
     }
     json_array_foreach(json_object_get(want, "uplinks"), i, u) {
         if (sriov_bind_vfio(o->sysfs_root, json_string_value(u), o->dry_run,
@@ -268,6 +309,11 @@ ovs_workflow_release(const struct plan_file *p, char *const pcis[], int n,
         if (up->interfaces[i].bind_vfio) {
             release_one(o, up->interfaces[i].pci, out, d);
         }
+    }
+    /* A VF given back to the kernel (and maybe later to a VM) gets the
+     * kernel's defaults again: spoof checking on, trust off. */
+    if (p && !d->status) {
+        vf_uplinks(p, true, false, o, out, d);
     }
     for (int k = 0; k < n && !d->status; k++) {
         release_one(o, pcis[k], out, d);

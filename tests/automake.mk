@@ -57,6 +57,12 @@ check_PROGRAMS += tests/unit/test-plan-file
 tests_unit_test_plan_file_SOURCES = tests/unit/test-plan-file.c
 tests_unit_test_plan_file_LDADD = $(NFV_LIBS)
 
+# lib/vfinfo.h: VF settings over rtnetlink, requests byte for byte.
+check_PROGRAMS += tests/unit/test-vfinfo
+TESTS += tests/unit/test-vfinfo
+tests_unit_test_vfinfo_SOURCES = tests/unit/test-vfinfo.c tests/unit/tap.h
+tests_unit_test_vfinfo_LDADD = $(NFV_LIBS)
+
 # plan.json is the contract: every applier follows a hand-edited plan.
 TESTS += tests/plan-contract.sh
 EXTRA_DIST += tests/plan-contract.sh
