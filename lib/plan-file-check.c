@@ -211,12 +211,70 @@ check_ovs(struct jread *r, const struct plan_file *p)
     return 0;
 }
 
+/* Why representor 'rep' does not fit the rest of the plan, or NULL. */
+static const char *
+representor_misfit(const struct plan_file *p,
+                   const struct plan_file_ovs_representor *rep)
+{
+    const struct plan_file_uplink *u = plan_file_find_uplink(p, rep->pf);
+    const struct plan_file_vm *vm = plan_file_find_vm(p, rep->vm);
+    const struct plan_file_nic *nic;
+
+    if (!u || !u->switchdev) {
+        return "pf is not an uplink in switchdev mode";
+    }
+    if (!vm || rep->nic >= (int) vm->n_nics) {
+        return "vm and nic name no NIC of vms[]";
+    }
+    nic = &vm->nics[rep->nic];
+    if (nic->type != NIC_SRIOV || strcmp(nic->pf, rep->pf)
+        || nic->vf != rep->vf || nic->vlan != rep->vlan) {
+        return "not that NIC's PF, VF and VLAN";
+    }
+    for (const struct plan_file_ovs_representor *o = p->ovs.representors;
+         o < rep; o++) {
+        if (!strcmp(o->name, rep->name)) {
+            return "its name is taken by an earlier representor";
+        }
+    }
+    return NULL;
+}
+
+static int
+check_representors(struct jread *r, const struct plan_file *p)
+{
+    for (size_t i = 0; i < p->n_uplinks; i++) {
+        const struct plan_file_ovs_uplink_port *up = p->ovs.uplink_port;
+        if (p->uplinks[i].switchdev && up->interfaces[i].bind_vfio) {
+            char where[64];
+            snprintf(where, sizeof where, "ovs.uplink_port.interfaces[%zu]",
+                     i);
+            size_t len = jread_enter(r, where, 0);
+            int error = jread_error(r, "bind_vfio", "true for a switchdev "
+                                    "uplink, whose eswitch is its kernel "
+                                    "driver's");
+            jread_leave(r, len);
+            return error;
+        }
+    }
+    for (size_t i = 0; i < p->ovs.n_representors; i++) {
+        const char *why = representor_misfit(p, &p->ovs.representors[i]);
+        if (why) {
+            char where[64];
+            snprintf(where, sizeof where, "ovs.representors[%zu]", i);
+            return jread_error(r, where, "%s", why);
+        }
+    }
+    return 0;
+}
+
 int
 plan_file_check(struct jread *r, const struct plan_file *p)
 {
     return (check_disjoint(r, "pools", &p->pools)
             || check_numas(r, p)
             || check_vms(r, p)
-            || check_ovs(r, p)) ? NFV_EINPUT : 0;
+            || check_ovs(r, p)
+            || check_representors(r, p)) ? NFV_EINPUT : 0;
 }
 

@@ -261,13 +261,31 @@ get_hex4(struct jread *r, json_t *o, const char *key, char **out)
     return error;
 }
 
+/* "mode": absent in plans written before switchdev uplinks: legacy. */
+static int
+read_uplink_mode(struct jread *r, json_t *o, struct plan_file_uplink *u)
+{
+    json_t *mode = json_object_get(o, "mode");
+
+    if (!mode) {
+        return 0;
+    }
+    if (!json_is_string(mode) || (strcmp(json_string_value(mode), "legacy")
+                                  && strcmp(json_string_value(mode),
+                                            "switchdev"))) {
+        return jread_error(r, "mode", "expected legacy or switchdev");
+    }
+    u->switchdev = !strcmp(json_string_value(mode), "switchdev");
+    return 0;
+}
+
 static int
 read_uplink(struct jread *r, json_t *o, void *item)
 {
     struct plan_file_uplink *u = item;
     static const char *const keys[] = {
-        "pci", "numa", "numa_reported", "vendor", "device", "driver",
-        "ifname", "is_vf", "physfn", "vf_index", "sriov_totalvfs",
+        "pci", "mode", "numa", "numa_reported", "vendor", "device",
+        "driver", "ifname", "is_vf", "physfn", "vf_index", "sriov_totalvfs",
         "sriov_numvfs", "carrier", "has_route", NULL
     };
     json_t *carrier;
@@ -289,6 +307,9 @@ read_uplink(struct jread *r, json_t *o, void *item)
         || jread_int(r, o, "sriov_totalvfs", -1, 65535, &u->sriov_totalvfs)
         || jread_int(r, o, "sriov_numvfs", -1, 65535, &u->sriov_numvfs)
         || !(carrier = jread_get(r, o, "carrier"))) {
+        return NFV_EINPUT;
+    }
+    if (read_uplink_mode(r, o, u)) {
         return NFV_EINPUT;
     }
     if (json_is_null(carrier)) {
@@ -630,6 +651,69 @@ read_uplink_port(struct jread *r, json_t *ovs, struct plan_file_ovs *o)
 }
 
 static int
+read_representor(struct jread *r, json_t *o,
+                 struct plan_file_ovs_representor *rep)
+{
+    static const char *const keys[] = {
+        "name", "pf", "vf", "dpdk_devargs", "vlan", "mtu_request", "vm",
+        "nic", NULL
+    };
+    char *want;
+    int error;
+
+    if (!json_is_object(o)) {
+        return jread_error(r, NULL, "expected an object");
+    }
+    if (jread_keys(r, o, keys)
+        || get_name(r, o, "name", 64, &rep->name)
+        || get_pci(r, o, "pf", rep->pf)
+        || jread_int(r, o, "vf", 0, 65534, &rep->vf)
+        || jread_str(r, o, "dpdk_devargs", &rep->dpdk_devargs)
+        || jread_int_or_null(r, o, "vlan", 1, 4094, 0, &rep->vlan)
+        || jread_int(r, o, "mtu_request", 68, 9702, &rep->mtu_request)
+        || get_name(r, o, "vm", PLAN_VM_NAME_MAX, &rep->vm)
+        || jread_int(r, o, "nic", 0, 1023, &rep->nic)) {
+        return NFV_EINPUT;
+    }
+    /* The devargs say which PF and VF; they must be this entry's. */
+    want = xasprintf("%s,representor=vf%d", rep->pf, rep->vf);
+    error = strcmp(rep->dpdk_devargs, want)
+            ? jread_error(r, "dpdk_devargs", "'%s': expected '%s'",
+                          rep->dpdk_devargs, want) : 0;
+    free(want);
+    return error;
+}
+
+/* "representors": absent in plans written before switchdev uplinks. */
+static int
+read_representors(struct jread *r, json_t *ovs, struct plan_file_ovs *o)
+{
+    json_t *reps = json_object_get(ovs, "representors"), *v;
+    size_t len, i;
+    int error = 0;
+
+    if (!reps) {
+        return 0;
+    }
+    if (!json_is_array(reps)) {
+        return jread_error(r, "representors", "expected an array");
+    }
+    o->representors = xcalloc(json_array_size(reps) + 1,
+                              sizeof *o->representors);
+    len = jread_enter(r, "representors", 0);
+    json_array_foreach(reps, i, v) {
+        size_t len2 = jread_enter(r, NULL, i);
+        error = read_representor(r, v, &o->representors[o->n_representors++]);
+        jread_leave(r, len2);
+        if (error) {
+            break;
+        }
+    }
+    jread_leave(r, len);
+    return error;
+}
+
+static int
 read_other_config(struct jread *r, json_t *ovs, struct plan_file_ovs *o)
 {
     json_t *oc = jread_object(r, ovs, "other_config"), *v;
@@ -659,7 +743,7 @@ read_ovs(struct jread *r, json_t *root, struct plan_file_ovs *o)
 {
     static const char *const keys[] = {
         "bridge", "socket_dir", "socket_group", "socket_mode",
-        "other_config", "uplink_port", NULL
+        "other_config", "uplink_port", "representors", NULL
     };
     json_t *ovs = jread_object(r, root, "ovs");
     char *mode = NULL;
@@ -689,7 +773,8 @@ read_ovs(struct jread *r, json_t *root, struct plan_file_ovs *o)
     }
     free(mode);
     error = error || read_other_config(r, ovs, o)
-            || read_uplink_port(r, ovs, o);
+            || read_uplink_port(r, ovs, o)
+            || read_representors(r, ovs, o);
     jread_leave(r, len);
     return error ? NFV_EINPUT : 0;
 }

@@ -119,6 +119,12 @@ ovs_destroy(struct plan_file_ovs *o)
         free(up->lacp);
         free(up);
     }
+    for (size_t i = 0; i < o->n_representors; i++) {
+        free(o->representors[i].name);
+        free(o->representors[i].dpdk_devargs);
+        free(o->representors[i].vm);
+    }
+    free(o->representors);
     free(o->bridge);
     free(o->socket_dir);
     free(o->socket_group);

@@ -127,6 +127,10 @@ struct plan_file_numa {
  * drives each one is in ovs.uplink_port->interfaces[]. */
 struct plan_file_uplink {
     char pci[PLAN_PCI_LEN];         /* Valid, lower-case DDDD:BB:DD.F. */
+    bool switchdev;                 /* "mode": "switchdev" (the PF's
+                                     * eswitch switches its VFs, which reach
+                                     * OVS through ovs.representors[]) or
+                                     * "legacy" (also when absent). */
     int numa;                       /* The node it is planned on. */
     int numa_reported;              /* What sysfs/hwloc said; -1 unknown. */
     char *vendor, *device;          /* 4 hex digits each. */
@@ -227,6 +231,21 @@ struct plan_file_ovs_uplink_port {
     size_t n_interfaces;
 };
 
+/* "ovs.representors[]": one OVS port per VF of a switchdev uplink that a
+ * VM takes (its other end in the PF's eswitch), in plan order; empty when
+ * absent. */
+struct plan_file_ovs_representor {
+    char *name;                     /* Port and interface, "rep-VM-NIC". */
+    char pf[PLAN_PCI_LEN];          /* A switchdev uplink. */
+    int vf;                         /* VF ordinal on pf. */
+    char *dpdk_devargs;             /* "PF,representor=vfN". */
+    int vlan;                       /* The VF's VLAN (access port tag), 0
+                                     * for untagged (null). */
+    int mtu_request;
+    char *vm;                       /* The VM and its NIC index whose VF */
+    int nic;                        /* this represents. */
+};
+
 /* "ovs": everything 'nfvhost ovs apply' makes, and the vhost-user socket
  * directory that QEMU, libvirt, OVS and neutron share. */
 struct plan_file_ovs {
@@ -238,6 +257,8 @@ struct plan_file_ovs {
                                          * as to be set, in plan order. */
     size_t n_other_config;
     struct plan_file_ovs_uplink_port *uplink_port;  /* NULL: no uplinks. */
+    struct plan_file_ovs_representor *representors;
+    size_t n_representors;
 };
 
 /* "kernel": the boot arguments. */

@@ -15,8 +15,10 @@ TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh tests/ovs-hostile.sh
 EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
 	tests/ovs-hostile.sh tests/fake-ovsdb.py tests/ovsdb-race-proxy.py \
 	tests/ovs-vlan-ping.py
-TESTS += tests/ovs-sriov.sh tests/ovs-iommu.sh tests/ovs-vf-trust.sh
+TESTS += tests/ovs-sriov.sh tests/ovs-iommu.sh tests/ovs-vf-trust.sh \
+	tests/ovs-switchdev.sh
 EXTRA_DIST += tests/ovs-sriov.sh tests/ovs-iommu.sh tests/ovs-vf-trust.sh \
+	tests/ovs-switchdev.sh \
 	docs/ovs-ext.md
 check_PROGRAMS += tests/unit/test-ovs
 TESTS += tests/unit/test-ovs

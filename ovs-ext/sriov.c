@@ -55,6 +55,8 @@ sriov_check_uplink(const char *root, const char *pci, struct diag *d)
     return error;
 }
 
+static char *pf_ifname(const char *root, const char *pf);
+
 static bool
 in_list(const char *pci, char *const list[], size_t n)
 {
@@ -141,6 +143,37 @@ sriov_check_iommu_group(const char *root, const char *pci,
     }
     pci_names_free(devs, n_devs);
     return d->status;
+}
+
+int
+sriov_check_switchdev(const char *root, const char *pci, struct diag *d)
+{
+    char drv[256] = "";
+    char *ifname;
+
+    if (check_address("switchdev uplink", pci, d)) {
+        return d->status;
+    }
+    if (!pci_exists(root, pci)) {
+        return diag_error(d, NFV_EINPUT, "switchdev uplink %s: no such PCI "
+                          "device (%s/sys/bus/pci/devices/%s)", pci, root,
+                          pci);
+    }
+    if (pci_driver(root, pci, drv, sizeof drv) || !strcmp(drv, VFIO)) {
+        return diag_error(d, NFV_EINPUT, "switchdev uplink %s is on %s: its "
+                          "eswitch and VF representors belong to its kernel "
+                          "driver; give it back ('nfvhost ovs release %s') "
+                          "and set 'devlink dev eswitch set pci/%s mode "
+                          "switchdev'", pci, drv[0] ? drv : "no driver",
+                          pci, pci);
+    }
+    ifname = pf_ifname(root, pci);
+    if (!ifname) {
+        return diag_error(d, NFV_EINPUT, "switchdev uplink %s (on %s) has no "
+                          "kernel interface", pci, drv);
+    }
+    free(ifname);
+    return 0;
 }
 
 int

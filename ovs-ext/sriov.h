@@ -26,6 +26,11 @@ int sriov_check_uplink(const char *root, const char *pci, struct diag *);
  * on (the plan's kernel arguments turn it on). */
 int sriov_check_iommu_group(const char *root, const char *pci,
                             char *const binding[], size_t n, struct diag *);
+/* A PF in switchdev mode stays on its kernel driver, which owns the
+ * eswitch (devlink) and its VF representors; DPDK drives it beside the
+ * kernel (bifurcated, as mlx5 does).  So it must exist and be on a kernel
+ * driver with an interface, not on vfio-pci: exit 2 otherwise. */
+int sriov_check_switchdev(const char *root, const char *pci, struct diag *);
 /* 'pf' is an SR-IOV PF that can have 'n' VFs (exit 3 when it cannot). */
 int sriov_check_numvfs(const char *root, const char *pf, int n,
                        struct diag *);

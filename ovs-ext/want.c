@@ -321,6 +321,33 @@ want_vm_ports(const struct plan_file *p, const struct ovs_opts *o,
     return 0;
 }
 
+/* Rule 15's representor ports: access ports on their VF's VLAN, one dpdk
+ * interface each, marked like the VM ports so apply removes them when the
+ * plan drops them. */
+static void
+want_representors(const struct plan_file *p, json_t *ports)
+{
+    for (size_t i = 0; i < p->ovs.n_representors; i++) {
+        const struct plan_file_ovs_representor *r = &p->ovs.representors[i];
+        const struct plan_file_vm *vm = plan_file_find_vm(p, r->vm);
+        char nic[16];
+        json_t *iface;
+
+        snprintf(nic, sizeof nic, "%d", r->nic);
+        iface = json_pack("{sssss{ss}sis{}s{ssssss}}", "name", r->name,
+                          "type", "dpdk", "options", "dpdk-devargs",
+                          r->dpdk_devargs, "mtu_request", r->mtu_request,
+                          "other_config", "external_ids", "vm-name", r->vm,
+                          "nfvhost-nic", nic, "attached-mac",
+                          vm->nics[r->nic].mac);
+        json_array_append_new(ports, json_pack(
+            "{sssos{ssssss}snsns[o]}", "name", r->name,
+            "tag", r->vlan ? json_integer(r->vlan) : json_null(),
+            "external_ids", "nfvhost-managed", "true", "vm-name", r->vm,
+            "nfvhost-nic", nic, "bond_mode", "lacp", "interfaces", iface));
+    }
+}
+
 json_t *
 want_from_plan(const struct plan_file *p, const struct ovs_opts *o,
                struct diag *d)
@@ -338,6 +365,7 @@ want_from_plan(const struct plan_file *p, const struct ovs_opts *o,
         json_decref(oc);
         goto err;
     }
+    want_representors(p, ports);
     return json_pack("{sssosososbs[]}", "bridge", o->bridge,
                      "other_config", oc, "ports", ports, "uplinks", bind,
                      "exclusive", true, "delete");

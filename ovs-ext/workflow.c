@@ -88,6 +88,15 @@ check_devices(const struct plan_file *p, const json_t *want,
     if (d->status || vf_uplinks(p, false, true, o, NULL, d)) {
         return d->status;
     }
+    for (i = 0; i < p->n_uplinks; i++) {
+        /* A stand-in (other devargs) is not on this host. */
+        if (p->uplinks[i].switchdev
+            && !strcmp(p->ovs.uplink_port->interfaces[i].dpdk_devargs,
+                       p->uplinks[i].pci)
+            && sriov_check_switchdev(o->sysfs_root, p->uplinks[i].pci, d)) {
+            return d->status;
+        }
+    }
     for (i = 0; i < p->n_sriov_pfs; i++) {
         const struct plan_file_sriov_pf *pf = &p->sriov_pfs[i];
         if (pf->set_numvfs && sriov_check_numvfs(o->sysfs_root, pf->pci,

@@ -116,9 +116,10 @@ juplink(const struct plan_uplink *u)
 
     snprintf(vendor, sizeof vendor, "%04x", n->vendor);
     snprintf(device, sizeof device, "%04x", n->device);
-    return json_pack("{s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:b, s:o, s:i, "
-                     "s:i, s:i, s:o, s:b}",
+    return json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:b, s:o, "
+                     "s:i, s:i, s:i, s:o, s:b}",
                      "pci", n->pci,
+                     "mode", u->switchdev ? "switchdev" : "legacy",
                      "numa", u->numa,
                      "numa_reported", n->numa,
                      "vendor", vendor,
@@ -210,7 +211,9 @@ jiface(const struct plan *p, const struct plan_uplink *u)
                      "name", u->iface,
                      "pci", u->nic->pci,
                      "dpdk_devargs", u->devargs ? u->devargs : u->nic->pci,
-                     "bind_vfio", !u->devargs,
+                     /* A switchdev PF stays on its kernel driver,
+                      * which owns the eswitch (rule 15). */
+                     "bind_vfio", !u->devargs && !u->switchdev,
                      "mtu_request", p->intent->mtu,
                      "n_rxq", u->n_rxq,
                      "rxq_pmds", pmds);
@@ -237,6 +240,34 @@ juplink_port(const struct plan *p)
                      "interfaces", ifaces);
 }
 
+/* Rule 15: one port per VF of a switchdev uplink, in plan order. */
+static json_t *
+jrepresentors(const struct plan *p)
+{
+    json_t *reps = json_array();
+
+    for (int v = 0; v < p->n_vms; v++) {
+        for (int n = 0; n < p->vms[v].n_nics; n++) {
+            const struct plan_nic *nic = &p->vms[v].nics[n];
+            char *devargs;
+
+            if (!nic->representor) {
+                continue;
+            }
+            devargs = xasprintf("%s,representor=vf%d", nic->pf, nic->vf);
+            json_array_append_new(reps, json_pack(
+                "{s:s, s:s, s:i, s:s, s:o, s:i, s:s, s:i}",
+                "name", nic->representor, "pf", nic->pf, "vf", nic->vf,
+                "dpdk_devargs", devargs,
+                "vlan", nic->vlan ? json_integer(nic->vlan) : json_null(),
+                "mtu_request", p->intent->mtu,
+                "vm", p->vms[v].intent->name, "nic", n));
+            free(devargs);
+        }
+    }
+    return reps;
+}
+
 static json_t *
 jovs(const struct plan *p)
 {
@@ -250,13 +281,14 @@ jovs(const struct plan *p)
     }
     ovs_config_destroy(&c);
     snprintf(mode, sizeof mode, "%04o", p->socket_mode);
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}",
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
                      "bridge", p->bridge,
                      "socket_dir", p->socket_dir,
                      "socket_group", p->socket_group,
                      "socket_mode", mode,
                      "other_config", oc,
-                     "uplink_port", juplink_port(p));
+                     "uplink_port", juplink_port(p),
+                     "representors", jrepresentors(p));
 }
 
 /* The arguments apart, so that a reader can check each one (the GRUB

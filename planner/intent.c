@@ -187,6 +187,17 @@ find_vm(struct intent *in, const char *name)
     return NULL;
 }
 
+static struct intent_uplink *
+find_uplink(struct intent *in, const char *pci)
+{
+    for (int i = 0; i < in->n_uplinks; i++) {
+        if (!strcasecmp(in->uplinks[i].pci, pci)) {
+            return &in->uplinks[i];
+        }
+    }
+    return NULL;
+}
+
 static struct intent_vm *
 new_vm(struct intent *in, const char *name)
 {
@@ -207,12 +218,20 @@ section_header(struct parse_ctx *ctx, const char *name)
 {
     struct intent *in = ctx->intent;
     bool is_vm = !strncmp(name, "vm ", 3);
+    bool is_uplink = !strncmp(name, "uplink ", 7);
     int first;
 
-    if (!is_vm && strcmp(name, "host") && strcmp(name, "ovs")
+    if (!is_vm && !is_uplink && strcmp(name, "host") && strcmp(name, "ovs")
         && strcmp(name, "emulator")) {
-        bad(ctx, "unknown section [%s]: expected [host], [ovs], [emulator] "
-            "or [vm NAME]", name);
+        bad(ctx, "unknown section [%s]: expected [host], [ovs], [emulator], "
+            "[uplink PCI] or [vm NAME]", name);
+        return;
+    }
+    /* An uplink's own settings follow its 'uplink = PCI' line, so that
+     * the section cannot name a NIC the [ovs] section does not take. */
+    if (is_uplink && !find_uplink(in, name + 7)) {
+        bad(ctx, "[%s]: %s is not an uplink: list it first in [ovs] as "
+            "'uplink = %s'", name, name + 7, name + 7);
         return;
     }
     if (is_vm && !plan_file_name_valid(name + 3, PLAN_VM_NAME_MAX)) {
@@ -592,6 +611,23 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
     return 1;
 }
 
+static int
+handle_uplink(struct parse_ctx *ctx, struct intent_uplink *u,
+              const char *key, const char *value)
+{
+    if (!strcmp(key, "mode")) {
+        if (strcmp(value, "legacy") && strcmp(value, "switchdev")) {
+            return bad(ctx, "bad mode '%s' for uplink %s: expected legacy or "
+                       "switchdev", value, u->pci);
+        }
+        u->switchdev = !strcmp(value, "switchdev");
+    } else {
+        return bad(ctx, "unknown key '%s' in [uplink %s]: expected mode",
+                   key, u->pci);
+    }
+    return 1;
+}
+
 /* One key of a known section. */
 static int
 set_key(struct parse_ctx *ctx, const char *section, const char *key,
@@ -603,6 +639,9 @@ set_key(struct parse_ctx *ctx, const char *section, const char *key,
         return handle_ovs(ctx, key, value);
     } else if (!strcmp(section, "emulator")) {
         return handle_emulator(ctx, key, value);
+    } else if (!strncmp(section, "uplink ", 7)) {
+        return handle_uplink(ctx, find_uplink(ctx->intent, section + 7), key,
+                             value);
     }
     return handle_vm(ctx, find_vm(ctx->intent, section + 3), key, value);
 }
@@ -630,7 +669,9 @@ handler(void *ctx_, const char *section, const char *key, const char *value)
                        "%d)", key, section, first);
         }
     }
-    if (!strncmp(section, "vm ", 3) && !find_vm(ctx->intent, section + 3)) {
+    if ((!strncmp(section, "vm ", 3) && !find_vm(ctx->intent, section + 3))
+        || (!strncmp(section, "uplink ", 7)
+            && !find_uplink(ctx->intent, section + 7))) {
         /* The header was already reported by section_header(). */
         return 0;
     }
@@ -721,9 +762,15 @@ intent_set(struct intent *in, const char *section, const char *key,
             return diag_error(diag, NFV_EINPUT, "no [%s] in the intent",
                               section);
         }
+    } else if (!strncmp(section, "uplink ", 7)) {
+        if (!find_uplink(in, section + 7)) {
+            return diag_error(diag, NFV_EINPUT, "[%s]: %s is not an uplink "
+                              "of the intent", section, section + 7);
+        }
     } else if (!known) {
         return diag_error(diag, NFV_EINPUT, "unknown section [%s]: expected "
-                          "[host], [ovs], [emulator] or [vm NAME]", section);
+                          "[host], [ovs], [emulator], [uplink PCI] or [vm "
+                          "NAME]", section);
     }
     if (!*value) {
         bad(&ctx, "empty value for '%s' in [%s]", key, section);
@@ -816,6 +863,11 @@ intent_get(const struct intent *in, const char *section, const char *key)
     if (!strncmp(section, "vm ", 3)) {
         struct intent_vm *vm = find_vm((struct intent *) in, section + 3);
         return vm ? get_vm(vm, key) : NULL;
+    } else if (!strncmp(section, "uplink ", 7)) {
+        struct intent_uplink *u = find_uplink((struct intent *) in,
+                                              section + 7);
+        return (u && !strcmp(key, "mode")
+                ? xstrdup(u->switchdev ? "switchdev" : "legacy") : NULL);
     } else if (!strcmp(key, "housekeeping_cores_per_numa")) {
         return xasprintf("%d", in->housekeeping_cores_per_numa);
     } else if (!strcmp(key, "host_memory")) {

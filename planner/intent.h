@@ -45,6 +45,9 @@ struct intent_vm {
 struct intent_uplink {
     char *pci;
     int line;
+    bool switchdev;             /* [uplink PCI] mode = switchdev: a PF whose
+                                 * eswitch is in switchdev mode; its VFs
+                                 * reach OVS through representor ports. */
     char *devargs;              /* Stand-in DPDK vdev, or NULL (see
                                  * intent_override_uplink()). */
 };

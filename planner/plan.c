@@ -178,6 +178,7 @@ resolve_uplinks(struct plan *p)
         p->uplinks[p->n_uplinks].nic = nic;
         p->uplinks[p->n_uplinks].numa = nic->numa;
         p->uplinks[p->n_uplinks].devargs = in->uplinks[i].devargs;
+        p->uplinks[p->n_uplinks].switchdev = in->uplinks[i].switchdev;
         pn = plan_find_numa(p, nic->numa < 0 ? 0 : nic->numa);
         if (nic->numa < 0 && pn && pn->has_cpus) {
             diag_warn(p->diag, "uplink %s: NUMA node unknown (-1); treating "
@@ -345,6 +346,7 @@ plan_destroy(struct plan *p)
     for (int v = 0; v < p->n_vms; v++) {
         for (int n = 0; n < p->vms[v].n_nics; n++) {
             free(p->vms[v].nics[n].port);
+            free(p->vms[v].nics[n].representor);
         }
         free(p->vms[v].vcpupin);
         free(p->vms[v].nics);

@@ -6,7 +6,7 @@
  * (names, MACs, VFs, queues).  It does no I/O: emitters turn the plan into
  * text (emit-*.c), appliers make it real from plan.json.  The rules, one
  * file each: pools.c (rules 1-5, 7, 8), vm-place.c (rule 6), memory.c
- * (rule 9), wiring.c (rules 11-14); docs/planner.md explains why each
+ * (rule 9), wiring.c (rules 11-15); docs/planner.md explains why each
  * rule is what it is. */
 #ifndef NFV_PLAN_H
 #define NFV_PLAN_H 1
@@ -37,6 +37,8 @@ struct plan_nic {
     int vf;                 /* sriov: VF ordinal on pf (rule 12); -1. */
     char mac[PLAN_MAC_LEN]; /* Rule 13. */
     char *port;             /* vhost: OVS port and socket name (rule 14). */
+    char *representor;      /* sriov, VF of a switchdev uplink: the OVS
+                             * port of its representor (rule 15); NULL. */
 };
 
 struct plan_vm {
@@ -69,6 +71,7 @@ struct plan_uplink {
     const struct nfv_nic *nic;
     int numa;               /* nic->numa, or 0 when unknown. */
     const char *devargs;    /* Stand-in vdev for OVS, or NULL: the PCI. */
+    bool switchdev;         /* [uplink PCI] mode = switchdev (rule 15). */
     char iface[16];         /* OVS interface name, dpdk-upN (rule 14). */
     int n_rxq;              /* Rule 11. */
     int *rxq_pmds;          /* n_rxq PMD PUs; NULL: no PMD on its node. */
@@ -118,7 +121,7 @@ struct plan_numa *plan_find_numa(const struct plan *, int os_index);
 const struct plan_uplink *plan_find_uplink(const struct plan *,
                                            const struct nfv_nic *);
 
-/* Rules 11-14 (wiring.c). */
+/* Rules 11-15 (wiring.c). */
 void plan_wiring(struct plan *);
 
 /* Rule 9 (memory.c). */

@@ -8,7 +8,8 @@
  *       PF needs;
  *   13. a stable MAC for every VM NIC;
  *   14. names: the bridge, the uplink port and interfaces, the vhost-user
- *       ports, and the socket directory they live in.
+ *       ports, and the socket directory they live in;
+ *   15. the representor port of every VF of a switchdev uplink.
  * docs/planner.md gives the reason for each. */
 #include "planner/plan.h"
 
@@ -190,6 +191,39 @@ wire_names(struct plan *p)
     }
 }
 
+/* Rule 15: a PF in switchdev mode switches its VFs' traffic in its
+ * eswitch, and each VF's other end is a representor that OVS adds as a
+ * port of its own (dpdk-devargs=PF,representor=vfN), on the VF's VLAN as
+ * an access port: the VF itself carries no VLAN then.  A stood-in uplink
+ * is not on this host, so its VFs get none (and a warning). */
+static void
+wire_representors(struct plan *p)
+{
+    for (int i = 0; i < p->n_uplinks; i++) {
+        const struct plan_uplink *u = &p->uplinks[i];
+
+        if (!u->switchdev) {
+            continue;
+        }
+        if (u->devargs) {
+            diag_warn(p->diag, "uplink %s is in switchdev mode but stood in "
+                      "for by '%s': its VFs get no representor ports",
+                      u->nic->pci, u->devargs);
+            continue;
+        }
+        for (int v = 0; v < p->n_vms; v++) {
+            for (int n = 0; n < p->vms[v].n_nics; n++) {
+                struct plan_nic *nic = &p->vms[v].nics[n];
+                if (nic->type == NIC_SRIOV
+                    && !strcasecmp(nic->pf, u->nic->pci)) {
+                    nic->representor = xasprintf("rep-%s-%d",
+                                                 p->vms[v].intent->name, n);
+                }
+            }
+        }
+    }
+}
+
 void
 plan_wiring(struct plan *p)
 {
@@ -197,4 +231,5 @@ plan_wiring(struct plan *p)
     wire_vfs(p);
     wire_macs(p);
     wire_names(p);
+    wire_representors(p);
 }

@@ -100,7 +100,10 @@ test_refused(struct intent *in)
             "guest_memory_percent");
     refused(in, "vm b", "vcpus", "2", "no [vm b] in the intent");
     refused(in, "gpu", "count", "1", "unknown section [gpu]: expected "
-            "[host], [ovs], [emulator] or [vm NAME]");
+            "[host], [ovs], [emulator], [uplink PCI] or [vm NAME]");
+    refused(in, "uplink 0000:05:00.0", "mode", "switchdev",
+            "[uplink 0000:05:00.0]: 0000:05:00.0 is not an uplink of the "
+            "intent");
     refused(in, "host", "host_memory", "", "empty value for 'host_memory' "
             "in [host]");
 }
@@ -162,6 +165,16 @@ test_vms_and_uplinks(struct intent *in)
     free(s);
     is_int(intent_set(in, "ovs", "uplink", "0000:03:00.0", &d), NFV_EINPUT,
            "a duplicate uplink is refused");
+    diag_destroy(&d);
+    diag_init(&d);
+    s = intent_get(in, "uplink 0000:81:00.1", "mode");
+    is_str(s, "legacy", "an uplink's mode is legacy by default");
+    free(s);
+    is_int(intent_set(in, "uplink 0000:81:00.1", "mode", "switchdev", &d), 0,
+           "[uplink PCI] mode = switchdev");
+    s = intent_get(in, "uplink 0000:81:00.1", "mode");
+    is_str(s, "switchdev", "... reads back");
+    free(s);
     diag_destroy(&d);
     intent_clear_uplinks(in);
     ok(!intent_get(in, "ovs", "uplink"), "intent_clear_uplinks: none left");
