@@ -133,10 +133,13 @@ pci_devices(const char *root, char ***addrs, size_t *n)
     return error;
 }
 
-int
-pci_driver(const char *root, const char *pci, char *buf, size_t size)
+/* The last component of the device's symbolic link 'attr' into 'buf':
+ * 0 or -errno (-EINVAL for a bad address). */
+static int
+read_link(const char *root, const char *pci, const char *attr, char *buf,
+          size_t size)
 {
-    char *link = pci_path(root, pci, "driver");
+    char *link = pci_path(root, pci, attr);
     int error;
 
     if (!link) {
@@ -145,6 +148,12 @@ pci_driver(const char *root, const char *pci, char *buf, size_t size)
     error = sysfs_read_link_name(link, buf, size);
     free(link);
     return error;
+}
+
+int
+pci_driver(const char *root, const char *pci, char *buf, size_t size)
+{
+    return read_link(root, pci, "driver", buf, size);
 }
 
 int
@@ -166,16 +175,13 @@ pci_vf_address(const char *root, const char *pf, int index,
                char out[PCI_ADDR_LEN])
 {
     char attr[32], name[64];
-    char *link;
     int error;
 
-    snprintf(attr, sizeof attr, "virtfn%d", index);
-    link = index >= 0 ? pci_path(root, pf, attr) : NULL;
-    if (!link) {
+    if (index < 0) {
         return -EINVAL;
     }
-    error = sysfs_read_link_name(link, name, sizeof name);
-    free(link);
+    snprintf(attr, sizeof attr, "virtfn%d", index);
+    error = read_link(root, pf, attr, name, sizeof name);
     if (error) {
         return error;
     }
@@ -250,16 +256,10 @@ pci_names_free(char **names, size_t n)
 int
 pci_iommu_group(const char *root, const char *pci)
 {
-    char *link = pci_path(root, pci, "iommu_group");
     char name[32];
     long group;
-    int error;
+    int error = read_link(root, pci, "iommu_group", name, sizeof name);
 
-    if (!link) {
-        return -EINVAL;
-    }
-    error = sysfs_read_link_name(link, name, sizeof name);
-    free(link);
     if (error) {
         return error;
     }
