@@ -65,6 +65,23 @@ least() { tr ' ' '\n' | grep . | sort -g | head -1; }
 log() { echo "vhost-bench: $*" >&2; }
 want() { echo " $ONLY " | grep -q " $1 "; }
 
+# What else runs on this machine (other people's tests share it):
+# processes above 10 % of a CPU (ps: over their lifetime) that are not
+# this script's.
+foreign() {
+    ps -eo pid,ppid,pcpu,comm --no-headers | awk -v me=$$ '
+        { pid[NR] = $1; ppid[$1] = $2; cpu[$1] = $3; comm[$1] = $4 }
+        END {
+            for (i = 1; i <= NR; i++) {
+                p = pid[i]; mine = 0
+                for (q = p; q > 1 && !mine; q = ppid[q]) mine = (q == me)
+                if (!mine && cpu[p] > 10) printf "%s(%s, %s%%) ", comm[p], p, cpu[p]
+            }
+        }'
+}
+START=$(date -u +%Y-%m-%dT%H:%MZ)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+OTHERS0=$(foreign)
 BG=""
 ovs_harness_start || { echo "OVS-DPDK did not start" >&2; exit 1; }
 ovs_harness_on_stop 'for p in $BG; do kill -INT $p 2>/dev/null; wait $p 2>/dev/null; done'
@@ -356,9 +373,7 @@ if want 4; then
 4. Equal: $RING-entry $LAYOUT rings, burst $BURST, the generator on core 0 and the sink (testpmd net_vhost rxonly) on core 1. Differs: the bench stamps a sequence number and a timestamp into every frame; testpmd's txonly sends prebuilt mbufs; testpmd's main thread waits on core 0 (interactive prompt, between 'start' and 'stop')."
 fi
 
-# What else ran on this machine's cores during the run (other people's
-# tests share it): the figures are only as clean as this.
-others=$(ps -eo pcpu,comm --no-headers | awk '$1 > 20 && $2 !~ /nfvhost|testpmd|ovs-vswitchd/ { printf "%s(%s%%) ", $2, $1 }')
+others=$(foreign)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 {
     echo "| # | measurement (median of $REPEAT alternated rounds of $DUR s) | nfvhost | reference | ratio | per round |"
@@ -367,5 +382,5 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "$NOTES" | grep . | sed 's/^/- /'
     echo
-    echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), $LAYOUT rings, load average $load at the end; other busy processes then: ${others:-none}."
+    echo "Run: $START to $(date -u +%H:%MZ), $LAYOUT rings; load average $LOAD0 at the start, $load at the end; busy processes not this script's: at the start ${OTHERS0:-none}; at the end ${others:-none}."
 } | tee "$OUT/results.md"
