@@ -104,6 +104,10 @@ loop_usage(void)
            "                      else copy, with a warning)\n"
            "  --copy              copy every frame (each port has its own "
            "memory)\n"
+           "  --cycles            count the TSC cycles of busy bursts: the "
+           "cycles per frame\n"
+           "                      (as testpmd's --record-core-cycles; "
+           "costs a TSC read a poll)\n"
            "  --cores LIST, --plan FILE, --force, --ring-size N, "
            "--ring-layout, --hugepages,\n"
            "  --connect-timeout S, --json   as for 'nfvhost vhost bench'\n");
@@ -179,7 +183,7 @@ enum {
     OPT_TX, OPT_RX, OPT_TX_ONLY, OPT_SIZE, OPT_RATE, OPT_SEARCH, OPT_LOSS,
     OPT_PRECISION, OPT_FLOWS, OPT_SLEEP_IDLE,
     /* loop, tap */
-    OPT_SOCKET, OPT_TX_FIRST, OPT_BURST, OPT_ZERO_COPY, OPT_COPY,
+    OPT_SOCKET, OPT_TX_FIRST, OPT_BURST, OPT_ZERO_COPY, OPT_COPY, OPT_CYCLES,
     OPT_NETNS, OPT_NAME,
 };
 
@@ -420,6 +424,7 @@ static const struct cli_opt loop_options[] = {
     { "burst", true, OPT_BURST, 0 },
     { "zero-copy", false, OPT_ZERO_COPY, 0 },
     { "copy", false, OPT_COPY, 0 },
+    { "cycles", false, OPT_CYCLES, 0 },
     COMMON_OPTS,
     { NULL, false, 0, 0 },
 };
@@ -452,6 +457,7 @@ loop_one(int id, const char *arg, void *p_)
         return 0;
     case OPT_ZERO_COPY: p->zero_copy = true; return 0;
     case OPT_COPY: p->copy = true; return 0;
+    case OPT_CYCLES: o->cycles = true; return 0;
     case OPT_HELP: loop_usage(); return -1;
     default:
         return common_opt(p, id, arg);

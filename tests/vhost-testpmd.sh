@@ -279,7 +279,7 @@ stop_testpmd
 # ports and forwards whatever comes back; the loop sends it back.
 start_testpmd "$SCRATCH/tp4.log" --forward-mode=io --tx-first
 $NFVHOST vhost loop --socket "$S0" --socket "$S1" --duration 2 --cores 0 --force \
-    --json >"$SCRATCH/loop.json" 2>"$SCRATCH/loop.err"
+    --cycles --json >"$SCRATCH/loop.json" 2>"$SCRATCH/loop.err"
 tap_ok $? "vhost loop runs against testpmd"
 sed 's/^/#   /' "$SCRATCH/loop.err"
 fwd_ab=$(jget "$SCRATCH/loop.json" 'd["forwarded"]["a_to_b"]')
@@ -291,6 +291,8 @@ fwd_ba=$(jget "$SCRATCH/loop.json" 'd["forwarded"]["b_to_a"]')
 # than ten round trips each way, whatever the rate.
 tap_ok "$([ "${fwd_ab:-0}" -gt 320 ] && [ "${fwd_ba:-0}" -gt 320 ]; echo $?)" \
     "frames ping-pong both ways, over ten round trips ($fwd_ab, $fwd_ba)"
+tap_is "$(jget "$SCRATCH/loop.json" 'd["busy_polls"] > 0 and d["busy_cycles"] > 0 and d["cycles_per_frame"] > 0 and d["tsc_mhz"] > 0')" \
+    true "--cycles: busy cycles counted ($(jget "$SCRATCH/loop.json" '"%.0f per frame, TSC %.0f MHz" % (d["cycles_per_frame"], d["tsc_mhz"])'))"
 sleep 0.5
 stop_testpmd
 rx1=$(port_stat "$SCRATCH/tp4.log" 1 RX)

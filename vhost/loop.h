@@ -19,9 +19,10 @@
  * device has its own memory, as two VMs would, and every frame is copied.
  *
  * Either way a frame the other side's tx ring has no room for is dropped
- * and counted, and lost back-ends are reconnected.  The busy cycles (TSC
- * cycles of the bursts that moved frames, as testpmd's
- * --record-core-cycles counts them) give the endpoint's cost per frame. */
+ * and counted, and lost back-ends are reconnected.  With count_cycles,
+ * the busy cycles (TSC cycles of the bursts that moved frames, as
+ * testpmd's --record-core-cycles counts them) give the endpoint's cost per
+ * frame. */
 #ifndef NFV_VHOST_LOOP_H
 #define NFV_VHOST_LOOP_H 1
 
@@ -73,6 +74,7 @@ struct loop_cfg {
     uint32_t burst;                     /* 0 means 32; at most 64. */
     const volatile sig_atomic_t *stop;  /* Set by a signal handler. */
     uint32_t tx_first;                  /* Frames to inject per port. */
+    bool count_cycles;                  /* Busy TSC cycles (--cycles). */
 };
 
 struct loop_stats {

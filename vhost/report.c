@@ -187,9 +187,9 @@ report_loop(const struct vhost_loop_opts *o, const struct loop_pair *p,
     double busy = st->polls ? (double) st->busy_polls / st->polls : 0.0;
 
     if (o->c.json) {
-        print_json(json_pack(
+        json_t *j = json_pack(
             "{s:f, s:{s:I, s:I}, s:{s:I, s:I}, s:i, s:f, s:b, s:{s:s, s:s},"
-            " s:i, s:i, s:i, s:I, s:I, s:I, s:f, s:f, s:f}",
+            " s:i, s:i, s:i, s:I, s:I, s:f}",
             "duration_s", st->elapsed,
             "forwarded", "a_to_b", (json_int_t) st->fwd[0],
             "b_to_a", (json_int_t) st->fwd[1],
@@ -204,9 +204,15 @@ report_loop(const struct vhost_loop_opts *o, const struct loop_pair *p,
             "tx_first", (int) o->tx_first,
             "polls", (json_int_t) st->polls,
             "busy_polls", (json_int_t) st->busy_polls,
-            "busy_cycles", (json_int_t) st->busy_cycles,
-            "cycles_per_frame", cpf, "busy_share", busy,
-            "tsc_mhz", st->tsc_hz / 1e6));
+            "busy_share", busy);
+
+        if (o->cycles) {
+            json_object_set_new(j, "busy_cycles",
+                                json_integer(st->busy_cycles));
+            json_object_set_new(j, "cycles_per_frame", json_real(cpf));
+            json_object_set_new(j, "tsc_mhz", json_real(st->tsc_hz / 1e6));
+        }
+        print_json(j);
         return;
     }
     printf("forwarded %llu a->b, %llu b->a (%.3f Mpps) in %.1f s; dropped "
@@ -214,11 +220,14 @@ report_loop(const struct vhost_loop_opts *o, const struct loop_pair *p,
            (unsigned long long) st->fwd[1], mpps, st->elapsed,
            (unsigned long long) st->dropped[0],
            (unsigned long long) st->dropped[1], st->reconnects);
-    printf("%s, %s/%s rings of %u; %.0f cycles per frame received in busy "
-           "bursts (busy %.1f %% of polls, TSC %.0f MHz)\n",
-           p->zero_copy ? "zero-copy" : "copying", vhost_dev_layout(p->a),
-           vhost_dev_layout(p->b), p->a->opts.ring_size, cpf, busy * 100,
-           st->tsc_hz / 1e6);
+    printf("%s, %s/%s rings of %u; busy %.1f %% of polls", p->zero_copy
+           ? "zero-copy" : "copying", vhost_dev_layout(p->a),
+           vhost_dev_layout(p->b), p->a->opts.ring_size, busy * 100);
+    if (o->cycles) {
+        printf("; %.0f TSC cycles per frame received in busy bursts (TSC "
+               "%.0f MHz)", cpf, st->tsc_hz / 1e6);
+    }
+    printf("\n");
 }
 
 void

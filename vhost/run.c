@@ -210,6 +210,7 @@ vhost_loop_run(const struct vhost_loop_opts *o, struct diag *d)
         struct loop_cfg cfg = {
             .pair = &pair, .duration = o->c.duration, .burst = o->burst,
             .stop = &stop_requested, .tx_first = o->tx_first,
+            .count_cycles = o->cycles,
         };
         struct loop_stats st;
 

@@ -55,6 +55,7 @@ struct vhost_loop_opts {
     uint32_t tx_first;
     uint32_t burst;
     enum loop_copy copy;
+    bool cycles;                /* Count busy cycles. */
 };
 
 struct vhost_tap_opts {

@@ -259,7 +259,8 @@ cycles_run() { # WHO ROUND: prints "cycles/frame wait_ms bound loss_pct"
         start_testpmd "$OUT/3-testpmd-$2.log" --record-core-cycles
         pid=$TESTPMD thread=rte-worker-1
     else
-        $NFVHOST vhost loop $LOOP_ARGS $([ "$1" = copy ] && echo --copy) \
+        $NFVHOST vhost loop $LOOP_ARGS --cycles \
+            $([ "$1" = copy ] && echo --copy) \
             >"$OUT/3-loop-$1-$2.json" 2>"$OUT/3-loop-$1-$2.err" &
         pid=$! thread=""
         BG="$BG $pid"
