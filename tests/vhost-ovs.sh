@@ -108,15 +108,18 @@ for L in split packed; do
         tap_ok $? "$L: bench through OVS -> vhost loop -> OVS runs ($run)"
         tap_is "$(jget "$R" 'd["offered"] == d["sent"] + d["tx_ring_full"] and d["received"] > 0 and d["reordered"] == 0')" \
             true "$L: frames came back in order; every frame offered was sent or counted as a full ring ($(counts "$R"))"
-        pvp=$(jget "$R" 'd["sent"] + d["warmup_frames"]')
+        # The warm-up's frames (8 every 100 ms until one comes back) may
+        # meet a port that is not up yet and vanish uncounted: they are
+        # what the warm-up is for, so they are a margin, not a count.
+        sent=$(jget "$R" 'd["sent"]') warm=$(jget "$R" 'd["warmup_frames"]')
+        got=$(jget "$R" 'd["received"]') dry=$(jget "$R" 'd["rx_ring_dry"]')
         tx3=$(portstat 3 tx) drop3=$(portstat 3 tx drop) rx4=$(portstat 4 rx)
-        tap_is "$((tx3 + drop3))" "$pvp" \
-            "$L: OVS sent the loop every frame the bench sent, or counted it dropped (vhu2 tx $tx3 + dropped $drop3)"
-        back=$(jget "$R" 'd["received"] + d["warmup_frames"]')
-        tap_is "$(jget "$R" '"true" if '"$back"' == '"$rx4"' or ('"$back"' < '"$rx4"' and d["rx_ring_dry"] > 0) else "false"')" true \
-            "$L: the bench received every frame the loop sent, or its rx ring ran dry (received+warm-up $back, vhu3 rx $rx4)"
+        tap_ok "$([ "$sent" -le "$((tx3 + drop3))" ] && [ "$((tx3 + drop3))" -le "$((sent + warm))" ]; echo $?)" \
+            "$L: OVS sent the loop every frame the bench sent, or counted it dropped (vhu2 tx $tx3 + dropped $drop3; bench sent $sent + warm-up $warm)"
+        tap_ok "$([ "$got" -le "$rx4" ] && { [ "$got" -ge "$((rx4 - warm))" ] || [ "$dry" -gt 0 ]; }; echo $?)" \
+            "$L: the bench received every frame the loop sent, or its rx ring ran dry (received $got + warm-up $warm, vhu3 rx $rx4, rx ring dry $dry)"
         if [ "$(jget "$R" 'd["received"] == d["offered"]')" != true ]; then
-            tap_diag "$L run $run: frames dropped on the way: bench's full tx ring $(jget "$R" 'd["tx_ring_full"]'), OVS towards the loop $drop3, OVS towards the bench $((rx4 - back)) (at most); bench descheduled $(jget "$R" '"%d times, %.1f ms" % (d["generator_stalls"], d["generator_stall_ms"])'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+            tap_diag "$L run $run: frames dropped on the way: bench's full tx ring $(jget "$R" 'd["tx_ring_full"]'), OVS towards the loop $drop3, OVS towards the bench $((rx4 - got)) (at most, with the warm-up's); bench descheduled $(jget "$R" '"%d times, %.1f ms" % (d["generator_stalls"], d["generator_stall_ms"])'); load $(cut -d' ' -f1-3 /proc/loadavg)"
         fi
         to_loop=$((to_loop + tx3)) from_loop=$((from_loop + rx4))
         if [ "$run" = 1 ]; then
