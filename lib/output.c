@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fts.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
@@ -96,6 +97,250 @@ write_one(const struct output_dir *out, const char *subdir,
     return 0;
 }
 
+/* The regular files under 'dir' (relative paths, sorted), or -errno. */
+static int
+list_files(const char *dir, char ***names, size_t *n)
+{
+    char *const roots[] = { (char *) dir, NULL };
+    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+    size_t skip = strlen(dir) + 1;
+    FTSENT *e;
+    int error = 0;
+
+    *names = NULL;
+    *n = 0;
+    if (!fts) {
+        return -errno;
+    }
+    while ((e = fts_read(fts))) {
+        if (e->fts_info == FTS_ERR || e->fts_info == FTS_DNR) {
+            error = -e->fts_errno;
+            break;
+        }
+        if (e->fts_info == FTS_F) {
+            *names = xrealloc(*names, (*n + 1) * sizeof **names);
+            (*names)[(*n)++] = xstrdup(e->fts_path + skip);
+        }
+    }
+    fts_close(fts);
+    return error;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* The manifest: every file of the staging directory, sorted. */
+static int
+output_dir_seal(const char *tmp, struct diag *diag)
+{
+    char *path = xasprintf("%s/%s", tmp, OUTPUT_MANIFEST);
+    struct sbuf text;
+    char **names;
+    size_t n;
+    int error = list_files(tmp, &names, &n);
+    FILE *f;
+
+    if (error) {
+        free(path);
+        return diag_error(diag, NFV_ESYSTEM, "%s: %s", tmp,
+                          strerror(-error));
+    }
+    qsort(names, n, sizeof *names, cmp_names);
+    sbuf_init(&text);
+    sbuf_puts(&text, "# The files nfvhost wrote in this directory.  It "
+              "replaces the directory\n# as a whole, and only while it "
+              "holds no file but these.\n");
+    for (size_t i = 0; i < n; i++) {
+        sbuf_printf(&text, "%s\n", names[i]);
+    }
+    /* A plain write: the commit flushes the file system once. */
+    f = fopen(path, "wx");
+    if (!f || fputs(text.s, f) == EOF || fclose(f)) {
+        diag_error(diag, NFV_ESYSTEM, "%s: %s", path, strerror(errno));
+    }
+    sbuf_destroy(&text);
+    free_names(names, n);
+    free(path);
+    return diag->status;
+}
+
+/* The names listed in the manifest of 'dir' (sorted), or -errno. */
+static int
+read_manifest(const char *dir, char ***names, size_t *n)
+{
+    char *path = xasprintf("%s/%s", dir, OUTPUT_MANIFEST);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+
+    free(path);
+    *names = NULL;
+    *n = 0;
+    if (!f) {
+        int error = -errno;
+        if (fd >= 0) {
+            close(fd);
+        }
+        return error;
+    }
+    while ((len = getline(&line, &cap, f)) > 0) {
+        if (line[len - 1] == '\n') {
+            line[--len] = '\0';
+        }
+        if (len && line[0] != '#') {
+            *names = xrealloc(*names, (*n + 1) * sizeof **names);
+            (*names)[(*n)++] = xstrdup(line);
+        }
+    }
+    free(line);
+    fclose(f);
+    qsort(*names, *n, sizeof **names, cmp_names);
+    return 0;
+}
+
+static bool
+listed(char **names, size_t n, const char *name)
+{
+    return bsearch(&name, names, n, sizeof *names, cmp_names) != NULL;
+}
+
+/* A directory is nfvhost's when a listed file lies below it. */
+static bool
+listed_dir(char **names, size_t n, const char *dir)
+{
+    size_t len = strlen(dir), lo = 0, hi = n;
+
+    while (lo < hi) {           /* The first name >= "dir/". */
+        size_t mid = (lo + hi) / 2;
+        int c = strncmp(names[mid], dir, len);
+        if (c < 0 || (!c && names[mid][len] < '/')) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < n && !strncmp(names[lo], dir, len) && names[lo][len] == '/';
+}
+
+/* The first entry under 'dir' that its manifest does not list (relative,
+ * caller frees), NULL when there is none; -errno in '*error'. */
+static char *
+first_foreign(const char *dir, char **names, size_t n, int *error)
+{
+    char *const roots[] = { (char *) dir, NULL };
+    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+    size_t skip = strlen(dir) + 1;
+    char *foreign = NULL;
+    FTSENT *e;
+
+    *error = fts ? 0 : -errno;
+    while (fts && !foreign && !*error && (e = fts_read(fts))) {
+        const char *rel = e->fts_path + skip;
+
+        switch (e->fts_info) {
+        case FTS_D:
+            if (e->fts_level > 0 && !listed_dir(names, n, rel)) {
+                foreign = xstrdup(rel);
+            }
+            break;
+        case FTS_DP:
+            break;
+        case FTS_F:
+            if (strcmp(rel, OUTPUT_MANIFEST) && !listed(names, n, rel)) {
+                foreign = xstrdup(rel);
+            }
+            break;
+        case FTS_ERR:
+        case FTS_DNR:
+        case FTS_NS:
+            *error = -e->fts_errno;
+            break;
+        default:                /* Links, sockets, devices... */
+            foreign = xstrdup(rel);
+            break;
+        }
+    }
+    if (fts) {
+        fts_close(fts);
+    }
+    return foreign;
+}
+
+int
+output_dir_check(const char *dir, const char *marker, struct diag *diag)
+{
+    struct stat st;
+    char **names;
+    char *foreign;
+    size_t n;
+    int error;
+
+    if (lstat(dir, &st)) {
+        return errno == ENOENT ? 0
+               : diag_error(diag, NFV_ESYSTEM, "--output %s: %s", dir,
+                            strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return diag_error(diag, NFV_EINPUT, "--output %s exists and is not "
+                          "a directory; refusing to replace it", dir);
+    }
+    error = read_manifest(dir, &names, &n);
+    if (error || !listed(names, n, marker)) {
+        free_names(names, n);
+        return diag_error(diag, NFV_EINPUT, "--output %s exists and is not "
+                          "an nfvhost output directory (no %s listing %s in "
+                          "it); refusing to replace it", dir, OUTPUT_MANIFEST,
+                          marker);
+    }
+    foreign = first_foreign(dir, names, n, &error);
+    free_names(names, n);
+    if (error) {
+        return diag_error(diag, NFV_ESYSTEM, "--output %s: %s", dir,
+                          strerror(-error));
+    }
+    if (foreign) {
+        diag_error(diag, NFV_EINPUT, "--output %s holds %s/%s, which nfvhost "
+                   "did not write; refusing to replace the directory (move "
+                   "it away, or choose another --output)", dir, dir,
+                   foreign);
+        free(foreign);
+    }
+    return diag->status;
+}
+
+/* After the swap the old directory is at 'old'; it goes unless a foreign
+ * file appeared in it meanwhile. */
+static bool
+old_is_ours(const char *old, const char *dir, const char *marker,
+            struct diag *diag)
+{
+    struct diag d;
+    bool ours;
+
+    diag_init(&d);
+    ours = !output_dir_check(old, marker, &d);
+    if (!ours) {
+        diag_warn(diag, "%s; so the directory --output %s replaced is kept "
+                  "as %s", d.msg, dir, old);
+    }
+    diag_destroy(&d);
+    return ours;
+}
+
 FILE *
 output_dir_fopen(const struct output_dir *out, const char *name, int mode,
                  struct diag *diag)
@@ -123,17 +368,10 @@ output_dir_begin(struct output_dir *out, const char *dir, const char *marker,
                          strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
     free(copy);
     out->exists = !lstat(dir, &st);
-    if (out->exists) {
-        char *mark = xasprintf("%s/%s", dir, marker);
-        bool ours = S_ISDIR(st.st_mode) && !access(mark, F_OK);
-        free(mark);
-        if (!ours) {
-            free(out->tmp);
-            out->tmp = NULL;
-            return diag_error(diag, NFV_EINPUT, "--output %s exists and is "
-                              "not an nfvhost output directory (no %s in "
-                              "it); refusing to replace it", dir, marker);
-        }
+    if (output_dir_check(dir, marker, diag)) {
+        free(out->tmp);
+        out->tmp = NULL;
+        return diag->status;
     }
     if (!mkdtemp(out->tmp)) {
         int error = diag_error(diag, NFV_ESYSTEM, "--output %s: cannot "
@@ -145,6 +383,7 @@ output_dir_begin(struct output_dir *out, const char *dir, const char *marker,
     }
     chmod(out->tmp, 0755);
     out->dir = xstrdup(dir);
+    out->marker = xstrdup(marker);
     return 0;
 }
 
@@ -164,11 +403,11 @@ output_dir_write(const struct output_dir *out, const char *subdir,
 int
 output_dir_commit(struct output_dir *out, struct diag *diag)
 {
-    int error = 0;
-    int fd = open(out->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int error = output_dir_seal(out->tmp, diag);
+    int fd = error ? -1 : open(out->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
     /* Everything on disk before the new directory becomes visible. */
-    if (fd < 0 || syncfs(fd)) {
+    if (!error && (fd < 0 || syncfs(fd))) {
         error = diag_error(diag, NFV_ESYSTEM, "--output %s: %s", out->dir,
                            strerror(errno));
     }
@@ -184,6 +423,10 @@ output_dir_commit(struct output_dir *out, struct diag *diag)
         if (r) {
             error = diag_error(diag, NFV_ESYSTEM, "--output %s: %s",
                                out->dir, strerror(errno));
+        } else if (out->exists
+                   && !old_is_ours(out->tmp, out->dir, out->marker, diag)) {
+            free(out->tmp);
+            out->tmp = NULL;        /* Kept, not removed. */
         }
     }
     output_dir_abort(out);
@@ -198,6 +441,7 @@ output_dir_abort(struct output_dir *out)
     }
     free(out->tmp);
     free(out->dir);
+    free(out->marker);
     memset(out, 0, sizeof *out);
 }
 

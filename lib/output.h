@@ -1,9 +1,18 @@
 /* output.h: writing a set of generated files into a directory, all or
- * nothing.
+ * nothing, and never over files nfvhost did not write.
  *
  * The files go into a fresh temporary directory beside the target, which
  * is then renamed into place (atomically exchanged with an earlier nfvhost
  * output directory); a failure anywhere leaves the target as it was.
+ *
+ * Every output directory carries OUTPUT_MANIFEST, the list of the files
+ * nfvhost wrote in it.  An existing target is replaced only when it is
+ * such a directory, its list names the caller's 'marker' file (plan.json
+ * for a plan, fleet.json for a fleet) and accounts for every file, link
+ * and directory in it: anything else would be deleted with it.  Otherwise
+ * the write is refused with status 2, naming the foreign file.  Should a
+ * foreign file appear in the old directory during the swap, the old
+ * directory is kept (and named in a warning) rather than deleted.
  *
  * output_write_dir() does it in one call.  A caller with more files than
  * it wants in memory at once (a fleet of hosts) stages them:
@@ -31,13 +40,17 @@ struct output_file {
 int output_write_dir(const char *dir, const char *marker,
                      const struct output_file *, int n, struct diag *);
 
+#define OUTPUT_MANIFEST ".nfvhost-output"
+
 struct output_dir {
     char *dir;              /* The target. */
     char *tmp;              /* Where the files go until the commit. */
+    char *marker;
     bool exists;            /* The target is an earlier output directory. */
 };
 
-/* Refuses (exit status 2) an existing 'dir' without 'marker' in it. */
+/* Refuses (exit status 2) an existing 'dir' that output_dir_check()
+ * refuses. */
 int output_dir_begin(struct output_dir *, const char *dir,
                      const char *marker, struct diag *);
 /* Writes the files under 'subdir' (NULL: the top) of the staging
@@ -49,7 +62,12 @@ int output_dir_write(const struct output_dir *, const char *subdir,
  * the caller checks its writes and fclose(). */
 FILE *output_dir_fopen(const struct output_dir *, const char *name,
                        int mode, struct diag *);
+/* Writes the manifest, flushes, swaps. */
 int output_dir_commit(struct output_dir *, struct diag *);
 void output_dir_abort(struct output_dir *);
+
+/* 0 when 'dir' does not exist or may be replaced by an output whose
+ * marker is 'marker'; status 2 naming what is in the way otherwise. */
+int output_dir_check(const char *dir, const char *marker, struct diag *);
 
 #endif /* lib/output.h */

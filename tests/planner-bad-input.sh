@@ -63,9 +63,42 @@ mkdir precious
 echo keep > precious/file
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output precious > /dev/null 2> stderr
 tap_is "$?" 2 "existing non-nfvhost --output: exit 2"
-tap_is "$(cat stderr)" "nfvhost: --output precious exists and is not an nfvhost output directory (no plan.json in it); refusing to replace it" \
+tap_is "$(cat stderr)" "nfvhost: --output precious exists and is not an nfvhost output directory (no .nfvhost-output listing plan.json in it); refusing to replace it" \
     "existing non-nfvhost --output: message"
 tap_is "$(ls precious)" "file" "existing non-nfvhost --output: left untouched"
+
+# Issue 11, defect 4: a plan.json is no licence to delete the rest.  The
+# audit's repro: a directory with a plan.json in it and other files.
+mkdir home
+cp "$HOMELAB/intent.ini" home/intent.ini
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output tmp-plan > /dev/null
+cp tmp-plan/plan.json home/plan.json
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output home > /dev/null 2> stderr
+tap_is "$? $(cat stderr)" "2 nfvhost: --output home exists and is not an nfvhost output directory (no .nfvhost-output listing plan.json in it); refusing to replace it" \
+    "defect 4: a directory with a plan.json nfvhost did not put there: exit 2"
+tap_is "$(ls home | tr '\n' ' ')" "intent.ini plan.json " "... and nothing in it is deleted"
+# A file added to nfvhost's own output directory makes it foreign too.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output mine > /dev/null
+echo "my notes" > mine/notes.txt
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output mine > /dev/null 2> stderr
+tap_is "$? $(cat stderr)" "2 nfvhost: --output mine holds mine/notes.txt, which nfvhost did not write; refusing to replace the directory (move it away, or choose another --output)" \
+    "defect 4: an output directory with a file added: exit 2, naming it"
+tap_is "$(cat mine/notes.txt)" "my notes" "... and the file is kept"
+rm mine/notes.txt
+mkdir mine/openstack/mine
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output mine > /dev/null 2> stderr
+tap_is "$? $(cat stderr)" "2 nfvhost: --output mine holds mine/openstack/mine, which nfvhost did not write; refusing to replace the directory (move it away, or choose another --output)" \
+    "... a directory added, even empty"
+rmdir mine/openstack/mine
+ln -s /etc/passwd mine/link
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output mine > /dev/null 2> stderr
+tap_is "$? $(cat stderr)" "2 nfvhost: --output mine holds mine/link, which nfvhost did not write; refusing to replace the directory (move it away, or choose another --output)" \
+    "... a symbolic link added"
+rm mine/link
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output mine > /dev/null 2> stderr
+tap_is "$? $(cat stderr)" "0 " "with only nfvhost's files in it, the directory is replaced"
+tap_is "$(grep -v '^#' mine/.nfvhost-output | tr '\n' ' ')" "$(cd mine && find . -type f ! -name .nfvhost-output | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')" \
+    "its manifest (.nfvhost-output) lists every file written"
 
 # A failed plan keeps an earlier good output directory as it was.
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output good > /dev/null
