@@ -202,10 +202,23 @@ tap_ok $? "... and left as it was"
 nfv reset --sysfs-root "$T" --node 2 --size 1G
 tap_is "$(pools)" "512 2 256 0 10" "reset --node 2 --size 1G: only that pool went back"
 # Issue 11, defect 2: a cmdline with shell in it never reaches the drop-in.
-python3 - "$SCRATCH/plan1g.json" "$SCRATCH/evil.json" <<'PY'
+# The drop-ins are sourced as grub-mkconfig sources them (/etc/default/grub,
+# then every /etc/default/grub.d/*.cfg, as root): nothing may run.
+grub_mkconfig_env() { # grub_mkconfig_env ROOT: the cmdline update-grub would use
+    (GRUB_CMDLINE_LINUX_DEFAULT="quiet"
+     for x in "$1"/etc/default/grub.d/*.cfg; do
+         if [ -e "$x" ]; then . "$x"; fi
+     done
+     echo "$GRUB_CMDLINE_LINUX_DEFAULT")
+}
+tap_is "$(grub_mkconfig_env "$R1G")" \
+    "quiet isolcpus=managed_irq,domain,2-5 default_hugepagesz=1G hugepagesz=1G hugepages=0:2,2:1" \
+    "the 1G plan's drop-in, sourced as grub-mkconfig does, adds the plan's arguments"
+PWNED="$SCRATCH/pwned"
+python3 - "$SCRATCH/plan1g.json" "$SCRATCH/evil.json" "$PWNED" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
-p["kernel"]["args"].append('"; touch /tmp/nfvhost-pwned; x="')
+p["kernel"]["args"].append('"; touch %s; x="' % sys.argv[3])
 json.dump(p, open(sys.argv[2], "w"))
 PY
 R4="$SCRATCH/evil-root"
@@ -214,6 +227,8 @@ nfv apply --sysfs-root "$T" --plan "$SCRATCH/evil.json" --persist --root "$R4" -
 tap_is "$? $(cat "$SCRATCH/err")" "2 nfvhost: $SCRATCH/evil.json: kernel.args[4]: expected a kernel argument of [A-Za-z0-9_.,:=/+-] only" \
     "a kernel argument with shell in it: exit 2, naming it"
 tap_is "$(find "$R4" -type f | wc -l)" 0 "... and no file written"
+grub_mkconfig_env "$R4" >/dev/null
+tap_ok "$(test ! -e "$PWNED"; echo $?)" "defect 2: sourcing the drop-ins as grub-mkconfig does runs nothing"
 
 # Without a plan, 1G pages persist as the hugepage arguments alone.
 R3="$SCRATCH/flags-root"

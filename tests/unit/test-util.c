@@ -8,6 +8,7 @@
 
 #include "planner/intent.h"
 #include "planner/plan.h"
+#include "lib/grub.h"
 #include "lib/parse.h"
 #include "lib/util.h"
 #include "tests/unit/tap.h"
@@ -135,6 +136,25 @@ test_defaults(void)
     intent_destroy(&in);
 }
 
+/* Issue 11, defect 2: the one drop-in writer refuses shell, whoever
+ * calls it (the plan reader refuses it first). */
+static void
+test_grub_dropin(void)
+{
+    char *good[] = { "isolcpus=managed_irq,domain,2-5", "hugepagesz=1G" };
+    char *evil[] = { "quiet", "\"; touch /tmp/x; x=\"" };
+    char *dollar[] = { "$(reboot)" };
+    char *text = grub_dropin("# h\n", good, 2);
+
+    is_str(text, "# h\nGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_"
+           "DEFAULT isolcpus=managed_irq,domain,2-5 hugepagesz=1G\"\n",
+           "grub_dropin: the arguments after the old value, in quotes");
+    free(text);
+    ok(!grub_dropin("", evil, 2), "grub_dropin refuses the audit's "
+       "'\"; touch /tmp/x; x=\"'");
+    ok(!grub_dropin("", dollar, 1), "grub_dropin refuses $(...)");
+}
+
 int
 main(void)
 {
@@ -143,5 +163,6 @@ main(void)
     test_parse();
     test_socket_mem();
     test_defaults();
+    test_grub_dropin();
     return done_testing();
 }
