@@ -146,7 +146,8 @@ port_status(const json_t *row)
     json_t *type = ovsdb_to_plain(json_object_get(row, "type"));
     const char *numa = json_string_value(json_object_get(st, "numa_id"));
     const char *vhost = json_string_value(json_object_get(st, "status"));
-    json_t *p = json_pack("{sOsoso}", "name", json_object_get(row, "name"),
+    /* link_state may be absent (an optional column): null. */
+    json_t *p = json_pack("{sOsoso?}", "name", json_object_get(row, "name"),
                           "type", type, "link_state", link);
     int node;
 
@@ -162,7 +163,8 @@ port_status(const json_t *row)
     }
     for (size_t i = 0; i < ARRAY_SIZE(counters); i++) {
         json_t *v = json_object_get(stats, counters[i]);
-        json_object_set(p, counters[i], v ? v : json_integer(0));
+        json_object_set_new(p, counters[i],
+                            v ? json_incref(v) : json_integer(0));
     }
     json_object_set_new(p, "error", err);
     /* Per-vring counters exist only while a front-end is attached (OVS
@@ -371,31 +373,17 @@ plan_findings(const struct plan_file *plan, const struct ovs_opts *o,
 }
 
 json_t *
-ovs_status_collect(const struct ovs_opts *o, const char *control,
-                   const struct plan_file *plan, struct diag *d)
+ovs_status_build(const struct ovs_opts *o, const json_t *dump,
+                 const char *rxq_show, const char *stats_show,
+                 const struct plan_file *plan)
 {
-    static const char *const tables[] = { "Open_vSwitch", "Interface", NULL };
-    char *target = control ? xstrdup(control)
-                           : unixctl_default_target(o->db, d);
-    struct jsonrpc *rpc = NULL;
-    json_t *dump = NULL, *res = NULL, *pmds, *ports, *f, *oc;
+    json_t *pmds = json_array(), *ports = json_array(), *f = json_array();
+    json_t *oc;
     const json_t *row;
-    char *rxq = NULL, *stats = NULL;
     size_t i;
 
-    if (!target
-        || !(rxq = unixctl_command(target, "dpif-netdev/pmd-rxq-show", 0,
-                                   NULL, d))
-        || !(stats = unixctl_command(target, "dpif-netdev/pmd-stats-show",
-                                     0, NULL, d))
-        || !(rpc = jsonrpc_open(o->db, d))
-        || !(dump = ovsdb_dump(rpc, tables, d))) {
-        goto out;
-    }
-    pmds = json_array();
-    status_parse_rxq_show(rxq, pmds);
-    status_parse_stats_show(stats, pmds);
-    ports = json_array();
+    status_parse_rxq_show(rxq_show, pmds);
+    status_parse_stats_show(stats_show, pmds);
     json_array_foreach(json_object_get(dump, "Interface"), i, row) {
         json_t *type = ovsdb_to_plain(json_object_get(row, "type"));
         const char *t = json_string_value(type) ?: "";
@@ -405,11 +393,17 @@ ovs_status_collect(const struct ovs_opts *o, const char *control,
         json_decref(type);
     }
     fix_stale_vhost(pmds, ports);
-    f = json_array();
     status_findings(pmds, ports, f);
+    /* No Open_vSwitch row, or no other_config in it: nothing set.  (A
+     * NULL here made the status NULL, and 'ovs status' print nothing and
+     * exit 0; found by fuzz-ovsdb.) */
     oc = ovsdb_to_plain(json_object_get(
         json_array_get(json_object_get(dump, "Open_vSwitch"), 0),
         "other_config"));
+    if (!json_is_object(oc)) {
+        json_decref(oc);
+        oc = json_object();
+    }
     if (plan) {
         plan_findings(plan, o, oc, pmds, f);
     }
@@ -417,10 +411,30 @@ ovs_status_collect(const struct ovs_opts *o, const char *control,
         finding(f, "no PMD threads: is dpdk-init true and pmd-cpu-mask "
                 "naming online cores?");
     }
-    res = json_pack("{sosososo}", "pmds", pmds, "ports", ports,
-                    "findings", f, "other_config", oc);
+    return json_pack("{sosososo}", "pmds", pmds, "ports", ports,
+                     "findings", f, "other_config", oc);
+}
 
-out:
+json_t *
+ovs_status_collect(const struct ovs_opts *o, const char *control,
+                   const struct plan_file *plan, struct diag *d)
+{
+    static const char *const tables[] = { "Open_vSwitch", "Interface", NULL };
+    char *target = control ? xstrdup(control)
+                           : unixctl_default_target(o->db, d);
+    struct jsonrpc *rpc = NULL;
+    json_t *dump = NULL, *res = NULL;
+    char *rxq = NULL, *stats = NULL;
+
+    if (target
+        && (rxq = unixctl_command(target, "dpif-netdev/pmd-rxq-show", 0,
+                                  NULL, d))
+        && (stats = unixctl_command(target, "dpif-netdev/pmd-stats-show",
+                                    0, NULL, d))
+        && (rpc = jsonrpc_open(o->db, d))
+        && (dump = ovsdb_dump(rpc, tables, d))) {
+        res = ovs_status_build(o, dump, rxq, stats, plan);
+    }
     free(rxq);
     free(stats);
     free(target);
@@ -489,6 +503,18 @@ print_text(const json_t *st, FILE *out)
     }
 }
 
+void
+ovs_status_print(const json_t *st, bool json, FILE *out)
+{
+    if (json) {
+        char *s = json_dumps(st, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+        fprintf(out, "%s\n", s);
+        free(s);
+    } else {
+        print_text(st, out);
+    }
+}
+
 int
 ovs_status(const struct ovs_opts *o, const char *control,
            const struct plan_file *plan,
@@ -499,13 +525,7 @@ ovs_status(const struct ovs_opts *o, const char *control,
     if (!st) {
         return d->status;
     }
-    if (json) {
-        char *s = json_dumps(st, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-        fprintf(out, "%s\n", s);
-        free(s);
-    } else {
-        print_text(st, out);
-    }
+    ovs_status_print(st, json, out);
     json_decref(st);
     return 0;
 }

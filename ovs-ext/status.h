@@ -24,6 +24,15 @@ struct plan_file;
 json_t *ovs_status_collect(const struct ovs_opts *, const char *control,
                            const struct plan_file *, struct diag *);
 
+/* The status from what ovs_status_collect() read: 'dump' (ovsdb_dump() of
+ * at least Open_vSwitch and Interface) and the texts of pmd-rxq-show and
+ * pmd-stats-show; ovs_status_print() writes it as 'ovs status' does.  For
+ * the fuzz target that feeds them what a misbehaving daemon could send. */
+json_t *ovs_status_build(const struct ovs_opts *, const json_t *dump,
+                         const char *rxq_show, const char *stats_show,
+                         const struct plan_file *);
+void ovs_status_print(const json_t *status, bool json, FILE *out);
+
 /* Parsers of the two appctl texts, exposed for unit tests and for
  * 'nfvhost check': they fill 'pmds' (an array of PMD objects keyed by
  * numa/core).  pmd-stats-show's counters are kept raw as well
