@@ -139,6 +139,110 @@ check_vm_nics(struct jread *r, const struct plan_file *p, size_t v,
     return 0;
 }
 
+/* A VM's pins as the planner makes them and the libvirt code checks them
+ * (libvirt-templates/checks.c): every vCPU on a CPU of the guest pool; the
+ * emulator threads on none of the VM's vCPUs and no PMD or housekeeping
+ * CPU, on the emulator-share pool with policy share, on one CPU with
+ * isolate, unpinned with none.  Found by fuzz-plan-file: a plan whose
+ * emulatorpin was "0,7" passed, and 'vm xml' refused the domain it built. */
+static int
+check_vm_pins(struct jread *r, const struct plan_file *p,
+              const struct plan_file_vm *vm)
+{
+    enum emulator_policy policy = p->settings.emulator_policy;
+    hwloc_const_bitmap_t emu = vm->emulatorpin;
+    char *list = cpulist_format(emu);
+    int error = 0;
+
+    for (int i = 0; !error && i < vm->vcpus; i++) {
+        if (!hwloc_bitmap_isset(p->pools.guest, vm->vcpupin[i])) {
+            error = jread_item_error(r, "vcpupin", i, "not a CPU of "
+                                     "pools.guest");
+        } else if (hwloc_bitmap_isset(emu, vm->vcpupin[i])) {
+            error = jread_error(r, "emulatorpin", "%s has vCPU %d's CPU %d",
+                                list, i, vm->vcpupin[i]);
+        }
+    }
+    if (error) {
+        /* Reported above. */
+    } else if (hwloc_bitmap_intersects(emu, p->pools.pmd)
+               || hwloc_bitmap_intersects(emu, p->pools.housekeeping)) {
+        error = jread_error(r, "emulatorpin", "%s has PMD or housekeeping "
+                            "CPUs", list);
+    } else if (policy == EMU_SHARE
+               && !hwloc_bitmap_isincluded(emu, p->pools.emulator)) {
+        error = jread_error(r, "emulatorpin", "%s is outside pools.emulator "
+                            "(settings.emulator_policy share)", list);
+    } else if (policy == EMU_ISOLATE && hwloc_bitmap_weight(emu) != 1) {
+        error = jread_error(r, "emulatorpin", "%s is not one CPU "
+                            "(settings.emulator_policy isolate)", list);
+    } else if (policy == EMU_NONE && !hwloc_bitmap_iszero(emu)) {
+        error = jread_error(r, "emulatorpin", "%s: expected \"\" "
+                            "(settings.emulator_policy none)", list);
+    }
+    free(list);
+    return error;
+}
+
+/* A VM's memory as its domain is checked: whole pages of
+ * settings.hugepage_size_kb, all backed by the VM's own hugepages.  Found by
+ * fuzz-plan-file: memory_mb 4096 over 2 x 1G pages passed, and 'vm xml'
+ * refused the domain it built. */
+static int
+check_vm_memory(struct jread *r, const struct plan_file *p,
+                const struct plan_file_vm *vm)
+{
+    const struct plan_file_hugepages *h = &vm->hugepages;
+    uint64_t kb, have;
+
+    if (!h->size_kb || h->size_kb != p->settings.hugepage_size_kb) {
+        return jread_error(r, "hugepages", "size_kb %" PRIu64 " is not "
+                           "settings.hugepage_size_kb", h->size_kb);
+    }
+    if (!mul_u64(vm->memory_mb, 1024, &kb) || !kb || kb % h->size_kb) {
+        return jread_error(r, "memory_mb", "%" PRIu64 " MiB is not a whole "
+                           "number of %" PRIu64 " kB pages", vm->memory_mb,
+                           h->size_kb);
+    }
+    if (!mul_u64(h->count, h->size_kb, &have) || have < kb) {
+        return jread_error(r, "hugepages", "%" PRIu64 " pages of %" PRIu64
+                           " kB do not hold memory_mb (%" PRIu64 " MiB)",
+                           h->count, h->size_kb, vm->memory_mb);
+    }
+    return 0;
+}
+
+/* Every node reserves the hugepages of the VMs placed on it. */
+static int
+check_guest_pages(struct jread *r, const struct plan_file *p)
+{
+    for (size_t i = 0; i < p->n_numa_nodes; i++) {
+        const struct plan_file_numa *n = &p->numa_nodes[i];
+        uint64_t sum = 0;
+
+        for (size_t v = 0; v < p->n_vms; v++) {
+            if (p->vms[v].numa == n->id
+                && !add_u64(sum, p->vms[v].hugepages.count, &sum)) {
+                sum = UINT64_MAX;
+            }
+        }
+        if (sum > n->hugepages.guests) {
+            char where[64];
+            size_t len;
+            int error;
+
+            snprintf(where, sizeof where, "numa_nodes[%zu].hugepages", i);
+            len = jread_enter(r, where, 0);
+            error = jread_error(r, "guests", "%" PRIu64 " pages, fewer than "
+                                "its VMs' %" PRIu64, n->hugepages.guests,
+                                sum);
+            jread_leave(r, len);
+            return error;
+        }
+    }
+    return 0;
+}
+
 static int
 check_vms(struct jread *r, const struct plan_file *p)
 {
@@ -169,11 +273,13 @@ check_vms(struct jread *r, const struct plan_file *p)
                                          "host.usable_cpus");
             }
         }
+        error = error ? error : check_vm_pins(r, p, vm);
+        error = error ? error : check_vm_memory(r, p, vm);
         jread_leave(r, len);
         error = error ? error : check_vm_nics(r, p, v, macs, &n_macs);
     }
     free(macs);
-    return error;
+    return error ? error : check_guest_pages(r, p);
 }
 
 static int

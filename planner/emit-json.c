@@ -181,7 +181,7 @@ jvm(const struct plan *p, const struct plan_vm *v)
         "numa", v->numa,
         "l3", v->l3,
         "vcpus", v->intent->vcpus,
-        "memory_mb", (json_int_t) v->intent->memory_mb,
+        "memory_mb", (json_int_t) v->memory_mb,
         "thread_policy", thread_policy_name(v->intent->thread_policy),
         "cpus", jlist(v->cpus),
         "vcpupin", pins,

@@ -386,7 +386,7 @@ openstack_flavors(const struct plan *p, int *n)
     for (int v = 0; v < p->n_vms; v++) {
         const struct plan_vm *vm = &p->vms[v];
         struct openstack_flavor *f = flavor_add(p, fl, n, vm->intent->vcpus,
-                                                vm->intent->memory_mb,
+                                                vm->memory_mb,
                                                 vm->intent->thread_policy,
                                                 vm->queues > 1);
         char *vms = xasprintf("%s%s%s", f->vms, *f->vms ? " " : "",

@@ -94,7 +94,10 @@ plan_memory(struct plan *p)
         struct plan_numa *pn = plan_find_numa(p, pv->numa);
 
         pv->hugepages = pages_for(pv->intent->memory_mb, page_mb);
-        if (pv->hugepages * page_mb != pv->intent->memory_mb) {
+        /* The VM gets all of them: its domain's <memory> must be whole
+         * pages (libvirt-templates/checks.c), and so must nova's flavor. */
+        pv->memory_mb = pv->hugepages * page_mb;
+        if (pv->memory_mb != pv->intent->memory_mb) {
             diag_warn(p->diag, "VM %s: memory %" PRIu64 " MiB rounded up to "
                       "%" PRIu64 " MiB, a whole number of %" PRIu64 " MiB "
                       "hugepages", pv->intent->name, pv->intent->memory_mb,

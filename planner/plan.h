@@ -50,6 +50,7 @@ struct plan_vm {
     hwloc_bitmap_t emulatorpin;
     int sockets, cores, threads;    /* Guest CPU topology. */
     uint64_t hugepages;     /* Pages of plan->hugepage_kb. */
+    uint64_t memory_mb;     /* The intent's, rounded up to those pages. */
     struct plan_nic *nics;
     int n_nics;
     int queues;

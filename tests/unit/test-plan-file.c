@@ -212,6 +212,30 @@ test_refused(void)
             "plan.json: numa_nodes[0].hugepages: 9223372036854775807 pages "
             "of 1048576 kB do not fit the node's 32768 MiB (or the size is "
             "not settings.hugepage_size_kb)", "a page count that overflows");
+    /* Found by tests/fuzz/fuzz-plan-file: pins and memory the VM's domain
+     * would then fail nfvhost's own checks with ('vm xml' refused it). */
+    refused("vms[2].emulatorpin", json_string("0,7"),
+            "plan.json: vms[2].emulatorpin: 0,7 has PMD or housekeeping CPUs",
+            "emulator threads on a housekeeping CPU");
+    refused("vms[2].emulatorpin", json_string("1,5"),
+            "plan.json: vms[2].emulatorpin: 1,5 has vCPU 0's CPU 5",
+            "emulator threads on a vCPU's CPU");
+    refused("vms[2].emulatorpin", json_string("1,4"),
+            "plan.json: vms[2].emulatorpin: 1,4 is outside pools.emulator "
+            "(settings.emulator_policy share)",
+            "emulator threads outside the shared pool");
+    refused("vms[2].vcpupin", json_pack("[ii]", 5, 9),
+            "plan.json: vms[2].vcpupin[1]: not a CPU of pools.guest",
+            "a vCPU on a PMD CPU");
+    refused("vms[2].memory_mb", json_integer(4096),
+            "plan.json: vms[2].hugepages: 2 pages of 1048576 kB do not hold "
+            "memory_mb (4096 MiB)", "more memory than the VM's hugepages");
+    refused("vms[2].memory_mb", json_integer(1536),
+            "plan.json: vms[2].memory_mb: 1536 MiB is not a whole number of "
+            "1048576 kB pages", "memory that is not whole pages");
+    refused("numa_nodes[0].hugepages.guests", json_integer(7),
+            "plan.json: numa_nodes[0].hugepages.guests: 7 pages, fewer than "
+            "its VMs' 8", "a node short of its VMs' pages");
     refused("pools.guest", json_string("2-5,8,10-11"),
             "plan.json: pools.guest: shares CPUs with pmd",
             "overlapping pools");
