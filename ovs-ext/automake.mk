@@ -28,3 +28,6 @@ check_PROGRAMS += tests/unit/test-jsonrpc
 TESTS += tests/unit/test-jsonrpc
 tests_unit_test_jsonrpc_SOURCES = tests/unit/test-jsonrpc.c tests/unit/tap.h
 tests_unit_test_jsonrpc_LDADD = $(NFV_LIBS)
+# It counts the bytes the client hands to jansson (issue 11, defect 11).
+tests_unit_test_jsonrpc_LDFLAGS = $(AM_LDFLAGS) \
+	-Wl,--wrap=json_loadb,--wrap=json_load_callback
