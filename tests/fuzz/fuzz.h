@@ -52,6 +52,26 @@ fuzz_bytes(struct fuzz_in *in, size_t len, size_t *got)
     return p;
 }
 
+/* 'rel', a file of the source tree ($top_srcdir, which 'make check' and
+ * 'make fuzz' export, else the tree the target was built from), for the
+ * targets that take a real plan or topology as their fixed half.  Caller
+ * frees. */
+static inline char *
+fuzz_source_file(const char *rel)
+{
+    const char *top = getenv("top_srcdir");
+    size_t len;
+    char *path;
+
+    if (!top || !*top) {
+        top = FUZZ_TOP_SRCDIR;
+    }
+    len = strlen(top) + strlen(rel) + 2;
+    path = malloc(len);
+    snprintf(path, len, "%s/%s", top, rel);
+    return path;
+}
+
 /* An invariant of ours is broken: say which, then crash for libFuzzer. */
 #define fuzz_check(cond, ...) \
     do { \
