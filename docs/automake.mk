@@ -5,4 +5,4 @@ EXTRA_DIST += docs/setup.md docs/apply.md docs/planner.md docs/plan-format.md do
 dist_doc_DATA += README.md docs/setup.md docs/apply.md docs/planner.md \
 	docs/plan-format.md docs/hugepages.md docs/ovs-ext.md docs/libvirt.md \
 	docs/openstack.md docs/vhost.md docs/performance.md docs/check.md \
-	docs/fleet.md
+	docs/fleet.md docs/security.md
