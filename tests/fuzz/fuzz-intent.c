@@ -29,6 +29,13 @@ static char dir[] = "/tmp/nfvhost-fuzz-intent-XXXXXX";
 static char *path;
 
 static void
+cleanup(void)
+{
+    unlink(path);
+    rmdir(dir);
+}
+
+static void
 init(void)
 {
     char *xml = fuzz_source_file("examples/homelab/topology.xml");
@@ -40,6 +47,7 @@ init(void)
     fuzz_check(mkdtemp(dir), "mkdtemp");
     path = malloc(sizeof dir + sizeof "/intent.ini");
     sprintf(path, "%s/intent.ini", dir);
+    atexit(cleanup);
     diag_destroy(&d);
     free(xml);
 }

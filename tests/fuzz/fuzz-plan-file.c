@@ -29,6 +29,12 @@
 static char sysfs_root[] = "/tmp/nfvhost-fuzz-plan-XXXXXX";
 
 static void
+cleanup(void)
+{
+    rmdir(sysfs_root);
+}
+
+static void
 check_want(const struct plan_file *plan)
 {
     struct ovs_opts o;
@@ -82,6 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (sysfs_root[sizeof sysfs_root - 2] == 'X') {
         fuzz_check(mkdtemp(sysfs_root), "mkdtemp");
+        atexit(cleanup);
     }
     diag_init(&d);
     plan = plan_file_parse((const char *) data, size, "plan.json", &d);
