@@ -643,18 +643,16 @@ set_key(struct parse_ctx *ctx, const char *section, const char *key,
         return handle_uplink(ctx, find_uplink(ctx->intent, section + 7), key,
                              value);
     }
+    /* Callers pass only "vm NAME" of an existing VM here. */
     return handle_vm(ctx, find_vm(ctx->intent, section + 3), key, value);
 }
 
 static int
-handler(void *ctx_, const char *section, const char *key, const char *value)
+handle_key(struct parse_ctx *ctx, const char *section, const char *key,
+           const char *value)
 {
-    struct parse_ctx *ctx = ctx_;
     int first;
 
-    if (ctx->diag->status) {
-        return 0;
-    }
     if (!*section) {
         return bad(ctx, "key '%s' outside any section: put it under "
                    "[host], [ovs], [emulator] or [vm NAME]", key);
@@ -676,6 +674,27 @@ handler(void *ctx_, const char *section, const char *key, const char *value)
         return 0;
     }
     return set_key(ctx, section, key, value);
+}
+
+/* inih hands over the section name as written between the brackets;
+ * section_header() judged it without the blanks around it ("[host ]" is
+ * [host]), and so must the keys under it.  (Untrimmed, "host " fell
+ * through to the VM keys with no VM: a NULL dereference, found by
+ * tests/fuzz/fuzz-intent.) */
+static int
+handler(void *ctx_, const char *section, const char *key, const char *value)
+{
+    struct parse_ctx *ctx = ctx_;
+    char *name;
+    int ok;
+
+    if (ctx->diag->status) {
+        return 0;
+    }
+    name = xstrdup(section);
+    ok = handle_key(ctx, trim(name), key, value);
+    free(name);
+    return ok;
 }
 
 static int
