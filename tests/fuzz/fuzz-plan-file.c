@@ -69,7 +69,7 @@ check_domain(const struct plan_file *plan, const char *vm)
         diag_destroy(&d);
         return;
     }
-    fuzz_check(!domain_build(NULL, NULL, NULL, &spec, &xml, &d),
+    fuzz_check(!domain_build(NULL, NULL, NULL, NULL, &spec, &xml, &d),
                "domain_build %s: %s", vm, d.msg);
     fuzz_check(!domain_check_text(xml, vm, &spec, &d),
                "the domain built for %s fails nfvhost's checks: %s", vm,

@@ -6,7 +6,7 @@
  *
  * Input: the XML text.  It is tuned for the home lab's VM vrouter1 (two
  * vhost-user NICs and an SR-IOV one, its VF given as 'vm --vf' would), and
- * used as a template for the same VM.  Checked: each is refused as input
+ * used as a template for the same VM with a disk and an installer ISO.  Checked: each is refused as input
  * (status 2, a message) or gives a domain that libxml2 parses again, that
  * nfvhost's own checks of it (checks.c) pass or refuse as input, and that
  * a second tune changes only in white space.  Seeds: 'virsh -c test:///default dumpxml' of
@@ -132,7 +132,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     diag_init(&d);
     if (domain_build("template.xml", text, "/var/lib/libvirt/images/x.qcow2",
-                     &spec, &out, &d)) {
+                     "/var/lib/libvirt/images/installer.iso", &spec, &out,
+                     &d)) {
         check_refusal("xml --template", &d);
     } else {
         check_result("xml --template", out);
