@@ -22,7 +22,7 @@ python3 iproute2 kmod hwloc-nox libxml2-utils librsvg2-bin systemd
 openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev tcpdump iputils-ping
 libvirt-clients libvirt-daemon python3-nova python3-neutron
 clang libclang-rt-dev valgrind
-time
+time ansible ansible-lint
 tmux qemu-utils
 "
 

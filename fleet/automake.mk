@@ -17,10 +17,25 @@ nfvhost_LDADD += -lpthread
 FLEET_TESTS = \
 	tests/fleet-plan.sh \
 	tests/fleet-nova.sh \
-	tests/fleet-example.sh
+	tests/fleet-example.sh \
+	tests/fleet-ansible-lint.sh \
+	tests/fleet-ansible.sh
 TESTS += $(FLEET_TESTS)
 EXTRA_DIST += $(FLEET_TESTS) tests/helgrind.supp tests/fleet_nova_check.py \
 	tests/fake_openstack.py
+
+# The Ansible role and playbook that roll a fleet's plans out (docs/fleet.md,
+# "A large cloud with Ansible").
+EXTRA_DIST += ansible/ansible.cfg ansible/site.yml \
+	ansible/roles/nfvhost/defaults/main.yml \
+	ansible/roles/nfvhost/handlers/main.yml \
+	ansible/roles/nfvhost/meta/main.yml \
+	ansible/roles/nfvhost/tasks/gather.yml \
+	ansible/roles/nfvhost/tasks/plan.yml \
+	ansible/roles/nfvhost/tasks/apply.yml \
+	ansible/roles/nfvhost/tasks/verify.yml \
+	ansible/roles/nfvhost/tasks/cloud.yml \
+	ansible/roles/nfvhost/tasks/cloud-script.yml
 
 # The 1,000-host example fleet (its report is shown in docs/fleet.md).
 EXTRA_DIST += docs/fleet.md examples/fleet/make-example.sh \
