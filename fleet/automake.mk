@@ -30,6 +30,7 @@ EXTRA_DIST += ansible/ansible.cfg ansible/site.yml \
 	ansible/roles/nfvhost/defaults/main.yml \
 	ansible/roles/nfvhost/handlers/main.yml \
 	ansible/roles/nfvhost/meta/main.yml \
+	ansible/roles/nfvhost/vars/main.yml \
 	ansible/roles/nfvhost/tasks/gather.yml \
 	ansible/roles/nfvhost/tasks/plan.yml \
 	ansible/roles/nfvhost/tasks/apply.yml \
