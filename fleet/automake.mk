@@ -24,19 +24,8 @@ TESTS += $(FLEET_TESTS)
 EXTRA_DIST += $(FLEET_TESTS) tests/helgrind.supp tests/fleet_nova_check.py \
 	tests/fake_openstack.py
 
-# The Ansible role and playbook that roll a fleet's plans out (docs/fleet.md,
-# "A large cloud with Ansible").
-EXTRA_DIST += ansible/ansible.cfg ansible/site.yml \
-	ansible/roles/nfvhost/defaults/main.yml \
-	ansible/roles/nfvhost/handlers/main.yml \
-	ansible/roles/nfvhost/meta/main.yml \
-	ansible/roles/nfvhost/vars/main.yml \
-	ansible/roles/nfvhost/tasks/gather.yml \
-	ansible/roles/nfvhost/tasks/plan.yml \
-	ansible/roles/nfvhost/tasks/apply.yml \
-	ansible/roles/nfvhost/tasks/verify.yml \
-	ansible/roles/nfvhost/tasks/cloud.yml \
-	ansible/roles/nfvhost/tasks/cloud-script.yml
+# ansible/ (the role and site.yml) goes into the tarball and to
+# PKGDATADIR/ansible by Makefile.am's dist-hook and install-data-local.
 
 # The 1,000-host example fleet (its report is shown in docs/fleet.md).
 EXTRA_DIST += docs/fleet.md examples/fleet/make-example.sh \
