@@ -160,7 +160,7 @@ watch_terminal(void *fd_)
             continue;
         }
         if (n > 0 && p[1].revents) {
-            return NULL;        /* unwatch_terminal() */
+            return NULL;        /* watch_terminal_stop() */
         }
         if (n < 0 || p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
             terminal_gone = 1;
