@@ -229,13 +229,19 @@ tap_ok $? "... and nothing written"
 tui_start resize "$ARGS"
 wait_for "1/6 Machine" && keys Enter && wait_for "2/6 Uplink" && keys Enter
 wait_for "3/6 Host"
+# The resize comes once the 2 shows: newt notices a resize only while it
+# waits for a key, so keys still in flight would race it.
 keys Tab Tab BSpace 2
+wait_for "Housekeeping cores per node 2___"
 TM resize-window -t w -x 100 -y 30
 sleep 0.5
 wait_for "Housekeeping cores per node 2___" \
     && screen | sed -n 2p | grep -q "^ ┌─*┤ 3/6 Host ├─*┐$" \
     && [ "$(screen | sed -n 2p | wc -m)" -gt 90 ]
 tap_ok $? "resized to 100x30: redrawn as wide, the typed 2 kept"
+keys BSpace 3
+wait_for "Housekeeping cores per node 3___"
+tap_ok $? "... and the field keeps the focus: the next keys go on into it"
 TM resize-window -t w -x 80 -y 24
 sleep 0.5
 wait_for "3/6 Host" && boxed
@@ -243,7 +249,7 @@ tap_ok $? "back to 80x24: redrawn and boxed"
 keys Enter && wait_for "4/6 VMs" && keys Enter && wait_for "5/6 Plan" \
     && keys Enter && wait_for "6/6 Review" && keys Enter
 tap_is "$(wait_exit)" 0 "written after the resizes"
-grep -qx "housekeeping_cores_per_numa = 2" out/intent.ini
+grep -qx "housekeeping_cores_per_numa = 3" out/intent.ini
 tap_ok $? "... with the answer typed before them"
 rm -rf out
 
