@@ -11,6 +11,7 @@ libnfvhost_a_SOURCES += \
 	check/irq.c \
 	check/memory.c \
 	check/nic.c \
+	check/vfinfo.c check/vfinfo.h \
 	check/ovs.c \
 	check/ovs-want.c check/ovs-want.h \
 	check/vm.c \
@@ -28,3 +29,8 @@ bench-check: all
 	NFVHOST=$(abs_top_builddir)/nfvhost top_srcdir=$(abs_top_srcdir) \
 	top_builddir=$(abs_top_builddir) sh $(srcdir)/tests/perf/check-bench.sh
 .PHONY: bench-check
+
+check_PROGRAMS += tests/unit/test-check
+TESTS += tests/unit/test-check
+tests_unit_test_check_SOURCES = tests/unit/test-check.c tests/unit/tap.h
+tests_unit_test_check_LDADD = $(NFV_LIBS)

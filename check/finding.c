@@ -71,6 +71,8 @@ static const struct check_id ids[] = {
       "a planned uplink's IOMMU group holds no device of another driver" },
     { "nic.route",
       "a planned uplink's kernel interface carries no route or address" },
+    { "nic.vf-trust",
+      "a VF that is an uplink has spoof checking off and trust on (netlink)" },
     { "nic.sriov-numvfs",
       "an SR-IOV PF has at least the VFs the plan takes from it" },
     { "ovs.running",

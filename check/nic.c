@@ -6,7 +6,8 @@
  * group bound to vfio-pci or to nothing: VFIO refuses a group with a
  * device a kernel driver still owns), and without a kernel interface that
  * carries the host's routes (lib/netdev.h, the rule 'ovs apply' refuses
- * by).  Each SR-IOV PF has at least the VFs the plan takes from it.
+ * by).  A VF that is an uplink has spoof checking off and trust on.  Each
+ * SR-IOV PF has at least the VFs the plan takes from it.
  * Device facts come from ROOT/sys through lib/pci.h. */
 #include <config.h>
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "check/context.h"
+#include "check/vfinfo.h"
 #include "lib/netdev.h"
 #include "lib/pci.h"
 #include "lib/plan-file.h"
@@ -150,6 +152,54 @@ check_routes(struct check_ctx *ctx, const struct plan_file_uplink *u)
     sbuf_destroy(&busy);
 }
 
+/* A VF that is an OVS uplink carries the VMs' MACs and their multicast:
+ * its PF must not drop frames with another source MAC (spoof checking
+ * off) and must let it into promiscuous and all-multicast modes (trust
+ * on).  Those settings live in the PF's driver, read through netlink
+ * (vfinfo.h), so on a fake tree they cannot be checked. */
+static void
+check_vf_trust(struct check_ctx *ctx, const struct plan_file_uplink *u)
+{
+    const char *what = check_str(ctx->r, "spoof checking and trust of "
+                                 "uplink VF %s (VF %d of PF %s)", u->pci,
+                                 u->vf_index, u->physfn);
+    char **names;
+    size_t n;
+    struct vf_settings s;
+    int error;
+
+    pci_netdevs(ctx->root, u->physfn, &names, &n);
+    if (ctx->root[0]) {
+        check_add(ctx->r, CHECK_ERROR, "nic.vf-trust", u->pci, what,
+                  "not in a fake tree: only netlink shows them", NULL,
+                  "check on the live host");
+    } else if (!n) {
+        check_add(ctx->r, CHECK_FAIL, "nic.vf-trust", u->pci, what,
+                  check_str(ctx->r, "PF %s has no kernel interface to set "
+                            "them on", u->physfn),
+                  "spoof checking off, trust on",
+                  "the PF must stay on its kernel driver while its VFs "
+                  "serve (take OVS's uplink VF from a PF nothing else "
+                  "binds)");
+    } else if ((error = vfinfo_query(names[0], u->vf_index, &s))) {
+        check_add(ctx->r, CHECK_ERROR, "nic.vf-trust", u->pci, what,
+                  check_str(ctx->r, "%s reports nothing for VF %d: %s",
+                            names[0], u->vf_index, strerror(-error)),
+                  "spoof checking off, trust on", "ip -d link show PF");
+    } else {
+        check_add(ctx->r, s.spoofchk == 0 && s.trust == 1 ? CHECK_PASS
+                  : CHECK_FAIL, "nic.vf-trust", u->pci, what,
+                  check_str(ctx->r, "spoof checking %s, trust %s",
+                            s.spoofchk < 0 ? "unknown" : s.spoofchk
+                            ? "on" : "off", s.trust < 0 ? "unknown"
+                            : s.trust ? "on" : "off"),
+                  "spoof checking off, trust on",
+                  check_str(ctx->r, "ip link set %s vf %d spoofchk off "
+                            "trust on", names[0], u->vf_index));
+    }
+    pci_names_free(names, n);
+}
+
 static void
 check_uplink(struct check_ctx *ctx, const struct plan_file_uplink *u)
 {
@@ -176,6 +226,9 @@ check_uplink(struct check_ctx *ctx, const struct plan_file_uplink *u)
     check_driver(ctx, u);
     check_iommu_group(ctx, u);
     check_routes(ctx, u);
+    if (u->is_vf) {
+        check_vf_trust(ctx, u);
+    }
 }
 
 static void
