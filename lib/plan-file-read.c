@@ -286,7 +286,7 @@ read_uplink(struct jread *r, json_t *o, void *item)
     static const char *const keys[] = {
         "pci", "mode", "numa", "numa_reported", "vendor", "device",
         "driver", "ifname", "is_vf", "physfn", "vf_index", "sriov_totalvfs",
-        "sriov_numvfs", "carrier", "has_route", NULL
+        "sriov_numvfs", "carrier", "has_route", "iommu_group", NULL
     };
     json_t *carrier;
 
@@ -324,7 +324,9 @@ read_uplink(struct jread *r, json_t *o, void *item)
                            ? "a VF needs its PF's address"
                            : "only a VF has a PF (is_vf is false)");
     }
-    return jread_bool(r, o, "has_route", &u->has_route);
+    return (jread_bool(r, o, "has_route", &u->has_route)
+            || jread_int(r, o, "iommu_group", -1, INT32_MAX,
+                         &u->iommu_group));
 }
 
 static int

@@ -144,6 +144,8 @@ struct plan_file_uplink {
     int sriov_numvfs;               /* -1: unknown. */
     int carrier;                    /* 1 up, 0 down, -1 unknown (null). */
     bool has_route;                 /* Carried a route or an address. */
+    int iommu_group;                /* Its IOMMU group when planned; -1 none
+                                     * or unknown. */
 };
 
 /* "sriov_pfs[]": every PF that VMs take VFs of, in plan order. */

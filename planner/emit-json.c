@@ -117,7 +117,7 @@ juplink(const struct plan_uplink *u)
     snprintf(vendor, sizeof vendor, "%04x", n->vendor);
     snprintf(device, sizeof device, "%04x", n->device);
     return json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:b, s:o, "
-                     "s:i, s:i, s:i, s:o, s:b}",
+                     "s:i, s:i, s:i, s:o, s:b, s:i}",
                      "pci", n->pci,
                      "mode", u->switchdev ? "switchdev" : "legacy",
                      "numa", u->numa,
@@ -133,7 +133,8 @@ juplink(const struct plan_uplink *u)
                      "sriov_numvfs", n->numvfs,
                      "carrier", n->carrier < 0 ? json_null()
                                                : json_boolean(n->carrier),
-                     "has_route", n->has_route);
+                     "has_route", n->has_route,
+                     "iommu_group", n->iommu_group);
 }
 
 static json_t *

@@ -55,6 +55,7 @@ topology_add_nic(struct nfv_topology *t, const char *pci)
     nic->vf_index = -1;
     nic->carrier = -1;
     nic->speed_mbps = -1;
+    nic->iommu_group = -1;
     return nic;
 }
 
@@ -310,6 +311,7 @@ load_pci_nics(hwloc_topology_t topo, struct nfv_topology *t)
         nic->vf_index = -1;
         nic->carrier = -1;
         nic->speed_mbps = -1;
+        nic->iommu_group = -1;
         for (hwloc_obj_t c = obj->io_first_child; c; c = c->next_sibling) {
             if (c->type == HWLOC_OBJ_OS_DEVICE
                 && c->attr->osdev.type == HWLOC_OBJ_OSDEV_NETWORK

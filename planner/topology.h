@@ -49,6 +49,7 @@ struct nfv_nic {
     int carrier;            /* 1 up, 0 down, -1 unknown. */
     int speed_mbps;         /* Link speed, -1 unknown or down. */
     bool has_route;         /* The interface carries a route or address. */
+    int iommu_group;        /* Its IOMMU group; -1 none or unknown. */
 };
 
 struct nfv_topology {
