@@ -2,9 +2,9 @@
  *
  * Each planned uplink that is a PCI device (not a DPDK vdev standing in
  * for one) is where the plan put it: on its node, bound to vfio-pci when
- * OVS-DPDK takes it, in an IOMMU group VFIO can use (every device of the
- * group bound to vfio-pci or to nothing: VFIO refuses a group with a
- * device a kernel driver still owns), and without a kernel interface that
+ * OVS-DPDK takes it, in its planned IOMMU group and one VFIO can use
+ * (every device of the group bound to vfio-pci or to nothing: VFIO
+ * refuses a group with a device a kernel driver still owns), and without a kernel interface that
  * carries the host's routes (lib/netdev.h, the rule 'ovs apply' refuses
  * by).  A VF that is an uplink has spoof checking off and trust on.  Each
  * SR-IOV PF has at least the VFs the plan takes from it.
@@ -91,6 +91,15 @@ check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
                   "none: the device is behind no IOMMU",
                   "a group VFIO can take",
                   "enable the IOMMU (kernel.iommu) so vfio-pci can bind it");
+        goto out;
+    }
+    if (u->iommu_group >= 0 && atoi(group) != u->iommu_group) {
+        check_add(ctx->r, CHECK_FAIL, "nic.iommu-group", u->pci,
+                  check_str(ctx->r, "IOMMU group of uplink %s", u->pci),
+                  check_str(ctx->r, "group %s", group),
+                  check_str(ctx->r, "group %d, as planned", u->iommu_group),
+                  "the card moved to another slot or the firmware groups "
+                  "devices differently (ACS): plan again on this host");
         goto out;
     }
     devdir = ctx_path(ctx, "/sys/kernel/iommu_groups/%s/devices", group);

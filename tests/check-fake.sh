@@ -140,6 +140,18 @@ fake_nic "$T" 0000:03:00.1 0 i40e enp3s0f1 1
 ln -s ../../../../bus/pci/devices/0000:03:00.1 "$T/sys/kernel/iommu_groups/$G/devices/0000:03:00.1"
 expect "its IOMMU group shared with a NIC on i40e" nic 4 \
     "FAIL nic.iommu-group (0000:03:00.0): shared with devices of other drivers: 0000:03:00.1 (i40e)"
+# The planner records the group it saw (a plan made on the host itself).
+plan_json "$SCRATCH/seen.json" --topology "$HOMELAB/topology.xml" \
+    --intent "$HOMELAB/intent.ini" --sysfs-root "$T"
+tap_is "$(jget "$SCRATCH/seen.json" 'd["uplinks"][0]["iommu_group"]')" "$G" \
+    "the planner records the uplink's IOMMU group ($G) in plan.json"
+python3 -c "import json, sys; p = json.load(open(sys.argv[1])); p['uplinks'][0]['iommu_group'] = $G + 1; json.dump(p, open(sys.argv[2], 'w'))" \
+    "$PLAN" "$SCRATCH/plan/moved.json"
+fresh
+"$NFVHOST" check --plan "$SCRATCH/plan/moved.json" --sysfs-root "$T" --only nic \
+    --json >"$J" 2>"$SCRATCH/err"
+tap_is "$?|$(notpass)" "4|FAIL nic.iommu-group (0000:03:00.0): group $G" \
+    "another IOMMU group than planned (the card moved, or ACS)"
 fresh; mkdir -p "$T/$U/net/enp3s0f0"; fake_route "$T" enp3s0f0
 expect "its interface carries a route" nic 4 \
     "FAIL nic.route (0000:03:00.0): enp3s0f0 carries a route or an address"
