@@ -37,6 +37,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,6 +48,7 @@
 #include "check/context.h"
 #include "check/ovs-conn.h"
 #include "check/proc.h"
+#include "lib/parse.h"
 #include "lib/plan-file.h"
 #include "lib/sysfs.h"
 #include "lib/util.h"
@@ -100,12 +103,12 @@ parse_counters(const char *line, const char *dir, json_t *port)
     for (char *w = strtok_r(copy, " ", &save); w;
          w = strtok_r(NULL, " ", &save)) {
         char *colon = strchr(w, ':');
-        if (colon && isdigit((unsigned char) colon[1])) {
+        uint64_t v;
+        if (colon && parse_uint64(colon + 1, INT64_MAX, &v)) {
             char *key;
             *colon = '\0';
             key = xasprintf("%s_%s", dir, w);
-            json_object_set_new(port, key, json_integer(
-                                    strtoll(colon + 1, NULL, 10)));
+            json_object_set_new(port, key, json_integer(v));
             free(key);
         }
     }
@@ -156,9 +159,10 @@ parse_coverage(const char *text)
          line = strtok_r(NULL, "\n", &save)) {
         const char *total = strstr(line, "total: ");
         char name[128];
-        if (total && sscanf(line, "%127s", name) == 1) {
-            json_object_set_new(c, name, json_integer(
-                                    strtoll(total + 7, NULL, 10)));
+        uint64_t v;
+        if (total && sscanf(line, "%127s", name) == 1
+            && parse_uint64(total + strlen("total: "), INT64_MAX, &v)) {
+            json_object_set_new(c, name, json_integer(v));
         }
     }
     free(copy);
@@ -407,8 +411,9 @@ socket_owner(struct check_ctx *ctx, const char *path)
                 target[len] = '\0';
                 if (sscanf(target, "socket:[%lu]", &inode) == 1) {
                     for (size_t i = 0; i < n; i++) {
-                        if (inodes[i] == inode) {
-                            owner = atoi(e->d_name);
+                        if (inodes[i] == inode
+                            && !parse_int(e->d_name, 1, INT_MAX, &owner)) {
+                            owner = 0;
                         }
                     }
                 }

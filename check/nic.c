@@ -19,6 +19,7 @@
 #include "check/context.h"
 #include "check/vfinfo.h"
 #include "lib/netdev.h"
+#include "lib/parse.h"
 #include "lib/pci.h"
 #include "lib/plan-file.h"
 #include "lib/sysfs.h"
@@ -93,7 +94,9 @@ check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
                   "enable the IOMMU (kernel.iommu) so vfio-pci can bind it");
         goto out;
     }
-    if (u->iommu_group >= 0 && atoi(group) != u->iommu_group) {
+    int have;
+    if (u->iommu_group >= 0
+        && (!parse_int(group, 0, INT_MAX, &have) || have != u->iommu_group)) {
         check_add(ctx->r, CHECK_FAIL, "nic.iommu-group", u->pci,
                   check_str(ctx->r, "IOMMU group of uplink %s", u->pci),
                   check_str(ctx->r, "group %s", group),

@@ -13,6 +13,7 @@
 #include <config.h>
 
 #include <grp.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include "check/context.h"
 #include "check/ovs-conn.h"
 #include "check/ovs-want.h"
+#include "lib/parse.h"
 #include "lib/plan-file.h"
 #include "lib/util.h"
 #include "ovs-ext/status.h"
@@ -254,7 +256,11 @@ port_numa(const struct check_ovs *ovs, const char *port)
     const json_t *row = check_ovs_iface(ovs, port);
     json_t *st = check_ovs_col(row, "status");
     const char *n = json_string_value(json_object_get(st, "numa_id"));
-    int numa = n ? atoi(n) : -1;
+    int numa;
+
+    if (!n || !parse_int(n, 0, INT_MAX, &numa)) {
+        numa = -1;
+    }
 
     json_decref(st);
     return numa;

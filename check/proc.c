@@ -3,33 +3,21 @@
 
 #include "check/proc.h"
 
-#include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/parse.h"
 #include "lib/sysfs.h"
 #include "lib/util.h"
 
 /* include/linux/sched.h: the task is a kernel thread. */
 #define PF_KTHREAD 0x00200000UL
-
-static bool
-all_digits(const char *s)
-{
-    if (!*s) {
-        return false;
-    }
-    for (; *s; s++) {
-        if (!isdigit((unsigned char) *s)) {
-            return false;
-        }
-    }
-    return true;
-}
 
 /* /proc/PID/task/TID/stat: "TID (COMM) STATE ..." where COMM may hold
  * spaces and parentheses, so the fields are counted from the last ')'.
@@ -39,8 +27,8 @@ static bool
 parse_stat(const char *text, struct proc_task *t)
 {
     const char *p = strrchr(text, ')');
-    unsigned long flags = 0;
-    unsigned long long utime = 0, stime = 0;
+    uint64_t flags = 0, utime = 0, stime = 0, start = 0;
+    bool ok = true;
     int field = 2;
     char *copy, *save = NULL;
 
@@ -49,28 +37,29 @@ parse_stat(const char *text, struct proc_task *t)
     }
     copy = xstrdup(p + 1);
     t->processor = -1;
-    for (char *tok = strtok_r(copy, " \n", &save); tok;
+    for (char *tok = strtok_r(copy, " \n", &save); tok && ok;
          tok = strtok_r(NULL, " \n", &save)) {
         field++;
         if (field == 3) {
             t->state = tok[0];
         } else if (field == 9) {
-            flags = strtoul(tok, NULL, 10);
+            ok = parse_uint64(tok, UINT64_MAX, &flags);
         } else if (field == 14) {
-            utime = strtoull(tok, NULL, 10);
+            ok = parse_uint64(tok, UINT64_MAX / 2, &utime);
         } else if (field == 15) {
-            stime = strtoull(tok, NULL, 10);
+            ok = parse_uint64(tok, UINT64_MAX / 2, &stime);
         } else if (field == 22) {
-            t->start = strtoull(tok, NULL, 10);
+            ok = parse_uint64(tok, UINT64_MAX, &start);
         } else if (field == 39) {
-            t->processor = atoi(tok);
+            ok = parse_int(tok, -1, INT_MAX, &t->processor);
             break;
         }
     }
     free(copy);
     t->kthread = flags & PF_KTHREAD;
     t->ticks = utime + stime;
-    return field >= 15;
+    t->start = start;
+    return ok && field >= 15;
 }
 
 static void
@@ -147,14 +136,16 @@ load_tasks(const char *root, int pid, struct proc_table *pt, size_t *cap)
         return;                 /* It exited meanwhile. */
     }
     while ((e = readdir(d))) {
-        if (!all_digits(e->d_name)) {
+        int tid;
+
+        if (!parse_int(e->d_name, 1, INT_MAX, &tid)) {
             continue;
         }
         if (pt->n == *cap) {
             *cap = *cap ? 2 * *cap : 256;
             pt->tasks = xrealloc(pt->tasks, *cap * sizeof *pt->tasks);
         }
-        if (load_task(root, pid, atoi(e->d_name), &pt->tasks[pt->n])) {
+        if (load_task(root, pid, tid, &pt->tasks[pt->n])) {
             pt->n++;
         }
     }
@@ -221,8 +212,9 @@ proc_table_load(const char *root, int pid, struct proc_table *pt)
             return false;
         }
         while ((e = readdir(d))) {
-            if (all_digits(e->d_name)) {
-                load_tasks(root, atoi(e->d_name), pt, &cap);
+            int p;
+            if (parse_int(e->d_name, 1, INT_MAX, &p)) {
+                load_tasks(root, p, pt, &cap);
             }
         }
         closedir(d);

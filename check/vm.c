@@ -18,12 +18,13 @@
  * In a build without libvirt the layer is not run, and a note says so. */
 #include <config.h>
 
-#include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/context.h"
+#include "lib/parse.h"
 #include "lib/plan-file.h"
 #include "lib/util.h"
 #include "libvirt-templates/checks.h"
@@ -53,14 +54,15 @@ qemu_pid(struct check_ctx *ctx, const char *name)
 
     while (d && !pid && (e = readdir(d))) {
         char *cmd;
-        if (!isdigit((unsigned char) e->d_name[0])) {
+        int n;
+        if (!parse_int(e->d_name, 1, INT_MAX, &n)) {
             continue;
         }
-        cmd = proc_cmdline(ctx->root, atoi(e->d_name));
+        cmd = proc_cmdline(ctx->root, n);
         if (cmd && strstr(cmd, "qemu")
             && (strstr(cmd, want1) || strstr(cmd, want2)
                 || strstr(cmd, want3))) {
-            pid = atoi(e->d_name);
+            pid = n;
         }
         free(cmd);
     }
@@ -276,7 +278,9 @@ ring_sizes(xmlDocPtr doc, struct sbuf *bad)
                 for (size_t a = 0; a < ARRAY_SIZE(attrs); a++) {
                     xmlChar *v = drv ? xmlGetProp(drv, BAD_CAST attrs[a])
                                      : NULL;
-                    if (!v || atoi((const char *) v) < VM_RING_SIZE) {
+                    int size;
+                    if (!v || !parse_int((const char *) v, 0, INT_MAX,
+                                         &size) || size < VM_RING_SIZE) {
                         sbuf_printf(bad, "%sinterface %d %s %s",
                                     bad->len ? "; " : "", i, attrs[a],
                                     v ? (const char *) v
