@@ -100,7 +100,8 @@ check_run(const struct check_opts *o, struct check_report *r,
     double start = ctx_now();
     unsigned skipped = 0;
 
-    if (o->root[0] && (stat(o->root, &st) || !S_ISDIR(st.st_mode))) {
+    if (o->root && o->root[0]
+        && (stat(o->root, &st) || !S_ISDIR(st.st_mode))) {
         return diag_error(d, NFV_EINPUT, "--sysfs-root %s: not a directory",
                           o->root);
     }
