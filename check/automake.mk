@@ -11,7 +11,6 @@ libnfvhost_a_SOURCES += \
 	check/irq.c \
 	check/memory.c \
 	check/nic.c \
-	check/vfinfo.c check/vfinfo.h \
 	check/ovs.c \
 	check/ovs-want.c check/ovs-want.h \
 	check/vm.c \

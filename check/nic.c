@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "check/context.h"
-#include "check/vfinfo.h"
+#include "lib/vfinfo.h"
 #include "lib/netdev.h"
 #include "lib/parse.h"
 #include "lib/pci.h"

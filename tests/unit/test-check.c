@@ -1,106 +1,17 @@
-/* test-check.c: unit tests of check/: the netlink reply parser of VF
- * settings (no VF exists on the test machine, so the message is built
- * here as the kernel's rtnl_fill_vfinfo() lays it out), the exit status
- * of a report, --only's parser, and --watch's "only what changed". */
+/* test-check.c: unit tests of check/: the exit status of a report,
+ * --only's parser, and --watch's "only what changed".  (The netlink
+ * reply parser of VF settings check reads is lib/vfinfo's, tested in
+ * test-vfinfo.c.) */
 #include <config.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/if_link.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 
 #include "check/check.h"
 #include "check/print.h"
-#include "check/vfinfo.h"
 #include "tests/unit/tap.h"
-
-static char msg[4096];
-static size_t used;
-
-/* Appends an attribute; returns it, so a nest's length can be fixed. */
-static struct rtattr *
-put(int type, const void *data, size_t len)
-{
-    struct rtattr *a = (struct rtattr *) (msg + used);
-
-    a->rta_type = type;
-    a->rta_len = RTA_LENGTH(len);
-    if (data) {
-        memcpy(RTA_DATA(a), data, len);
-    }
-    used += RTA_ALIGN(a->rta_len);
-    return a;
-}
-
-static void
-close_nest(struct rtattr *nest)
-{
-    nest->rta_len = msg + used - (char *) nest;
-}
-
-/* An RTM_NEWLINK with VF 0 (spoof checking on, trust off) and VF 1 (off,
- * on); 'with_list' false leaves out IFLA_VFINFO_LIST. */
-static size_t
-build(bool with_list)
-{
-    struct nlmsghdr *h = (struct nlmsghdr *) msg;
-    unsigned mtu = 1500;
-
-    memset(msg, 0, sizeof msg);
-    used = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-    h->nlmsg_type = RTM_NEWLINK;
-    put(IFLA_MTU, &mtu, sizeof mtu);
-    if (with_list) {
-        struct rtattr *list = put(IFLA_VFINFO_LIST | NLA_F_NESTED, NULL, 0);
-        for (unsigned vf = 0; vf < 2; vf++) {
-            struct rtattr *info = put(IFLA_VF_INFO | NLA_F_NESTED, NULL, 0);
-            struct ifla_vf_spoofchk sc = { vf, vf == 0 };
-            struct ifla_vf_trust tr = { vf, vf == 1 };
-            put(IFLA_VF_SPOOFCHK, &sc, sizeof sc);
-            put(IFLA_VF_TRUST, &tr, sizeof tr);
-            close_nest(info);
-        }
-        close_nest(list);
-    }
-    h->nlmsg_len = used;
-    return used;
-}
-
-static void
-test_vfinfo(void)
-{
-    struct vf_settings s;
-    size_t len = build(true);
-    struct nlmsghdr *h = (struct nlmsghdr *) msg;
-    struct nlmsgerr *e;
-
-    is_int(vfinfo_parse(msg, len, 1, &s), 0, "VF 1 found in the VF list");
-    ok(s.spoofchk == 0 && s.trust == 1, "VF 1: spoof checking off, trust "
-       "on (%d, %d)", s.spoofchk, s.trust);
-    is_int(vfinfo_parse(msg, len, 0, &s), 0, "VF 0 found");
-    ok(s.spoofchk == 1 && s.trust == 0, "VF 0: spoof checking on, trust "
-       "off");
-    is_int(vfinfo_parse(msg, len, 2, &s), -ENOENT, "VF 2: not in the list");
-    is_int(vfinfo_parse(msg, len - 8, 1, &s), -EPROTO,
-           "a reply shorter than its header says: refused");
-    len = build(false);
-    is_int(vfinfo_parse(msg, len, 0, &s), -ENOENT,
-           "no IFLA_VFINFO_LIST (not an SR-IOV PF): -ENOENT");
-    memset(msg, 0, sizeof msg);
-    h->nlmsg_type = NLMSG_ERROR;
-    h->nlmsg_len = NLMSG_LENGTH(sizeof *e);
-    e = NLMSG_DATA(h);
-    e->error = -EPERM;
-    is_int(vfinfo_parse(msg, h->nlmsg_len, 0, &s), -EPERM,
-           "a netlink error reply: its error");
-    is_int(vfinfo_query("lo", 0, &s), -ENOENT,
-           "the kernel's loopback has no VF list");
-    is_int(vfinfo_query("nfv-no-such0", 0, &s), -ENODEV,
-           "no such interface: -ENODEV");
-}
 
 static void
 test_status(void)
@@ -182,7 +93,6 @@ test_changes(void)
 int
 main(void)
 {
-    test_vfinfo();
     test_status();
     test_layers();
     test_changes();
