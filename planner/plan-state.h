@@ -34,6 +34,7 @@ int vm_cores_needed(const struct intent_vm *, int smt, bool emu_isolate);
 int plan_pools(struct plan_state *);
 
 /* vm-place.c: rule 6. */
+int vm_vhost_queues(const struct intent_vm *);
 int vm_choose_nodes(struct plan_state *);
 int vm_fit_node(struct plan_state *, int numa, bool commit, int pmd_l3,
                 int *score, int *failed_vm);

@@ -3,9 +3,11 @@
  * First every VM gets a NUMA node (its explicit 'numa', else the node of
  * the PF its SR-IOV NICs come from, else the node with the most free guest
  * cores).  Then, node by node, its vCPUs get whole cores of one L3 domain
- * when they fit (best fit: the tightest domain that holds the VM), sibling
- * PUs to consecutive vCPUs; finally each vhost NIC gets the PMD that will
- * poll it, preferring a PMD in the VM's own L3 domain. */
+ * when they fit, sibling PUs to consecutive vCPUs: VMs with the most vhost
+ * rx queues first, into the PMD's L3 domain while it has room (rule 7),
+ * the others into the tightest domain that holds them; finally each vhost
+ * NIC gets the PMD that will poll it, preferring a PMD in the VM's own L3
+ * domain. */
 #include "planner/plan-state.h"
 
 #include <stdio.h>
@@ -29,6 +31,18 @@ vm_cores_needed(const struct intent_vm *vm, int smt, bool emu_isolate)
         cores++;
     }
     return cores;
+}
+
+/* Rule 7: how many vhost rx queues of this VM the node's PMDs poll. */
+int
+vm_vhost_queues(const struct intent_vm *vm)
+{
+    int n = 0;
+
+    for (int i = 0; i < vm->n_nics; i++) {
+        n += vm->nics[i].type == NIC_VHOST;
+    }
+    return n * (vm->queues ? vm->queues : 1);
 }
 
 static int
@@ -211,10 +225,26 @@ record_pin(struct plan_vm *pv, int vcpu, int pu)
     hwloc_bitmap_set(pv->cpus, pu);
 }
 
-/* Takes cores for one VM.  Returns the number of vCPUs it could not place
- * (0 on success). */
+/* The L3 domain a VM that needs 'need' cores starts in: the PMD's domain
+ * 'pmd_l3' for a VM with vhost queues when it holds the VM whole (rule 7),
+ * else the tightest domain that does, else -1 (spread). */
 static int
-place_vm(struct plan_state *st, int v, int numa, bool commit)
+choose_l3(const struct plan_state *st, const struct intent_vm *vm, int numa,
+          int need, int min_pus, int pmd_l3)
+{
+    if (pmd_l3 >= 0 && vm_vhost_queues(vm)
+        && state_free_cores(st, numa, pmd_l3, min_pus) >= need) {
+        return pmd_l3;
+    }
+    return best_fit_l3(st, numa, need, min_pus);
+}
+
+/* Takes cores for one VM, near the PMD's L3 domain 'pmd_l3' if it has
+ * vhost NICs; *l3_out is the domain it starts in.  Returns the number of
+ * vCPUs it could not place (0 on success). */
+static int
+place_vm(struct plan_state *st, int v, int numa, bool commit, int pmd_l3,
+         int *l3_out)
 {
     const struct intent_vm *vm = &st->intent->vms[v];
     struct plan_vm *pv = &st->plan->vms[v];
@@ -223,7 +253,7 @@ place_vm(struct plan_state *st, int v, int numa, bool commit)
     int min_pus = vm->thread_policy == THREAD_REQUIRE ? 2 : 1;
     int smt = node_smt(st, numa);
     int need = vm_cores_needed(vm, smt, emu_iso);
-    int l3 = best_fit_l3(st, numa, need, min_pus);
+    int l3 = choose_l3(st, vm, numa, need, min_pus, pmd_l3);
     int placed = 0;
     bool emu_done = !emu_iso;
 
@@ -267,52 +297,64 @@ place_vm(struct plan_state *st, int v, int numa, bool commit)
         pv->numa = numa;
         pv->l3 = l3;
     }
+    *l3_out = l3;
     return vm->vcpus - placed + (emu_done ? 0 : 1);
 }
 
+/* Most vhost rx queues first (they go next to the PMD), then biggest
+ * (fewer stranded cores), then intent order. */
 static int
-cmp_vm_size(const void *a_, const void *b_, void *st_)
+cmp_vm_order(const void *a_, const void *b_, void *st_)
 {
     const struct plan_state *st = st_;
     int a = *(const int *) a_, b = *(const int *) b_;
-    int va = st->intent->vms[a].vcpus, vb = st->intent->vms[b].vcpus;
+    const struct intent_vm *va = &st->intent->vms[a];
+    const struct intent_vm *vb = &st->intent->vms[b];
+    int qa = vm_vhost_queues(va), qb = vm_vhost_queues(vb);
 
-    return va != vb ? vb - va : a - b;
+    return (qa != qb ? qb - qa
+            : va->vcpus != vb->vcpus ? vb->vcpus - va->vcpus
+            : a - b);
 }
 
-/* Places every VM chosen for node 'numa', biggest first (fewer stranded
- * cores), in intent order among equals.  With pmd_l3 >= 0, *score is the
- * number of the node's VM cores in that L3 domain.  Returns 0, or the
- * number of vCPUs (and emulator PUs) that VM *failed_vm could not get. */
+/* Places every VM chosen for node 'numa' around PMD cores in L3 domain
+ * 'pmd_l3' (rule 7).  *score says how good that domain is for the PMD:
+ * first the vhost rx queues of the VMs placed in it, then the node's VM
+ * cores in it.  Returns 0, or the number of vCPUs (and emulator PUs) that
+ * VM *failed_vm could not get. */
 int
 vm_fit_node(struct plan_state *st, int numa, bool commit, int pmd_l3,
             int *score, int *failed_vm)
 {
     const struct intent *in = st->intent;
     int *order = xcalloc(in->n_vms, sizeof *order);
-    int n = 0;
+    int n = 0, queues = 0, cores = 0;
 
     for (int v = 0; v < in->n_vms; v++) {
         if (st->vm_numa[v] == numa) {
             order[n++] = v;
         }
     }
-    qsort_r(order, n, sizeof *order, cmp_vm_size, st);
+    qsort_r(order, n, sizeof *order, cmp_vm_order, st);
     for (int i = 0; i < n; i++) {
-        int shortfall = place_vm(st, order[i], numa, commit);
+        int l3;
+        int shortfall = place_vm(st, order[i], numa, commit, pmd_l3, &l3);
         if (shortfall) {
             *failed_vm = order[i];
             free(order);
             return shortfall;
         }
-    }
-    free(order);
-    *score = 0;
-    for (int i = 0; i < st->topo->n_cores; i++) {
-        if (st->topo->cores[i].l3 == pmd_l3 && st->core_vm[i] >= 0) {
-            *score += 1;
+        if (l3 == pmd_l3) {
+            queues += vm_vhost_queues(&in->vms[order[i]]);
         }
     }
+    free(order);
+    for (int i = 0; i < st->topo->n_cores; i++) {
+        if (st->topo->cores[i].l3 == pmd_l3 && st->core_vm[i] >= 0) {
+            cores++;
+        }
+    }
+    *score = queues * (st->topo->n_cores + 1) + cores;
     return 0;
 }
 

@@ -73,8 +73,8 @@ tap_is "$(jget "$J" 'len([f for f in d["findings"] if f["id"] == "vm.vcpupin"])'
     "... once per VM"
 
 expect "a vCPU pinned to the wrong CPU" 4 \
-    "FAIL vm.vcpupin (vrouter1): vCPU 1 on 9 (planned 8)" \
-    'vrouter1 s/<vcpupin vcpu="1" cpuset="8"/<vcpupin vcpu="1" cpuset="9"/'
+    "FAIL vm.vcpupin (vrouter1): vCPU 1 on 9 (planned 10)" \
+    'vrouter1 s/<vcpupin vcpu="1" cpuset="10"/<vcpupin vcpu="1" cpuset="9"/'
 expect "emulator threads on a guest CPU" 4 \
     "FAIL vm.emulatorpin (firewall1): 1,10" \
     'firewall1 s/<emulatorpin cpuset="1,7"/<emulatorpin cpuset="1,10"/'
@@ -107,9 +107,9 @@ WARN vm.emulatorpin (firewall1): 1,10" \
 node
 S=$T/proc/1000/task/1003/status
 cp "$S" "$SCRATCH/status"
-sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t2,8/' "$S"
+sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t4,10/' "$S"
 check "test://$N"
-tap_is "$rc|$(notpass)" "4|FAIL vm.thread-affinity (vrouter1): thread 1003 (CPU 1/KVM) allowed on 2,8, want 8" \
+tap_is "$rc|$(notpass)" "4|FAIL vm.thread-affinity (vrouter1): thread 1003 (CPU 1/KVM) allowed on 4,10, want 10" \
     "a vCPU thread allowed on both vCPUs' CPUs (libvirt still says it is pinned)"
 cp "$SCRATCH/status" "$S"
 sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t0-11/' "$T/proc/1010/task/1011/status"

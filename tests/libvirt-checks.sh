@@ -36,11 +36,11 @@ mutant() { # mutant NAME SED-SCRIPT EXPECTED-MESSAGE
     tap_diag "$1: libvirt's test driver $( [ $libvirt = 0 ] && echo accepts || echo refuses) it"
 }
 
-mutant wrong-pin 's/vcpupin vcpu="0" cpuset="2"/vcpupin vcpu="0" cpuset="3"/' \
-    "vCPU 0 is pinned to 3, a PMD CPU; the plan pins it to 2"
+mutant wrong-pin 's/vcpupin vcpu="0" cpuset="4"/vcpupin vcpu="0" cpuset="3"/' \
+    "vCPU 0 is pinned to 3, a PMD CPU; the plan pins it to 4"
 mutant unpinned '/vcpupin vcpu="1"/d' "vCPU 1 is not pinned"
-mutant emulator-on-vcpu 's/emulatorpin cpuset="1,7"/emulatorpin cpuset="2"/' \
-    "emulatorpin 2 overlaps the vCPU pins"
+mutant emulator-on-vcpu 's/emulatorpin cpuset="1,7"/emulatorpin cpuset="4"/' \
+    "emulatorpin 4 overlaps the vCPU pins"
 mutant emulator-on-housekeeping 's/emulatorpin cpuset="1,7"/emulatorpin cpuset="0"/' \
     "emulatorpin 0 includes PMD or housekeeping CPUs"
 mutant no-emulatorpin '/emulatorpin/d' "no <emulatorpin>"

@@ -59,8 +59,8 @@ done
 # What the plan says is what the domain says.
 D="$SCRATCH/vrouter1.xml"
 tap_is "$(xp $D 'count(//cputune/vcpupin)')" 2 "vrouter1: one vcpupin per vCPU"
-tap_is "$(xp $D 'string(//cputune/vcpupin[@vcpu=1]/@cpuset)')" 8 \
-    "vrouter1: vCPU 1 on PU 8, as planned"
+tap_is "$(xp $D 'string(//cputune/vcpupin[@vcpu=1]/@cpuset)')" 10 \
+    "vrouter1: vCPU 1 on PU 10, as planned"
 tap_is "$(xp $D 'string(//cputune/emulatorpin/@cpuset)')" 1,7 \
     "vrouter1: emulator threads on the emulator-share pool"
 tap_is "$(xp $D 'string(//numatune/memory/@mode)')" strict "numatune strict"

@@ -115,7 +115,7 @@ memory = 2G
 nics = vhost
 INI
 plan_json iso.json --topology "$HOMELAB/topology.xml" --intent iso.ini
-tap_is "$(jget iso.json '[v["emulatorpin"] for v in d["vms"]]')" '["5", "8"]' \
+tap_is "$(jget iso.json '[v["emulatorpin"] for v in d["vms"]]')" '["2", "11"]' \
     "rule 4: isolate gives each VM one extra guest PU (a fresh core for a, b's leftover sibling)"
 tap_is "$(jget iso.json 'd["pools"]["emulator"]')" "" "rule 4: isolate has no shared pool"
 intent none <<'INI'
@@ -223,10 +223,28 @@ tap_is "$?" "3" "rule 6: a VM that does not fit is infeasible (exit 3)"
 tap_is "$(cat toobig.err)" "nfvhost: infeasible plan: VM huge (10 vCPUs, thread_policy prefer) does not fit on NUMA node 0: 4 vCPU(s) short after housekeeping, 1 PMD core(s), the emulator pool and the VMs placed before it; give it fewer vcpus, move it with numa = N or lower pmd_cores_per_numa" \
     "rule 6: the message says which VM, where and by how much"
 
-# Rule 7: the PMD sits in the L3 domain with most of the vCPUs it serves.
+# Rule 7: the PMD sits in the L3 domain with most of the vhost queues it
+# polls, and VMs with more vhost NICs are placed next to it first.
 plan_json homelab.json --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini"
 tap_is "$(jget homelab.json 'd["pools"]["pmd"]')" "3,9" "rule 7: home-lab PMD in L3 #1 with two of the three VMs"
-tap_is "$(jget homelab.json '[v["l3"] for v in d["vms"]]')" "[0, 1, 1]" "rule 7: VMs' L3 domains"
+tap_is "$(jget homelab.json '[v["l3"] for v in d["vms"]]')" "[1, 1, 0]" \
+    "rule 7: the two VMs with two vhost NICs each share the PMD's L3 domain, the one with one does not"
+# vhost NICs whose PMD is in the L3 domain of their VM's vCPUs.
+NEAR='sum(1 for v in d["vms"] for n in v["nics"] if n["type"] == "vhost" and str(n["pmd_cpu"]) in [c for l in d["numa_nodes"][v["numa"]]["l3_domains"] if l["index"] == v["l3"] for c in __import__("re").split("[,-]", l["cpus"])])'
+tap_is "$(jget homelab.json "$NEAR")" "4" "rule 7: 4 of the home lab's 5 vhost NICs are polled from their VM's L3 domain"
+intent l3q <<'INI'
+[vm big]
+vcpus = 4
+memory = 2G
+[vm small]
+vcpus = 2
+memory = 2G
+nics = vhost, vhost
+INI
+plan_json l3q.json --topology "$HOMELAB/topology.xml" --intent l3q.ini
+tap_is "$(jget l3q.json 'd["pools"]["pmd"] + " " + str(d["vms"][1]["l3"])')" "3,9 1" \
+    "rule 7: vhost queues, not vCPUs, decide: the small VM with two vhost NICs gets the PMD's domain"
+tap_is "$(jget l3q.json "$NEAR")" "2" "rule 7: both its vhost NICs are polled from its L3 domain"
 plan_json amd.json --topology "$TOPO/amd-2ccd-16c.xml"
 tap_is "$(jget amd.json 'd["pools"]["pmd"]')" "8,24" \
     "rule 7: with no VM listed the PMD goes to the L3 domain with most guest cores"

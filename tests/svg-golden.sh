@@ -44,13 +44,13 @@ tap_is "$(grep -c 'class="pu"' homelab.svg)" 12 "home lab: one box per PU (12)"
 tap_is "$(sed -n 's/.*class="lbl"[^>]*>\([^<]*\)<.*/\1/p' homelab.svg | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" \
     "emulator:2 firewall1:2 housekeeping:2 pmd:2 trafgen1:2 vrouter1:2 " \
     "home lab: each PU labelled with its pool or VM"
-grep -q '<title>CPU 8: VM vrouter1, vCPU 1</title>' homelab.svg
+grep -q '<title>CPU 10: VM vrouter1, vCPU 1</title>' homelab.svg
 tap_ok $? "home lab: a VM's PU says which vCPU runs there"
 tap_is "$(grep -c 'class="nic uplink"' homelab.svg)" 2 \
     "home lab: the uplink NIC is marked (and the legend shows the mark)"
 grep -q '>guest</text>' homelab.svg && grep -q '>2,4-5,8,10-11: vCPUs pinned' homelab.svg
 tap_ok $? "home lab: the legend lists each pool with its CPUs"
-grep -q '>node 0, L3 #0, vCPUs on 2,8, emulator on 1,7, 3 NIC(s)<' homelab.svg
+grep -q '>node 0, L3 #1, vCPUs on 4,10, emulator on 1,7, 3 NIC(s)<' homelab.svg
 tap_ok $? "home lab: the legend lists each VM"
 tap_is "$(grep -c 'class="pu offline"' offline.svg)" 2 "offline.svg: the offline and the disallowed PU are drawn as such"
 grep -q '>carries a route: not for DPDK<' nics.svg && grep -q 'class="nic route"' nics.svg
