@@ -13,6 +13,7 @@
 #include "planner/emit-openstack.h"
 #include "planner/intent.h"
 #include "lib/output.h"
+#include "lib/plan-file.h"
 #include "planner/outputs.h"
 #include "planner/plan.h"
 #include "planner/topology.h"
@@ -24,6 +25,8 @@ struct plan_opts {
     const char *intent;
     const char *output;
     const char *svg;
+    const char *previous;   /* --previous PLAN.json */
+    bool allow_moves;
     bool json;
     bool no_color;
     const char **overrides; /* --uplink-override PCI=DEVARGS, in order. */
@@ -37,7 +40,8 @@ plan_usage(void)
            "[--intent FILE.ini]\n"
            "                    [--output DIR] [--svg FILE] "
            "[--uplink-override PCI=DEVARGS]...\n"
-           "                    [--json] [--no-color]\n"
+           "                    [--previous PLAN.json [--allow-moves]] "
+           "[--json] [--no-color]\n"
            "Partition the host's cores into housekeeping, OVS PMD, guest "
            "and emulator-share\npools, place the VMs the intent lists, size "
            "hugepages per NUMA node, and\nwrite the configuration that "
@@ -60,6 +64,14 @@ plan_usage(void)
            "vdev DEVARGS\n"
            "                       in its place (a stand-in for tests; "
            "repeatable)\n"
+           "  --previous PLAN.json keep the VMs of that plan where they are "
+           "(CPUs, PMDs,\n"
+           "                       MACs, VFs); plan only what changed, and "
+           "list the changes\n"
+           "  --allow-moves        with --previous: move the fewest VMs "
+           "needed when keeping\n"
+           "                       them all does not fit (else exit 3, "
+           "naming them)\n"
            "  --json               print plan.json instead of the summary\n"
            "  --no-color           no colours in the picture (also "
            "NO_COLOR, or not a tty)\n\n"
@@ -69,7 +81,8 @@ plan_usage(void)
 
 enum {
     OPT_TOPOLOGY = 256, OPT_SYSFS_ROOT, OPT_INTENT, OPT_OUTPUT, OPT_SVG,
-    OPT_JSON, OPT_NO_COLOR, OPT_OVERRIDE, OPT_HELP,
+    OPT_JSON, OPT_NO_COLOR, OPT_OVERRIDE, OPT_PREVIOUS, OPT_ALLOW_MOVES,
+    OPT_HELP,
 };
 
 static const struct cli_opt options[] = {
@@ -81,6 +94,8 @@ static const struct cli_opt options[] = {
     { "json", false, OPT_JSON, 0 },
     { "no-color", false, OPT_NO_COLOR, 0 },
     { "uplink-override", true, OPT_OVERRIDE, 0 },
+    { "previous", true, OPT_PREVIOUS, 0 },
+    { "allow-moves", false, OPT_ALLOW_MOVES, 0 },
     { "help", false, OPT_HELP, 'h' },
     { NULL, false, 0, 0 },
 };
@@ -100,6 +115,8 @@ parse_one(int id, const char *arg, void *o_)
     case OPT_JSON: o->json = true; break;
     case OPT_NO_COLOR: o->no_color = true; break;
     case OPT_OVERRIDE: o->overrides[o->n_overrides++] = arg; break;
+    case OPT_PREVIOUS: o->previous = arg; break;
+    case OPT_ALLOW_MOVES: o->allow_moves = true; break;
     case OPT_HELP: plan_usage(); return -1;
     }
     return 0;
@@ -119,6 +136,10 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
     if (n) {
         return cli_usage_error("plan", "unexpected argument '%s'",
                                operands[0]);
+    }
+    if (o->allow_moves && !o->previous) {
+        return cli_usage_error("plan", "--allow-moves needs --previous "
+                               "PLAN.json");
     }
     return cli_opt_dir("plan", "--sysfs-root", o->sysfs_root) ? 0
                                                                : NFV_EINPUT;
@@ -185,6 +206,19 @@ apply_overrides(const struct plan_opts *o, struct intent *intent,
     return 0;
 }
 
+/* --previous: read through the typed reader, handed to the planner as
+ * data (the planner itself reads nothing). */
+static int
+load_previous(const struct plan_opts *o, struct plan_file **previous,
+              struct diag *diag)
+{
+    if (!o->previous) {
+        return 0;
+    }
+    *previous = plan_file_load(o->previous, diag);
+    return *previous ? 0 : diag->status;    /* The reader names the file. */
+}
+
 int
 cmd_plan(int argc, char *argv[])
 {
@@ -193,6 +227,8 @@ cmd_plan(int argc, char *argv[])
     struct nfv_topology topo;
     struct intent intent;
     struct plan plan;
+    struct plan_options popts = { NULL, false };
+    struct plan_file *previous = NULL;
     struct diag diag;
     int error;
 
@@ -212,7 +248,9 @@ cmd_plan(int argc, char *argv[])
     if ((o.intent && (error = intent_parse_file(o.intent, &intent, &diag)))
         || (error = apply_overrides(&o, &intent, &diag))
         || (error = topology_load(&src, &topo, &diag))
-        || (error = plan_build(&topo, &intent, &plan, &diag))
+        || (error = load_previous(&o, &previous, &diag))
+        || (popts.previous = previous, popts.allow_moves = o.allow_moves,
+            error = plan_build_with(&topo, &intent, &popts, &plan, &diag))
         || (error = openstack_check(&plan, &diag))
         || (o.output && (error = write_outputs(&plan, o.output, &diag)))
         || (o.svg && (error = write_svg(&plan, o.svg, &diag)))) {
@@ -237,6 +275,9 @@ out:
         cli_report(&diag);
     }
     plan_destroy(&plan);
+    if (previous) {
+        plan_file_destroy(previous);
+    }
     topology_destroy(&topo);
     intent_destroy(&intent);
     diag_destroy(&diag);

@@ -836,6 +836,92 @@ read_warnings(struct jread *r, json_t *root, struct plan_file *p)
     return 0;
 }
 
+static const char *const change_kinds[] = {
+    [PLAN_CHANGE_VM_ADDED] = "vm-added",
+    [PLAN_CHANGE_VM_REMOVED] = "vm-removed",
+    [PLAN_CHANGE_VM_CHANGED] = "vm-changed",
+    [PLAN_CHANGE_VM_MOVED] = "vm-moved",
+    [PLAN_CHANGE_VCPUPIN] = "vcpupin",
+    [PLAN_CHANGE_EMULATORPIN] = "emulatorpin",
+    [PLAN_CHANGE_RXQ] = "rxq",
+    [PLAN_CHANGE_PORT_ADDED] = "port-added",
+    [PLAN_CHANGE_PORT_REMOVED] = "port-removed",
+    [PLAN_CHANGE_VF] = "vf",
+    [PLAN_CHANGE_POOL] = "pool",
+    NULL
+};
+
+const char *
+plan_change_kind_name(enum plan_change_kind k)
+{
+    return change_kinds[k];
+}
+
+/* One "changes[]" entry: a VM name where there is one, and a port name
+ * where the appliers take the item as one. */
+static int
+read_change(struct jread *r, json_t *o, void *item)
+{
+    struct plan_file_change *c = item;
+    static const char *const keys[] = {
+        "kind", "vm", "item", "before", "after", "restart", NULL
+    };
+    int kind;
+
+    if (!json_is_object(o)) {
+        return jread_error(r, NULL, "expected an object");
+    }
+    if (jread_keys(r, o, keys)
+        || jread_enum(r, o, "kind", change_kinds, &kind)
+        || jread_str_or_null(r, o, "vm", &c->vm)
+        || jread_str_or_null(r, o, "item", &c->item)
+        || jread_str_or_null(r, o, "before", &c->before)
+        || jread_str_or_null(r, o, "after", &c->after)
+        || jread_bool(r, o, "restart", &c->restart)) {
+        return NFV_EINPUT;
+    }
+    c->kind = kind;
+    if (kind != PLAN_CHANGE_POOL
+        && (!c->vm || !plan_file_name_valid(c->vm, PLAN_VM_NAME_MAX))) {
+        return jread_error(r, "vm", "expected a VM name");
+    }
+    if ((kind == PLAN_CHANGE_RXQ || kind == PLAN_CHANGE_PORT_ADDED
+         || kind == PLAN_CHANGE_PORT_REMOVED)
+        && (!c->item || !plan_file_name_valid(c->item, 64))) {
+        return jread_error(r, "item", "expected a port name");
+    }
+    return 0;
+}
+
+static int
+read_changes(struct jread *r, json_t *root, struct plan_file *p)
+{
+    json_t *a = json_object_get(root, "changes"), *v;
+    size_t i;
+
+    if (!a) {
+        return 0;               /* Planned without --previous. */
+    }
+    if (!json_is_array(a)) {
+        return jread_error(r, "changes", "expected an array");
+    }
+    p->has_changes = true;
+    p->changes = xcalloc(json_array_size(a) + 1, sizeof *p->changes);
+    json_array_foreach(a, i, v) {
+        size_t len = jread_enter(r, "changes", 0);
+        size_t len2 = jread_enter(r, NULL, i);
+        int error = read_change(r, v, &p->changes[i]);
+
+        p->n_changes++;
+        jread_leave(r, len2);
+        jread_leave(r, len);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
 /* Reads every element of root[key] with 'fn' into a new array of 'size'
  * byte elements. */
 static int
@@ -900,7 +986,8 @@ read_plan(struct jread *r, json_t *root, struct plan_file *p)
 {
     static const char *const keys[] = {
         "format", "generator", "host", "settings", "pools", "numa_nodes",
-        "uplinks", "sriov_pfs", "vms", "ovs", "kernel", "warnings", NULL
+        "uplinks", "sriov_pfs", "vms", "ovs", "kernel", "warnings",
+        "changes", NULL
     };
 
     if (!json_is_object(root)) {
@@ -928,6 +1015,7 @@ read_plan(struct jread *r, json_t *root, struct plan_file *p)
             || read_ovs(r, root, &p->ovs)
             || read_kernel(r, root, &p->kernel)
             || read_warnings(r, root, p)
+            || read_changes(r, root, p)
             || plan_file_check(r, p)) ? NFV_EINPUT : 0;
 }
 

@@ -191,6 +191,13 @@ plan_file_destroy(struct plan_file *p)
         free(p->warnings[i]);
     }
     free(p->warnings);
+    for (size_t i = 0; i < p->n_changes; i++) {
+        free(p->changes[i].vm);
+        free(p->changes[i].item);
+        free(p->changes[i].before);
+        free(p->changes[i].after);
+    }
+    free(p->changes);
     free(p);
 }
 

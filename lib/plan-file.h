@@ -273,6 +273,29 @@ struct plan_file_kernel {
                                          * systemd.cpu_affinity. */
 };
 
+/* "changes[]": what differs from the plan given to 'nfvhost plan
+ * --previous' (docs/plan-format.md, "changes", says what each kind asks
+ * of the appliers).  The values to apply are the plan's own (vms[]); a
+ * change says what to do, and names what the plan no longer has (a
+ * removed VM's ports). */
+enum plan_change_kind {
+    PLAN_CHANGE_VM_ADDED, PLAN_CHANGE_VM_REMOVED, PLAN_CHANGE_VM_CHANGED,
+    PLAN_CHANGE_VM_MOVED, PLAN_CHANGE_VCPUPIN, PLAN_CHANGE_EMULATORPIN,
+    PLAN_CHANGE_RXQ, PLAN_CHANGE_PORT_ADDED, PLAN_CHANGE_PORT_REMOVED,
+    PLAN_CHANGE_VF, PLAN_CHANGE_POOL,
+};
+const char *plan_change_kind_name(enum plan_change_kind);
+
+struct plan_file_change {
+    enum plan_change_kind kind;
+    char *vm;                       /* NULL (null) for a pool. */
+    char *item;                     /* The port (rxq, port-*), the pool,
+                                     * "nic N" (vf), what changed
+                                     * (vm-changed); NULL otherwise. */
+    char *before, *after;           /* As text; NULL where not applicable. */
+    bool restart;                   /* The guest must restart to take it. */
+};
+
 struct plan_file {
     char *path;                     /* As given to plan_file_load(). */
     int format;                     /* PLAN_FILE_FORMAT. */
@@ -292,6 +315,10 @@ struct plan_file {
     struct plan_file_kernel kernel;
     char **warnings;
     size_t n_warnings;
+    bool has_changes;               /* Planned with --previous ("changes"
+                                     * present, maybe empty). */
+    struct plan_file_change *changes;
+    size_t n_changes;
 };
 
 /* Loads and validates 'path'.  NULL with diag set: status 2 for a plan

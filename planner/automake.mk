@@ -8,6 +8,7 @@ libnfvhost_a_SOURCES += \
 	planner/vm-place.c \
 	planner/memory.c \
 	planner/wiring.c \
+	planner/replan.c \
 	planner/emit.h \
 	planner/emit-config.c \
 	planner/emit-json.c \

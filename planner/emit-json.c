@@ -314,6 +314,32 @@ jkernel(const struct plan *p)
     return o;
 }
 
+static json_t *
+jnullable(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* Rule 15: every difference from the previous plan. */
+static json_t *
+jchanges(const struct plan *p)
+{
+    json_t *a = json_array();
+
+    for (int i = 0; i < p->n_changes; i++) {
+        const struct plan_change *c = &p->changes[i];
+        json_array_append_new(a, json_pack(
+            "{s:s, s:o, s:o, s:o, s:o, s:b}",
+            "kind", c->kind,
+            "vm", jnullable(c->vm),
+            "item", jnullable(c->item),
+            "before", jnullable(c->before),
+            "after", jnullable(c->after),
+            "restart", c->restart));
+    }
+    return a;
+}
+
 char *
 emit_plan_json(const struct plan *p)
 {
@@ -352,6 +378,10 @@ emit_plan_json(const struct plan *p)
                      "warnings", warnings);
     if (!root) {
         xalloc_die();
+    }
+    if (p->previous) {
+        /* Absent without --previous, so such plans are as before. */
+        json_object_set_new(root, "changes", jchanges(p));
     }
     text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);

@@ -195,6 +195,17 @@ put_pools(struct sbuf *b, const struct plan *p)
     }
 }
 
+/* Rule 15: how a VM stands against the previous plan. */
+static const char *
+vm_mark(const struct plan *p, const struct plan_vm *v)
+{
+    if (!p->previous) {
+        return "";
+    }
+    return (!v->prev ? "  [new]" : v->changed ? "  [changed]"
+            : v->kept ? "  [kept]" : "  [moved]");
+}
+
 static void
 put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
 {
@@ -206,9 +217,9 @@ put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
         sbuf_printf(b, "%s%d", i ? "," : " ", v->vcpupin[i]);
     }
     sbuf_printf(b, "; emulator %s; topology %d socket, %d cores, %d "
-                "threads; %" PRIu64 " x %s hugepages\n", *emu ? emu : "-",
+                "threads; %" PRIu64 " x %s hugepages%s\n", *emu ? emu : "-",
                 v->sockets, v->cores, v->threads, v->hugepages,
-                p->hugepage_kb == 1048576 ? "1G" : "2M");
+                p->hugepage_kb == 1048576 ? "1G" : "2M", vm_mark(p, v));
     for (int n = 0; n < v->n_nics; n++) {
         const struct plan_nic *nic = &v->nics[n];
         sbuf_printf(b, "    nic %d: %s", n, nic_type_name(nic->type));
@@ -266,6 +277,57 @@ put_nics(struct sbuf *b, const struct plan *p)
 }
 
 static void
+put_change(struct sbuf *b, const struct plan_change *c)
+{
+    const char *kind = c->kind;
+
+    if (!strcmp(kind, "vm-moved")) {
+        sbuf_printf(b, "  %s: %s -> %s (moved%s)\n", c->vm, c->before,
+                    c->after, c->restart ? " to another node: restart the "
+                    "guest" : "");
+    } else if (!strcmp(kind, "vm-added")) {
+        sbuf_printf(b, "  %s: added, on %s\n", c->vm, c->after);
+    } else if (!strcmp(kind, "vm-removed")) {
+        sbuf_printf(b, "  %s: removed (was on %s)\n", c->vm, c->before);
+    } else if (!strcmp(kind, "vm-changed")) {
+        sbuf_printf(b, "  %s: changed (%s)%s\n", c->vm, c->item,
+                    c->restart ? ": restart the guest to take it" : "");
+    } else if (!strcmp(kind, "pool")) {
+        sbuf_printf(b, "  pool %s: %s -> %s\n", c->item,
+                    *c->before ? c->before : "-", *c->after ? c->after : "-");
+    } else if (!strcmp(kind, "rxq")) {
+        sbuf_printf(b, "  %s: %s polled by PMD on CPU %s -> %s\n", c->vm,
+                    c->item, c->before ? c->before : "-",
+                    c->after ? c->after : "-");
+    } else if (!strcmp(kind, "port-added") || !strcmp(kind, "port-removed")) {
+        sbuf_printf(b, "  %s: port %s %s\n", c->vm, c->item,
+                    kind[5] == 'a' ? "added" : "removed");
+    } else {
+        /* vcpupin, emulatorpin, vf */
+        sbuf_printf(b, "  %s: %s%s%s %s -> %s%s\n", c->vm, kind,
+                    c->item ? " " : "", c->item ? c->item : "",
+                    *c->before ? c->before : "-", *c->after ? c->after : "-",
+                    c->restart ? " (restart the guest)" : " (live)");
+    }
+}
+
+/* Rule 15: what differs from the previous plan. */
+static void
+put_changes(struct sbuf *b, const struct plan *p)
+{
+    if (!p->previous) {
+        return;
+    }
+    sbuf_puts(b, "\nChanges since the previous plan:\n");
+    if (!p->n_changes) {
+        sbuf_puts(b, "  none\n");
+    }
+    for (int i = 0; i < p->n_changes; i++) {
+        put_change(b, &p->changes[i]);
+    }
+}
+
+static void
 put_rest(struct sbuf *b, const struct plan *p)
 {
     struct ovs_config c;
@@ -277,6 +339,7 @@ put_rest(struct sbuf *b, const struct plan *p)
             put_vm(b, p, &p->vms[v]);
         }
     }
+    put_changes(b, p);
     put_nics(b, p);
     plan_ovs_config(p, &c);
     sbuf_puts(b, "\nOVS other_config:\n");

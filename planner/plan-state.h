@@ -1,6 +1,6 @@
 /* plan-state.h: the planner's scratch state while it assigns cores.
  *
- * Private to planner/plan.c, pools.c and vm-place.c.  Cores are assigned
+ * Private to planner/plan.c, pools.c, vm-place.c, replan.c and wiring.c.  Cores are assigned
  * whole (rule 1); a core's PUs only part ways inside the guest pool, where
  * a VM may pin fewer vCPUs than the core has PUs. */
 #ifndef NFV_PLAN_STATE_H
@@ -18,6 +18,10 @@ struct plan_state {
     int *core_vm;           /* Per core: VM index using it, or -1. */
     int *vm_numa;           /* Per VM: node chosen before cores. */
     int *pmd_count;         /* Per plan->numas[i]: PMD cores wanted. */
+    /* Rule 15 (replan.c), with a previous plan: */
+    int *keep;              /* Per VM: its index in the previous plan's
+                             * vms when it stays where it was, or -1. */
+    int blocking_vm;        /* The VM whose placement failed, or -1. */
 };
 
 /* Index of node 'os_index' in plan->numas, or -1. */
@@ -32,6 +36,18 @@ int vm_cores_needed(const struct intent_vm *, int smt, bool emu_isolate);
 
 /* pools.c: rules 1-5, 7, 8. */
 int plan_pools(struct plan_state *);
+
+/* replan.c: rule 15. */
+void replan_match(struct plan_state *, const bool *release);
+int replan_keep_vms(struct plan_state *);
+int replan_prev_core(const struct plan_state *, int numa, enum pool);
+bool replan_was_pmd(const struct plan_state *, int core);
+int replan_keep_pmds(struct plan_state *, int numa, int want, int *l3);
+int replan_kept_pmd(const struct plan *, const struct plan_vm *, int nic);
+const struct plan_file_nic *replan_prev_nic(const struct plan_vm *, int nic);
+int replan_prev_numvfs(const struct plan *, const char *pci);
+void replan_changes(struct plan *);
+void replan_changes_destroy(struct plan *);
 
 /* vm-place.c: rule 6. */
 int vm_vhost_queues(const struct intent_vm *);

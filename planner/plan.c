@@ -268,15 +268,20 @@ set_emulator_pins(struct plan *p)
     }
 }
 
-int
-plan_build(const struct nfv_topology *t, const struct intent *in,
-           struct plan *p, struct diag *diag)
+/* One plan; with a previous plan, the VMs flagged in 'release' are placed
+ * anew even if their intent did not change.  *blocking (when not NULL) is
+ * the VM whose placement failed, or -1. */
+static int
+build_once(const struct nfv_topology *t, const struct intent *in,
+           const struct plan_file *previous, const bool *release,
+           struct plan *p, struct diag *diag, int *blocking)
 {
     struct plan_state st;
     int n = t->n_cores;
     int error;
 
     init_plan(p, t, in, diag);
+    p->previous = previous;
     if ((error = resolve_uplinks(p))) {
         return error;
     }
@@ -314,12 +319,19 @@ plan_build(const struct nfv_topology *t, const struct intent *in,
     }
     st.vm_numa = xcalloc(in->n_vms, sizeof *st.vm_numa);
     st.pmd_count = xcalloc(p->n_numas, sizeof *st.pmd_count);
+    st.keep = xcalloc(in->n_vms, sizeof *st.keep);
+    st.blocking_vm = -1;
+    replan_match(&st, release);
 
     error = plan_pools(&st);
+    if (blocking) {
+        *blocking = st.blocking_vm;
+    }
     free(st.core_pool);
     free(st.core_vm);
     free(st.vm_numa);
     free(st.pmd_count);
+    free(st.keep);
     if (error) {
         return error;
     }
@@ -328,7 +340,177 @@ plan_build(const struct nfv_topology *t, const struct intent *in,
     error = plan_memory(p);
     if (!error) {
         plan_wiring(p);
+        if (previous) {
+            replan_changes(p);
+        }
     }
+    return error;
+}
+
+int
+plan_build(const struct nfv_topology *t, const struct intent *in,
+           struct plan *p, struct diag *diag)
+{
+    return build_once(t, in, NULL, NULL, p, diag, NULL);
+}
+
+/* Rule 15's search: the fewest VMs to release so that the plan fits.
+ * Candidates are the VMs that would stay; sets are tried by size, the
+ * VM that blocked the plan first, then in intent order, up to a bound
+ * (a few thousand plans of well under a millisecond each).  Returns
+ * whether one fits, with it in 'release'. */
+#define REPLAN_MAX_TRIES 4096
+
+struct move_search {
+    const struct nfv_topology *t;
+    const struct intent *in;
+    const struct plan_file *previous;
+    int *cand;              /* Candidate VM indexes, in trial order. */
+    int n_cand;
+    bool *release;
+    int tries;
+};
+
+static bool
+try_release(struct move_search *ms)
+{
+    struct plan p;
+    struct diag d;
+    int error;
+
+    diag_init(&d);
+    error = build_once(ms->t, ms->in, ms->previous, ms->release, &p, &d,
+                       NULL);
+    plan_destroy(&p);
+    diag_destroy(&d);
+    ms->tries++;
+    return !error;
+}
+
+/* Sets of 'k' more candidates from index 'from' on. */
+static bool
+search_sets(struct move_search *ms, int from, int k)
+{
+    if (!k) {
+        return try_release(ms);
+    }
+    for (int i = from; i <= ms->n_cand - k; i++) {
+        if (ms->tries >= REPLAN_MAX_TRIES) {
+            return false;
+        }
+        ms->release[ms->cand[i]] = true;
+        if (search_sets(ms, i + 1, k - 1)) {
+            return true;
+        }
+        ms->release[ms->cand[i]] = false;
+    }
+    return false;
+}
+
+/* The candidates: VMs of 'p' (a failed trial) that were to stay. */
+static void
+find_candidates(struct move_search *ms, const struct plan *p, int blocking)
+{
+    ms->cand = xcalloc(p->n_vms ? p->n_vms : 1, sizeof *ms->cand);
+    if (blocking >= 0 && blocking < p->n_vms && p->vms[blocking].prev
+        && !p->vms[blocking].changed) {
+        ms->cand[ms->n_cand++] = blocking;
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        if (p->vms[v].prev && !p->vms[v].changed && v != blocking) {
+            ms->cand[ms->n_cand++] = v;
+        }
+    }
+}
+
+static bool
+find_fewest_moves(struct move_search *ms)
+{
+    for (int k = 1; k <= ms->n_cand; k++) {
+        if (search_sets(ms, 0, k)) {
+            return true;
+        }
+        if (ms->tries >= REPLAN_MAX_TRIES) {
+            break;
+        }
+    }
+    /* Too many to search: all of them. */
+    for (int i = 0; i < ms->n_cand; i++) {
+        ms->release[ms->cand[i]] = true;
+    }
+    return try_release(ms);
+}
+
+/* "vrouter1 (CPUs 2,8), firewall1 (CPUs 4,10)". */
+static char *
+release_names(const struct move_search *ms)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int v = 0; v < ms->in->n_vms; v++) {
+        const struct plan_file_vm *old;
+        if (!ms->release[v]
+            || !(old = plan_file_find_vm(ms->previous,
+                                         ms->in->vms[v].name))) {
+            continue;
+        }
+        sbuf_printf(&b, "%s%s (CPUs ", b.len ? ", " : "", old->name);
+        for (int i = 0; i < old->vcpus; i++) {
+            sbuf_printf(&b, "%s%d", i ? "," : "", old->vcpupin[i]);
+        }
+        sbuf_puts(&b, ")");
+    }
+    return sbuf_steal(&b);
+}
+
+int
+plan_build_with(const struct nfv_topology *t, const struct intent *in,
+                const struct plan_options *opts, struct plan *p,
+                struct diag *diag)
+{
+    struct move_search ms;
+    struct diag first;
+    int error, blocking = -1;
+    bool found;
+    char *names;
+
+    if (!opts || !opts->previous) {
+        return plan_build(t, in, p, diag);
+    }
+    /* Trials go to scratch diagnostics; the plan that is kept is made
+     * once more into 'diag', so its warnings are said once. */
+    diag_init(&first);
+    memset(&ms, 0, sizeof ms);
+    error = build_once(t, in, opts->previous, NULL, p, &first, &blocking);
+    find_candidates(&ms, p, blocking);
+    plan_destroy(p);
+    if (error != NFV_EINFEASIBLE || !ms.n_cand) {
+        free(ms.cand);
+        diag_destroy(&first);
+        return build_once(t, in, opts->previous, NULL, p, diag, NULL);
+    }
+    ms.t = t;
+    ms.in = in;
+    ms.previous = opts->previous;
+    ms.release = xcalloc(in->n_vms, sizeof *ms.release);
+    found = find_fewest_moves(&ms);
+    names = release_names(&ms);
+    if (found && opts->allow_moves) {
+        error = build_once(t, in, opts->previous, ms.release, p, diag, NULL);
+    } else if (found && *names) {
+        error = diag_error(diag, NFV_EINFEASIBLE, "keeping the VMs of the "
+                           "previous plan where they are: %s; moving %s "
+                           "would make room: re-run with --allow-moves",
+                           first.msg, names);
+    } else {
+        /* Not even a plan from scratch fits: the intent's own problem. */
+        error = build_once(t, in, opts->previous, ms.release, p, diag, NULL);
+    }
+    free(names);
+    free(ms.cand);
+    free(ms.release);
+    diag_destroy(&first);
     return error;
 }
 
@@ -360,5 +542,6 @@ plan_destroy(struct plan *p)
     }
     free(p->uplinks);
     free(p->sriov_pfs);
+    replan_changes_destroy(p);
     memset(p, 0, sizeof *p);
 }

@@ -6,8 +6,9 @@
  * (names, MACs, VFs, queues).  It does no I/O: emitters turn the plan into
  * text (emit-*.c), appliers make it real from plan.json.  The rules, one
  * file each: pools.c (rules 1-5, 7, 8), vm-place.c (rule 6), memory.c
- * (rule 9), wiring.c (rules 11-15); docs/planner.md explains why each
- * rule is what it is. */
+ * (rule 9), wiring.c (rules 11-15), replan.c (rule 16, stable re-planning
+ * against a previous plan: plan_build_with()); docs/planner.md explains why
+ * each rule is what it is. */
 #ifndef NFV_PLAN_H
 #define NFV_PLAN_H 1
 
@@ -43,6 +44,10 @@ struct plan_nic {
 
 struct plan_vm {
     const struct intent_vm *intent;
+    /* Rule 15, with a previous plan: */
+    const struct plan_file_vm *prev;    /* Its entry there, or NULL (new). */
+    bool changed;           /* Its own intent differs from prev's. */
+    bool kept;              /* Pinned where prev had it. */
     int numa;
     int l3;                 /* L3 index holding most of its vCPUs. */
     int *vcpupin;           /* vcpus entries: host PU of each vCPU. */
@@ -85,9 +90,25 @@ struct plan_sriov_pf {
     bool set_numvfs;        /* false: a stood-in uplink, not on this host. */
 };
 
+/* Rule 15: one difference from the previous plan (docs/plan-format.md,
+ * "changes", says what each kind means and which fields it sets). */
+struct plan_change {
+    const char *kind;       /* "vm-added", "vm-removed", "vm-changed",
+                             * "vm-moved", "vcpupin", "emulatorpin", "rxq",
+                             * "port-added", "port-removed", "vf",
+                             * "pool". */
+    char *vm;               /* NULL for a pool. */
+    char *item;             /* Port, pool, "nic N", what changed; NULL. */
+    char *before, *after;   /* NULL when not applicable. */
+    bool restart;           /* The guest must restart to take it. */
+};
+
 struct plan {
     const struct nfv_topology *topo;
     const struct intent *intent;
+    const struct plan_file *previous;   /* Rule 15; NULL: from scratch. */
+    struct plan_change *changes;        /* With a previous plan. */
+    int n_changes;
 
     hwloc_bitmap_t pool[N_POOLS];   /* Union over nodes. */
     struct plan_numa *numas;        /* Parallel to topo->numas. */
@@ -112,6 +133,19 @@ struct plan {
 
 int plan_build(const struct nfv_topology *, const struct intent *,
                struct plan *, struct diag *);
+
+/* Rule 15: plan against 'previous' (plan.json as lib/plan-file.h reads
+ * it, NULL: as plan_build()).  VMs whose intent did not change stay where
+ * they were; when that leaves no room, the plan is infeasible and the
+ * message names the fewest VMs that would have to move, unless
+ * 'allow_moves', which moves them (listed in plan->changes). */
+struct plan_options {
+    const struct plan_file *previous;
+    bool allow_moves;
+};
+int plan_build_with(const struct nfv_topology *, const struct intent *,
+                    const struct plan_options *, struct plan *,
+                    struct diag *);
 void plan_destroy(struct plan *);
 
 const char *pool_name(enum pool);

@@ -1,10 +1,12 @@
 /* pools.c: rules 1-5, 7 and 8, whole cores into pools.
  *
  * Order matters and is: housekeeping on every node (rule 2; slower CPU
- * kinds first, rule 8), VM nodes (vm-place.c), the emulator-share pool
+ * kinds first, rule 8), with a previous plan the VMs that stay where they
+ * were (rule 15, replan.c), VM nodes (vm-place.c), the emulator-share pool
  * (rule 4), then per node the PMD cores and the VMs' cores together, since
- * a PMD belongs in the L3 domain where most of the vCPUs it serves are
- * (rule 7); whatever is left is the guest pool (rule 5). */
+ * a PMD belongs in the L3 domain where most of the vhost queues it serves
+ * are (rule 7); whatever is left is the guest pool (rule 5).  With a
+ * previous plan, the emulator-share and PMD pools start from its cores. */
 #include "planner/plan-state.h"
 
 #include <stdio.h>
@@ -41,15 +43,18 @@ state_free_cores(const struct plan_state *st, int numa, int l3, int min_pus)
 }
 
 /* The next free core on 'numa' for a host-side pool: slower CPU kinds
- * first (rule 8), then the lowest-numbered PU (rule 2). */
+ * first (rule 8), then the lowest-numbered PU (rule 2).  With 'spare_pmds'
+ * it passes over the previous plan's PMD cores (rule 15), which the PMD
+ * pool will want back. */
 static int
-next_host_core(const struct plan_state *st, int numa)
+next_host_core_but(const struct plan_state *st, int numa, bool spare_pmds)
 {
     int best = -1;
 
     for (int i = 0; i < st->topo->n_cores; i++) {
         const struct nfv_core *c = &st->topo->cores[i];
-        if (c->numa != numa || st->core_pool[i] != CORE_FREE) {
+        if (c->numa != numa || st->core_pool[i] != CORE_FREE
+            || (spare_pmds && replan_was_pmd(st, i))) {
             continue;
         }
         if (best < 0 || c->kind_rank > st->topo->cores[best].kind_rank) {
@@ -57,6 +62,25 @@ next_host_core(const struct plan_state *st, int numa)
         }
     }
     return best;
+}
+
+static int
+next_host_core(const struct plan_state *st, int numa)
+{
+    return next_host_core_but(st, numa, false);
+}
+
+/* Rule 4, and 15: the previous plan's emulator cores first, then a core
+ * that was not a PMD's. */
+static int
+next_emulator_core(const struct plan_state *st, int numa)
+{
+    int c = replan_prev_core(st, numa, POOL_EMULATOR);
+
+    if (c < 0 && st->plan->previous) {
+        c = next_host_core_but(st, numa, true);
+    }
+    return c >= 0 ? c : next_host_core(st, numa);
 }
 
 static int
@@ -134,6 +158,13 @@ assign_emulator(struct plan_state *st)
         }
         return 0;
     }
+    /* Rule 15: where the previous plan had it, so the VMs that stay keep
+     * their emulator pins. */
+    for (int s = 0; s < p->n_numas && numa < 0 && p->previous; s++) {
+        if (replan_prev_core(st, p->numas[s].os_index, POOL_EMULATOR) >= 0) {
+            numa = p->numas[s].os_index;
+        }
+    }
     for (int s = 0; s < p->n_numas && numa < 0; s++) {
         int n = p->numas[s].os_index;
         if (p->numas[s].has_cpus && (!in->n_vms || node_vm_count(st, n))) {
@@ -141,7 +172,7 @@ assign_emulator(struct plan_state *st)
         }
     }
     for (int k = 0; k < want; k++) {
-        int c = next_host_core(st, numa);
+        int c = next_emulator_core(st, numa);
         if (c < 0) {
             return diag_error(p->diag, NFV_EINFEASIBLE,
                               "the emulator-share pool needs %d core(s) on "
@@ -167,10 +198,15 @@ node_needs_pmd(const struct plan_state *st, int slot)
             || state_free_cores(st, numa, -1, 1) > pmds);
 }
 
-/* Takes 'n' PMD cores on 'numa', from L3 domain 'l3' first. */
+/* Gives 'numa' 'n' PMD cores, from L3 domain 'l3' first (counting those it
+ * already has, kept from a previous plan). */
 static void
 reserve_pmds(struct plan_state *st, int numa, int l3, int n)
 {
+    for (int i = 0; i < st->topo->n_cores; i++) {
+        n -= (st->topo->cores[i].numa == numa
+              && st->core_pool[i] == POOL_PMD);
+    }
     for (int pass = 0; pass < 2 && n > 0; pass++) {
         for (int i = 0; i < st->topo->n_cores && n > 0; i++) {
             const struct nfv_core *c = &st->topo->cores[i];
@@ -234,6 +270,7 @@ vm_misfit(struct plan_state *st, int slot, int v, int shortfall)
     const struct intent_vm *vm = &st->intent->vms[v];
     int numa = st->plan->numas[slot].os_index;
 
+    st->blocking_vm = v;
     return diag_error(st->plan->diag, NFV_EINFEASIBLE,
                       "VM %s (%d vCPUs, thread_policy %s) does not fit on "
                       "NUMA node %d: %d vCPU(s) short after housekeeping, "
@@ -278,6 +315,14 @@ assign_pmds_and_vms(struct plan_state *st, int slot)
                           numa, st->pmd_count[slot],
                           node_has_uplink(p, numa) ? "uplink" : "guests",
                           f, st->pmd_count[slot] - f);
+    }
+    if (st->plan->previous) {
+        /* Rule 15: the PMD cores the node had stay, and fix the domain. */
+        int l3;
+        if (replan_keep_pmds(st, numa, st->pmd_count[slot], &l3)) {
+            int s = try_pmd_l3(st, slot, l3, true, &best_score, &failed);
+            return s ? vm_misfit(st, slot, failed, s) : 0;
+        }
     }
     for (int l = 0; l < st->topo->n_l3s; l++) {
         int score = 0, v = -1, s;
@@ -393,6 +438,7 @@ plan_pools(struct plan_state *st)
     int error;
 
     if ((error = assign_housekeeping(st))
+        || (p->previous && (error = replan_keep_vms(st)))
         || (error = vm_choose_nodes(st))
         || (error = assign_emulator(st))) {
         return error;

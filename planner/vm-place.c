@@ -92,8 +92,9 @@ pf_numa(const struct plan *p, const char *pci)
 }
 
 /* Picks each VM's node.  Free capacity is estimated in cores, from the
- * cores left after housekeeping and the PMD cores every node is likely to
- * need; the exact fit is checked per node later. */
+ * cores left after housekeeping, the PMD cores every node is likely to
+ * need and the VMs whose node is given; the exact fit is checked per node
+ * later. */
 int
 vm_choose_nodes(struct plan_state *st)
 {
@@ -116,10 +117,18 @@ vm_choose_nodes(struct plan_state *st)
             }
         }
     }
-    for (int v = 0; v < in->n_vms; v++) {
+    /* Two rounds over the VMs: first those whose node is given (numa = N,
+     * or their PF's), so that the others are counted against what those
+     * leave. */
+    for (int i = 0; i < 2 * in->n_vms; i++) {
+        int v = i % in->n_vms;
         const struct intent_vm *vm = &in->vms[v];
+        bool fixed = vm->numa >= 0 || vm_has_sriov(vm);
         int slot = -1;
 
+        if (st->keep[v] >= 0 || fixed != (i < in->n_vms)) {
+            continue;           /* Kept: its node and cores are its own. */
+        }
         if (vm->numa >= 0) {
             slot = state_numa_slot(st, vm->numa);
             if (slot < 0 || !p->numas[slot].has_cpus) {
@@ -331,8 +340,13 @@ vm_fit_node(struct plan_state *st, int numa, bool commit, int pmd_l3,
     int n = 0, queues = 0, cores = 0;
 
     for (int v = 0; v < in->n_vms; v++) {
-        if (st->vm_numa[v] == numa) {
+        if (st->vm_numa[v] != numa) {
+            continue;
+        }
+        if (st->keep[v] < 0) {
             order[n++] = v;
+        } else if (st->plan->vms[v].l3 == pmd_l3) {
+            queues += vm_vhost_queues(&in->vms[v]);     /* Kept there. */
         }
     }
     qsort_r(order, n, sizeof *order, cmp_vm_order, st);
@@ -359,7 +373,8 @@ vm_fit_node(struct plan_state *st, int numa, bool commit, int pmd_l3,
 }
 
 /* Gives every vhost NIC's rx queues a PMD on the VM's node: the least
- * loaded PMD PU, those in the VM's own L3 domain first. */
+ * loaded PMD PU, those in the VM's own L3 domain first.  A VM kept from a
+ * previous plan keeps its NICs' PMDs (rule 15); they are counted first. */
 void
 vm_assign_pmds(struct plan_state *st)
 {
@@ -369,12 +384,23 @@ vm_assign_pmds(struct plan_state *st)
 
     for (int v = 0; v < p->n_vms; v++) {
         struct plan_vm *pv = &p->vms[v];
+        for (int n = 0; n < pv->n_nics; n++) {
+            int cpu = pv->nics[n].type == NIC_VHOST
+                      ? replan_kept_pmd(p, pv, n) : -1;
+            if (cpu >= 0) {
+                pv->nics[n].pmd_cpu = cpu;
+                load[cpu]++;
+            }
+        }
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        struct plan_vm *pv = &p->vms[v];
         struct plan_numa *pn = plan_find_numa(p, pv->numa);
 
         for (int n = 0; n < pv->n_nics; n++) {
             int best = -1, id;
 
-            if (pv->nics[n].type != NIC_VHOST) {
+            if (pv->nics[n].type != NIC_VHOST || pv->nics[n].pmd_cpu >= 0) {
                 continue;
             }
             hwloc_bitmap_foreach_begin(id, pn->pool[POOL_PMD]) {

@@ -10,8 +10,11 @@
  *   14. names: the bridge, the uplink port and interfaces, the vhost-user
  *       ports, and the socket directory they live in;
  *   15. the representor port of every VF of a switchdev uplink.
+ * With a previous plan (rule 16), a NIC that was there keeps its VF and
+ * its MAC, and a PF keeps at least the VFs it had.
  * docs/planner.md gives the reason for each. */
 #include "planner/plan.h"
+#include "planner/plan-state.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +83,39 @@ vf_is_uplink(const struct plan *p, const char *pf, int vf)
     return false;
 }
 
+/* Whether a NIC of the plan already has VF 'vf' of 'pf'. */
+static bool
+vf_taken(const struct plan *p, const char *pf, int vf)
+{
+    for (int v = 0; v < p->n_vms; v++) {
+        for (int n = 0; n < p->vms[v].n_nics; n++) {
+            const struct plan_nic *nic = &p->vms[v].nics[n];
+            if (nic->type == NIC_SRIOV && nic->vf == vf
+                && !strcasecmp(nic->pf, pf)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void
+take_vf(struct plan *p, struct plan_nic *nic, int vf)
+{
+    struct plan_sriov_pf *pf = sriov_pf(p, nic->pf);
+
+    nic->vf = vf;
+    if (pf->numvfs < vf + 1) {
+        pf->numvfs = vf + 1;
+    }
+}
+
 /* Rule 12: per PF, in plan order, virtfn0, virtfn1, ..., skipping VFs that
- * OVS takes as uplinks; the PF needs one more VF than the highest used. */
+ * OVS takes as uplinks; the PF needs one more VF than the highest used.
+ * Rule 15: a NIC that had a VF in the previous plan keeps it, the others
+ * take the lowest free ones, and a PF keeps the VFs it had (changing
+ * sriov_numvfs means going through 0, which removes every VF, those of
+ * running guests too). */
 static void
 wire_vfs(struct plan *p)
 {
@@ -94,18 +128,36 @@ wire_vfs(struct plan *p)
     for (int v = 0; v < p->n_vms; v++) {
         for (int n = 0; n < p->vms[v].n_nics; n++) {
             struct plan_nic *nic = &p->vms[v].nics[n];
-            struct plan_sriov_pf *pf;
-            int vf;
+            const struct plan_file_nic *old = replan_prev_nic(&p->vms[v], n);
 
             if (nic->type != NIC_SRIOV) {
                 continue;
             }
-            pf = sriov_pf(p, nic->pf);
-            for (vf = pf->numvfs; vf_is_uplink(p, pf->pci, vf); vf++) {
+            sriov_pf(p, nic->pf);           /* PFs in plan order. */
+            if (old && old->vf >= 0 && !vf_is_uplink(p, nic->pf, old->vf)
+                && !vf_taken(p, nic->pf, old->vf)) {
+                take_vf(p, nic, old->vf);
+            }
+        }
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        for (int n = 0; n < p->vms[v].n_nics; n++) {
+            struct plan_nic *nic = &p->vms[v].nics[n];
+            int vf = 0;
+
+            if (nic->type != NIC_SRIOV || nic->vf >= 0) {
                 continue;
             }
-            nic->vf = vf;
-            pf->numvfs = vf + 1;
+            while (vf_is_uplink(p, nic->pf, vf) || vf_taken(p, nic->pf, vf)) {
+                vf++;
+            }
+            take_vf(p, nic, vf);
+        }
+    }
+    for (int i = 0; i < p->n_sriov_pfs; i++) {
+        int had = replan_prev_numvfs(p, p->sriov_pfs[i].pci);
+        if (p->sriov_pfs[i].numvfs < had) {
+            p->sriov_pfs[i].numvfs = had;
         }
     }
 }
@@ -138,15 +190,28 @@ mac_taken(const struct plan *p, const char *mac)
 /* Rule 13: 52:54:00 (locally administered, QEMU's prefix) and the high 24
  * bits (the better mixed ones) of FNV-1a over "VM/INDEX"; on a clash with
  * an earlier NIC, "VM/INDEX/1", "VM/INDEX/2"...  A NIC keeps its MAC
- * across re-plans as long as its VM and index do. */
+ * across re-plans as long as its VM and index do; with a previous plan
+ * (rule 15) it keeps the one written there, even one made after a clash,
+ * and the new NICs avoid those. */
 static void
 wire_macs(struct plan *p)
 {
     for (int v = 0; v < p->n_vms; v++) {
         for (int n = 0; n < p->vms[v].n_nics; n++) {
+            const struct plan_file_nic *old = replan_prev_nic(&p->vms[v], n);
+            if (old && !mac_taken(p, old->mac)) {
+                memcpy(p->vms[v].nics[n].mac, old->mac, PLAN_MAC_LEN);
+            }
+        }
+    }
+    for (int v = 0; v < p->n_vms; v++) {
+        for (int n = 0; n < p->vms[v].n_nics; n++) {
             struct plan_nic *nic = &p->vms[v].nics[n];
             char mac[PLAN_MAC_LEN];
 
+            if (nic->mac[0]) {
+                continue;
+            }
             for (int attempt = 0; ; attempt++) {
                 char *key = attempt
                     ? xasprintf("%s/%d/%d", p->vms[v].intent->name, n, attempt)

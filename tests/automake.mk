@@ -3,11 +3,15 @@
 EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/topologies
 
 check_PROGRAMS += tests/unit/test-plan-invariants tests/unit/test-util \
-	tests/unit/test-intent-edit
+	tests/unit/test-intent-edit tests/unit/test-plan-stable
 tests_unit_test_intent_edit_SOURCES = tests/unit/test-intent-edit.c
 tests_unit_test_intent_edit_LDADD = $(NFV_LIBS)
-tests_unit_test_plan_invariants_SOURCES = tests/unit/test-plan-invariants.c
+tests_unit_test_plan_invariants_SOURCES = tests/unit/test-plan-invariants.c \
+	tests/unit/plan-gen.h
 tests_unit_test_plan_invariants_LDADD = $(NFV_LIBS)
+tests_unit_test_plan_stable_SOURCES = tests/unit/test-plan-stable.c \
+	tests/unit/plan-gen.h
+tests_unit_test_plan_stable_LDADD = $(NFV_LIBS)
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_LDADD = $(NFV_LIBS)
 
@@ -17,8 +21,10 @@ PLANNER_TESTS = \
 	tests/unit/test-util \
 	tests/unit/test-intent-edit \
 	tests/unit/test-plan-invariants \
+	tests/unit/test-plan-stable \
 	tests/unit/test-plan-file \
 	tests/planner-rules.sh \
+	tests/planner-replan.sh \
 	tests/planner-bad-input.sh \
 	tests/planner-golden.sh \
 	tests/planner-sysfs.sh \
@@ -28,7 +34,7 @@ check-planner: all
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(PLANNER_TESTS)'
 .PHONY: check-planner
 
-EXTRA_DIST += tests/planner-rules.sh
+EXTRA_DIST += tests/planner-rules.sh tests/planner-replan.sh
 EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
 EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
 EXTRA_DIST += tests/planner-sysfs.sh tests/cli.sh

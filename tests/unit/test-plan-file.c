@@ -250,6 +250,19 @@ test_refused(void)
             "lists the keys of format 2)", "a misspelt key");
     refused("ovs.bridge", NULL, "plan.json: ovs.bridge: missing",
             "a missing key");
+    /* Rule 15: the appliers delete the ports "changes" names. */
+    refused("changes", json_pack("[{s:s, s:s, s:s, s:n, s:n, s:b}]",
+                                 "kind", "port-removed", "vm", "trafgen1",
+                                 "item", "../x", "before", "after",
+                                 "restart", 0),
+            "plan.json: changes[0].item: expected a port name",
+            "a removed port that is a path");
+    refused("changes", json_pack("[{s:s, s:n, s:n, s:n, s:n, s:b}]",
+                                 "kind", "vm-gone", "vm", "item", "before",
+                                 "after", "restart", 0),
+            "plan.json: changes[0].kind: expected vm-added, vm-removed, "
+            "vm-changed, vm-moved, vcpupin, emulatorpin, rxq, port-added, "
+            "port-removed, vf or pool", "an unknown change");
 
     /* Format 1. */
     json_object_set_new(f1, "format", json_string("nfvhost-plan"));
