@@ -500,7 +500,12 @@ ports_to_delete(struct diff *df, const json_t *want, const json_t *br,
     }
     json_array_foreach(json_object_get(want, "delete"), i, name) {
         const json_t *p = find_row(df->dump, "Port", json_string_value(name));
-        if (!p || !br || !set_has(br, "ports", row_uuid(p))) {
+        bool there = p && br && set_has(br, "ports", row_uuid(p));
+        if (!there && json_is_true(json_object_get(want,
+                                                   "delete_if_exists"))) {
+            continue;           /* Gone already: a second apply. */
+        }
+        if (!there) {
             return diag_error(df->d, NFV_EINPUT, "no port %s on bridge %s",
                               json_string_value(name),
                               json_string_value(json_object_get(want,

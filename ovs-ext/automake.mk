@@ -11,8 +11,10 @@ libnfvhost_a_SOURCES += \
 	ovs-ext/workflow.c ovs-ext/workflow.h
 nfvhost_SOURCES += cli/cmd-ovs.c
 
-TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh tests/ovs-hostile.sh
+TESTS += tests/ovs-apply.sh tests/ovs-dpdk.sh tests/ovs-hostile.sh \
+	tests/ovs-replan.sh
 EXTRA_DIST += tests/ovs-harness.sh tests/ovs-apply.sh tests/ovs-dpdk.sh \
+	tests/ovs-replan.sh \
 	tests/ovs-hostile.sh tests/fake-ovsdb.py tests/ovsdb-race-proxy.py \
 	tests/ovs-vlan-ping.py
 TESTS += tests/ovs-sriov.sh tests/ovs-iommu.sh tests/ovs-vf-trust.sh \

@@ -348,6 +348,20 @@ want_representors(const struct plan_file *p, json_t *ports)
     }
 }
 
+/* The "port-removed" ports of the plan's changes. */
+static json_t *
+removed_ports(const struct plan_file *p)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < p->n_changes; i++) {
+        if (p->changes[i].kind == PLAN_CHANGE_PORT_REMOVED) {
+            json_array_append_new(a, json_string(p->changes[i].item));
+        }
+    }
+    return a;
+}
+
 json_t *
 want_from_plan(const struct plan_file *p, const struct ovs_opts *o,
                struct diag *d)
@@ -366,6 +380,15 @@ want_from_plan(const struct plan_file *p, const struct ovs_opts *o,
         goto err;
     }
     want_representors(p, ports);
+    if (p->has_changes) {
+        /* Planned against a previous plan (rule 15): the ports of other
+         * VMs and of other programs stay; only the ports the changes
+         * name go. */
+        return json_pack("{sssosososbsosb}", "bridge", o->bridge,
+                         "other_config", oc, "ports", ports, "uplinks", bind,
+                         "exclusive", false, "delete", removed_ports(p),
+                         "delete_if_exists", true);
+    }
     return json_pack("{sssosososbs[]}", "bridge", o->bridge,
                      "other_config", oc, "ports", ports, "uplinks", bind,
                      "exclusive", true, "delete");

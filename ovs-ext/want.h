@@ -10,6 +10,10 @@
  *                               "external_ids": {}}]}],
  *    "exclusive": true|false,   remove managed ports not listed
  *    "delete": [port names],    remove these ports
+ *    "delete_if_exists": true,  (optional) a port of "delete" that is
+ *                               not there is not an error
+ * A plan made with --previous (it has "changes") is not exclusive: its
+ * "delete" is the ports its changes remove, so the other ports stay.
  *    "uplinks": [PCI addresses that must be bound to vfio-pci]}
  * Only the columns and map keys present are managed; anything else in the
  * database is left as it is.
