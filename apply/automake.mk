@@ -15,5 +15,6 @@ libnfvhost_a_SOURCES += \
 
 # Its tests: on a tree and the harness's OVS-DPDK, with libvirt's test
 # driver; a failure at each step.
-TESTS += tests/apply-run.sh tests/apply-fail.sh
-EXTRA_DIST += tests/apply-lib.sh tests/apply-run.sh tests/apply-fail.sh
+TESTS += tests/apply-run.sh tests/apply-fail.sh tests/apply-replan.sh
+EXTRA_DIST += tests/apply-lib.sh tests/apply-run.sh tests/apply-fail.sh \
+	tests/apply-replan.sh

@@ -6,7 +6,12 @@
  * that name that apply did not define (the state file lists the ones it
  * did, by UUID) is left alone unless --yes.  One libvirt connection
  * serves the whole apply (apply.c closes it), which also keeps the test
- * driver's domains alive for the check step. */
+ * driver's domains alive for the check step.
+ *
+ * A plan made with --previous (rule 15) lists its changes: a running
+ * guest whose vCPU or emulator pins changed is re-pinned in place first
+ * (virt_repin()), and each change that needs a guest restart is said; no
+ * guest is restarted. */
 #include <config.h>
 
 #include "apply/steps.h"
@@ -19,6 +24,7 @@
 #include "libvirt-templates/domain.h"
 #include "libvirt-templates/vmspec.h"
 #include "lib/plan-file.h"
+#include "lib/util.h"
 
 /* The XML the VM should have: 'existing' tuned, or a new domain. */
 static int
@@ -71,6 +77,85 @@ define(struct apply_ctx *c, const struct plan_file_vm *vm, const char *xml,
     return 0;
 }
 
+/* "4,10; emulator 1,7": the plan's pins of 'vm' as virt_repin() reports
+ * them. */
+static char *
+planned_pins(const struct plan_file_vm *vm)
+{
+    char *emu = cpulist_format(vm->emulatorpin);
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int i = 0; i < vm->vcpus; i++) {
+        sbuf_printf(&b, "%s%d", i ? "," : "", vm->vcpupin[i]);
+    }
+    if (*emu) {
+        sbuf_printf(&b, "; emulator %s", emu);
+    }
+    free(emu);
+    return sbuf_steal(&b);
+}
+
+static int
+repin(struct apply_ctx *c, const struct plan_file_vm *vm, struct diag *d)
+{
+    char *want = planned_pins(vm), *got = NULL;
+    const char *how;
+    int r;
+
+    if (c->o->dry_run) {
+        fprintf(c->out, "would re-pin domain %s in place: vCPUs %s\n",
+                vm->name, want);
+        c->changed = true;
+        free(want);
+        return 0;
+    }
+    r = virt_repin(c->virt, vm->name, vm->vcpupin, vm->vcpus,
+                   vm->emulatorpin, &how, &got, d);
+    if (r == VIRT_NOT_FOUND || r == VIRT_NOT_RUNNING) {
+        fprintf(c->out, "domain %s is not running: its new pins take effect "
+                "from its definition\n", vm->name);
+        r = 0;
+    } else if (!r && strcmp(got, want)) {
+        r = diag_error(d, NFV_ESYSTEM, "domain %s: libvirt reports vCPUs "
+                       "%s after re-pinning, the plan wants %s", vm->name,
+                       got, want);
+    } else if (!r) {
+        fprintf(c->out, "re-pinned domain %s in place (%s): vCPUs %s\n",
+                vm->name, how, got);
+        c->changed = true;
+    }
+    free(got);
+    free(want);
+    return r;
+}
+
+/* Rule 15: what the plan's changes ask of VM 'vm' while it runs. */
+static int
+apply_changes(struct apply_ctx *c, const struct plan_file_vm *vm,
+              struct diag *d)
+{
+    bool pins = false, restart = false;
+
+    for (size_t i = 0; i < c->plan->n_changes; i++) {
+        const struct plan_file_change *ch = &c->plan->changes[i];
+
+        if (!ch->vm || strcmp(ch->vm, vm->name)) {
+            continue;
+        }
+        if (ch->restart) {
+            fprintf(c->out, "domain %s: %s%s%s needs a guest restart to take "
+                    "effect; nfvhost restarts nothing\n", vm->name,
+                    plan_change_kind_name(ch->kind), ch->item ? " " : "",
+                    ch->item ? ch->item : "");
+            restart = true;
+        }
+        pins |= (ch->kind == PLAN_CHANGE_VCPUPIN
+                 || ch->kind == PLAN_CHANGE_EMULATORPIN);
+    }
+    return pins && !restart ? repin(c, vm, d) : 0;
+}
+
 static int
 one_vm(struct apply_ctx *c, const struct plan_file_vm *vm, struct diag *d)
 {
@@ -82,6 +167,11 @@ one_vm(struct apply_ctx *c, const struct plan_file_vm *vm, struct diag *d)
 
     error = vm_spec_load(c->plan, vm->name, &host, &spec, d);
     if (error) {
+        return error;
+    }
+    error = apply_changes(c, vm, d);
+    if (error) {
+        vm_spec_destroy(&spec);
         return error;
     }
     found = virt_lookup(c->virt, vm->name, &existing, uuid, d);

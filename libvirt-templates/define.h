@@ -8,6 +8,7 @@
 #define NFV_DEFINE_H 1
 
 #include <stdbool.h>
+#include <hwloc.h>
 
 #include "lib/diag.h"
 
@@ -45,5 +46,22 @@ int virt_lookup(struct virt_conn *, const char *name, char **xml,
 /* Defines (or redefines) 'xml'; 0 with the domain's UUID. */
 int virt_define(struct virt_conn *, const char *xml,
                 char uuid[VIRT_UUID_LEN], struct diag *);
+
+/* Re-pins running domain 'name' in place (a plan's "changes", rule 15):
+ * vCPU i to PU vcpupin[i] (virDomainPinVcpuFlags) and its emulator
+ * threads to 'emulatorpin' (virDomainPinEmulator; NULL or empty: left
+ * alone), with VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, so the
+ * running guest and its next start agree.  A driver that refuses the two
+ * together (libvirt's test driver) gets them one at a time, and one that
+ * takes neither flag (the test driver's vCPU pinning) the current state
+ * only; *how says which ("live and config", "live, then config",
+ * "current").  *pins is what libvirt reports afterwards
+ * (virDomainGetVcpuPinInfo, virDomainGetEmulatorPinInfo), "4,10;
+ * emulator 1,7", for the caller to compare.  Returns 0, VIRT_NOT_FOUND,
+ * VIRT_NOT_RUNNING, or NFV_ESYSTEM with libvirt's message. */
+#define VIRT_NOT_RUNNING (-2)
+int virt_repin(struct virt_conn *, const char *name, const int *vcpupin,
+               int n_vcpus, hwloc_const_bitmap_t emulatorpin,
+               const char **how, char **pins, struct diag *);
 
 #endif /* libvirt-templates/define.h */
