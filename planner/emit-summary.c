@@ -283,8 +283,8 @@ put_change(struct sbuf *b, const struct plan_change *c)
 
     if (!strcmp(kind, "vm-moved")) {
         sbuf_printf(b, "  %s: %s -> %s (moved%s)\n", c->vm, c->before,
-                    c->after, c->restart ? " to another node: restart the "
-                    "guest" : "");
+                    c->after, c->restart ? "; restart the guest: its node "
+                    "or CPU topology changed" : "");
     } else if (!strcmp(kind, "vm-added")) {
         sbuf_printf(b, "  %s: added, on %s\n", c->vm, c->after);
     } else if (!strcmp(kind, "vm-removed")) {

@@ -22,6 +22,7 @@ struct plan_state {
     int *keep;              /* Per VM: its index in the previous plan's
                              * vms when it stays where it was, or -1. */
     int blocking_vm;        /* The VM whose placement failed, or -1. */
+    int blocking_numa;      /* The node where it failed, or -1. */
 };
 
 /* Index of node 'os_index' in plan->numas, or -1. */

@@ -269,12 +269,12 @@ set_emulator_pins(struct plan *p)
 }
 
 /* One plan; with a previous plan, the VMs flagged in 'release' are placed
- * anew even if their intent did not change.  *blocking (when not NULL) is
- * the VM whose placement failed, or -1. */
+ * anew even if their intent did not change.  blocking[0] and [1] (when not
+ * NULL) are the VM whose placement failed and its node, or -1. */
 static int
 build_once(const struct nfv_topology *t, const struct intent *in,
            const struct plan_file *previous, const bool *release,
-           struct plan *p, struct diag *diag, int *blocking)
+           struct plan *p, struct diag *diag, int blocking[2])
 {
     struct plan_state st;
     int n = t->n_cores;
@@ -321,11 +321,13 @@ build_once(const struct nfv_topology *t, const struct intent *in,
     st.pmd_count = xcalloc(p->n_numas, sizeof *st.pmd_count);
     st.keep = xcalloc(in->n_vms, sizeof *st.keep);
     st.blocking_vm = -1;
+    st.blocking_numa = -1;
     replan_match(&st, release);
 
     error = plan_pools(&st);
     if (blocking) {
-        *blocking = st.blocking_vm;
+        blocking[0] = st.blocking_vm;
+        blocking[1] = st.blocking_numa;
     }
     free(st.core_pool);
     free(st.core_vm);
@@ -355,10 +357,10 @@ plan_build(const struct nfv_topology *t, const struct intent *in,
 }
 
 /* Rule 15's search: the fewest VMs to release so that the plan fits.
- * Candidates are the VMs that would stay; sets are tried by size, the
- * VM that blocked the plan first, then in intent order, up to a bound
- * (a few thousand plans of well under a millisecond each).  Returns
- * whether one fits, with it in 'release'. */
+ * Candidates are the VMs that would stay (find_candidates() orders
+ * them); sets are tried by size, up to a bound (a few thousand plans of
+ * a millisecond or less each).  Returns whether one fits, with it in
+ * 'release'. */
 #define REPLAN_MAX_TRIES 4096
 
 struct move_search {
@@ -407,18 +409,32 @@ search_sets(struct move_search *ms, int from, int k)
     return false;
 }
 
-/* The candidates: VMs of 'p' (a failed trial) that were to stay. */
+static bool
+is_candidate(const struct plan *p, int v)
+{
+    return v >= 0 && v < p->n_vms && p->vms[v].prev && !p->vms[v].changed;
+}
+
+/* The candidates: VMs of 'p' (a failed trial) that were to stay; the one
+ * that blocked first, then those on the node where it failed (moving one
+ * of those is what makes room there), then the others, each in intent
+ * order. */
 static void
-find_candidates(struct move_search *ms, const struct plan *p, int blocking)
+find_candidates(struct move_search *ms, const struct plan *p,
+                const int blocking[2])
 {
     ms->cand = xcalloc(p->n_vms ? p->n_vms : 1, sizeof *ms->cand);
-    if (blocking >= 0 && blocking < p->n_vms && p->vms[blocking].prev
-        && !p->vms[blocking].changed) {
-        ms->cand[ms->n_cand++] = blocking;
+    if (is_candidate(p, blocking[0])) {
+        ms->cand[ms->n_cand++] = blocking[0];
     }
-    for (int v = 0; v < p->n_vms; v++) {
-        if (p->vms[v].prev && !p->vms[v].changed && v != blocking) {
-            ms->cand[ms->n_cand++] = v;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int v = 0; v < p->n_vms; v++) {
+            bool there = p->vms[v].prev
+                         && p->vms[v].prev->numa == blocking[1];
+            if (is_candidate(p, v) && v != blocking[0]
+                && there == !pass) {
+                ms->cand[ms->n_cand++] = v;
+            }
         }
     }
 }
@@ -426,6 +442,16 @@ find_candidates(struct move_search *ms, const struct plan *p, int blocking)
 static bool
 find_fewest_moves(struct move_search *ms)
 {
+    /* First whether moving them all helps at all: when not, the intent
+     * does not fit this host however the VMs stand, and searching is
+     * pointless. */
+    for (int i = 0; i < ms->n_cand; i++) {
+        ms->release[ms->cand[i]] = true;
+    }
+    if (!try_release(ms)) {
+        return false;
+    }
+    memset(ms->release, 0, ms->in->n_vms * sizeof *ms->release);
     for (int k = 1; k <= ms->n_cand; k++) {
         if (search_sets(ms, 0, k)) {
             return true;
@@ -471,7 +497,7 @@ plan_build_with(const struct nfv_topology *t, const struct intent *in,
 {
     struct move_search ms;
     struct diag first;
-    int error, blocking = -1;
+    int error, blocking[2] = { -1, -1 };
     bool found;
     char *names;
 
@@ -482,7 +508,7 @@ plan_build_with(const struct nfv_topology *t, const struct intent *in,
      * once more into 'diag', so its warnings are said once. */
     diag_init(&first);
     memset(&ms, 0, sizeof ms);
-    error = build_once(t, in, opts->previous, NULL, p, &first, &blocking);
+    error = build_once(t, in, opts->previous, NULL, p, &first, blocking);
     find_candidates(&ms, p, blocking);
     plan_destroy(p);
     if (error != NFV_EINFEASIBLE || !ms.n_cand) {

@@ -271,6 +271,7 @@ vm_misfit(struct plan_state *st, int slot, int v, int shortfall)
     int numa = st->plan->numas[slot].os_index;
 
     st->blocking_vm = v;
+    st->blocking_numa = numa;
     return diag_error(st->plan->diag, NFV_EINFEASIBLE,
                       "VM %s (%d vCPUs, thread_policy %s) does not fit on "
                       "NUMA node %d: %d vCPU(s) short after housekeeping, "

@@ -175,6 +175,7 @@ replan_keep_vms(struct plan_state *st)
         int error = st->keep[v] >= 0 ? keep_vm(st, v) : 0;
         if (error) {
             st->blocking_vm = v;
+            st->blocking_numa = st->plan->vms[v].prev->numa;
             return error;
         }
     }
@@ -411,20 +412,20 @@ vm_changes(struct plan *p, const struct plan_vm *pv)
     /* Pins move live; memory and the guest's CPU topology do not: a VM
      * that changes node (its hugepages are bound to the old one, numatune
      * strict) or topology (threads per core) restarts. */
-    bool other_node = (old->numa != pv->numa || old->threads != pv->threads
-                       || old->cores != pv->cores);
+    bool relocated = (old->numa != pv->numa || old->threads != pv->threads
+                      || old->cores != pv->cores);
 
     if (pv->changed) {
         char *what = intent_diff(pv, &restart);
         add_change(p, "vm-changed", name, what, NULL, NULL,
-                   restart || other_node);
+                   restart || relocated);
     } else if (strcmp(before, after)) {
         add_change(p, "vm-moved", name, NULL, xstrdup(before),
-                   xstrdup(after), other_node);
+                   xstrdup(after), relocated);
     }
     if (strcmp(before, after)) {
         add_change(p, "vcpupin", name, NULL, before, after,
-                   old->vcpus != pv->intent->vcpus || other_node);
+                   old->vcpus != pv->intent->vcpus || relocated);
     } else {
         free(before);
         free(after);
