@@ -95,8 +95,9 @@ wizard_intent_text(const struct wizard *w)
     sbuf_puts(&b, "; The intent for this host, written by 'nfvhost setup'. "
               "Edit it and plan again:\n;   nfvhost plan");
     put_machine_flags(&b, w);
-    sbuf_printf(&b, " --intent %s/intent.ini --output %s\n"
-                "; or edit it in the wizard:\n;   nfvhost setup", dir, dir);
+    sbuf_printf(&b, " --intent %s/intent.ini --previous %s/plan.json "
+                "--output %s\n"
+                "; or edit it in the wizard:\n;   nfvhost setup", dir, dir, dir);
     put_machine_flags(&b, w);
     sbuf_printf(&b, " --intent %s/intent.ini --output %s\n"
                 "; Every key is described in docs/planner.md ('The intent "

@@ -153,6 +153,14 @@ wizard_init(struct wizard *w, const struct wizard_opts *o, struct diag *d)
     diag_init(&w->plan_diag);
     intent_default(&w->intent);
     w->previous = find_previous(o->output);
+    if (w->previous) {
+        /* An older or damaged plan is no reason to stop: the wizard plans
+         * from scratch then, and the Review says so (wizard_plan()). */
+        struct diag scratch;
+        diag_init(&scratch);
+        w->previous_plan = plan_file_load(w->previous, &scratch);
+        diag_destroy(&scratch);
+    }
     error = topology_load(&src, &w->topo, d);
     if (error || (o->intent
                   && (error = intent_parse_file(o->intent, &w->intent, d)))) {
@@ -192,6 +200,9 @@ wizard_destroy(struct wizard *w)
     topology_destroy(&w->topo);
     free(w->sriov_pf);
     free(w->previous);
+    if (w->previous_plan) {
+        plan_file_destroy(w->previous_plan);
+    }
 }
 
 static char *
@@ -514,10 +525,12 @@ wizard_plan(struct wizard *w)
     }
     memset(&w->plan, 0, sizeof w->plan);
     w->planned = true;
-    /* TODO(issue 17): plan with wizard_previous_plan() as the previous
-     * plan ('nfvhost plan --previous') once the planner takes one, so that
-     * running VMs keep their CPUs. */
-    error = plan_build(&w->topo, &w->view, &w->plan, d);
+    /* 'nfvhost plan --previous DIR/plan.json --allow-moves' (rule 15):
+     * the VMs of the last plan keep their CPUs, PMDs, MACs and VFs; a move
+     * it cannot avoid is listed in the plan's changes, which the Review
+     * screen shows before anything is written. */
+    struct plan_options po = { w->previous_plan, true };
+    error = plan_build_with(&w->topo, &w->view, &po, &w->plan, d);
     error = error ? error : openstack_check(&w->plan, d);
     if (error == NFV_EINFEASIBLE) {
         w->fix_screen = (w->view.n_vms && fits_without_vms(w)) ? SCREEN_VMS

@@ -81,6 +81,22 @@ tap_is "$(jget more/plan.json '[d["vms"][0]["memory_mb"], d["vms"][0]["queues"]]
 grep -qx "They replace the earlier plan in more/ at once." out.txt
 tap_ok $? "writing over an earlier output says it replaces it"
 
+# --- The last plan is the previous one: running VMs stay ----------------------
+printf '[setup]\nrole = homelab\n[vm a]\nvcpus = 2\nmemory = 2G\n[vm b]\nvcpus = 2\nmemory = 2G\n' > keep1.ini
+"$NFVHOST" setup $MACHINE --answers keep1.ini --output keep > /dev/null 2>&1
+cp keep/plan.json keep-first.json
+printf '[vm c]\nvcpus = 2\nmemory = 2G\n' > keep2.ini
+"$NFVHOST" setup $MACHINE --intent keep/intent.ini --answers keep2.ini --output keep > keep.out 2>&1
+tap_is "$?" 0 "setup over its own earlier output, a VM added: exit 0"
+tap_is "$(jget keep/plan.json '[v["cpus"] for v in d["vms"][:2]]')" "$(jget keep-first.json '[v["cpus"] for v in d["vms"]]')" \
+    "... the earlier plan is the previous plan: a and b keep their CPUs"
+tap_is "$(jget keep/plan.json '[(c["kind"], c["vm"]) for c in d["changes"]]')" '[["vm-added", "c"], ["port-added", "c"]]' \
+    "... and plan.json lists the change"
+grep -q "^  a: .*\[kept\]$" keep.out
+tap_ok $? "... which the plan summary marks"
+grep -qxF ";   nfvhost plan $MACHINE --intent keep/intent.ini --previous keep/plan.json --output keep" keep/intent.ini
+tap_ok $? "intent.ini says to plan again with --previous"
+
 # --- Every invalid answer ---------------------------------------------------
 # bad NAME 'SECTION' 'LINES' STATUS MESSAGE: the answers file holds
 # [SECTION] and LINES; the message names its line.
