@@ -8,7 +8,7 @@
  * serves the whole apply (apply.c closes it), which also keeps the test
  * driver's domains alive for the check step.
  *
- * A plan made with --previous (rule 15) lists its changes: a running
+ * A plan made with --previous (rule 16) lists its changes: a running
  * guest whose vCPU or emulator pins changed is re-pinned in place first
  * (virt_repin()), and each change that needs a guest restart is said; no
  * guest is restarted. */
@@ -130,7 +130,7 @@ repin(struct apply_ctx *c, const struct plan_file_vm *vm, struct diag *d)
     return r;
 }
 
-/* Rule 15: what the plan's changes ask of VM 'vm' while it runs. */
+/* Rule 16: what the plan's changes ask of VM 'vm' while it runs. */
 static int
 apply_changes(struct apply_ctx *c, const struct plan_file_vm *vm,
               struct diag *d)

@@ -47,7 +47,7 @@ int virt_lookup(struct virt_conn *, const char *name, char **xml,
 int virt_define(struct virt_conn *, const char *xml,
                 char uuid[VIRT_UUID_LEN], struct diag *);
 
-/* Re-pins running domain 'name' in place (a plan's "changes", rule 15):
+/* Re-pins running domain 'name' in place (a plan's "changes", rule 16):
  * vCPU i to PU vcpupin[i] (virDomainPinVcpuFlags) and its emulator
  * threads to 'emulatorpin' (virDomainPinEmulator; NULL or empty: left
  * alone), with VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, so the

@@ -381,7 +381,7 @@ want_from_plan(const struct plan_file *p, const struct ovs_opts *o,
     }
     want_representors(p, ports);
     if (p->has_changes) {
-        /* Planned against a previous plan (rule 15): the ports of other
+        /* Planned against a previous plan (rule 16): the ports of other
          * VMs and of other programs stay; only the ports the changes
          * name go. */
         return json_pack("{sssosososbsosb}", "bridge", o->bridge,

@@ -320,7 +320,7 @@ jnullable(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-/* Rule 15: every difference from the previous plan. */
+/* Rule 16: every difference from the previous plan. */
 static json_t *
 jchanges(const struct plan *p)
 {

@@ -195,7 +195,7 @@ put_pools(struct sbuf *b, const struct plan *p)
     }
 }
 
-/* Rule 15: how a VM stands against the previous plan. */
+/* Rule 16: how a VM stands against the previous plan. */
 static const char *
 vm_mark(const struct plan *p, const struct plan_vm *v)
 {
@@ -311,7 +311,7 @@ put_change(struct sbuf *b, const struct plan_change *c)
     }
 }
 
-/* Rule 15: what differs from the previous plan. */
+/* Rule 16: what differs from the previous plan. */
 static void
 put_changes(struct sbuf *b, const struct plan *p)
 {

@@ -18,7 +18,7 @@ struct plan_state {
     int *core_vm;           /* Per core: VM index using it, or -1. */
     int *vm_numa;           /* Per VM: node chosen before cores. */
     int *pmd_count;         /* Per plan->numas[i]: PMD cores wanted. */
-    /* Rule 15 (replan.c), with a previous plan: */
+    /* Rule 16 (replan.c), with a previous plan: */
     int *keep;              /* Per VM: its index in the previous plan's
                              * vms when it stays where it was, or -1. */
     int blocking_vm;        /* The VM whose placement failed, or -1. */
@@ -38,7 +38,7 @@ int vm_cores_needed(const struct intent_vm *, int smt, bool emu_isolate);
 /* pools.c: rules 1-5, 7, 8. */
 int plan_pools(struct plan_state *);
 
-/* replan.c: rule 15. */
+/* replan.c: rule 16. */
 void replan_match(struct plan_state *, const bool *release);
 int replan_keep_vms(struct plan_state *);
 int replan_prev_core(const struct plan_state *, int numa, enum pool);

@@ -356,7 +356,7 @@ plan_build(const struct nfv_topology *t, const struct intent *in,
     return build_once(t, in, NULL, NULL, p, diag, NULL);
 }
 
-/* Rule 15's search: the fewest VMs to release so that the plan fits.
+/* Rule 16's search: the fewest VMs to release so that the plan fits.
  * Candidates are the VMs that would stay (find_candidates() orders
  * them); sets are tried by size, up to a bound (a few thousand plans of
  * a millisecond or less each).  Returns whether one fits, with it in

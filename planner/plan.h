@@ -44,7 +44,7 @@ struct plan_nic {
 
 struct plan_vm {
     const struct intent_vm *intent;
-    /* Rule 15, with a previous plan: */
+    /* Rule 16, with a previous plan: */
     const struct plan_file_vm *prev;    /* Its entry there, or NULL (new). */
     bool changed;           /* Its own intent differs from prev's. */
     bool kept;              /* Pinned where prev had it. */
@@ -90,7 +90,7 @@ struct plan_sriov_pf {
     bool set_numvfs;        /* false: a stood-in uplink, not on this host. */
 };
 
-/* Rule 15: one difference from the previous plan (docs/plan-format.md,
+/* Rule 16: one difference from the previous plan (docs/plan-format.md,
  * "changes", says what each kind means and which fields it sets). */
 struct plan_change {
     const char *kind;       /* "vm-added", "vm-removed", "vm-changed",
@@ -106,7 +106,7 @@ struct plan_change {
 struct plan {
     const struct nfv_topology *topo;
     const struct intent *intent;
-    const struct plan_file *previous;   /* Rule 15; NULL: from scratch. */
+    const struct plan_file *previous;   /* Rule 16; NULL: from scratch. */
     struct plan_change *changes;        /* With a previous plan. */
     int n_changes;
 
@@ -134,7 +134,7 @@ struct plan {
 int plan_build(const struct nfv_topology *, const struct intent *,
                struct plan *, struct diag *);
 
-/* Rule 15: plan against 'previous' (plan.json as lib/plan-file.h reads
+/* Rule 16: plan against 'previous' (plan.json as lib/plan-file.h reads
  * it, NULL: as plan_build()).  VMs whose intent did not change stay where
  * they were; when that leaves no room, the plan is infeasible and the
  * message names the fewest VMs that would have to move, unless

@@ -2,7 +2,7 @@
  *
  * Order matters and is: housekeeping on every node (rule 2; slower CPU
  * kinds first, rule 8), with a previous plan the VMs that stay where they
- * were (rule 15, replan.c), VM nodes (vm-place.c), the emulator-share pool
+ * were (rule 16, replan.c), VM nodes (vm-place.c), the emulator-share pool
  * (rule 4), then per node the PMD cores and the VMs' cores together, since
  * a PMD belongs in the L3 domain where most of the vhost queues it serves
  * are (rule 7); whatever is left is the guest pool (rule 5).  With a
@@ -44,7 +44,7 @@ state_free_cores(const struct plan_state *st, int numa, int l3, int min_pus)
 
 /* The next free core on 'numa' for a host-side pool: slower CPU kinds
  * first (rule 8), then the lowest-numbered PU (rule 2).  With 'spare_pmds'
- * it passes over the previous plan's PMD cores (rule 15), which the PMD
+ * it passes over the previous plan's PMD cores (rule 16), which the PMD
  * pool will want back. */
 static int
 next_host_core_but(const struct plan_state *st, int numa, bool spare_pmds)
@@ -70,7 +70,7 @@ next_host_core(const struct plan_state *st, int numa)
     return next_host_core_but(st, numa, false);
 }
 
-/* Rule 4, and 15: the previous plan's emulator cores first, then a core
+/* Rule 4, and 16: the previous plan's emulator cores first, then a core
  * that was not a PMD's. */
 static int
 next_emulator_core(const struct plan_state *st, int numa)
@@ -158,7 +158,7 @@ assign_emulator(struct plan_state *st)
         }
         return 0;
     }
-    /* Rule 15: where the previous plan had it, so the VMs that stay keep
+    /* Rule 16: where the previous plan had it, so the VMs that stay keep
      * their emulator pins. */
     for (int s = 0; s < p->n_numas && numa < 0 && p->previous; s++) {
         if (replan_prev_core(st, p->numas[s].os_index, POOL_EMULATOR) >= 0) {
@@ -318,7 +318,7 @@ assign_pmds_and_vms(struct plan_state *st, int slot)
                           f, st->pmd_count[slot] - f);
     }
     if (st->plan->previous) {
-        /* Rule 15: the PMD cores the node had stay, and fix the domain. */
+        /* Rule 16: the PMD cores the node had stay, and fix the domain. */
         int l3;
         if (replan_keep_pmds(st, numa, st->pmd_count[slot], &l3)) {
             int s = try_pmd_l3(st, slot, l3, true, &best_score, &failed);

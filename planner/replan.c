@@ -1,4 +1,4 @@
-/* replan.c: stable re-planning (rule 15), a plan made against the
+/* replan.c: stable re-planning (rule 16), a plan made against the
  * previous one.
  *
  * With 'nfvhost plan --previous PLAN.json', the CLI reads the previous

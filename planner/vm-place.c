@@ -374,7 +374,7 @@ vm_fit_node(struct plan_state *st, int numa, bool commit, int pmd_l3,
 
 /* Gives every vhost NIC's rx queues a PMD on the VM's node: the least
  * loaded PMD PU, those in the VM's own L3 domain first.  A VM kept from a
- * previous plan keeps its NICs' PMDs (rule 15); they are counted first. */
+ * previous plan keeps its NICs' PMDs (rule 16); they are counted first. */
 void
 vm_assign_pmds(struct plan_state *st)
 {

@@ -112,7 +112,7 @@ take_vf(struct plan *p, struct plan_nic *nic, int vf)
 
 /* Rule 12: per PF, in plan order, virtfn0, virtfn1, ..., skipping VFs that
  * OVS takes as uplinks; the PF needs one more VF than the highest used.
- * Rule 15: a NIC that had a VF in the previous plan keeps it, the others
+ * Rule 16: a NIC that had a VF in the previous plan keeps it, the others
  * take the lowest free ones, and a PF keeps the VFs it had (changing
  * sriov_numvfs means going through 0, which removes every VF, those of
  * running guests too). */
@@ -191,7 +191,7 @@ mac_taken(const struct plan *p, const char *mac)
  * bits (the better mixed ones) of FNV-1a over "VM/INDEX"; on a clash with
  * an earlier NIC, "VM/INDEX/1", "VM/INDEX/2"...  A NIC keeps its MAC
  * across re-plans as long as its VM and index do; with a previous plan
- * (rule 15) it keeps the one written there, even one made after a clash,
+ * (rule 16) it keeps the one written there, even one made after a clash,
  * and the new NICs avoid those. */
 static void
 wire_macs(struct plan *p)

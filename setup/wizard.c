@@ -525,7 +525,7 @@ wizard_plan(struct wizard *w)
     }
     memset(&w->plan, 0, sizeof w->plan);
     w->planned = true;
-    /* 'nfvhost plan --previous DIR/plan.json --allow-moves' (rule 15):
+    /* 'nfvhost plan --previous DIR/plan.json --allow-moves' (rule 16):
      * the VMs of the last plan keep their CPUs, PMDs, MACs and VFs; a move
      * it cannot avoid is listed in the plan's changes, which the Review
      * screen shows before anything is written. */

@@ -47,7 +47,7 @@ struct wizard {
     bool openstack;             /* [setup] role = openstack: nova places
                                  * the VMs, none is listed. */
     char *previous;             /* DIR/plan.json when DIR holds one. */
-    struct plan_file *previous_plan;    /* It, read back (rule 15: VMs of
+    struct plan_file *previous_plan;    /* It, read back (rule 16: VMs of
                                          * it stay where they are); NULL
                                          * when unreadable. */
     unsigned changes;           /* Answers taken so far, VMs added or

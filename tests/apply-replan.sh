@@ -1,6 +1,6 @@
 #!/bin/sh
 # apply-replan.sh: the libvirt step of 'nfvhost apply' with a plan made by
-# 'nfvhost plan --previous' (rule 15), on libvirt's test driver with the
+# 'nfvhost plan --previous' (rule 16), on libvirt's test driver with the
 # previous plan's domains running: a moved VM and a VM whose emulator pool
 # grew are re-pinned in place (virDomainPinVcpuFlags, virDomainPinEmulator;
 # the pins libvirt reports afterwards are the plan's), the others are left

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ovs-replan.sh: 'nfvhost ovs apply' of a plan made with --previous (rule
-# 15) against a real ovsdb-server: one transaction adds and deletes only
+# 16) against a real ovsdb-server: one transaction adds and deletes only
 # the ports of the VMs that were added or removed, moves only the rx queue
 # affinities that changed, and leaves every other port alone (other VMs',
 # and one added by hand).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# planner-replan.sh: rule 15, 'nfvhost plan --previous PLAN.json' and
+# planner-replan.sh: rule 16, 'nfvhost plan --previous PLAN.json' and
 # --allow-moves on the home lab and a two-node fixture: VMs whose intent
 # did not change keep their node, vCPU and emulator pins, their NICs'
 # PMDs, MACs, VFs and ports; plan.json lists the changes; an edit that

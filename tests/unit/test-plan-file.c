@@ -250,7 +250,7 @@ test_refused(void)
             "lists the keys of format 2)", "a misspelt key");
     refused("ovs.bridge", NULL, "plan.json: ovs.bridge: missing",
             "a missing key");
-    /* Rule 15: the appliers delete the ports "changes" names. */
+    /* Rule 16: the appliers delete the ports "changes" names. */
     refused("changes", json_pack("[{s:s, s:s, s:s, s:n, s:n, s:b}]",
                                  "kind", "port-removed", "vm", "trafgen1",
                                  "item", "../x", "before", "after",

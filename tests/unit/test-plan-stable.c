@@ -1,4 +1,4 @@
-/* test-plan-stable.c: rule 15, re-planning against a previous plan, over
+/* test-plan-stable.c: rule 16, re-planning against a previous plan, over
  * the property test's generated topologies and intents (plan-gen.h).
  *
  * Each case plans an intent, reads the plan back through lib/plan-file.h
