@@ -217,8 +217,8 @@ test_refused(void)
     refused("vms[2].emulatorpin", json_string("0,7"),
             "plan.json: vms[2].emulatorpin: 0,7 has PMD or housekeeping CPUs",
             "emulator threads on a housekeeping CPU");
-    refused("vms[2].emulatorpin", json_string("1,5"),
-            "plan.json: vms[2].emulatorpin: 1,5 has vCPU 0's CPU 5",
+    refused("vms[2].emulatorpin", json_string("1,2"),
+            "plan.json: vms[2].emulatorpin: 1-2 has vCPU 0's CPU 2",
             "emulator threads on a vCPU's CPU");
     refused("vms[2].emulatorpin", json_string("1,4"),
             "plan.json: vms[2].emulatorpin: 1,4 is outside pools.emulator "
