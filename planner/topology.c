@@ -193,17 +193,30 @@ l3_index(struct nfv_topology *t, hwloc_obj_t *keys, hwloc_obj_t l3, int numa,
     return t->n_l3s++;
 }
 
+/* Adds core (or lone PU) 'obj' if it has usable PUs.  A core whose NUMA
+ * node is not in the topology (its node is disallowed, as in a cgroup
+ * whose cpuset.mems leaves it out, or missing from the export) has no
+ * local memory to plan: its PUs go to 'homeless' instead, and are not
+ * planned. */
 static void
 add_core(hwloc_topology_t topo, struct nfv_topology *t, hwloc_obj_t *l3keys,
-         hwloc_obj_t obj)
+         hwloc_obj_t obj, hwloc_bitmap_t homeless)
 {
     hwloc_bitmap_t pus = xbitmap();
     hwloc_obj_t l3;
     struct nfv_core *c;
     struct nfv_numa *m;
+    int numa;
 
     hwloc_bitmap_and(pus, obj->cpuset, t->usable);
     if (hwloc_bitmap_iszero(pus)) {
+        hwloc_bitmap_free(pus);
+        return;
+    }
+    numa = owning_numa(topo, obj);
+    m = (struct nfv_numa *) topology_find_numa(t, numa);
+    if (!m) {
+        hwloc_bitmap_or(homeless, homeless, pus);
         hwloc_bitmap_free(pus);
         return;
     }
@@ -212,7 +225,7 @@ add_core(hwloc_topology_t topo, struct nfv_topology *t, hwloc_obj_t *l3keys,
     c->hw_pus = xbitmap_dup(obj->complete_cpuset ? obj->complete_cpuset
                                                  : obj->cpuset);
     c->first_pu = hwloc_bitmap_first(pus);
-    c->numa = owning_numa(topo, obj);
+    c->numa = numa;
     c->kind_rank = kind_rank_of(topo, pus);
     l3 = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_L3CACHE, obj);
     c->l3 = l3_index(t, l3keys, l3, c->numa, l3 ? l3->attr->cache.size : 0);
@@ -220,16 +233,17 @@ add_core(hwloc_topology_t topo, struct nfv_topology *t, hwloc_obj_t *l3keys,
     if (hwloc_bitmap_weight(pus) > t->smt) {
         t->smt = hwloc_bitmap_weight(pus);
     }
-    m = (struct nfv_numa *) topology_find_numa(t, c->numa);
-    if (m) {
-        hwloc_bitmap_or(m->pus, m->pus, pus);
-        m->n_cores++;
-    }
+    hwloc_bitmap_or(m->pus, m->pus, pus);
+    m->n_cores++;
 }
 
+/* Loads the cores; PUs with no NUMA node of the topology are taken out of
+ * t->usable (never planned, shown as offline or not allowed) and a warning
+ * names them. */
 static void
-load_cores(hwloc_topology_t topo, struct nfv_topology *t)
+load_cores(hwloc_topology_t topo, struct nfv_topology *t, struct diag *diag)
 {
+    hwloc_bitmap_t homeless = xbitmap();
     int n_pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
     hwloc_obj_t *l3keys = xcalloc(n_pus, sizeof *l3keys);
     hwloc_bitmap_t covered = xbitmap();
@@ -238,16 +252,25 @@ load_cores(hwloc_topology_t topo, struct nfv_topology *t)
     t->cores = xcalloc(n_pus, sizeof *t->cores);
     t->l3s = xcalloc(n_pus, sizeof *t->l3s);
     while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_CORE, obj))) {
-        add_core(topo, t, l3keys, obj);
+        add_core(topo, t, l3keys, obj, homeless);
         hwloc_bitmap_or(covered, covered, obj->cpuset);
     }
     /* A PU without a Core parent (some exports lack cores) is a core. */
     obj = NULL;
     while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, obj))) {
         if (!hwloc_bitmap_isset(covered, obj->os_index)) {
-            add_core(topo, t, l3keys, obj);
+            add_core(topo, t, l3keys, obj, homeless);
         }
     }
+    if (!hwloc_bitmap_iszero(homeless)) {
+        char *list = cpulist_format(homeless);
+        diag_warn(diag, "CPUs %s belong to no NUMA node of the topology "
+                  "(their node is not allowed, or missing from the "
+                  "export): not planned", list);
+        free(list);
+        hwloc_bitmap_andnot(t->usable, t->usable, homeless);
+    }
+    hwloc_bitmap_free(homeless);
     hwloc_bitmap_free(covered);
     free(l3keys);
     qsort(t->cores, t->n_cores, sizeof *t->cores, cmp_core);
@@ -337,7 +360,7 @@ topology_from_hwloc(hwloc_topology_t topo, const char *sysfs_root,
     t->hybrid = hwloc_cpukinds_get_nr(topo, 0) > 1;
 
     load_numas(topo, t);
-    load_cores(topo, t);
+    load_cores(topo, t, diag);
     load_cpu_vendor(topo, t);
     load_pci_nics(topo, t);
     if (sysfs_root && sysfs_nic_load(sysfs_root, t, diag)) {
