@@ -4,9 +4,11 @@
  * the busy-polling and pinned-vCPU cores out of scheduler load balancing
  * ('domain') and keeps managed device interrupts (NVMe, multiqueue NICs)
  * off them where the kernel can ('managed_irq'); nohz_full and rcu_nocbs
- * on the same set stop the timer tick and RCU callbacks there; irqaffinity,
- * kthread_cpus and systemd.cpu_affinity keep everything else on the
- * housekeeping pool.  The emulator-share pool is left out of isolcpus on
+ * on the same set stop the timer tick and RCU callbacks there; irqaffinity
+ * and systemd.cpu_affinity keep interrupts and services on the
+ * housekeeping pool (kernel threads are kept off the isolated set by
+ * isolcpus and nohz_full; there is no mainline parameter that confines
+ * them all).  The emulator-share pool is left out of isolcpus on
  * purpose: QEMU's emulator threads of all VMs share it and need the
  * scheduler to balance them. */
 #include <config.h>
@@ -104,18 +106,6 @@ ovs_config_destroy(struct ovs_config *c)
     }
 }
 
-static const char *
-iommu_args(const struct plan *p)
-{
-    if (!strcmp(p->topo->cpu_vendor, "GenuineIntel")) {
-        return "intel_iommu=on iommu=pt";
-    } else if (!strcmp(p->topo->cpu_vendor, "AuthenticAMD")
-               || !strcmp(p->topo->cpu_vendor, "HygonGenuine")) {
-        return "amd_iommu=on iommu=pt";
-    }
-    return "iommu=pt";
-}
-
 /* The kernel's per-node form "hugepages=0:4,1:2" (Linux 5.16+) reserves
  * exactly what each node needs; it only accepts node ids below the number
  * of online nodes, so a host with gaps in its numbering gets the total,
@@ -171,6 +161,7 @@ split_args(struct kernel_args *k)
 void
 plan_kernel_args(const struct plan *p, struct kernel_args *k)
 {
+    const char *iommu = plan_iommu_args(p->topo->cpu_vendor);
     hwloc_bitmap_t iso = xbitmap();
     char *iso_list, *hk_list;
 
@@ -180,10 +171,9 @@ plan_kernel_args(const struct plan *p, struct kernel_args *k)
     k->isolcpus = xasprintf("isolcpus=managed_irq,domain,%s", iso_list);
     k->nohz_full = xasprintf("nohz_full=%s", iso_list);
     k->rcu_nocbs = xasprintf("rcu_nocbs=%s", iso_list);
-    k->irqaffinity = xasprintf("irqaffinity=%s kthread_cpus=%s", hk_list,
-                               hk_list);
+    k->irqaffinity = xasprintf("irqaffinity=%s", hk_list);
     k->cpu_affinity = xasprintf("systemd.cpu_affinity=%s", hk_list);
-    k->iommu = xstrdup(iommu_args(p));
+    k->iommu = xstrdup(iommu ? iommu : "iommu=pt");
     k->hugepages = hugepage_args(p);
     k->cmdline = xasprintf("%s %s %s %s %s %s %s", k->isolcpus, k->nohz_full,
                            k->rcu_nocbs, k->irqaffinity, k->cpu_affinity,

@@ -82,6 +82,23 @@ plan_find_numa(const struct plan *p, int os_index)
     return NULL;
 }
 
+/* Intel's IOMMU driver needs intel_iommu=on (off by default in most
+ * distribution kernels); AMD's, which Hygon's Dhyana uses too, is on by
+ * default, and amd_iommu= has no "on" value (kernel-parameters.txt:
+ * fullflush, off, force_isolation, force_enable...).  iommu=pt keeps host
+ * DMA in pass-through mode on both. */
+const char *
+plan_iommu_args(const char *cpu_vendor)
+{
+    if (!strcmp(cpu_vendor, "GenuineIntel")) {
+        return "intel_iommu=on iommu=pt";
+    } else if (!strcmp(cpu_vendor, "AuthenticAMD")
+               || !strcmp(cpu_vendor, "HygonGenuine")) {
+        return "iommu=pt";
+    }
+    return NULL;
+}
+
 void
 plan_isolated_cpus(const struct plan *p, hwloc_bitmap_t set)
 {
@@ -286,10 +303,9 @@ build_once(const struct nfv_topology *t, const struct intent *in,
         return error;
     }
     init_vm_nics(p);
-    if (strcmp(t->cpu_vendor, "GenuineIntel") && strcmp(t->cpu_vendor,
-                                                        "AuthenticAMD")) {
+    if (!plan_iommu_args(t->cpu_vendor)) {
         diag_warn(diag, "CPU vendor %s: the kernel command line gets only "
-                  "iommu=pt; add intel_iommu=on or amd_iommu=on yourself",
+                  "iommu=pt; on an Intel IOMMU add intel_iommu=on yourself",
                   *t->cpu_vendor ? t->cpu_vendor : "unknown");
     }
     for (int v = 0; v < p->n_vms; v++) {

@@ -163,6 +163,11 @@ void plan_wiring(struct plan *);
 int plan_memory(struct plan *);
 uint64_t ovs_socket_mem_mb(int mtu);
 
+/* The IOMMU kernel arguments for a CPU vendor ("GenuineIntel",
+ * "AuthenticAMD", "HygonGenuine"); NULL for any other vendor, which gets
+ * "iommu=pt" alone and a warning.  The one place the vendor decides. */
+const char *plan_iommu_args(const char *cpu_vendor);
+
 /* Derived sets used by several emitters. */
 void plan_isolated_cpus(const struct plan *, hwloc_bitmap_t);
 

@@ -29,6 +29,7 @@ PLANNER_TESTS = \
 	tests/planner-golden.sh \
 	tests/planner-sysfs.sh \
 	tests/planner-hwloc-corpus.sh \
+	tests/planner-kernel.sh \
 	tests/cli.sh
 TESTS += $(PLANNER_TESTS)
 check-planner: all
@@ -39,7 +40,7 @@ EXTRA_DIST += tests/planner-rules.sh tests/planner-replan.sh
 EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
 EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
 EXTRA_DIST += tests/planner-sysfs.sh tests/cli.sh
-EXTRA_DIST += tests/planner-hwloc-corpus.sh
+EXTRA_DIST += tests/planner-hwloc-corpus.sh tests/planner-kernel.sh
 
 # The generated files used for real: ovs-other-config.sh against a private
 # ovsdb-server, the GRUB drop-in sourced by a shell.
