@@ -38,6 +38,7 @@ char *emit_kernel_cmdline(const struct plan *);
 char *emit_grub_dropin(const struct plan *);
 char *emit_ovs_script(const struct plan *);
 char *emit_tuned(const struct plan *);
+char *emit_irqbalance(const struct plan *);
 char *emit_summary(const struct plan *, bool color);
 char *emit_headline(const struct plan *);
 /* The picture's letter for a PU: H, P, E, G, '.', x, or its VM's; and

@@ -17,6 +17,7 @@ static const struct {
     { "grub.d/nfvhost.cfg", emit_grub_dropin, 0644 },
     { "ovs-other-config.sh", emit_ovs_script, 0755 },
     { "tuned/cpu-partitioning-variables.conf", emit_tuned, 0644 },
+    { "irqbalance/irqbalance.env", emit_irqbalance, 0644 },
     { "openstack/nova.conf", emit_nova_conf, 0644 },
     { "openstack/flavors.sh", emit_flavors_sh, 0755 },
     { "openstack/openvswitch_agent.ini", emit_ovs_agent_ini, 0644 },

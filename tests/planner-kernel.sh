@@ -43,4 +43,29 @@ tap_ok $((! $?)) "no kthread_cpus= on the command line"
 tap_is "$(args AuthenticAMD.json | grep -c -e '^irqaffinity=0,6$' -e '^systemd.cpu_affinity=0,6$')" 2 \
     "irqaffinity and systemd.cpu_affinity keep the housekeeping pool"
 
+# tuned: its cpu-partitioning profile (2.20, Debian 12) puts nohz_full=
+# and rcu_nocbs= of isolated_cores and isolcpus= of no_balance_cores on
+# the command line; the kernel ignores a housekeeping mask that differs
+# from the first, so each must be the drop-in's isolated set.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" \
+    --output out > /dev/null
+tvar() { sed -n "s/^$1=//p" out/tuned/cpu-partitioning-variables.conf; }
+karg() { tr ' ' '\n' < out/kernel-cmdline.txt | sed -n "s/^$1=//p"; }
+iso=$(jget out/plan.json 'd["kernel"]["isolated_cpus"]')
+tap_is "$(tvar isolated_cores)" "$iso" "tuned isolated_cores is the isolated set ($iso)"
+tap_is "$(tvar no_balance_cores)" "$iso" \
+    "tuned no_balance_cores equals it (tuned's man page; tuned adds isolcpus= of it)"
+tap_is "$(karg nohz_full) $(karg rcu_nocbs) $(karg isolcpus)" \
+    "$iso $iso managed_irq,domain,$iso" \
+    "the drop-in's nohz_full, rcu_nocbs and isolcpus lists are the same set"
+
+# irqbalance: every planned CPU but housekeeping is banned, the
+# emulator-share pool included (irqbalance's own default bans only the
+# isolated and nohz_full CPUs).
+ban=$(sed -n 's/^IRQBALANCE_BANNED_CPULIST=//p' out/irqbalance/irqbalance.env)
+tap_is "$ban" "1-5,7-11" "irqbalance bans 1-5,7-11: all but housekeeping 0,6"
+tap_is "$(jget out/plan.json 'd["pools"]["emulator"]')" "1,7" \
+    "... which includes the emulator-share pool 1,7"
+grep -q '^IRQBALANCE_BANNED_CPUS=' out/irqbalance/irqbalance.env
+tap_ok $((! $?)) "only the _CPULIST form (irqbalance 1.9 discards IRQBALANCE_BANNED_CPUS)"
 tap_done
