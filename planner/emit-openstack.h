@@ -2,8 +2,9 @@
  *
  * Pure emitters, like emit.h: each returns a malloc'd string and does no
  * I/O.  'nfvhost plan --output DIR' writes them to DIR/openstack/:
- * nova.conf (a fragment to merge), flavors.sh, openvswitch_agent.ini and
- * sriov_agent.ini.  docs/openstack.md says what goes where and why.
+ * nova.conf (a fragment to merge), flavors.sh, openvswitch_agent.ini,
+ * sriov_agent.ini and controller.conf (the controller's part, commented
+ * out).  docs/openstack.md says what goes where and why.
  *
  * Naming: the OVS-DPDK uplinks (one, or two bonded) all sit on the plan's
  * bridge (plan->bridge, which 'nfvhost ovs apply' builds), which is
@@ -56,6 +57,7 @@ char *emit_nova_conf(const struct plan *);
 char *emit_flavors_sh(const struct plan *);
 char *emit_ovs_agent_ini(const struct plan *);
 char *emit_sriov_agent_ini(const struct plan *);
+char *emit_controller_conf(const struct plan *);
 
 #define OPENSTACK_UPLINK_PHYSNET "physnet0"
 

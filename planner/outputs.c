@@ -22,6 +22,7 @@ static const struct {
     { "openstack/flavors.sh", emit_flavors_sh, 0755 },
     { "openstack/openvswitch_agent.ini", emit_ovs_agent_ini, 0644 },
     { "openstack/sriov_agent.ini", emit_sriov_agent_ini, 0644 },
+    { "openstack/controller.conf", emit_controller_conf, 0644 },
 };
 
 size_t

@@ -42,7 +42,11 @@ from neutron.conf.plugins.ml2.drivers.mech_sriov import \
     agent_common  # noqa: E402
 from neutron.plugins.ml2.drivers.mech_sriov.agent.common import \
     config as sriov_config  # noqa: E402
+from neutron_lib.plugins import utils as plugin_utils  # noqa: E402
 from neutron_lib.utils import helpers  # noqa: E402
+from neutron.conf.plugins.ml2 import config as ml2_config  # noqa: E402
+from neutron.conf.plugins.ml2.drivers import driver_type  # noqa: E402
+from nova.scheduler import filters as nova_filters  # noqa: E402
 
 CONF = nova.conf.CONF
 objects.register_all()
@@ -353,6 +357,66 @@ def check_sriov_agent(plan, path):
             raise Check(f"uplink VF {u['pci']} is not excluded")
 
 
+def uncommented(path):
+    """controller.conf with its settings uncommented ("#[x]", "#k = v"), as
+    the operator merges it; a file beside it."""
+    out = path + ".uncommented"
+    with open(path) as f, open(out, "w") as o:
+        for line in f:
+            if line.startswith("#[") or (" = " in line and
+                                         line[1:2].isalpha()):
+                line = line[1:]
+            o.write(line)
+    return out
+
+
+def check_controller(plan, path):
+    with open(path) as f:
+        live = [ln for ln in f if ln.strip() and not ln.startswith("#")]
+    if live:
+        raise Check(f"not commented out: {live[0].strip()}")
+    conf = cfg.ConfigOpts()
+    nova.conf.scheduler.register_opts(conf)
+    ml2_config.register_ml2_plugin_opts(conf)
+    driver_type.register_ml2_drivers_vlan_opts(conf)
+    conf([], project="nova", default_config_files=[uncommented(path)])
+    check_known_options(uncommented(path), conf)
+    got = conf.filter_scheduler.enabled_filters
+    known_filters = {c.__name__ for c in nova_filters.all_filters()}
+    if set(got) - known_filters:
+        raise Check(f"unknown filters {sorted(set(got) - known_filters)}")
+    for need in ("NUMATopologyFilter", "PciPassthroughFilter"):
+        if need not in got:
+            raise Check(f"enabled_filters lacks {need}")
+    if set(CONF.filter_scheduler.enabled_filters) - set(got):
+        raise Check("nova's default filters are not all kept")
+    from importlib.metadata import entry_points
+    drivers = {e.name for e in
+               entry_points(group="neutron.ml2.mechanism_drivers")}
+    mech = conf.ml2.mechanism_drivers
+    if set(mech) != {"openvswitch", "sriovnicswitch"} or set(mech) - drivers:
+        raise Check(f"mechanism_drivers {mech}")
+    ranges = plugin_utils.parse_network_vlan_ranges(
+        conf.ml2_type_vlan.network_vlan_ranges)
+    tags = {s.get_tags().get("physical_network")
+            for s in whitelist.Whitelist(CONF.pci.device_spec).specs}
+    unknown = set(ranges) - set(CONF.neutron.physnets or []) - tags
+    if unknown:
+        raise Check(f"VLAN ranges name physnets nova does not know: "
+                    f"{sorted(unknown)}")
+    for vm in plan["vms"]:
+        for nic in vm["nics"]:
+            # Without an uplink, vhost VLANs stay on the host's bridge:
+            # no physical network carries them.
+            if nic["type"] == "vhost" and not plan["uplinks"]:
+                continue
+            if nic["vlan"] and not any(lo <= nic["vlan"] <= hi
+                                       for rs in ranges.values()
+                                       for lo, hi in rs):
+                raise Check(f"VLAN {nic['vlan']} of {vm['name']} is in no "
+                            "network_vlan_ranges")
+
+
 def check_dir(d):
     global failed
     try:
@@ -380,6 +444,9 @@ def check_dir(d):
         plan, os.path.join(osd, "openvswitch_agent.ini")))
     report(d, "sriov_agent.ini", lambda: check_sriov_agent(
         plan, os.path.join(osd, "sriov_agent.ini")))
+    report(d, "controller.conf (nova's filters, ml2's options)",
+           lambda: check_controller(
+               plan, os.path.join(osd, "controller.conf")))
 
 
 def main():

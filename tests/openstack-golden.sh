@@ -9,7 +9,7 @@ GOLDEN="$top_srcdir/tests/golden/homelab/openstack"
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
     --intent "$HOMELAB/intent.ini" --output "$SCRATCH/out" >/dev/null
 tap_ok $? "home-lab plan"
-for f in nova.conf flavors.sh openvswitch_agent.ini sriov_agent.ini; do
+for f in nova.conf flavors.sh openvswitch_agent.ini sriov_agent.ini controller.conf; do
     if [ "${NFVHOST_UPDATE_GOLDEN:-0}" = 1 ]; then
         cp "$SCRATCH/out/openstack/$f" "$GOLDEN/$f"
     fi

@@ -67,7 +67,7 @@ for topo in "$TOPO"/*.xml; do
         continue
     fi
     tap_is "$rc" 0 "$name: plan writes openstack/"
-    for f in nova.conf flavors.sh openvswitch_agent.ini sriov_agent.ini; do
+    for f in nova.conf flavors.sh openvswitch_agent.ini sriov_agent.ini controller.conf; do
         test -s "$SCRATCH/$name/openstack/$f" || tap_ok 1 "$name: $f"
     done
     dirs="$dirs $SCRATCH/$name"
@@ -196,6 +196,14 @@ neg uplink-vf-not-excluded 's/^exclude_devices = .*/exclude_devices =/' \
     sriov_agent.ini 'uplink VF 0000:0b:00.1 is not excluded' vf-uplink
 neg bad-mapping 's/^physical_device_mappings = .*/physical_device_mappings = enp3s0f0/' \
     sriov_agent.ini 'sriov_agent.ini'
+neg controller-no-numa-filter 's/,NUMATopologyFilter//' controller.conf \
+    'enabled_filters lacks NUMATopologyFilter'
+neg controller-no-sriov-driver 's/,sriovnicswitch//' controller.conf \
+    'mechanism_drivers'
+neg controller-vlan-outside 's/^#network_vlan_ranges = .*/#network_vlan_ranges = physnet0:100:101/' \
+    controller.conf 'is in no network_vlan_ranges'
+neg controller-uncommented 's/^#\[ml2\]/[ml2]/' controller.conf \
+    'not commented out'
 
 $PY "$CHECK" $negs 2>/dev/null | grep "^FAIL" > "$SCRATCH/neg.out"
 while IFS='	' read -r name want; do
