@@ -183,14 +183,10 @@ static int
 write_svg(const struct plan *p, const char *path, struct diag *diag)
 {
     char *svg = emit_svg(p);
-    int error = write_file_atomic(path, svg, 0644);
+    int error = output_write_file("--svg", path, svg, 0644, diag);
 
     free(svg);
-    if (error) {
-        return diag_error(diag, NFV_ESYSTEM, "--svg %s: cannot write: %s",
-                          path, strerror(-error));
-    }
-    return 0;
+    return error;
 }
 
 static int

@@ -13,6 +13,7 @@
 #include "libvirt-templates/define.h"
 #include "libvirt-templates/domain.h"
 #include "libvirt-templates/vmspec.h"
+#include "lib/output.h"
 #include "lib/plan-file.h"
 #include "lib/util.h"
 
@@ -218,10 +219,7 @@ emit(const struct vm_opts *o, const char *xml, struct diag *d)
                 o->uri ? o->uri : "libvirt's default connection");
     }
     if (o->output) {
-        if (write_file_atomic(o->output, xml, 0644)) {
-            return diag_error(d, NFV_ESYSTEM, "--output %s: %s", o->output,
-                              strerror(errno));
-        }
+        return output_write_file("--output", o->output, xml, 0644, d);
     } else if (!o->define) {
         fputs(xml, stdout);
     }

@@ -362,6 +362,7 @@ output_dir_begin(struct output_dir *out, const char *dir, const char *marker,
 {
     char *copy = xstrdup(dir);
     struct stat st;
+    int error;
 
     memset(out, 0, sizeof *out);
     out->tmp = xasprintf("%s/.%s.tmp-XXXXXX", dirname(copy),
@@ -373,10 +374,18 @@ output_dir_begin(struct output_dir *out, const char *dir, const char *marker,
         out->tmp = NULL;
         return diag->status;
     }
+    error = mkdir_parents(dir);
+    if (error) {
+        free(out->tmp);
+        out->tmp = NULL;
+        return diag_error(diag, NFV_ESYSTEM, "--output %s: cannot create "
+                          "the directories above it: %s", dir,
+                          strerror(-error));
+    }
     if (!mkdtemp(out->tmp)) {
-        int error = diag_error(diag, NFV_ESYSTEM, "--output %s: cannot "
-                               "create a temporary directory beside it: %s",
-                               dir, strerror(errno));
+        error = diag_error(diag, NFV_ESYSTEM, "--output %s: cannot "
+                           "create a temporary directory beside it: %s",
+                           dir, strerror(errno));
         free(out->tmp);
         out->tmp = NULL;
         return error;
@@ -461,4 +470,23 @@ output_write_dir(const char *dir, const char *marker,
         return error;
     }
     return output_dir_commit(&out, diag);
+}
+
+int
+output_write_file(const char *flag, const char *path, const char *text,
+                  int mode, struct diag *diag)
+{
+    int error = mkdir_parents(path);
+
+    if (error) {
+        return diag_error(diag, NFV_ESYSTEM, "%s %s: cannot create the "
+                          "directories above it: %s", flag, path,
+                          strerror(-error));
+    }
+    error = write_file_atomic(path, text, mode);
+    if (error) {
+        return diag_error(diag, NFV_ESYSTEM, "%s %s: cannot write: %s", flag,
+                          path, strerror(-error));
+    }
+    return 0;
 }

@@ -1,9 +1,13 @@
-/* output.h: writing a set of generated files into a directory, all or
- * nothing, and never over files nfvhost did not write.
+/* output.h: what an --output flag writes: a set of generated files into a
+ * directory, all or nothing, and never over files nfvhost did not write;
+ * or one file.
  *
  * The files go into a fresh temporary directory beside the target, which
  * is then renamed into place (atomically exchanged with an earlier nfvhost
- * output directory); a failure anywhere leaves the target as it was.
+ * output directory); a failure anywhere leaves the target as it was.  A
+ * single file goes through a temporary file and rename().  Both create
+ * the missing directories above the target first, mode 0755, so
+ * "--output out/homelab" works in a fresh clone.
  *
  * Every output directory carries OUTPUT_MANIFEST, the list of the files
  * nfvhost wrote in it.  An existing target is replaced only when it is
@@ -39,6 +43,9 @@ struct output_file {
 
 int output_write_dir(const char *dir, const char *marker,
                      const struct output_file *, int n, struct diag *);
+/* Writes 'text' to 'path' (mode 'mode'); errors name 'flag' ("--svg"). */
+int output_write_file(const char *flag, const char *path, const char *text,
+                      int mode, struct diag *);
 
 #define OUTPUT_MANIFEST ".nfvhost-output"
 

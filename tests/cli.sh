@@ -80,4 +80,23 @@ tap_is "$? $(head -1 missing.err)" "2 nfvhost plan: option '--json' takes no val
 "$NFVHOST" ovs status --bogus > /dev/null 2> missing.err
 tap_is "$? $(head -1 missing.err)" "2 nfvhost ovs: unknown option '--bogus'" \
     "an unknown option is named"
+# Every --output creates the directories above it (mode 0755), as the
+# README's first command needs in a fresh clone ("--output out/homelab").
+umask 022
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$HOMELAB/intent.ini" \
+    --output fresh/out/homelab --svg pics/a/homelab.svg > /dev/null 2> fresh.err
+tap_is "$? $(cat fresh.err)" "0 " "plan --output fresh/out/homelab --svg pics/a/homelab.svg: exit 0"
+[ -f fresh/out/homelab/plan.json ] && [ -f pics/a/homelab.svg ]
+tap_ok $? "... plan.json and the SVG written"
+tap_is "$(stat -c %a fresh fresh/out pics pics/a)" "$(printf '755\n755\n755\n755')" \
+    "... the missing directories above them made with mode 0755"
+"$NFVHOST" vm xml --plan fresh/out/homelab/plan.json --vm firewall1 \
+    --output domains/firewall1.xml 2> vm.err
+tap_is "$?" 0 "vm xml --output domains/firewall1.xml: exit 0"
+grep -q "<name>firewall1</name>" domains/firewall1.xml
+tap_ok $? "... the domain written into the new directory"
+: > afile
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output afile/out > /dev/null 2> file.err
+tap_is "$? $(cat file.err)" "1 nfvhost: --output afile/out: cannot create a temporary directory beside it: Not a directory" \
+    "a parent that is a file: exit 1, the path and the reason"
 tap_done
