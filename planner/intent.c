@@ -499,8 +499,19 @@ parse_nics(const char *value, struct intent_vm *target, char *why,
          tok = strtok_r(NULL, ",", &save)) {
         struct intent_nic nic = { .vlan = 0 };
         char *t = trim(tok);
-        char *colon = strchr(t, ':');
+        char *at = strchr(t, '@');
+        char *colon;
 
+        /* The PF first: its address has colons of its own. */
+        if (at) {
+            *at = '\0';
+            if (!pci_addr_canon(trim(at + 1), nic.pf)) {
+                snprintf(why, size, "bad PF '%s' (a PCI address such as "
+                         "0000:03:00.1)", trim(at + 1));
+                goto error;
+            }
+        }
+        colon = strchr(t, ':');
         if (colon) {
             *colon = '\0';
             if (!parse_int(trim(colon + 1), 1, 4094, &nic.vlan)) {
@@ -516,6 +527,10 @@ parse_nics(const char *value, struct intent_vm *target, char *why,
             nic.type = NIC_SRIOV;
         } else {
             snprintf(why, size, "bad NIC type '%s'", t);
+            goto error;
+        }
+        if (at && nic.type != NIC_SRIOV) {
+            snprintf(why, size, "only an sriov NIC takes @PF");
             goto error;
         }
         if (vm->n_nics >= 32) {
@@ -563,7 +578,8 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
         if (!parse_nics(value, vm, why, sizeof why)) {
             return bad(ctx, "bad nics '%s' for VM %s: %s; expected a list "
                        "of TYPE[:VLAN] with TYPE vhost or sriov and VLAN "
-                       "1-4094, e.g. vhost:100, sriov:300",
+                       "1-4094, an sriov NIC optionally with @PF, e.g. "
+                       "vhost:100, sriov:300@0000:03:00.1",
                        value, vm->name, why);
         }
     } else if (!strcmp(key, "thread_policy")) {
@@ -583,12 +599,13 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
                        "number", value, vm->name);
         }
     } else if (!strcmp(key, "sriov_pf")) {
-        if (!pci_addr_valid(value)) {
+        char pf[PCI_ADDR_LEN];
+        if (!pci_addr_canon(value, pf)) {
             return bad(ctx, "bad sriov_pf '%s' for VM %s: expected a PCI "
-                       "address such as 0000:03:00.0", value, vm->name);
+                       "address such as 0000:03:00.1", value, vm->name);
         }
         free(vm->sriov_pf);
-        vm->sriov_pf = xstrdup(value);
+        vm->sriov_pf = xstrdup(pf);
     } else if (!strcmp(key, "queues")) {
         if (!parse_int(value, 1, 16, &vm->queues)) {
             return bad(ctx, "bad queues '%s' for VM %s: expected an integer "
@@ -834,6 +851,9 @@ format_nics(const struct intent_vm *vm)
         sbuf_printf(&b, "%s%s", i ? ", " : "", nic_type_name(vm->nics[i].type));
         if (vm->nics[i].vlan) {
             sbuf_printf(&b, ":%d", vm->nics[i].vlan);
+        }
+        if (vm->nics[i].pf[0]) {
+            sbuf_printf(&b, "@%s", vm->nics[i].pf);
         }
     }
     return sbuf_steal(&b);

@@ -25,6 +25,9 @@
 struct intent_nic {
     enum nic_type type;
     int vlan;                   /* 0: untagged. */
+    char pf[PLAN_PCI_LEN];      /* sriov: "TYPE[:VLAN]@PF", lower case;
+                                 * "": the VM's sriov_pf, else the
+                                 * planner's choice (rule 12). */
 };
 
 struct intent_vm {
@@ -36,7 +39,8 @@ struct intent_vm {
     int n_nics;
     enum thread_policy thread_policy;
     int numa;                   /* -1: let the planner choose. */
-    char *sriov_pf;             /* NULL: the first uplink. */
+    char *sriov_pf;             /* PF of its sriov NICs that name none;
+                                 * NULL: the planner's choice. */
     int queues;                 /* vhost queue pairs per NIC; 0 = vcpus. */
     char *disk;                 /* Image or block device, or NULL. */
     char *cdrom;                /* Installer ISO, or NULL. */

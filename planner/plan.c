@@ -237,12 +237,6 @@ init_vm_nics(struct plan *p)
             pv->nics[n].vlan = vm->nics[n].vlan;
             pv->nics[n].pmd_cpu = -1;
             pv->nics[n].vf = -1;
-            if (vm->nics[n].type == NIC_SRIOV) {
-                const char *pf = (vm->sriov_pf ? vm->sriov_pf
-                                  : p->n_uplinks ? p->uplinks[0].nic->pci
-                                  : "");
-                snprintf(pv->nics[n].pf, sizeof pv->nics[n].pf, "%s", pf);
-            }
         }
     }
 }
@@ -303,18 +297,15 @@ build_once(const struct nfv_topology *t, const struct intent *in,
         return error;
     }
     init_vm_nics(p);
+    if ((error = plan_sriov_choose_pfs(p))) {
+        return error;
+    }
     if (!plan_iommu_args(t->cpu_vendor)) {
         diag_warn(diag, "CPU vendor %s: the kernel command line gets only "
                   "iommu=pt; on an Intel IOMMU add intel_iommu=on yourself",
                   *t->cpu_vendor ? t->cpu_vendor : "unknown");
     }
     for (int v = 0; v < p->n_vms; v++) {
-        if (in->vms[v].sriov_pf && !topology_find_nic(t, in->vms[v].sriov_pf)) {
-            return diag_error(diag, NFV_EINPUT, "%s:%d: [vm %s] sriov_pf %s "
-                              "is not a network device of this topology",
-                              in->file, in->vms[v].line, in->vms[v].name,
-                              in->vms[v].sriov_pf);
-        }
         if (in->vms[v].thread_policy == THREAD_REQUIRE && t->smt < 2) {
             return diag_error(diag, NFV_EINFEASIBLE,
                               "VM %s has thread_policy = require, but this "

@@ -34,7 +34,7 @@ struct plan_nic {
     enum nic_type type;
     int vlan;
     int pmd_cpu;            /* vhost: the PMD PU that polls its rx queues. */
-    char pf[16];            /* sriov: PF to take the VF from. */
+    char pf[16];            /* sriov: PF to take the VF from (rule 12). */
     int vf;                 /* sriov: VF ordinal on pf (rule 12); -1. */
     char mac[PLAN_MAC_LEN]; /* Rule 13. */
     char *port;             /* vhost: OVS port and socket name (rule 14). */
@@ -156,7 +156,10 @@ struct plan_numa *plan_find_numa(const struct plan *, int os_index);
 const struct plan_uplink *plan_find_uplink(const struct plan *,
                                            const struct nfv_nic *);
 
-/* Rules 11-15 (wiring.c). */
+/* Rules 11-15 (wiring.c): plan_sriov_choose_pfs() is rule 12's first
+ * half, the PF of each SR-IOV NIC, made before the VMs are placed (0, or
+ * an error in the diag); plan_wiring() the rest, after. */
+int plan_sriov_choose_pfs(struct plan *);
 void plan_wiring(struct plan *);
 
 /* Rule 9 (memory.c). */

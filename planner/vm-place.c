@@ -1,8 +1,8 @@
 /* vm-place.c: rule 6, placing each listed VM.
  *
  * First every VM gets a NUMA node (its explicit 'numa', else the node of
- * the PF its SR-IOV NICs come from, else the node with the most free guest
- * cores).  Then, node by node, its vCPUs get whole cores of one L3 domain
+ * the PF its first SR-IOV NIC comes from, else the node with the most free
+ * guest cores).  Then, node by node, its vCPUs get whole cores of one L3 domain
  * when they fit, sibling PUs to consecutive vCPUs: VMs with the most vhost
  * rx queues first, into the PMD's L3 domain while it has room (rule 7),
  * the others into the tightest domain that holds them; finally each vhost
@@ -59,24 +59,16 @@ node_smt(const struct plan_state *st, int numa)
     return smt;
 }
 
+/* The PF of the VM's first SR-IOV NIC (rule 12), or NULL. */
 static const char *
-sriov_pf_of(const struct plan *p, const struct intent_vm *vm)
+first_sriov_pf(const struct plan_vm *pv)
 {
-    if (vm->sriov_pf) {
-        return vm->sriov_pf;
-    }
-    return p->n_uplinks ? p->uplinks[0].nic->pci : NULL;
-}
-
-static bool
-vm_has_sriov(const struct intent_vm *vm)
-{
-    for (int i = 0; i < vm->n_nics; i++) {
-        if (vm->nics[i].type == NIC_SRIOV) {
-            return true;
+    for (int i = 0; i < pv->n_nics; i++) {
+        if (pv->nics[i].type == NIC_SRIOV) {
+            return pv->nics[i].pf;
         }
     }
-    return false;
+    return NULL;
 }
 
 static int
@@ -123,7 +115,7 @@ vm_choose_nodes(struct plan_state *st)
     for (int i = 0; i < 2 * in->n_vms; i++) {
         int v = i % in->n_vms;
         const struct intent_vm *vm = &in->vms[v];
-        bool fixed = vm->numa >= 0 || vm_has_sriov(vm);
+        bool fixed = vm->numa >= 0 || first_sriov_pf(&p->vms[v]);
         int slot = -1;
 
         if (st->keep[v] >= 0 || fixed != (i < in->n_vms)) {
@@ -147,17 +139,8 @@ vm_choose_nodes(struct plan_state *st)
                 free(free_cores);
                 return p->diag->status;
             }
-        } else if (vm_has_sriov(vm)) {
-            const char *pf = sriov_pf_of(p, vm);
-            if (!pf) {
-                free(free_cores);
-                return diag_error(p->diag, NFV_EINPUT,
-                                  "%s:%d: [vm %s] has an sriov NIC but no PF "
-                                  "to take its VF from: add an [ovs] uplink "
-                                  "or sriov_pf = PCI-ADDRESS", in->file,
-                                  vm->line, vm->name);
-            }
-            slot = state_numa_slot(st, pf_numa(p, pf));
+        } else if (first_sriov_pf(&p->vms[v])) {
+            slot = state_numa_slot(st, pf_numa(p, first_sriov_pf(&p->vms[v])));
         }
         if (slot < 0 || !p->numas[slot].has_cpus) {
             for (int s = 0; s < p->n_numas; s++) {

@@ -4,8 +4,9 @@
  * appliers would otherwise have to work out for themselves, so that
  * plan.json carries it and every applier does the same thing:
  *   11. the uplinks' rx queues and the PMDs that poll them;
- *   12. which VF of which PF each SR-IOV NIC gets, and how many VFs each
- *       PF needs;
+ *   12. which PF each SR-IOV NIC takes a VF of (never a PF OVS-DPDK
+ *       takes: chosen before the VMs are placed, since a VM goes to its
+ *       PF's node), which VF, and how many VFs each PF needs;
  *   13. a stable MAC for every VM NIC;
  *   14. names: the bridge, the uplink port and interfaces, the vhost-user
  *       ports, and the socket directory they live in;
@@ -44,6 +45,189 @@ wire_uplink_queues(struct plan *p)
             u->rxq_pmds[q++] = cpu;
         } hwloc_bitmap_foreach_end();
     }
+}
+
+/* Whether OVS-DPDK takes the PF 'pci' itself: bound to vfio-pci, it loses
+ * its kernel netdev and every VF.  A VF uplink leaves its PF alone. */
+static const struct plan_uplink *
+uplink_taking_pf(const struct plan *p, const char *pci)
+{
+    for (int i = 0; i < p->n_uplinks; i++) {
+        if (!strcasecmp(p->uplinks[i].nic->pci, pci)) {
+            return &p->uplinks[i];
+        }
+    }
+    return NULL;
+}
+
+/* How well 'nic' suits as the PF of SR-IOV NICs that name none; higher is
+ * better.  Sysfs saying it can make VFs counts most (a topology file says
+ * nothing either way); then being another port of an uplink's card (same
+ * domain, bus and slot: cabled to the network OVS serves), then being on
+ * an uplink's NUMA node. */
+static int
+pf_score(const struct plan *p, const struct nfv_nic *nic)
+{
+    int score = nic->totalvfs > 0 ? 4 : 0;
+    bool card = false, node = false;
+
+    for (int i = 0; i < p->n_uplinks; i++) {
+        const struct nfv_nic *u = p->uplinks[i].nic;
+        /* "DDDD:BB:DD." is the first 11 characters of both. */
+        card |= !strncasecmp(u->pci, nic->pci, 11);
+        node |= p->uplinks[i].numa == nic->numa;
+    }
+    return score + (card ? 2 : 0) + (node ? 1 : 0);
+}
+
+/* The PF an SR-IOV NIC that names none takes its VF of: the best-scoring
+ * (pf_score()) NIC of the topology that is neither an OVS uplink nor a VF
+ * nor known unable to make VFs; the lowest address among equals.  NULL
+ * when there is none. */
+static const struct nfv_nic *
+default_sriov_pf(const struct plan *p)
+{
+    const struct nfv_nic *best = NULL;
+
+    for (int i = 0; i < p->topo->n_nics; i++) {
+        const struct nfv_nic *nic = &p->topo->nics[i];
+
+        if (nic->is_vf || !nic->totalvfs || uplink_taking_pf(p, nic->pci)) {
+            continue;
+        }
+        if (!best || pf_score(p, nic) > pf_score(p, best)) {
+            best = nic;
+        }
+    }
+    return best;
+}
+
+/* "0000:03:00.0, 0000:03:00.1": the PFs OVS-DPDK takes. */
+static char *
+uplink_pfs(const struct plan *p)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int i = 0; i < p->n_uplinks; i++) {
+        if (!p->uplinks[i].nic->is_vf) {
+            sbuf_printf(&b, "%s%s", b.len ? ", " : "",
+                        p->uplinks[i].nic->pci);
+        }
+    }
+    return sbuf_steal(&b);
+}
+
+/* Checks one named PF: a NIC of the topology, not a VF, able to make VFs,
+ * and not an OVS uplink (infeasible: the message names the PF to use). */
+static int
+check_named_pf(struct plan *p, const struct intent_vm *vm, int n,
+               const char *pf, const char *how)
+{
+    const struct intent *in = p->intent;
+    const struct nfv_nic *nic = topology_find_nic(p->topo, pf);
+    const struct nfv_nic *other;
+
+    if (!nic) {
+        return diag_error(p->diag, NFV_EINPUT, "%s:%d: [vm %s] %s %s is not "
+                          "a network device of this topology", in->file,
+                          vm->line, vm->name, how, pf);
+    }
+    if (nic->is_vf) {
+        return diag_error(p->diag, NFV_EINPUT, "%s:%d: [vm %s] %s %s is a "
+                          "VF (of %s), not a PF", in->file, vm->line,
+                          vm->name, how, pf, nic->physfn);
+    }
+    if (!nic->totalvfs) {
+        return diag_error(p->diag, NFV_EINFEASIBLE, "VM %s nic %d: PF %s "
+                          "cannot make VFs (sriov_totalvfs is 0)", vm->name,
+                          n, pf);
+    }
+    if (!uplink_taking_pf(p, pf)) {
+        return 0;
+    }
+    other = default_sriov_pf(p);
+    if (other) {
+        char fix[64];
+
+        if (vm->nics[n].pf[0] && vm->nics[n].vlan) {
+            snprintf(fix, sizeof fix, "sriov:%d@%s", vm->nics[n].vlan,
+                     other->pci);
+        } else if (vm->nics[n].pf[0]) {
+            snprintf(fix, sizeof fix, "sriov@%s", other->pci);
+        } else {
+            snprintf(fix, sizeof fix, "sriov_pf = %s", other->pci);
+        }
+        return diag_error(p->diag, NFV_EINFEASIBLE, "VM %s nic %d: PF %s is "
+                          "an OVS-DPDK uplink: bound to vfio-pci it loses its "
+                          "netdev and its VFs; take the VF from %s instead "
+                          "(%s)", vm->name, n, pf, other->pci, fix);
+    }
+    return diag_error(p->diag, NFV_EINFEASIBLE, "VM %s nic %d: PF %s is an "
+                      "OVS-DPDK uplink: bound to vfio-pci it loses its netdev "
+                      "and its VFs, and no other PF of this topology can "
+                      "give VFs; make a VF of %s the uplink instead, so the "
+                      "PF stays with the kernel", vm->name, n, pf, pf);
+}
+
+static int
+no_pf_error(struct plan *p, const struct intent_vm *vm, int n)
+{
+    char *taken;
+    int error;
+
+    if (!p->topo->n_nics) {
+        return diag_error(p->diag, NFV_EINPUT, "VM %s nic %d: no PF to take "
+                          "a VF of: the topology has no NICs (use "
+                          "--sysfs-root, or a topology exported with I/O "
+                          "devices)", vm->name, n);
+    }
+    taken = uplink_pfs(p);
+    error = diag_error(p->diag, NFV_EINFEASIBLE, "VM %s nic %d: no PF to "
+                       "take a VF of: every NIC of this topology is an "
+                       "OVS-DPDK uplink (%s), a VF or unable to make VFs; "
+                       "add a NIC, or make a VF the uplink so its PF stays "
+                       "with the kernel", vm->name, n,
+                       *taken ? taken : "none");
+    free(taken);
+    return error;
+}
+
+/* Rule 12, first half: the PF of every SR-IOV NIC, before the VMs are
+ * placed (a VM goes to its PF's node, rule 6).  The NIC's own @PF, else its
+ * VM's sriov_pf, else default_sriov_pf(). */
+int
+plan_sriov_choose_pfs(struct plan *p)
+{
+    for (int v = 0; v < p->n_vms; v++) {
+        const struct intent_vm *vm = p->vms[v].intent;
+
+        for (int n = 0; n < vm->n_nics; n++) {
+            const struct intent_nic *in_nic = &vm->nics[n];
+            struct plan_nic *nic = &p->vms[v].nics[n];
+            const char *pf = (in_nic->pf[0] ? in_nic->pf : vm->sriov_pf);
+            int error;
+
+            if (in_nic->type != NIC_SRIOV) {
+                continue;
+            }
+            if (pf) {
+                error = check_named_pf(p, vm, n, pf, in_nic->pf[0]
+                                       ? "nics: PF" : "sriov_pf");
+                if (error) {
+                    return error;
+                }
+            } else {
+                const struct nfv_nic *d = default_sriov_pf(p);
+                if (!d) {
+                    return no_pf_error(p, vm, n);
+                }
+                pf = d->pci;
+            }
+            snprintf(nic->pf, sizeof nic->pf, "%s", pf);
+        }
+    }
+    return 0;
 }
 
 static struct plan_sriov_pf *

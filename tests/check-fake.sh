@@ -47,7 +47,7 @@ sub() { sed -i "$2" "$T/$1"; } # sub FILE SED-EXPR
 fresh
 check kernel,irq,memory,nic
 tap_is "$rc|$(notpass)" "0|" "a host exactly as planned: only PASS, exit 0"
-tap_is "$(jget "$J" 'd["counts"]["PASS"] >= 30 and d["counts"]["FAIL"] == 0')" \
+tap_is "$(jget "$J" 'd["counts"]["PASS"] >= 25 and d["counts"]["FAIL"] == 0')" \
     true "... $(jget "$J" 'd["counts"]["PASS"]') findings"
 tap_is "$(jget "$J" 'sorted({f["layer"] for f in d["findings"]})')" \
     '["irq", "kernel", "memory", "nic"]' "... from the four layers asked for"
@@ -155,12 +155,12 @@ tap_is "$?|$(notpass)" "4|FAIL nic.iommu-group (0000:03:00.0): group $G" \
 fresh; mkdir -p "$T/$U/net/enp3s0f0"; fake_route "$T" enp3s0f0
 expect "its interface carries a route" nic 4 \
     "FAIL nic.route (0000:03:00.0): enp3s0f0 carries a route or an address"
-fresh; put $U/sriov_numvfs 0
-expect "no VFs on the SR-IOV PF" nic 4 "FAIL nic.sriov-numvfs (0000:03:00.0): 0"
+# The SR-IOV PF is the X710's second port (planner rule 12), not the uplink.
+fresh; put sys/bus/pci/devices/0000:03:00.1/sriov_numvfs 0
+expect "no VFs on the SR-IOV PF" nic 4 "FAIL nic.sriov-numvfs (0000:03:00.1): 0"
 fresh; rm -r "$T/$U"
 expect "the uplink missing" nic 4 \
-    "FAIL nic.present (0000:03:00.0): no such PCI device
-FAIL nic.sriov-numvfs (0000:03:00.0): no sriov_numvfs: not an SR-IOV device"
+    "FAIL nic.present (0000:03:00.0): no such PCI device"
 
 # Several layers at once: the exit status is 4 if anything FAILs.
 fresh; put proc/irq/25/effective_affinity_list 3

@@ -98,6 +98,14 @@ fake_route() {
     printf '%s\t0012C6C6\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n' "$2" >> "$1/proc/net/route"
 }
 
+# fake_homelab_vf_pf ROOT: the home lab's SR-IOV PF, the X710's second
+# port 0000:03:00.1 (planner rule 12: the first is the uplink), alone in a
+# fake tree, for 'ovs apply --sysfs-root' of the home-lab plan on a
+# machine without it (its VF count is all apply writes there).
+fake_homelab_vf_pf() {
+    fake_nic "$1" 0000:03:00.1 0 i40e enp3s0f1 1 64 0
+}
+
 # fake_nic_tree ROOT: the home lab's X710 in a fake tree: 0000:03:00.0, an
 # SR-IOV PF with 2 of 64 VFs made; 0000:03:00.1, a PF that carries a route;
 # 0000:03:02.0, a VF of the first.

@@ -129,7 +129,7 @@ err "no VM named 'nosuch' (the plan has: vrouter1, firewall1, trafgen1)" \
     xml --plan "$PLAN" --vm nosuch
 err "$SCRATCH/none.json" xml --plan "$SCRATCH/none.json" --vm vrouter1
 err "xml needs --plan and --vm" xml --plan "$PLAN"
-err "VM vrouter1 NIC 2: no VF #0 of PF 0000:03:00.0" \
+err "VM vrouter1 NIC 2: no VF #0 of PF 0000:03:00.1" \
     xml --plan "$PLAN" --vm vrouter1 --sysfs-root "$SCRATCH"
 err "--vf 2=03:02.0: '03:02.0' is not a PCI address" \
     xml --plan "$PLAN" --vm vrouter1 --vf 2=03:02.0

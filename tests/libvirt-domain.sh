@@ -36,12 +36,13 @@ xp() { # xp FILE XPATH: its string value
     xmllint --xpath "$2" "$1" 2>/dev/null
 }
 
-# The home-lab plan, with a fake sysfs tree that has the X710's VFs.
+# The home-lab plan, with a fake sysfs tree that has the VFs of the X710's
+# second port (vrouter1's sriov:300@0000:03:00.1).
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
     --intent "$HOMELAB/intent.ini" --output "$SCRATCH/hl" >/dev/null
 tap_ok $? "home-lab plan"
 PLAN="$SCRATCH/hl/plan.json"
-PF="$SCRATCH/fs/sys/bus/pci/devices/0000:03:00.0"
+PF="$SCRATCH/fs/sys/bus/pci/devices/0000:03:00.1"
 mkdir -p "$PF"
 for k in 0 1 2 3; do
     ln -s "../0000:03:02.$k" "$PF/virtfn$k"

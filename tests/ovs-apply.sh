@@ -18,9 +18,13 @@ PLAN=$SCRATCH/plan.json
     --intent "$HOMELAB/intent.ini" --output "$SCRATCH/standin0" \
     --uplink-override 0000:03:00.0=net_af_packet0,iface=vx0 >/dev/null
 cp "$SCRATCH/standin0/plan.json" "$PLAN"
-# This machine has no hugetlbfs group (the plan's ovs.socket_group).
+# This machine has no hugetlbfs group (the plan's ovs.socket_group).  The
+# home lab's SR-IOV PF, the X710's second port, is a fake device (its VF
+# count is all apply writes there); a later --sysfs-root wins.
+SR=$SCRATCH/sr
+fake_homelab_vf_pf "$SR"
 apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --sock-dir "$SOCKDIR" \
-          --qemu-group root --no-wait "$@"; }
+          --qemu-group root --no-wait --sysfs-root "$SR" "$@"; }
 dump() { ovsdb-client dump "$OVS_DB"; }
 get() { ovs_vsctl get "$@" 2>&1; }
 edit_plan() { # edit_plan PYTHON-STATEMENTS (on p, the plan)
@@ -173,13 +177,14 @@ tap_is "$?" 2 "a NIC id with path characters: exit 2"
 # A second uplink: the two become a bond; the first interface moves into it.
 cp "$PLAN" "$SCRATCH/plan1.json"
 two_uplinks() { # two_uplinks BOND-MODE OUT
-    sed "s/^uplink = 0000:03:00.0$/uplink = 0000:03:00.0\nuplink = 0000:03:00.1\nbond_mode = $1/" \
-        "$HOMELAB/intent.ini" > "$SCRATCH/two.ini"
+    # Both X710 ports for OVS: none is left to give vrouter1 its VF.
+    sed -e "s/^uplink = 0000:03:00.0$/uplink = 0000:03:00.0\nuplink = 0000:03:00.1\nbond_mode = $1/" \
+        -e "s/, sriov:300@0000:03:00.1$//" "$HOMELAB/intent.ini" > "$SCRATCH/two.ini"
     "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$SCRATCH/two.ini" \
         --uplink-override 0000:03:00.0=net_af_packet0,iface=vx0 \
         --uplink-override 0000:03:00.1=net_af_packet1,iface=vx1 --output "$2" >/dev/null
-    # The VMs as in the first plan (the bond is what changes).
-    python3 -c "import json,sys; p=json.load(open(sys.argv[1])); q=json.load(open(sys.argv[2])); p['vms']=q['vms']; json.dump(p, open(sys.argv[1],'w'))" \
+    # The VMs as in the first plan, less the VF (the bond is what changes).
+    python3 -c "import json,sys; p=json.load(open(sys.argv[1])); q=json.load(open(sys.argv[2])); p['vms']=q['vms']; [v.update(nics=[n for n in v['nics'] if n['type'] != 'sriov']) for v in p['vms']]; json.dump(p, open(sys.argv[1],'w'))" \
         "$2/plan.json" "$PLAN"
 }
 two_uplinks active-backup "$SCRATCH/two-ab"
@@ -244,6 +249,7 @@ bad "a directory above it that anyone can write" 2 "socket directory $SCRATCH/op
 # The planned PCI uplink (no stand-in) on a fake tree.
 PCIPLAN=$SCRATCH/homelab/plan.json
 FAKE=$SCRATCH/fake; mkdir -p "$FAKE/sys/bus/pci/devices" "$FAKE/proc/net"
+fake_homelab_vf_pf "$FAKE"
 bad "a plan naming a missing device" 2 "uplink 0000:03:00.0: no such PCI device" \
     apply --plan "$PCIPLAN" --sysfs-root "$FAKE"
 mkdir -p "$FAKE/sys/bus/pci/devices/0000:03:00.0/net/enp3s0f0"

@@ -18,6 +18,12 @@ SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
 # The home lab's PUs on this 2-core machine: PMDs 3,9 -> 1, housekeeping
 # 0,6 -> 0 (the harness keeps peers on core 0).
 CPUMAP="--cpu-map 3=1,9=1,0=0,6=0"
+# The PF vrouter1's VF comes from (the X710's second port) is a fake
+# device: this machine has none, and DPDK never sees it (only its VF
+# count is written there).
+SR=$OVS_RUNDIR/sr
+fake_homelab_vf_pf "$SR"
+
 NS=nfvns$$ UP=nfvu$$ PEER=nfvp$$
 # The uplink's stand-in is chosen at plan time: the plan is the contract.
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
@@ -43,7 +49,7 @@ port_field() { # NAME FIELD < status json
     jq_ "[p.get('$2') for p in s['ports'] if p['name']=='$1'][0]"
 }
 
-out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP); rc=$?
+out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP --sysfs-root "$SR"); rc=$?
 tap_is "$rc" 0 "apply of the home-lab plan to OVS-DPDK exits 0"
 echo "$out" | grep -q 'ovs-vswitchd applied it'
 tap_ok $? "waited for ovs-vswitchd to apply it (cur_cfg)"
@@ -128,7 +134,7 @@ tap_ok $? "the namespace host reaches the VM port again"
 st=$(status_json)
 tap_is "$(echo "$st" | port_field vhu-trafgen1-0 connected)" True "status says the front-end is connected"
 tap_is "$(echo "$st" | jq_ "[p['core'] for p in s['pmds']]")" "[1]" "status: the PMD is back on core 1"
-out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP)
+out=$(ovs_nfvhost_apply --plan "$PLAN" $CPUMAP --sysfs-root "$SR")
 echo "$out" | grep -q '^nothing to change$'
 tap_ok $? "apply after the restart: nothing to change"
 ovs_peer_stop b

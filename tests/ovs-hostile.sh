@@ -16,8 +16,10 @@ SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
     --uplink-override 0000:03:00.0=net_af_packet0,iface=vx0 --output "$SCRATCH/p" >/dev/null
 PLAN=$SCRATCH/p/plan.json
 SOCKDIR=$SCRATCH/sock
+SR=$SCRATCH/sr
+fake_homelab_vf_pf "$SR"
 "$NFVHOST" ovs apply --plan "$PLAN" --db "$OVS_DB" --sock-dir "$SOCKDIR" \
-    --qemu-group root --no-wait >/dev/null
+    --qemu-group root --no-wait --sysfs-root "$SR" >/dev/null
 tap_is "$?" 0 "the plan applied to the real ovsdb-server"
 
 # The real database's four tables, as nfvhost's dump reads them.
@@ -45,7 +47,7 @@ serve() { # serve DUMP [fake-ovsdb.py options]: FAKE is its socket
 }
 ovs_harness_on_stop '[ -n "$fake_pid" ] && kill $fake_pid'
 apply() { "$NFVHOST" ovs apply --plan "$PLAN" --db "unix:$FAKE" \
-          --sock-dir "$SOCKDIR" --qemu-group root --dry-run \
+          --sock-dir "$SOCKDIR" --qemu-group root --dry-run --sysfs-root "$SR" \
           >"$SCRATCH/out" 2>"$SCRATCH/err"; }
 edit() { # edit PYTHON (on d, the dump) OUT
     python3 -c "import json,sys; d=json.load(open('$SCRATCH/dump.json')); $1; json.dump(d, open('$2','w'))"

@@ -13,18 +13,24 @@ SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" \
     --intent "$HOMELAB/intent.ini" --output "$SCRATCH/homelab" >/dev/null
 PLAN=$SCRATCH/homelab/plan.json
+# The X710: the uplink PF (port 0), bound to vfio-pci for OVS, and the PF
+# whose VFs VMs take (port 1, planner rule 12), which stays on i40e.
 PF=0000:03:00.0
+VFPF=0000:03:00.1
 R=$SCRATCH/root
 DEV=$R/sys/bus/pci/devices/$PF
+VFDEV=$R/sys/bus/pci/devices/$VFPF
 
-# An X710 port bound to i40e, link enp3s0f0 without routes or addresses.
-mkdir -p "$DEV/net/enp3s0f0" "$R/sys/bus/pci/drivers/i40e" \
+# Both ports bound to i40e, links enp3s0f0/1 without routes or addresses.
+mkdir -p "$DEV/net/enp3s0f0" "$VFDEV/net/enp3s0f1" "$R/sys/bus/pci/drivers/i40e" \
     "$R/sys/bus/pci/drivers/vfio-pci" "$R/proc/net"
 : > "$R/proc/net/route"; : > "$R/proc/net/ipv6_route"; : > "$R/proc/net/if_inet6"
 echo 64 > "$DEV/sriov_totalvfs"; echo 0 > "$DEV/sriov_numvfs"
+echo 64 > "$VFDEV/sriov_totalvfs"; echo 0 > "$VFDEV/sriov_numvfs"
 : > "$DEV/driver_override"; : > "$R/sys/bus/pci/drivers_probe"
 : > "$R/sys/bus/pci/drivers/i40e/unbind"; : > "$R/sys/bus/pci/drivers/vfio-pci/unbind"
 ln -s ../../../bus/pci/drivers/i40e "$DEV/driver"
+ln -s ../../../bus/pci/drivers/i40e "$VFDEV/driver"
 snapshot() { find "$R" -type f | sort | while read -r f; do echo "$f: $(cat "$f")"; done; }
 # This machine has no hugetlbfs group (the plan's ovs.socket_group).
 apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SCRATCH/sock" \
@@ -33,8 +39,10 @@ apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SCRATCH/soc
 before=$(snapshot)
 out=$(apply --dry-run); rc=$?
 tap_is "$rc" 0 "dry run on the fake tree exits 0"
-echo "$out" | grep -q "$PF: would set sriov_numvfs 0 -> 1"
-tap_ok $? "dry run: one VF for vrouter1's SR-IOV NIC"
+echo "$out" | grep -q "$VFPF: would set sriov_numvfs 0 -> 1"
+tap_ok $? "dry run: one VF of the second port for vrouter1's SR-IOV NIC"
+echo "$out" | grep -q "$PF: would set sriov_numvfs"
+tap_ok $((! $?)) "dry run: no VFs on the uplink PF"
 echo "$out" | grep -q "$PF: would bind i40e -> vfio-pci"
 tap_ok $? "dry run: would bind the PF to vfio-pci"
 tap_is "$(snapshot)" "$before" "dry run writes nothing under sysfs"
@@ -45,7 +53,8 @@ tap_is "$(jget "$SCRATCH/changes.json" '[c for c in d["changes"] if c["what"].st
 
 out=$(apply 2>"$SCRATCH/err"); rc=$?
 tap_is "$rc" 0 "apply on the fake tree exits 0"
-tap_is "$(cat "$DEV/sriov_numvfs")" 1 "sriov_numvfs written"
+tap_is "$(cat "$VFDEV/sriov_numvfs") $(cat "$DEV/sriov_numvfs")" "1 0" \
+    "sriov_numvfs written on the second port, not on the uplink PF"
 tap_is "$(cat "$DEV/driver_override")" vfio-pci "driver_override = vfio-pci"
 tap_is "$(cat "$R/sys/bus/pci/drivers/i40e/unbind")" "$PF" "unbound from i40e"
 tap_is "$(cat "$R/sys/bus/pci/drivers_probe")" "$PF" "drivers_probe asked to bind it"
@@ -59,7 +68,7 @@ rm "$DEV/driver"; ln -s ../../../bus/pci/drivers/vfio-pci "$DEV/driver"
 out=$(apply); rc=$?
 echo "$out" | grep -q "$PF: already bound to vfio-pci"
 tap_ok $? "second apply: already bound"
-echo "$out" | grep -q "$PF: 1 VFs present, 1 needed"
+echo "$out" | grep -q "$VFPF: 1 VFs present, 1 needed"
 tap_ok $? "second apply: VFs already there"
 apply --json > "$SCRATCH/changes.json" 2> /dev/null
 tap_is "$(jget "$SCRATCH/changes.json" 'd["changed"]')" false "second apply --json: nothing changed"
@@ -82,19 +91,19 @@ tap_is "$(cat "$R/sys/bus/pci/drivers_probe")" "$PF" "drivers_probe gives it bac
 tap_is "$?" 2 "release of a malformed PCI address: exit 2"
 
 # More VFs than the PF has: infeasible, nothing written, database as it was.
-echo 0 > "$DEV/sriov_numvfs"; echo 0 > "$DEV/sriov_totalvfs"
+echo 0 > "$VFDEV/sriov_numvfs"; echo 0 > "$VFDEV/sriov_totalvfs"
 before=$(ovsdb-client dump "$OVS_DB")
 apply >/dev/null 2>"$SCRATCH/err"
 tap_is "$?" 3 "more VFs than sriov_totalvfs: exit 3"
-grep -q "$PF: 1 VFs wanted, the PF has at most 0" "$SCRATCH/err"
+grep -q "$VFPF: 1 VFs wanted, the PF has at most 0" "$SCRATCH/err"
 tap_ok $? "... saying how many"
-tap_is "$(cat "$DEV/sriov_numvfs")" 0 "... sriov_numvfs untouched"
+tap_is "$(cat "$VFDEV/sriov_numvfs")" 0 "... sriov_numvfs untouched"
 tap_is "$(ovsdb-client dump "$OVS_DB")" "$before" "... database unchanged"
 
 # A NIC the kernel still routes through, or that has an IPv6 address, is
 # not taken from the kernel: exit 2 naming it, sysfs and database as they
 # were.
-echo 64 > "$DEV/sriov_totalvfs"
+echo 64 > "$VFDEV/sriov_totalvfs"
 printf 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\nenp3s0f0\t000012C6\t00000000\t0001\t0\t0\t0\t0000FEFF\t0\t0\t0\n' \
     > "$SCRATCH/route"
 echo '20010db8000000000000000000000001 02 40 00 80 enp3s0f0' > "$SCRATCH/if_inet6"

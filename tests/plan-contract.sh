@@ -28,13 +28,16 @@ p["numa_nodes"][0]["hugepages"]["count"] = 7
 json.dump(p, open(sys.argv[2], "w"), indent=1)
 PY
 
-# A fake sysfs tree: the X710 PF bound to i40e, with its VFs.
+# A fake sysfs tree: the X710's two ports bound to i40e, the uplink
+# (03:00.0) and the PF whose VFs VMs take (03:00.1), with its VFs.
 R=$SCRATCH/root
-DEV=$R/sys/bus/pci/devices/0000:03:00.0
-mkdir -p "$DEV/net/enp3s0f0" "$R/sys/bus/pci/drivers/i40e" "$R/proc/net"
+UP=$R/sys/bus/pci/devices/0000:03:00.0
+DEV=$R/sys/bus/pci/devices/0000:03:00.1
+mkdir -p "$UP/net/enp3s0f0" "$DEV/net/enp3s0f1" "$R/sys/bus/pci/drivers/i40e" "$R/proc/net"
 : > "$R/proc/net/route"; : > "$R/proc/net/ipv6_route"; : > "$R/proc/net/if_inet6"
 echo 64 > "$DEV/sriov_totalvfs"; echo 0 > "$DEV/sriov_numvfs"
-: > "$DEV/driver_override"; : > "$R/sys/bus/pci/drivers_probe"
+: > "$UP/driver_override"; : > "$R/sys/bus/pci/drivers_probe"
+ln -s ../../../bus/pci/drivers/i40e "$UP/driver"
 ln -s ../../../bus/pci/drivers/i40e "$DEV/driver"
 for k in 0 1 2 3; do
     ln -s "../0000:03:02.$k" "$DEV/virtfn$k"
@@ -46,7 +49,7 @@ out=$("$NFVHOST" ovs apply --db "$OVS_DB" --sysfs-root "$R" --plan "$PLAN" --dry
 tap_is "$?" 0 "ovs apply --dry-run of the edited plan exits 0"
 echo "$out" | grep -q '"vhost-server-path","/srv/edited/vhost/vhu-vrouter1-0"'
 tap_ok $? "ovs apply: the vhost-server-path is in the edited socket directory"
-echo "$out" | grep -q "0000:03:00.0: would set sriov_numvfs 0 -> 4"
+echo "$out" | grep -q "0000:03:00.1: would set sriov_numvfs 0 -> 4"
 tap_ok $? "ovs apply: the PF gets the edited VF count"
 echo "$out" | grep -q '"attached-mac","52:54:00:aa:bb:cc"'
 tap_ok $? "ovs apply: the port's attached-mac is the edited MAC"

@@ -144,7 +144,8 @@ tap_is "$(jget sriov.json 'd["vms"][0]["vcpupin"]')" "[11, 27, 12, 28]" \
     "rule 6: sibling PUs go to consecutive vCPUs"
 tap_is "$(jget sriov.json 'd["vms"][0]["topology"]')" '{"sockets": 1, "cores": 2, "threads": 2}' \
     "rule 6: guest topology says threads=2"
-tap_is "$(jget sriov.json 'd["vms"][0]["nics"][1]["pf"]')" "0000:81:00.0" "rule 6: the VF comes from the uplink PF"
+tap_is "$(jget sriov.json 'd["vms"][0]["nics"][1]["pf"]')" "0000:81:00.1" \
+    "rules 6, 12: the VF comes from the NIC's other port, never the uplink PF 81:00.0"
 intent most <<'INI'
 [vm big]
 vcpus = 8
@@ -311,10 +312,52 @@ tap_is "$(jget two.json 'all(i["n_rxq"] == len(i["rxq_pmds"]) and ",".join(map(s
 tap_is "$(jget homelab.json 'd["ovs"]["other_config"]["pmd-rxq-isolate"]')" "false" \
     "rule 11: pmd-rxq-isolate is false, so a port added later is polled too"
 
-# Rule 12: VF ordinals per PF in plan order, and the PF's VF count.
+# Rule 12: the PF of each SR-IOV NIC is never one OVS-DPDK takes; VF
+# ordinals per PF in plan order, and the PF's VF count.
 tap_is "$(jget homelab.json '[d["sriov_pfs"], d["vms"][0]["nics"][2]["vf"]]')" \
-    '[[{"pci": "0000:03:00.0", "numvfs": 1, "set_numvfs": true}], 0]' \
-    "rule 12: vrouter1's SR-IOV NIC takes virtfn0 of the uplink PF, which needs 1 VF"
+    '[[{"pci": "0000:03:00.1", "numvfs": 1, "set_numvfs": true}], 0]' \
+    "rule 12: vrouter1's sriov:300@0000:03:00.1 takes virtfn0 of the X710's second port, which needs 1 VF"
+intent pfs <<'INI'
+[ovs]
+uplink = 0000:03:00.0
+[vm a]
+vcpus = 2
+memory = 1G
+nics = sriov:10, sriov:20@0000:03:00.1
+[vm b]
+vcpus = 2
+memory = 1G
+nics = sriov
+sriov_pf = 0000:03:00.1
+INI
+plan_json pfs.json --topology "$HOMELAB/topology.xml" --intent pfs.ini
+tap_is "$(jget pfs.json '[[n["pf"], n["vf"]] for v in d["vms"] for n in v["nics"]]')" \
+    '[["0000:03:00.1", 0], ["0000:03:00.1", 1], ["0000:03:00.1", 2]]' \
+    "rule 12: no PF named: the port that is not the uplink; @PF and sriov_pf name it; VFs 0, 1, 2"
+R=$SCRATCH/pfroot
+fake_nic_tree "$R"
+fake_nic "$R" 0000:04:00.0 0 igb eno1 1 0 0
+intent vfup <<'INI'
+[ovs]
+uplink = 0000:03:02.0
+[vm a]
+vcpus = 2
+memory = 1G
+nics = sriov:10
+INI
+plan_json vfup.json --topology "$HOMELAB/topology.xml" --sysfs-root "$R" --intent vfup.ini
+tap_is "$(jget vfup.json 'd["vms"][0]["nics"][0]["pf"]')" "0000:03:00.0" \
+    "rule 12: a VF uplink leaves its PF with the kernel: the PF still gives VFs"
+printf '[vm a]\nvcpus = 2\nmemory = 1G\nnics = sriov@0000:04:00.0\n' > novf.ini
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --sysfs-root "$R" --intent novf.ini \
+    > /dev/null 2> novf.err
+tap_is "$? $(cat novf.err)" \
+    "3 nfvhost: infeasible plan: VM a nic 0: PF 0000:04:00.0 cannot make VFs (sriov_totalvfs is 0)" \
+    "rule 12: a PF that cannot make VFs is infeasible"
+printf '[vm a]\nvcpus = 2\nmemory = 1G\nnics = sriov\n' > dflt.ini
+plan_json dflt.json --topology "$HOMELAB/topology.xml" --sysfs-root "$R" --intent dflt.ini
+tap_is "$(jget dflt.json 'd["vms"][0]["nics"][0]["pf"]')" "0000:03:00.0" \
+    "rule 12: no uplink, no PF named: the lowest PF sysfs says can make VFs (not 04:00.0, which cannot)"
 
 # Rule 13: stable MACs, 52:54:00 and FNV-1a of VM/INDEX, unique.
 tap_is "$(jget homelab.json 'len(set(n["mac"] for v in d["vms"] for n in v["nics"])) == sum(len(v["nics"]) for v in d["vms"]) and all(n["mac"].startswith("52:54:00:") for v in d["vms"] for n in v["nics"])')" \

@@ -28,6 +28,8 @@ static const struct {
     { "vm a", "vcpus", "4", "4" },
     { "vm a", "memory", "4096", "4G" },
     { "vm a", "nics", "vhost:100,sriov:300, vhost", "vhost:100, sriov:300, vhost" },
+    { "vm a", "nics", "sriov:300@0000:03:00.1,sriov @ 0000:03:00.1",
+      "sriov:300@0000:03:00.1, sriov@0000:03:00.1" },
     { "vm a", "thread_policy", "require", "require" },
     { "vm a", "numa", "1", "1" },
     { "vm a", "sriov_pf", "0000:03:00.1", "0000:03:00.1" },
@@ -88,7 +90,8 @@ test_refused(struct intent *in)
     refused(in, "vm a", "nics", "vhost,tap",
             "bad nics 'vhost,tap' for VM a: bad NIC type 'tap'; expected a "
             "list of TYPE[:VLAN] with TYPE vhost or sriov and VLAN 1-4094, "
-            "e.g. vhost:100, sriov:300");
+            "an sriov NIC optionally with @PF, e.g. vhost:100, "
+            "sriov:300@0000:03:00.1");
     refused(in, "vm a", "memory", "0",
             "bad memory '0' for VM a: expected a size such as 4G or 512M");
     refused(in, "vm a", "disk", "a.qcow2",

@@ -97,7 +97,7 @@ test_golden(void)
     is_str(vm->nics[0].port, "vhu-vrouter1-0", "vhost port name");
     is_int(vm->nics[0].vlan, 100, "VLAN");
     is_int(vm->nics[2].type, NIC_SRIOV, "NIC 2 is SR-IOV");
-    is_str(vm->nics[2].pf, "0000:03:00.0", "its PF");
+    is_str(vm->nics[2].pf, "0000:03:00.1", "its PF, the X710's second port");
     is_int(vm->nics[2].vf, 0, "its VF ordinal");
     s = plan_file_socket_path(p, &vm->nics[1]);
     is_str(s, "/var/lib/vhost_sockets/vhu-vrouter1-1", "socket path");
@@ -110,8 +110,8 @@ test_golden(void)
        "uplink rx queues on PMDs 3 and 9");
     is_str(f->dpdk_devargs, "net_af_packet0,iface=nfv-up0", "stand-in");
     ok(!f->bind_vfio, "a stand-in is not bound");
-    ok(p->n_sriov_pfs == 1 && !p->sriov_pfs[0].set_numvfs,
-       "the stood-in PF gets no VFs here");
+    ok(p->n_sriov_pfs == 1 && p->sriov_pfs[0].set_numvfs,
+       "the SR-IOV PF is not the stood-in uplink: it gets its VFs");
     s = plan_file_kernel_cmdline(p);
     ok(!strncmp(s, "isolcpus=managed_irq,domain,2-5,8-11 nohz_full=",
                 strlen("isolcpus=managed_irq,domain,2-5,8-11 nohz_full=")),
@@ -156,7 +156,7 @@ test_refused(void)
     refused("sriov_pfs[0].pci", json_string("0000:03:00.f"),
             "plan.json: sriov_pfs[0].pci: '0000:03:00.f' is not a PCI "
             "address (DDDD:BB:DD.F, function 0-7)", "PCI function f");
-    refused("vms[0].nics[2].pf", json_string("0000:03:00.1"),
+    refused("vms[0].nics[2].pf", json_string("0000:03:00.0"),
             "plan.json: vms[0].nics[2].pf: not one of sriov_pfs[]",
             "a PF the plan does not list");
     refused("vms[0].nics[2].vf", json_integer(1),
