@@ -47,9 +47,9 @@ echo "$out" | grep -q "$PF: would bind i40e -> vfio-pci"
 tap_ok $? "dry run: would bind the PF to vfio-pci"
 tap_is "$(snapshot)" "$before" "dry run writes nothing under sysfs"
 apply --dry-run --json > "$SCRATCH/changes.json" 2> /dev/null
-tap_is "$(jget "$SCRATCH/changes.json" '[c for c in d["changes"] if c["what"].startswith("'"$PF"'")]')" \
-    "[{\"what\": \"$PF sriov_numvfs\", \"before\": \"0\", \"after\": \"1\"}, {\"what\": \"$PF driver\", \"before\": \"i40e\", \"after\": \"vfio-pci\"}]" \
-    "dry run --json: the VF count and the driver it would change"
+tap_is "$(jget "$SCRATCH/changes.json" '[c for c in d["changes"] if c["what"].startswith(("'"$PF"'", "'"$VFPF"'"))]')" \
+    "[{\"what\": \"$VFPF sriov_numvfs\", \"before\": \"0\", \"after\": \"1\"}, {\"what\": \"$PF driver\", \"before\": \"i40e\", \"after\": \"vfio-pci\"}]" \
+    "dry run --json: the VF count (second port) and the driver (uplink PF) it would change"
 
 out=$(apply 2>"$SCRATCH/err"); rc=$?
 tap_is "$rc" 0 "apply on the fake tree exits 0"

@@ -159,7 +159,7 @@ bad vcpus "vm a" "vcpus = 0" 2 \
 bad memory "vm a" "memory = 0" 2 \
     "nfvhost: memory.ini:2: [vm a] memory: bad memory '0' for VM a: expected a size such as 4G or 512M"
 bad nics "vm a" "nics = vhost:5000" 2 \
-    "nfvhost: nics.ini:2: [vm a] nics: bad nics 'vhost:5000' for VM a: bad VLAN '5000' (1-4094); expected a list of TYPE[:VLAN] with TYPE vhost or sriov and VLAN 1-4094, e.g. vhost:100, sriov:300"
+    "nfvhost: nics.ini:2: [vm a] nics: bad nics 'vhost:5000' for VM a: bad VLAN '5000' (1-4094); expected a list of TYPE[:VLAN] with TYPE vhost or sriov and VLAN 1-4094, an sriov NIC optionally with @PF, e.g. vhost:100, sriov:300@0000:03:00.1"
 bad thread-policy "vm a" "thread_policy = spread" 2 \
     "nfvhost: thread-policy.ini:2: [vm a] thread_policy: bad thread_policy 'spread' for VM a: expected prefer, isolate or require"
 bad disk "vm a" "disk = $SCRATCH/none.qcow2" 2 \

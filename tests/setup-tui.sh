@@ -68,7 +68,7 @@ tap_is "$(wait_exit)" 0 "Enter on every screen: exit 0"
 screen | grep -qF "out/openstack/sriov_agent.ini"
 tap_ok $? "... and the files written are listed"
 tap_is "$(cd out && find . -type f | sort | tr '\n' ' ')" \
-    "./.nfvhost-output ./grub.d/nfvhost.cfg ./intent.ini ./kernel-cmdline.txt ./openstack/flavors.sh ./openstack/nova.conf ./openstack/openvswitch_agent.ini ./openstack/sriov_agent.ini ./ovs-other-config.sh ./plan.json ./tuned/cpu-partitioning-variables.conf " \
+    "./.nfvhost-output ./grub.d/nfvhost.cfg ./intent.ini ./irqbalance/irqbalance.env ./kernel-cmdline.txt ./openstack/controller.conf ./openstack/flavors.sh ./openstack/nova.conf ./openstack/openvswitch_agent.ini ./openstack/sriov_agent.ini ./ovs-other-config.sh ./plan.json ./tuned/cpu-partitioning-variables.conf " \
     "intent.ini and the plan's files, and the manifest listing them"
 grep -qx "uplink = 0000:03:00.0" out/intent.ini && grep -q "^; Housekeeping cores per node -- " out/intent.ini
 tap_ok $? "intent.ini: every answer, commented"
