@@ -48,12 +48,15 @@ wire_uplink_queues(struct plan *p)
 }
 
 /* Whether OVS-DPDK takes the PF 'pci' itself: bound to vfio-pci, it loses
- * its kernel netdev and every VF.  A VF uplink leaves its PF alone. */
+ * its kernel netdev and every VF.  A VF uplink leaves its PF alone, and so
+ * does a switchdev uplink (rule 15): it stays on its kernel driver, and
+ * its VFs are what VMs take, with representors on the bridge. */
 static const struct plan_uplink *
 uplink_taking_pf(const struct plan *p, const char *pci)
 {
     for (int i = 0; i < p->n_uplinks; i++) {
-        if (!strcasecmp(p->uplinks[i].nic->pci, pci)) {
+        if (!p->uplinks[i].switchdev
+            && !strcasecmp(p->uplinks[i].nic->pci, pci)) {
             return &p->uplinks[i];
         }
     }
@@ -61,23 +64,25 @@ uplink_taking_pf(const struct plan *p, const char *pci)
 }
 
 /* How well 'nic' suits as the PF of SR-IOV NICs that name none; higher is
- * better.  Sysfs saying it can make VFs counts most (a topology file says
- * nothing either way); then being another port of an uplink's card (same
- * domain, bus and slot: cabled to the network OVS serves), then being on
- * an uplink's NUMA node. */
+ * better.  A switchdev uplink counts most (its VFs are switched by OVS
+ * through their representors: what switchdev is for); then sysfs saying
+ * it can make VFs (a topology file says nothing either way); then being
+ * another port of an uplink's card (same domain, bus and slot: cabled to
+ * the network OVS serves), then being on an uplink's NUMA node. */
 static int
 pf_score(const struct plan *p, const struct nfv_nic *nic)
 {
     int score = nic->totalvfs > 0 ? 4 : 0;
-    bool card = false, node = false;
+    bool card = false, node = false, switchdev = false;
 
     for (int i = 0; i < p->n_uplinks; i++) {
         const struct nfv_nic *u = p->uplinks[i].nic;
         /* "DDDD:BB:DD." is the first 11 characters of both. */
         card |= !strncasecmp(u->pci, nic->pci, 11);
         node |= p->uplinks[i].numa == nic->numa;
+        switchdev |= p->uplinks[i].switchdev && u == nic;
     }
-    return score + (card ? 2 : 0) + (node ? 1 : 0);
+    return (switchdev ? 8 : 0) + score + (card ? 2 : 0) + (node ? 1 : 0);
 }
 
 /* The PF an SR-IOV NIC that names none takes its VF of: the best-scoring
@@ -110,7 +115,7 @@ uplink_pfs(const struct plan *p)
 
     sbuf_init(&b);
     for (int i = 0; i < p->n_uplinks; i++) {
-        if (!p->uplinks[i].nic->is_vf) {
+        if (!p->uplinks[i].nic->is_vf && !p->uplinks[i].switchdev) {
             sbuf_printf(&b, "%s%s", b.len ? ", " : "",
                         p->uplinks[i].nic->pci);
         }

@@ -334,6 +334,22 @@ plan_json pfs.json --topology "$HOMELAB/topology.xml" --intent pfs.ini
 tap_is "$(jget pfs.json '[[n["pf"], n["vf"]] for v in d["vms"] for n in v["nics"]]')" \
     '[["0000:03:00.1", 0], ["0000:03:00.1", 1], ["0000:03:00.1", 2]]' \
     "rule 12: no PF named: the port that is not the uplink; @PF and sriov_pf name it; VFs 0, 1, 2"
+# A switchdev uplink (rule 15) stays on its kernel driver with its VFs:
+# its VFs are what VMs take (the default PF, and naming it is fine).
+intent swdev <<'INI'
+[ovs]
+uplink = 0000:03:00.0
+[uplink 0000:03:00.0]
+mode = switchdev
+[vm a]
+vcpus = 2
+memory = 1G
+nics = sriov:10, sriov:20@0000:03:00.0
+INI
+plan_json swdev.json --topology "$HOMELAB/topology.xml" --intent swdev.ini
+tap_is "$?:$(jget swdev.json '[n["pf"] for v in d["vms"] for n in v["nics"]]')" \
+    '0:["0000:03:00.0", "0000:03:00.0"]' \
+    "rule 12: a switchdev uplink PF gives VMs its VFs (default and named)"
 R=$SCRATCH/pfroot
 fake_nic_tree "$R"
 fake_nic "$R" 0000:04:00.0 0 igb eno1 1 0 0
