@@ -97,6 +97,6 @@ grep -q "<name>firewall1</name>" domains/firewall1.xml
 tap_ok $? "... the domain written into the new directory"
 : > afile
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output afile/out > /dev/null 2> file.err
-tap_is "$? $(cat file.err)" "1 nfvhost: --output afile/out: cannot create a temporary directory beside it: Not a directory" \
+tap_is "$? $(cat file.err)" "1 nfvhost: --output afile/out: Not a directory" \
     "a parent that is a file: exit 1, the path and the reason"
 tap_done
