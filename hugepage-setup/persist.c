@@ -15,6 +15,7 @@
 #include "hugepage-setup/sysfs.h"
 #include "lib/grub.h"
 #include "lib/changes.h"
+#include "lib/parse.h"
 #include "lib/sysfs.h"
 #include "lib/util.h"
 
@@ -75,8 +76,54 @@ add_unit(struct hp_persist *ps, const char *root, const char *name,
              xasprintf(UNIT_DIR "/%s", name));
 }
 
-/* The run-time pools: one shell line per pool that writes, reads back and
- * fails loudly when the kernel gives fewer pages. */
+static bool
+wants_boot_pages(const struct hp_requests *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].size_kb >= GIB_KB && rs->r[i].count) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One ExecStart that writes 'count' pages to the pool and fails loudly
+ * when the kernel gives fewer. */
+static void
+set_line(struct sbuf *b, const struct hp_request *r)
+{
+    char *path = hp_pool_path("", r->node, r->size_kb, "nr_hugepages");
+    char sz[32];
+
+    /* '$$' is systemd's escape for a '$' the shell should see. */
+    sbuf_printf(b, "ExecStart=/bin/sh -c 'f=%s; echo %lu >$$f; "
+                "n=$$(cat $$f); [ \"$$n\" -eq %lu ] || { echo \"node %d: "
+                "asked %lu %s pages, got $$n\" >&2; exit 1; }'\n", path,
+                r->count, r->count, r->node, r->count,
+                hp_short_size(r->size_kb, sz, sizeof sz));
+    free(path);
+}
+
+/* One ExecStart that gives back what the pool holds above 'count'. */
+static void
+shrink_line(struct sbuf *b, const struct hp_request *r)
+{
+    char *path = hp_pool_path("", r->node, r->size_kb, "nr_hugepages");
+
+    sbuf_printf(b, "ExecStart=/bin/sh -c 'f=%s; [ -e $$f ] || exit 0; "
+                "[ $$(cat $$f) -le %lu ] || echo %lu >$$f'\n", path,
+                r->count, r->count);
+    free(path);
+}
+
+/* The pools per node, early at boot.  2M pools are made here.  1G pools
+ * come from the kernel command line, which places them per node only
+ * with the per-node form of Linux 5.16 and later ("hugepages=0:4,1:2");
+ * the total form ("hugepages=6", what the planner writes for an older
+ * or unknown kernel, docs/planner.md rule 9) spreads them evenly over the
+ * nodes.  So every node first gives back the 1G pages it has above the
+ * plan, and then each is set and read back: no-ops when the command line
+ * placed them right. */
 static char *
 service_text(const struct hp_requests *rs)
 {
@@ -85,9 +132,9 @@ service_text(const struct hp_requests *rs)
 
     sbuf_init(&b);
     sbuf_puts(&b, HEADER
-              "# Re-applies the run-time hugepages per NUMA node early at "
-              "boot, before OVS\n# and libvirt map them.  1G pages come "
-              "from the kernel command line.\n"
+              "# Sets the hugepages per NUMA node early at boot, before OVS "
+              "and libvirt\n# map them: the 2M pools, and the 1G pools the "
+              "kernel command line\n# reserved, moved to their nodes.\n"
               "[Unit]\n"
               "Description=nfvhost per-NUMA hugepages\n"
               "DefaultDependencies=no\n"
@@ -98,22 +145,15 @@ service_text(const struct hp_requests *rs)
               "Type=oneshot\n"
               "RemainAfterExit=yes\n");
     for (size_t i = 0; i < rs->n; i++) {
-        const struct hp_request *r = &rs->r[i];
-        char sz[32];
-        char *path;
-
-        if (r->size_kb >= GIB_KB || !r->count) {
-            continue;
+        if (rs->r[i].size_kb >= GIB_KB && wants_boot_pages(rs)) {
+            shrink_line(&b, &rs->r[i]);
         }
-        n++;
-        path = hp_pool_path("", r->node, r->size_kb, "nr_hugepages");
-        /* '$$' is systemd's escape for a '$' the shell should see. */
-        sbuf_printf(&b, "ExecStart=/bin/sh -c 'f=%s; echo %lu >$$f; "
-                    "n=$$(cat $$f); [ \"$$n\" -eq %lu ] || { echo \"node %d: "
-                    "asked %lu %s pages, got $$n\" >&2; exit 1; }'\n", path,
-                    r->count, r->count, r->node, r->count,
-                    hp_short_size(r->size_kb, sz, sizeof sz));
-        free(path);
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].count) {
+            set_line(&b, &rs->r[i]);
+            n++;
+        }
     }
     sbuf_puts(&b, "\n[Install]\nWantedBy=sysinit.target\n");
     if (!n) {
@@ -159,12 +199,19 @@ add_arg(char ***args, size_t *n, char *arg)
 }
 
 /* Without a plan: "hugepagesz=1G", "hugepages=0:N,1:M" per boot-time
- * size, from the flags' numbers. */
+ * size, from the flags' numbers; the per-node form only on Linux 5.16 and
+ * later (an older kernel reads "0:N" as 0 pages), else the total, which
+ * the boot unit moves to the nodes. */
 static void
-boot_args(const struct hp_requests *rs, char ***args, size_t *n)
+boot_args(const struct hp_requests *rs, const char *release, char ***args,
+          size_t *n)
 {
+    int version;
+    bool per_node = (release && parse_kernel_version(release, &version)
+                     && version >= KERNEL_NODE_HUGEPAGES);
+
     for (size_t i = 0; i < rs->n; i++) {
-        unsigned long kb = rs->r[i].size_kb;
+        unsigned long kb = rs->r[i].size_kb, total = 0;
         bool first = true;
         struct sbuf b;
         char sz[32];
@@ -181,23 +228,18 @@ boot_args(const struct hp_requests *rs, char ***args, size_t *n)
         sbuf_puts(&b, "hugepages=");
         for (size_t j = i, k = 0; j < rs->n; j++) {
             if (rs->r[j].size_kb == kb) {
-                sbuf_printf(&b, "%s%d:%lu", k++ ? "," : "", rs->r[j].node,
-                            rs->r[j].count);
+                total += rs->r[j].count;
+                if (per_node) {
+                    sbuf_printf(&b, "%s%d:%lu", k++ ? "," : "",
+                                rs->r[j].node, rs->r[j].count);
+                }
             }
+        }
+        if (!per_node) {
+            sbuf_printf(&b, "%lu", total);
         }
         add_arg(args, n, sbuf_steal(&b));
     }
-}
-
-static bool
-wants_boot_pages(const struct hp_requests *rs)
-{
-    for (size_t i = 0; i < rs->n; i++) {
-        if (rs->r[i].size_kb >= GIB_KB && rs->r[i].count) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* With a plan, its kernel arguments as the planner wrote them (the
@@ -215,7 +257,7 @@ grub_text(const struct hp_requests *rs, const struct hp_persist_opts *o)
     if (o->kernel_args) {
         return grub_dropin(header, o->kernel_args, o->n_kernel_args);
     }
-    boot_args(rs, &args, &n);
+    boot_args(rs, o->kernel_release, &args, &n);
     text = grub_dropin(header, args, n);
     for (size_t i = 0; i < n; i++) {
         free(args[i]);

@@ -1,9 +1,11 @@
 /* persist.h: the files that make the hugepages survive a reboot.
  *
  * Under a root prefix (--root, default "/"):
- *   etc/systemd/system/nfvhost-hugepages.service  re-applies the run-time
- *       (2 MiB) pools per node early at boot, before ovs-vswitchd and
- *       libvirtd, and fails when the kernel gives fewer pages;
+ *   etc/systemd/system/nfvhost-hugepages.service  sets the pools per node
+ *       early at boot, before ovs-vswitchd and libvirtd: the run-time
+ *       (2 MiB) ones, and the 1 GiB ones the command line reserved, moved
+ *       to their nodes (a kernel before 5.16 cannot place them per node);
+ *       it fails when the kernel gives fewer pages;
  *   etc/systemd/system/<escaped mountpoint>.mount  one hugetlbfs per page
  *       size in use, root:GROUP mode 1770;
  *   etc/default/grub.d/nfvhost.cfg  for 1 GiB pages, which must be
@@ -43,6 +45,9 @@ struct hp_persist_opts {
     const char *group;
     char *const *kernel_args;   /* kernel.args of the plan, or NULL. */
     size_t n_kernel_args;
+    const char *kernel_release; /* Without a plan: the kernel that boots
+                                 * (uname -r); "hugepages=0:N,1:M" only
+                                 * on 5.16 and later, else the total. */
 };
 
 /* Builds the files and checks that none would overwrite a foreign file

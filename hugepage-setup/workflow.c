@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <jansson.h>
 
 #include "hugepage-setup/apply.h"
@@ -49,6 +50,7 @@ hp_workflow_apply(const struct hp_system *s, const struct hp_workflow_opts *o,
     struct hp_persist_opts po = {
         .root = o->root, .mount_base = o->mount_base,
     };
+    struct utsname uts;
     struct hp_persist ps = { NULL, 0 };
     struct hp_requests plan_rs;
     const struct hp_requests *rs = o->flags;
@@ -62,6 +64,8 @@ hp_workflow_apply(const struct hp_system *s, const struct hp_workflow_opts *o,
         rs = &plan_rs;
         po.kernel_args = o->plan->kernel.args;
         po.n_kernel_args = o->plan->kernel.n_args;
+    } else if (!uname(&uts)) {
+        po.kernel_release = uts.release;
     }
     if (ao.mount || o->persist) {
         error = hp_group_resolve(o->group, &group, &gid, diag);

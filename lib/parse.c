@@ -110,6 +110,25 @@ parse_mode(const char *s, unsigned *mode)
 }
 
 bool
+parse_kernel_version(const char *s, int *version)
+{
+    unsigned long major, minor;
+    const char *p = s;
+
+    if (!p || !parse_uint_prefix(&p, 99, &major) || *p++ != '.'
+        || !parse_uint_prefix(&p, 999, &minor)) {
+        return false;
+    }
+    for (; *p; p++) {
+        if (!isalnum((unsigned char) *p) && !strchr(".+_~-", *p)) {
+            return false;
+        }
+    }
+    *version = major * 1000 + minor;
+    return true;
+}
+
+bool
 parse_uint_prefix(const char **p, unsigned long max, unsigned long *v)
 {
     char *end;

@@ -29,6 +29,16 @@ bool parse_mode(const char *, unsigned *);
  * '*p' moves past them.  For parsers of lists ("0-3,8"). */
 bool parse_uint_prefix(const char **p, unsigned long max, unsigned long *);
 
+/* A Linux release, "6.1", "5.15.0-91-generic" or uname -r's
+ * "6.1.0-18-amd64": 'major'.'minor' as numbers; after them only
+ * [A-Za-z0-9.+_~-].  The version is major * 1000 + minor (5.16 is 5016),
+ * so two compare as numbers. */
+bool parse_kernel_version(const char *, int *version);
+/* The first kernel that takes hugepages per node on its command line,
+ * "hugepages=0:4,1:2" (Linux 5.16, commit b5389086ad7b); an older one
+ * reads "0:4" as 0 pages. */
+#define KERNEL_NODE_HUGEPAGES 5016
+
 /* "4G", "512M", "2048" (MiB), "1T": to MiB; false on bad syntax or
  * overflow. */
 bool parse_size_mb(const char *, uint64_t *mb);

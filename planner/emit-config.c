@@ -106,26 +106,24 @@ ovs_config_destroy(struct ovs_config *c)
     }
 }
 
-/* The kernel's per-node form "hugepages=0:4,1:2" (Linux 5.16+) reserves
- * exactly what each node needs; it only accepts node ids below the number
- * of online nodes, so a host with gaps in its numbering gets the total,
- * which the kernel spreads evenly. */
+/* Rule 9 chose the form: per node ("hugepages=0:4,1:2", Linux 5.16+)
+ * only on a multi-node host whose kernel takes it; else the total, which
+ * a single-node host needs anyway and which the kernel spreads evenly
+ * over the nodes of a larger one. */
 static char *
 hugepage_args(const struct plan *p)
 {
     const char *size = p->hugepage_kb == 1048576 ? "1G" : "2M";
-    bool gaps = false;
     uint64_t total = 0;
     struct sbuf b;
 
     for (int s = 0; s < p->n_numas; s++) {
-        gaps |= p->numas[s].os_index != s;
         total += p->numas[s].hugepages;
     }
     sbuf_init(&b);
     sbuf_printf(&b, "default_hugepagesz=%s hugepagesz=%s hugepages=", size,
                 size);
-    if (gaps) {
+    if (!p->hugepages_per_node || !total) {
         sbuf_printf(&b, "%" PRIu64, total);
     } else {
         bool first = true;
@@ -135,9 +133,6 @@ hugepage_args(const struct plan *p)
                             p->numas[s].os_index, p->numas[s].hugepages);
                 first = false;
             }
-        }
-        if (first) {
-            sbuf_puts(&b, "0");
         }
     }
     return sbuf_steal(&b);

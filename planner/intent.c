@@ -75,6 +75,7 @@ intent_destroy(struct intent *in)
     free(in->bond_mode);
     free(in->socket_dir);
     free(in->socket_group);
+    free(in->kernel);
     free(in->file);
     memset(in, 0, sizeof *in);
 }
@@ -361,10 +362,18 @@ handle_host(struct parse_ctx *ctx, const char *key, const char *value)
             return bad(ctx, "bad guest_memory_percent '%s': expected an "
                        "integer from 0 to 95", value);
         }
+    } else if (!strcmp(key, "kernel")) {
+        int version;
+        if (!parse_kernel_version(value, &version)) {
+            return bad(ctx, "bad kernel '%s': expected a Linux release such "
+                       "as 6.1 or 5.15.0-91-generic", value);
+        }
+        free(in->kernel);
+        in->kernel = xstrdup(value);
     } else {
         return bad(ctx, "unknown key '%s' in [host]: expected "
-                   "housekeeping_cores_per_numa, host_memory, hugepage_size "
-                   "or guest_memory_percent", key);
+                   "housekeeping_cores_per_numa, host_memory, hugepage_size, "
+                   "guest_memory_percent or kernel", key);
     }
     return 1;
 }
@@ -915,6 +924,8 @@ intent_get(const struct intent *in, const char *section, const char *key)
         return xstrdup(in->hugepage_kb == 2048 ? "2M" : "1G");
     } else if (!strcmp(key, "guest_memory_percent")) {
         return xasprintf("%d", in->guest_memory_percent);
+    } else if (!strcmp(key, "kernel")) {
+        return in->kernel ? xstrdup(in->kernel) : NULL;
     } else if (!strcmp(key, "uplink")) {
         return in->n_uplinks ? get_uplinks(in) : NULL;
     } else if (!strcmp(key, "pmd_cores_per_numa")) {

@@ -64,6 +64,8 @@ struct intent {
     uint64_t host_memory_mb;
     uint64_t hugepage_kb;       /* 2048 or 1048576. */
     int guest_memory_percent;   /* Share planned as hugepages w/o VMs. */
+    char *kernel;               /* Target Linux release; NULL: the
+                                 * topology's (hwloc's OSRelease). */
 
     /* [ovs] */
     struct intent_uplink *uplinks;

@@ -5,13 +5,22 @@
  * (ceil(MTU/1024)*1024 + 800) * 4096 * 64 bytes for the mbufs, plus 512 MiB,
  * rounded up to a multiple of 1024 MiB.  MTU 1500 gives 2048 MiB and 9000
  * gives 3072 MiB, which covers OVS 3.x's shared mempool (262144 mbufs,
- * about 788 MiB at MTU 1500) with room for a second MTU or a restart. */
+ * about 788 MiB at MTU 1500) with room for a second MTU or a restart.
+ *
+ * The boot-time form: the kernel's per-node "hugepages=0:4,1:2" came with
+ * Linux 5.16 (commit b5389086ad7b, "hugetlbfs: extend the definition of
+ * hugepages parameter to support node allocation"); an older kernel reads
+ * "0:4" as a number, 0, and reserves nothing without a word.  So the
+ * per-node form is used only on a multi-node host whose target kernel is
+ * known to be 5.16 or later; otherwise the command line holds the total. */
 #include "planner/plan.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lib/parse.h"
 #include "lib/util.h"
 
 uint64_t
@@ -67,6 +76,65 @@ check_node(struct plan *p, struct plan_numa *pn, uint64_t page_mb)
                       "host_memory", pn->os_index, ovs, guests,
                       pn->host_memory_mb, need, pn->memory_mb,
                       need - pn->memory_mb);
+}
+
+/* Why the per-node form cannot be used on this multi-node host (a
+ * string to free); NULL when it can. */
+static char *
+no_node_form(const struct plan *p)
+{
+    int version;
+
+    for (int s = 0; s < p->n_numas; s++) {
+        if (p->numas[s].os_index != s) {
+            /* 5.16's parser takes only ids below the number of online
+             * nodes (mm/hugetlb.c, hugepages_setup()). */
+            return xstrdup("its NUMA node ids have gaps, which the "
+                           "kernel's per-node form does not take");
+        }
+    }
+    if (!*p->kernel) {
+        return xstrdup("the target kernel is unknown (the topology carries "
+                       "no OSRelease; set [host] kernel)");
+    }
+    if (!parse_kernel_version(p->kernel, &version)) {
+        return xasprintf("the target kernel's release '%s' cannot be read "
+                         "(set [host] kernel)", p->kernel);
+    }
+    if (version < KERNEL_NODE_HUGEPAGES) {
+        return xasprintf("kernel %s is older than 5.16, which the per-node "
+                         "form needs", p->kernel);
+    }
+    return NULL;
+}
+
+static void
+choose_boot_form(struct plan *p)
+{
+    uint64_t total = 0;
+    int nodes = 0;
+    char *why;
+
+    p->hugepages_per_node = false;
+    if (p->n_numas < 2) {
+        return;
+    }
+    for (int s = 0; s < p->n_numas; s++) {
+        total += p->numas[s].hugepages;
+        nodes += p->numas[s].hugepages > 0;
+    }
+    why = no_node_form(p);
+    if (!why) {
+        p->hugepages_per_node = true;
+    } else if (total) {
+        diag_warn(p->diag, "hugepages at boot: %s, so the kernel command "
+                  "line reserves the total, hugepages=%" PRIu64 ", which the "
+                  "kernel spreads evenly over the %d NUMA nodes (the plan "
+                  "puts them on %d); 'nfvhost hugepages apply --persist' "
+                  "writes a boot unit that moves them to their nodes", why,
+                  total, p->n_numas, nodes);
+    }
+    free(why);
 }
 
 int
@@ -127,5 +195,6 @@ plan_memory(struct plan *p)
             return error;
         }
     }
+    choose_boot_form(p);
     return 0;
 }

@@ -115,6 +115,7 @@ init_plan(struct plan *p, const struct nfv_topology *t,
     p->intent = in;
     p->diag = diag;
     p->hugepage_kb = in->hugepage_kb;
+    p->kernel = in->kernel ? in->kernel : t->os_release;
     p->emulator_numa = -1;
     for (int i = 0; i < N_POOLS; i++) {
         p->pool[i] = xbitmap();

@@ -120,6 +120,9 @@ struct plan {
     struct plan_sriov_pf *sriov_pfs;
     int n_sriov_pfs;
     uint64_t hugepage_kb;
+    const char *kernel;             /* Target Linux release; "" unknown. */
+    bool hugepages_per_node;        /* Rule 9: "hugepages=0:4,1:2" on the
+                                     * command line, else the total. */
     int emulator_numa;              /* -1: no emulator-share pool. */
     struct diag *diag;              /* Warnings are collected here. */
 

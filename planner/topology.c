@@ -292,6 +292,20 @@ load_cpu_vendor(hwloc_topology_t topo, struct nfv_topology *t)
     snprintf(t->cpu_vendor, sizeof t->cpu_vendor, "%s", v ? v : "");
 }
 
+/* hwloc records uname's release on the root object when it discovers a
+ * Linux machine, and lstopo's XML export keeps it: the kernel the
+ * machine ran (the default target kernel, rule 9). */
+static void
+load_os_release(hwloc_topology_t topo, struct nfv_topology *t)
+{
+    hwloc_obj_t root = hwloc_get_root_obj(topo);
+    const char *os = hwloc_obj_get_info_by_name(root, "OSName");
+    const char *v = hwloc_obj_get_info_by_name(root, "OSRelease");
+
+    snprintf(t->os_release, sizeof t->os_release, "%s",
+             v && (!os || !strcmp(os, "Linux")) ? v : "");
+}
+
 /* The NUMA node of a PCI device as hwloc sees it: the node set of its
  * nearest CPU-side ancestor, if that is one node; -1 otherwise. */
 static int
@@ -362,6 +376,7 @@ topology_from_hwloc(hwloc_topology_t topo, const char *sysfs_root,
     load_numas(topo, t);
     load_cores(topo, t, diag);
     load_cpu_vendor(topo, t);
+    load_os_release(topo, t);
     load_pci_nics(topo, t);
     if (sysfs_root && sysfs_nic_load(sysfs_root, t, diag)) {
         return diag->status;

@@ -54,6 +54,8 @@ struct nfv_nic {
 
 struct nfv_topology {
     char cpu_vendor[32];    /* "GenuineIntel", "AuthenticAMD" or "". */
+    char os_release[65];    /* hwloc's OSRelease (uname -r of the machine
+                             * discovered or exported); "" unknown. */
     int smt;                /* Largest number of PUs in one core. */
     bool hybrid;            /* More than one CPU kind. */
     char host_group[33];    /* Live machine: the first of hugetlbfs,

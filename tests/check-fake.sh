@@ -71,9 +71,9 @@ fresh; sub proc/cmdline 's/rcu_nocbs=[^ ]* //'
 expect "rcu_nocbs= missing" kernel 4 "FAIL kernel.rcu_nocbs: absent"
 fresh; sub proc/cmdline 's/irqaffinity=0,6/irqaffinity=0-11/'
 expect "irqaffinity= on every CPU" kernel 4 "FAIL kernel.irqaffinity: 0-11"
-fresh; sub proc/cmdline 's/hugepages=0:10/hugepages=0:8/'
+fresh; sub proc/cmdline 's/hugepages=10/hugepages=8/'
 expect "hugepages= not the plan's" kernel 4 \
-    "FAIL kernel.cmdline (hugepages): hugepages=0:8"
+    "FAIL kernel.cmdline (hugepages): hugepages=8"
 fresh; rm -r "$T/sys/class/iommu/ivhd0"
 expect "no IOMMU" kernel 4 "FAIL kernel.iommu: none"
 fresh; sub proc/cmdline 's/ iommu=pt//'

@@ -68,4 +68,53 @@ tap_is "$(jget out/plan.json 'd["pools"]["emulator"]')" "1,7" \
     "... which includes the emulator-share pool 1,7"
 grep -q '^IRQBALANCE_BANNED_CPUS=' out/irqbalance/irqbalance.env
 tap_ok $((! $?)) "only the _CPULIST form (irqbalance 1.9 discards IRQBALANCE_BANNED_CPUS)"
+# Hugepages at boot: "hugepages=N:C" needs Linux 5.16 (older kernels read
+# "0:10" as 0 pages and say nothing).  One node: the total, whatever the
+# kernel.  Several: per node only when the target kernel ([host] kernel,
+# else hwloc's OSRelease) is 5.16 or later and the node ids have no gaps.
+hp() { args "$1" | grep '^hugepages='; }
+kernel_intent() { printf '[host]\nkernel = %s\n' "$2" > "$1"; }
+kernel_intent k61.ini 6.1
+kernel_intent k515.ini 5.15.0-91-generic
+plan_json one.json --topology "$HOMELAB/topology.xml"
+tap_is "$(hp one.json)" "hugepages=21" \
+    "one node: hugepages=21, the total (no node form for any kernel)"
+plan_json one-k61.json --topology "$HOMELAB/topology.xml" --intent k61.ini
+tap_is "$(hp one-k61.json)" "hugepages=21" "one node, kernel 6.1: still the total"
+N2="$TOPO/nosmt-2n8c.xml"
+plan_json two-k61.json --topology "$N2" --intent k61.ini
+tap_is "$(hp two-k61.json)" "hugepages=0:23,1:23" "two nodes, kernel 6.1: per node"
+tap_is "$(cat two-k61.json.err)" "" "... and no warning"
+plan_json two-k515.json --topology "$N2" --intent k515.ini
+tap_is "$(hp two-k515.json)" "hugepages=46" "two nodes, kernel 5.15: the total"
+grep -q "hugepages at boot: kernel 5.15.0-91-generic is older than 5.16, which the per-node form needs, so the kernel command line reserves the total, hugepages=46, which the kernel spreads evenly over the 2 NUMA nodes (the plan puts them on 2); 'nfvhost hugepages apply --persist' writes a boot unit that moves them to their nodes" two-k515.json.err
+tap_ok $? "... with a warning that says why and what places them"
+plan_json two-none.json --topology "$N2"
+tap_is "$(hp two-none.json)" "hugepages=46" \
+    "two nodes, no kernel known (no OSRelease, no [host] kernel): the total"
+grep -q "the target kernel is unknown" two-none.json.err
+tap_ok $? "... with a warning"
+# The default is the kernel the topology was taken on: hwloc records uname
+# -r as OSRelease (lstopo --of xml keeps it).
+sed 's|<info name="Backend" value="Synthetic"/>|<info name="OSName" value="Linux"/><info name="OSRelease" value="6.1.0-18-amd64"/>|' "$N2" > two-61.xml
+sed 's|<info name="Backend" value="Synthetic"/>|<info name="OSName" value="Linux"/><info name="OSRelease" value="5.10.0-28-amd64"/>|' "$N2" > two-510.xml
+plan_json two-os61.json --topology two-61.xml
+tap_is "$(hp two-os61.json)" "hugepages=0:23,1:23" \
+    "two nodes, OSRelease 6.1.0-18-amd64: per node"
+plan_json two-os510.json --topology two-510.xml
+tap_is "$(hp two-os510.json)" "hugepages=46" "two nodes, OSRelease 5.10.0-28-amd64: the total"
+plan_json two-os510-k61.json --topology two-510.xml --intent k61.ini
+tap_is "$(hp two-os510-k61.json)" "hugepages=0:23,1:23" \
+    "[host] kernel = 6.1 overrides OSRelease 5.10 (the host will boot 6.1)"
+plan_json gaps-k61.json --topology "$TOPO/gaps-2n.xml" --intent k61.ini
+tap_is "$(hp gaps-k61.json | sed 's/=[0-9]*$/=TOTAL/')" "hugepages=TOTAL" \
+    "node ids 0 and 3, kernel 6.1: the total (5.16 takes ids below the node count)"
+# Planning this machine: hwloc puts its uname -r in OSRelease, so the
+# default target is the running kernel.
+lstopo --of xml 2>/dev/null | grep -q "<info name=\"OSRelease\" value=\"$(uname -r)\"/>"
+tap_ok $? "hwloc records the running kernel ($(uname -r)) as OSRelease"
+kernel_intent bad.ini linux-6
+"$NFVHOST" plan --topology "$N2" --intent bad.ini > /dev/null 2> bad.err
+tap_is "$?:$(cat bad.err)" "2:nfvhost: bad.ini:2: bad kernel 'linux-6': expected a Linux release such as 6.1 or 5.15.0-91-generic" \
+    "[host] kernel = linux-6: exit 2, file and line"
 tap_done

@@ -198,6 +198,74 @@ test_requests(void)
     diag_destroy(&d);
 }
 
+/* The GRUB drop-in's text for 1G pages on nodes 0 and 2 (no plan) when
+ * 'release' boots, and the boot unit's. */
+static char *
+persist_text(const char *release, const char *which)
+{
+    struct hp_persist_opts o = {
+        .root = root, .mount_base = "/dev/hugepages", .group = "kvm",
+        .kernel_release = release,
+    };
+    struct hp_persist ps = { NULL, 0 };
+    struct hp_requests rs;
+    char *text = NULL;
+    struct diag d;
+
+    diag_init(&d);
+    hp_requests_init(&rs);
+    hp_requests_set(&rs, 0, 1048576, 3);
+    hp_requests_set(&rs, 2, 1048576, 1);
+    hp_requests_set(&rs, 0, 2048, 16);
+    ok(!hp_persist_prepare(&rs, &o, &ps, &d), "persist with kernel %s",
+       release);
+    for (size_t i = 0; i < ps.n; i++) {
+        if (ps.files[i].text && strstr(ps.files[i].path, which)) {
+            text = xstrdup(ps.files[i].text);
+        }
+    }
+    hp_persist_destroy(&ps);
+    hp_requests_destroy(&rs);
+    diag_destroy(&d);
+    return text ? text : xstrdup("");
+}
+
+/* "hugepages=0:3,2:1" needs Linux 5.16; before, the total, and the boot
+ * unit moves the 1G pages to their nodes (every node gives back its
+ * surplus first, then each is set and read back). */
+static void
+test_boot_form(void)
+{
+    char *grub = persist_text("6.1.0-18-amd64", "grub.d");
+    char *old = persist_text("5.10.0-28-amd64", "grub.d");
+    char *unit = persist_text("5.10.0-28-amd64", "nfvhost-hugepages");
+    const char *shrink0, *set0, *set2;
+
+    ok(strstr(grub, "hugepagesz=1G hugepages=0:3,2:1\"") != NULL,
+       "kernel 6.1: hugepages=0:3,2:1, per node");
+    ok(strstr(old, "hugepagesz=1G hugepages=4\"") != NULL,
+       "kernel 5.10: hugepages=4, the total");
+    ok(!strstr(old, ":3"), "kernel 5.10: no node form anywhere");
+    shrink0 = strstr(unit, "node0/hugepages/hugepages-1048576kB/"
+                     "nr_hugepages; [ -e $$f ] || exit 0; "
+                     "[ $$(cat $$f) -le 3 ] || echo 3 >$$f'");
+    set0 = strstr(unit, "node0/hugepages/hugepages-1048576kB/"
+                  "nr_hugepages; echo 3 >$$f;");
+    set2 = strstr(unit, "node2/hugepages/hugepages-1048576kB/"
+                  "nr_hugepages; echo 1 >$$f;");
+    ok(shrink0 && set0 && set2, "the boot unit sets the 1G pools of nodes "
+       "0 and 2");
+    ok(strstr(unit, "node2/hugepages/hugepages-1048576kB/nr_hugepages; "
+              "[ -e $$f ] || exit 0; [ $$(cat $$f) -le 1 ]") != NULL
+       && shrink0 && set0 && shrink0 < set0 && set0 < set2,
+       "... after every node gave back its surplus");
+    ok(strstr(unit, "node0/hugepages/hugepages-2048kB/nr_hugepages; "
+              "echo 16 >$$f;") != NULL, "... and the 2M pool of node 0");
+    free(grub);
+    free(old);
+    free(unit);
+}
+
 int
 main(void)
 {
@@ -211,6 +279,7 @@ main(void)
     test_unit_names();
     test_mounts();
     test_requests();
+    test_boot_form();
     cmd = xasprintf("rm -rf '%s'", root);
     if (system(cmd)) {
         perror(cmd);

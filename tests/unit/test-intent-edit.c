@@ -18,6 +18,7 @@ static const struct {
     { "host", "host_memory", "1536", "1536M" },
     { "host", "hugepage_size", "2m", "2M" },
     { "host", "guest_memory_percent", "50", "50" },
+    { "host", "kernel", "5.15.0-91-generic", "5.15.0-91-generic" },
     { "ovs", "pmd_cores_per_numa", "2", "2" },
     { "ovs", "pmd_cores_per_numa", "0:2,3:1", "0:2,3:1" },
     { "ovs", "pmd_siblings", "idle", "idle" },
@@ -99,8 +100,11 @@ test_refused(struct intent *in)
             "quotes or backslashes");
     refused(in, "host", "colour", "blue",
             "unknown key 'colour' in [host]: expected "
-            "housekeeping_cores_per_numa, host_memory, hugepage_size or "
-            "guest_memory_percent");
+            "housekeeping_cores_per_numa, host_memory, hugepage_size, "
+            "guest_memory_percent or kernel");
+    refused(in, "host", "kernel", "linux-6",
+            "bad kernel 'linux-6': expected a Linux release such as 6.1 or "
+            "5.15.0-91-generic");
     refused(in, "vm b", "vcpus", "2", "no [vm b] in the intent");
     refused(in, "gpu", "count", "1", "unknown section [gpu]: expected "
             "[host], [ovs], [emulator], [uplink PCI] or [vm NAME]");

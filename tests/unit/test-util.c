@@ -94,6 +94,20 @@ test_parse(void)
     ok(parse_mode("0770", &mode) && mode == 0770, "parse_mode 0770");
     ok(!parse_mode("0778", &mode), "parse_mode: 8 is not octal");
     ok(!parse_mode("17777", &mode), "parse_mode: above 07777");
+    {
+        int kv = 0;
+        ok(parse_kernel_version("6.1", &kv) && kv == 6001,
+           "parse_kernel_version 6.1");
+        ok(parse_kernel_version("5.15.0-91-generic", &kv) && kv == 5015,
+           "parse_kernel_version 5.15.0-91-generic");
+        ok(parse_kernel_version("6.18.44-fc-v657", &kv) && kv == 6018,
+           "parse_kernel_version 6.18.44-fc-v657 (uname -r here)");
+        ok(!parse_kernel_version("6", &kv), "parse_kernel_version: 6 alone");
+        ok(!parse_kernel_version("v6.1", &kv),
+           "parse_kernel_version: a leading v");
+        ok(!parse_kernel_version("6.1 rc", &kv),
+           "parse_kernel_version: a space");
+    }
     ok(mul_u64(1u << 31, 1u << 31, &r) && r == 1ULL << 62, "mul_u64 fits");
     ok(!mul_u64(UINT64_MAX / 2, 3, &r), "mul_u64 overflow");
     ok(!add_u64(UINT64_MAX, 1, &r), "add_u64 overflow");
