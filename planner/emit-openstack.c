@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/util.h"
 
@@ -251,20 +252,44 @@ nova_neutron(const struct plan *p, struct sbuf *b)
     hwloc_bitmap_free(set);
 }
 
+/* One device_spec: 'addr' (a VF's, or a PF's, which nova matches against
+ * the PF and every VF whose parent it is), narrowed by the VFs' vendor and
+ * product ids when known, so that the PF itself never matches. */
 static void
-device_spec_line(struct sbuf *b, const char *addr, const char *physnet)
+device_spec_line(struct sbuf *b, const char *addr, unsigned vendor,
+                 unsigned product, const char *physnet)
 {
-    sbuf_printf(b, "device_spec = {\"address\": \"%s\", "
-                "\"physical_network\": \"%s\"}\n", addr, physnet);
+    sbuf_printf(b, "device_spec = {\"address\": \"%s\", ", addr);
+    if (vendor && product) {
+        sbuf_printf(b, "\"vendor_id\": \"%04x\", \"product_id\": "
+                    "\"%04x\", ", vendor, product);
+    }
+    sbuf_printf(b, "\"physical_network\": \"%s\"}\n", physnet);
+}
+
+static const struct plan_sriov_pf *
+find_sriov_pf(const struct plan *p, const char *pci)
+{
+    for (int i = 0; i < p->n_sriov_pfs; i++) {
+        if (!strcasecmp(p->sriov_pfs[i].pci, pci)) {
+            return &p->sriov_pfs[i];
+        }
+    }
+    return NULL;
 }
 
 /* The VFs the topology knows of PF 'net', less those OVS uses as uplinks;
- * when it knows none, the PF's address, which nova matches against the
- * PF and every VF whose parent it is. */
+ * when it knows none, the PF's address with the VFs' product id (rule
+ * 12), which matches every VF of the PF and not the PF.  Without a
+ * product id the PF would match too (it would show up in nova as a
+ * type-PF device), so the line says so. */
 static void
 nova_pci_physnet(const struct plan *p, const struct physnet *net,
                  struct sbuf *b)
 {
+    const struct plan_sriov_pf *pf = find_sriov_pf(p, net->pf);
+    unsigned vendor = pf ? pf->vf_vendor : 0;
+    unsigned product = pf ? pf->vf_device : 0;
     int n_vfs = 0;
 
     for (int i = 0; i < p->topo->n_nics; i++) {
@@ -272,16 +297,20 @@ nova_pci_physnet(const struct plan *p, const struct physnet *net,
         if (nic->is_vf && !strcmp(nic->physfn, net->pf)) {
             n_vfs++;
             if (!is_uplink(p, nic->pci)) {
-                device_spec_line(b, nic->pci, net->name);
+                device_spec_line(b, nic->pci, vendor, product, net->name);
             }
         }
     }
-    if (!n_vfs) {
-        sbuf_printf(b, "# %s's VFs are not known yet: nova matches the PF's "
-                    "address against\n# every VF of it (and the PF).\n",
-                    net->pf);
-        device_spec_line(b, net->pf, net->name);
+    if (n_vfs) {
+        return;
     }
+    if (!product) {
+        sbuf_printf(b, "# %s's VF product id is unknown (no sriov_vf_device "
+                    "in sysfs, not a\n# known PF): this spec matches the PF "
+                    "as well as its VFs; add\n# \"product_id\" of the VFs "
+                    "(lspci -nn on a VF).\n", net->pf);
+    }
+    device_spec_line(b, net->pf, vendor, product, net->name);
 }
 
 static void

@@ -88,6 +88,8 @@ struct plan_sriov_pf {
     char pci[16];
     int numvfs;             /* One past the highest VF used on it. */
     bool set_numvfs;        /* false: a stood-in uplink, not on this host. */
+    unsigned vf_vendor;     /* Its VFs' PCI ids (nova's device_spec); */
+    unsigned vf_device;     /* 0 when unknown. */
 };
 
 /* Rule 16: one difference from the previous plan (docs/plan-format.md,

@@ -94,6 +94,8 @@ load_device(const char *root, const char *pci, struct nfv_topology *t)
     nic->totalvfs = read_attr(root, pci, "sriov_totalvfs", false,
                               nic->totalvfs);
     nic->numvfs = read_attr(root, pci, "sriov_numvfs", false, nic->numvfs);
+    nic->vf_device = read_attr(root, pci, "sriov_vf_device", true,
+                               nic->vf_device);
     physfn = pci_path(root, pci, "physfn");
     nic->is_vf = !sysfs_read_link_name(physfn, nic->physfn,
                                        sizeof nic->physfn);

@@ -46,6 +46,8 @@ struct nfv_nic {
     char physfn[16];        /* PF address of a VF. */
     int vf_index;           /* Its virtfnN on the PF; -1 not a VF/unknown. */
     int totalvfs, numvfs;   /* -1 when unknown. */
+    unsigned vf_device;     /* A PF's sriov_vf_device: its VFs' device
+                             * id (Linux 4.15+); 0 when unknown. */
     int carrier;            /* 1 up, 0 down, -1 unknown. */
     int speed_mbps;         /* Link speed, -1 unknown or down. */
     bool has_route;         /* The interface carries a route or address. */

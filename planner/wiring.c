@@ -235,6 +235,75 @@ plan_sriov_choose_pfs(struct plan *p)
     return 0;
 }
 
+/* VF device ids of PFs, for a PF whose sriov_vf_device sysfs cannot tell
+ * (a plan made from an hwloc XML); from the PCI ID database (pci.ids),
+ * as the drivers list them (igb, ixgbe, i40e, ice/iavf, mlx5). */
+static const struct {
+    unsigned vendor, pf, vf;
+} known_vfs[] = {
+    { 0x8086, 0x10c9, 0x10ca },     /* 82576 */
+    { 0x8086, 0x10e6, 0x10ca },     /* 82576 */
+    { 0x8086, 0x10e7, 0x10ca },     /* 82576 */
+    { 0x8086, 0x10e8, 0x10ca },     /* 82576 */
+    { 0x8086, 0x1521, 0x1520 },     /* I350 */
+    { 0x8086, 0x10fb, 0x10ed },     /* 82599ES */
+    { 0x8086, 0x1528, 0x1515 },     /* X540 */
+    { 0x8086, 0x1563, 0x1565 },     /* X550 */
+    { 0x8086, 0x1572, 0x154c },     /* X710 */
+    { 0x8086, 0x1583, 0x154c },     /* XL710 */
+    { 0x8086, 0x1584, 0x154c },     /* XL710 */
+    { 0x8086, 0x37d0, 0x37cd },     /* X722 */
+    { 0x8086, 0x1592, 0x1889 },     /* E810-C QSFP */
+    { 0x8086, 0x1593, 0x1889 },     /* E810-C SFP */
+    { 0x8086, 0x159b, 0x1889 },     /* E810-XXV */
+    { 0x15b3, 0x1013, 0x1014 },     /* ConnectX-4 */
+    { 0x15b3, 0x1015, 0x1016 },     /* ConnectX-4 Lx */
+    { 0x15b3, 0x1017, 0x1018 },     /* ConnectX-5 */
+    { 0x15b3, 0x1019, 0x101a },     /* ConnectX-5 Ex */
+    { 0x15b3, 0x101b, 0x101c },     /* ConnectX-6 */
+    { 0x15b3, 0x101d, 0x101e },     /* ConnectX-6 Dx */
+    { 0x15b3, 0x101f, 0x101e },     /* ConnectX-6 Lx */
+    { 0x15b3, 0x1021, 0x101e },     /* ConnectX-7 */
+};
+
+/* The PCI ids of PF 'pci''s VFs, so nova's device_spec can match the VFs
+ * and not the PF (its vendor id is the PF's, by the SR-IOV spec): a VF of
+ * it the topology lists, else the PF's sriov_vf_device, else the table. */
+static void
+sriov_vf_ids(const struct plan *p, struct plan_sriov_pf *pf)
+{
+    const struct nfv_topology *t = p->topo;
+    const struct nfv_nic *nic = topology_find_nic(t, pf->pci);
+
+    for (int i = 0; i < t->n_nics; i++) {
+        const struct nfv_nic *vf = &t->nics[i];
+        if (vf->is_vf && vf->vendor && vf->device
+            && !strcasecmp(vf->physfn, pf->pci)) {
+            pf->vf_vendor = vf->vendor;
+            pf->vf_device = vf->device;
+            return;
+        }
+    }
+    if (nic && nic->vendor) {
+        pf->vf_vendor = nic->vendor;
+        pf->vf_device = nic->vf_device;
+        for (size_t i = 0; i < ARRAY_SIZE(known_vfs) && !pf->vf_device;
+             i++) {
+            if (known_vfs[i].vendor == nic->vendor
+                && known_vfs[i].pf == nic->device) {
+                pf->vf_device = known_vfs[i].vf;
+            }
+        }
+    }
+    if (!pf->vf_device) {
+        pf->vf_vendor = 0;
+        diag_warn(p->diag, "SR-IOV PF %s: its VFs' product id is unknown (no "
+                  "sriov_vf_device in sysfs, not a PF nfvhost knows), so "
+                  "nova's [pci] device_spec for it matches the PF too; add "
+                  "the VFs' \"product_id\" to it", pf->pci);
+    }
+}
+
 static struct plan_sriov_pf *
 sriov_pf(struct plan *p, const char *pci)
 {
@@ -248,6 +317,7 @@ sriov_pf(struct plan *p, const char *pci)
     pf = &p->sriov_pfs[p->n_sriov_pfs++];
     snprintf(pf->pci, sizeof pf->pci, "%s", pci);
     pf->set_numvfs = true;
+    sriov_vf_ids(p, pf);
     for (int i = 0; i < p->n_uplinks; i++) {
         /* A PF that a vdev stands in for is not on this host. */
         if (!strcasecmp(p->uplinks[i].nic->pci, pci)

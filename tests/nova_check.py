@@ -177,7 +177,7 @@ def check_neutron_physnets(plan):
         raise Check(f"physnet0 numa_nodes {got}, uplinks are on {want}")
 
 
-def check_pci(plan):
+def check_pci(plan, nova_conf):
     specs = whitelist.Whitelist(CONF.pci.device_spec).specs
     pfs = sorted({n["pf"] for vm in plan["vms"] for n in vm["nics"]
                   if n["type"] == "sriov"})
@@ -187,16 +187,29 @@ def check_pci(plan):
     wl = whitelist.Whitelist(CONF.pci.device_spec)
     for pf in pfs:
         # VFs whose parent is this PF, as nova's PCI tracker sees them: one
-        # at an address of our own, and one at each address a spec names.
+        # at an address of our own, and one at each address a spec names,
+        # with the VF product id the specs give (X710: 154c).
         dom, bus, rest = pf.split(":")
         addrs = [f"{dom}:{int(bus, 16) + 1:02x}:{rest}"] + [
             s.dev_spec_conf["address"] for s in wl.specs
             if isinstance(s.dev_spec_conf.get("address"), str)]
+        products = {s.dev_spec_conf.get("product_id") for s in wl.specs} - {None}
+        vendors = {s.dev_spec_conf.get("vendor_id") for s in wl.specs} - {None}
+        vendor = min(vendors) if vendors else "8086"
         if not any(wl.device_assignable(
-                {"address": a, "parent_addr": pf, "vendor_id": "8086",
-                 "product_id": "154c", "dev_type": "type-VF"})
-                for a in addrs):
+                {"address": a, "parent_addr": pf, "vendor_id": vendor,
+                 "product_id": p, "dev_type": "type-VF"})
+                for a in addrs for p in (products or {"154c"})):
             raise Check(f"no device_spec matches a VF of {pf}")
+        # The PF itself, with its own product id (never its VFs': X710
+        # 1572, its VFs 154c): a match would expose it as a type-PF device.
+        # Only a PF whose VF product id nfvhost could not learn may match,
+        # and then nova.conf says so.
+        unknown = f"# {pf}'s VF product id is unknown" in open(nova_conf).read()
+        if not unknown and wl.device_assignable(
+                {"address": pf, "parent_addr": None, "vendor_id": vendor,
+                 "product_id": "pf-id", "dev_type": "type-PF"}):
+            raise Check(f"device_spec matches the PF {pf} itself")
     for u in plan["uplinks"]:
         if u["is_vf"] and wl.device_assignable(
                 {"address": u["pci"], "parent_addr": u["physfn"],
@@ -438,7 +451,7 @@ def check_dir(d):
            lambda: check_cpu_sets(plan))
     report(d, "reserved memory and hugepages", lambda: check_memory(plan))
     report(d, "neutron physnets", lambda: check_neutron_physnets(plan))
-    report(d, "[pci] device_spec", lambda: check_pci(plan))
+    report(d, "[pci] device_spec", lambda: check_pci(plan, nova_conf))
     check_flavors(d, plan, os.path.join(osd, "flavors.sh"))
     report(d, "openvswitch_agent.ini", lambda: check_ovs_agent(
         plan, os.path.join(osd, "openvswitch_agent.ini")))

@@ -105,7 +105,7 @@ printf '[host]\nhugepage_size = 2M\n[ovs]\nuplink = 0000:0b:00.1\n[vm vnf1]\nvcp
     --output "$SCRATCH/vf-uplink" >/dev/null
 tap_ok $? "VF uplink: plan"
 tap_is "$(grep '^device_spec' "$SCRATCH/vf-uplink/openstack/nova.conf" | tr '\n' ' ')" \
-    'device_spec = {"address": "0000:0b:00.2", "physical_network": "physnet0"} device_spec = {"address": "0000:0b:00.3", "physical_network": "physnet0"} ' \
+    'device_spec = {"address": "0000:0b:00.2", "vendor_id": "8086", "product_id": "154c", "physical_network": "physnet0"} device_spec = {"address": "0000:0b:00.3", "vendor_id": "8086", "product_id": "154c", "physical_network": "physnet0"} ' \
     "VF uplink: device_spec lists the PF's other VFs, not OVS's"
 tap_is "$(grep '^exclude_devices' "$SCRATCH/vf-uplink/openstack/sriov_agent.ini")" \
     "exclude_devices = ens11f0:0000:0b:00.1" \
@@ -114,6 +114,47 @@ tap_is "$(grep '^physical_device_mappings' "$SCRATCH/vf-uplink/openstack/sriov_a
     "physical_device_mappings = physnet0:ens11f0" \
     "VF uplink: the PF's interface on the uplinks' physnet"
 dirs="$dirs $SCRATCH/vf-uplink"
+
+# The VFs' product id when the host has no VFs yet: the PF's
+# sriov_vf_device in sysfs (Linux 4.15+; nova reads the same file), over
+# the table of known PFs; with neither, the spec says it also matches the
+# PF, and so does a warning.
+pf_only() { # pf_only ROOT DEVICE [VF_DEVICE]
+    p="$1/sys/bus/pci/devices/0000:0b:00.0"
+    mkdir -p "$p/net/ens11f0" "$1/proc/net"
+    : > "$1/proc/net/route"
+    echo 0x020000 > "$p/class"
+    echo 0x8086 > "$p/vendor"
+    echo "$2" > "$p/device"
+    echo 0 > "$p/numa_node"
+    echo 8 > "$p/sriov_totalvfs"
+    echo 0 > "$p/sriov_numvfs"
+    [ -z "$3" ] || echo "$3" > "$p/sriov_vf_device"
+}
+printf '[host]\nhugepage_size = 2M\n[vm vnf1]\nvcpus = 2\nmemory = 2G\nnics = sriov:200@0000:0b:00.0\n' \
+    > "$SCRATCH/pf.ini"
+pf_only "$SCRATCH/pf-sysfs" 0x1572 4321
+"$NFVHOST" plan --topology "$TOPO/16intel64-manyVFs.xml" --sysfs-root "$SCRATCH/pf-sysfs" \
+    --intent "$SCRATCH/pf.ini" --output "$SCRATCH/pf-sysfs-out" >/dev/null 2>&1
+tap_is "$(grep '^device_spec' "$SCRATCH/pf-sysfs-out/openstack/nova.conf")" \
+    'device_spec = {"address": "0000:0b:00.0", "vendor_id": "8086", "product_id": "4321", "physical_network": "physnet1"}' \
+    "no VFs yet: the PF's address and sysfs's sriov_vf_device (over the table's 154c)"
+pf_only "$SCRATCH/pf-table" 0x1572
+"$NFVHOST" plan --topology "$TOPO/16intel64-manyVFs.xml" --sysfs-root "$SCRATCH/pf-table" \
+    --intent "$SCRATCH/pf.ini" --output "$SCRATCH/pf-table-out" >/dev/null 2>&1
+tap_is "$(grep '^device_spec' "$SCRATCH/pf-table-out/openstack/nova.conf")" \
+    'device_spec = {"address": "0000:0b:00.0", "vendor_id": "8086", "product_id": "154c", "physical_network": "physnet1"}' \
+    "no sriov_vf_device: an X710 (8086:1572) has VFs 8086:154c (the table)"
+pf_only "$SCRATCH/pf-unknown" 0x1234
+"$NFVHOST" plan --topology "$TOPO/16intel64-manyVFs.xml" --sysfs-root "$SCRATCH/pf-unknown" \
+    --intent "$SCRATCH/pf.ini" --output "$SCRATCH/pf-unknown-out" >"$SCRATCH/pf-unknown.err" 2>&1
+tap_is "$(grep '^device_spec' "$SCRATCH/pf-unknown-out/openstack/nova.conf")" \
+    'device_spec = {"address": "0000:0b:00.0", "physical_network": "physnet1"}' \
+    "an unknown PF without sriov_vf_device: the address alone"
+grep -q "matches the PF as well as its VFs" "$SCRATCH/pf-unknown-out/openstack/nova.conf" &&
+    grep -q "SR-IOV PF 0000:0b:00.0: its VFs' product id is unknown" "$SCRATCH/pf-unknown.err"
+tap_ok $? "... and nova.conf and a warning say that it matches the PF too"
+dirs="$dirs $SCRATCH/pf-sysfs-out $SCRATCH/pf-table-out"
 
 # The other emulator policies: 'none' on the home lab (no cpu_shared_set,
 # no hw:emulator_threads_policy), 'isolate' on a two-node host (one extra
@@ -178,6 +219,8 @@ neg bad-hugepages 's/^reserved_huge_pages = .*/reserved_huge_pages = node:0,size
 neg unknown-option 's/^cpu_mode = .*/cpu_mod = host-passthrough/' nova.conf \
     'cpu_mod is not an option'
 neg bad-pci 's/"physical_network"/"physical_netwrk"/' nova.conf 'device_spec'
+neg pci-matches-pf 's/"vendor_id": "8086", "product_id": "154c", //' nova.conf \
+    'device_spec matches the PF 0000:03:00.1 itself'
 neg bad-thread-policy 's/hw:cpu_thread_policy=prefer/hw:cpu_thread_policy=sometimes/' \
     flavors.sh 'ValidationError'
 neg bad-page-size 's/hw:mem_page_size=1GB/hw:mem_page_size=3KB/' flavors.sh \
