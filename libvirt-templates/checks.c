@@ -426,6 +426,32 @@ check_memory(struct report *r)
     free(nodeset);
 }
 
+/* Guest memory is a fixed reservation of hugepages on the VM's node: a
+ * balloon cannot give any of it back to the host (pages it frees stay in
+ * the hugepage pool), and QEMU inhibits ballooning anyway while a VFIO
+ * device (a VF) is assigned.  libvirt adds a virtio balloon to every QEMU
+ * guest that does not say <memballoon model='none'/> (formatdomain,
+ * "Memory balloon device"), so a missing one counts too. */
+static void
+check_balloon(struct report *r)
+{
+    xmlXPathObjectPtr o = query(r, NULL, "/domain/devices/memballoon");
+    char *model = str(r, NULL, "string(/domain/devices/memballoon/@model)");
+
+    r->area = DOMAIN_MEMORY;
+    if (!count(o)) {
+        problem(r, "no <memballoon>: libvirt adds a virtio balloon; add "
+                "<memballoon model='none'/> (a balloon cannot return "
+                "hugepage-backed guest memory to the host)");
+    } else if (strcmp(model, "none")) {
+        problem(r, "<memballoon model='%s'>: use model='none' (a balloon "
+                "cannot return hugepage-backed guest memory to the host)",
+                model);
+    }
+    free(model);
+    xmlXPathFreeObject(o);
+}
+
 int
 domain_check_each(xmlDocPtr doc, const struct vm_spec *s,
                   domain_problem_fn *fn, void *aux)
@@ -439,6 +465,7 @@ domain_check_each(xmlDocPtr doc, const struct vm_spec *s,
     check_vcpupins(&r, vcpus);
     check_emulatorpin(&r, vcpus);
     check_memory(&r);
+    check_balloon(&r);
     hwloc_bitmap_free(vcpus);
     xmlXPathFreeContext(r.xp);
     return r.n;

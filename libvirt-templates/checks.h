@@ -14,7 +14,8 @@
  *     outside the emulator-share pool (or the isolate PU), the two
  *     overlapping, or either on PMD or housekeeping CPUs;
  *   - memory that the VM's hugepages do not cover, another page size, or
- *     numatune not strict to the VM's node;
+ *     numatune not strict to the VM's node; a memory balloon (one that is
+ *     not model='none', or none listed: libvirt then adds one);
  *   - VLAN tags outside 1-4094. */
 #ifndef NFV_CHECKS_H
 #define NFV_CHECKS_H 1
@@ -29,7 +30,8 @@ int domain_check(xmlDocPtr, const char *name, const struct vm_spec *,
 
 /* The part of a domain a problem is about. */
 enum domain_area {
-    DOMAIN_MEMORY,          /* Shared hugepage backing, size, numatune. */
+    DOMAIN_MEMORY,          /* Shared hugepage backing, size, numatune,
+                             * the balloon. */
     DOMAIN_INTERFACES,      /* vhost-user sockets and mode, NIC counts,
                              * VLAN tags. */
     DOMAIN_RINGS,           /* rx/tx ring sizes. */

@@ -405,6 +405,19 @@ tune_interfaces(struct xsplice *x, xmlNodePtr devices,
     }
 }
 
+/* <memballoon model='none'/>, replacing any balloon: the guest's memory
+ * is hugepages reserved for it, which a balloon cannot give back to the
+ * host, and libvirt adds a virtio balloon unless told 'none'
+ * (checks.c). */
+static xmlNodePtr
+balloon_none(xmlDocPtr doc)
+{
+    xmlNodePtr n = node(doc, "memballoon");
+
+    prop(n, "model", "none");
+    return n;
+}
+
 /* The children of the NFV elements that nfvhost writes; any others of an
  * existing domain stay.  <cpu>'s model and vendor go: host-passthrough
  * has none. */
@@ -440,6 +453,7 @@ tune(struct xsplice *x, const char *name, const struct vm_spec *s,
                    numatune_owned);
     set_child_keep(x, root, domain_order, cpu_node(x->doc, s), cpu_owned);
     tune_interfaces(x, devices, s);
+    set_child(x, devices, devices_order, balloon_none(x->doc));
     return 0;
 }
 

@@ -74,6 +74,20 @@ mutant numatune 's/memory mode="strict" nodeset="0"/memory mode="preferred" node
     "numatune memory is mode='preferred'"
 mutant vcpu-count 's#<vcpu placement="static">2#<vcpu placement="static">3#' \
     "<vcpu> is '3', the plan gives the VM 2"
+# A balloon cannot return hugepage-backed memory; libvirt adds a virtio one
+# when the domain lists none.
+mutant balloon-virtio 's#<memballoon model="none"/>#<memballoon model="virtio"/>#' \
+    "<memballoon model='virtio'>: use model='none'"
+mutant balloon-missing '/<memballoon/d' \
+    "no <memballoon>: libvirt adds a virtio balloon; add <memballoon model='none'/>"
+tap_is "$(xmllint --xpath 'string(//devices/memballoon/@model)' "$SCRATCH/good.xml")" none \
+    "vm xml writes <memballoon model='none'/>"
+"$NFVHOST" vm tune $V "$SCRATCH/balloon-missing.xml" > "$SCRATCH/balloon-tuned.xml"
+tap_is "$?:$(xmllint --xpath 'count(//devices/memballoon)' "$SCRATCH/balloon-tuned.xml"):$(xmllint --xpath 'string(//devices/memballoon/@model)' "$SCRATCH/balloon-tuned.xml")" \
+    "0:1:none" "vm tune adds <memballoon model='none'/> to a domain without one"
+"$NFVHOST" vm tune $V "$SCRATCH/balloon-virtio.xml" > "$SCRATCH/balloon-tuned2.xml"
+tap_is "$?:$(xmllint --xpath 'count(//devices/memballoon)' "$SCRATCH/balloon-tuned2.xml"):$(xmllint --xpath 'string(//devices/memballoon/@model)' "$SCRATCH/balloon-tuned2.xml")" \
+    "0:1:none" "vm tune turns a virtio balloon into model='none'"
 
 # The other emulator policies: 'isolate' pins to the VM's own extra PU,
 # 'none' writes no emulatorpin; both pass, and 'isolate' refuses the

@@ -200,7 +200,7 @@ golden "$SCRATCH/tuned.xml" "dumpxml-vrouter1.tuned.xml"
 # Every input line tune dropped belongs to an NFV part it owns.
 diff --unchanged-line-format= --old-line-format='%L' --new-line-format= \
     "$IN" "$SCRATCH/tuned.xml" > "$SCRATCH/dropped.txt"
-grep -v -E "^ *<(memory|currentMemory|vcpu|cpu) |^ *<interface type='vhostuser'>|^ *<mac address='52:54:00:6b:3c:12'/>|^ *<source type='unix'|^ *<target dev='testnet1'/>|^ *<model type='virtio'/>|^ *</interface>" \
+grep -v -E "^ *<(memory|currentMemory|vcpu|cpu|memballoon) |^ *<interface type='vhostuser'>|^ *<mac address='52:54:00:6b:3c:12'/>|^ *<source type='unix'|^ *<target dev='testnet1'/>|^ *<model type='virtio'/>|^ *</interface>" \
     "$SCRATCH/dropped.txt" > "$SCRATCH/foreign.txt"
 test -s "$SCRATCH/dropped.txt" && test ! -s "$SCRATCH/foreign.txt"
 tap_ok $? "tune drops only lines of the NFV parts it owns"
