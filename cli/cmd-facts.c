@@ -2,13 +2,13 @@
  * 'nfvhost fleet plan' (fleet/facts.h). */
 #include <config.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "fleet/facts.h"
 #include "lib/util.h"
 #include "planner/sysfs-nic.h"
@@ -28,37 +28,45 @@ facts_usage(void)
            "Exit status: 0 printed, 1 system error, 2 bad input.\n");
 }
 
+enum { OPT_ROOT = 1, OPT_HELP };
+
+static const struct cli_opt options[] = {
+    { "sysfs-root", true, OPT_ROOT, 0 },
+    { "help", false, OPT_HELP, 'h' },
+    { NULL, false, 0, 0 },
+};
+
+static int
+parse_one(int id, const char *arg, void *root_)
+{
+    const char **root = root_;
+
+    if (id == OPT_ROOT) {
+        *root = arg;
+        return 0;
+    }
+    facts_usage();
+    return -1;
+}
+
 int
 cmd_facts(int argc, char *argv[])
 {
-    static const struct option longopts[] = {
-        { "sysfs-root", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *root = "";
     struct nfv_topology t;
     struct diag diag;
     struct stat st;
-    int c, error;
+    char **operands;
+    int n, error;
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-        switch (c) {
-        case 's': root = optarg; break;
-        case 'h': facts_usage(); return 0;
-        case ':':
-            return cli_usage_error("facts", "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error("facts", "unknown option '%s'",
-                                   argv[optind - 1]);
-        }
+    error = cli_opts_parse("facts", argc, argv, 1, options, parse_one, &root,
+                           &operands, &n);
+    if (error) {
+        return error < 0 ? 0 : error;
     }
-    if (optind < argc) {
+    if (n) {
         return cli_usage_error("facts", "unexpected argument '%s'",
-                               argv[optind]);
+                               operands[0]);
     }
     if (*root && (stat(root, &st) || !S_ISDIR(st.st_mode))) {
         return cli_usage_error("facts", "--sysfs-root %s: not a directory",

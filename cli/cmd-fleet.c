@@ -1,7 +1,6 @@
 /* cmd-fleet.c: 'nfvhost fleet plan', the front of fleet/. */
 #include <config.h>
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "fleet/fleet.h"
 #include "lib/util.h"
 
@@ -43,61 +43,62 @@ fleet_usage(void)
            "infeasible.\n");
 }
 
-static int
-parse_jobs(const char *s, int *jobs)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
+enum { OPT_HOSTS = 1, OPT_INTENT, OPT_GROUPS, OPT_OUTPUT, OPT_JOBS,
+       OPT_JSON, OPT_HELP };
 
-    if (!*s || *end || v < 1 || v > MAX_JOBS) {
-        return cli_usage_error("fleet plan", "-j %s: expected a number of "
-                               "threads, 1-%d", s, MAX_JOBS);
+static const struct cli_opt options[] = {
+    { "hosts", true, OPT_HOSTS, 0 },
+    { "intent", true, OPT_INTENT, 0 },
+    { "groups", true, OPT_GROUPS, 0 },
+    { "output", true, OPT_OUTPUT, 0 },
+    { "jobs", true, OPT_JOBS, 'j' },
+    { "json", false, OPT_JSON, 0 },
+    { "help", false, OPT_HELP, 'h' },
+    { NULL, false, 0, 0 },
+};
+
+struct fleet_cli {
+    struct fleet_opts *o;
+    bool *json;
+};
+
+static int
+parse_one(int id, const char *arg, void *cli_)
+{
+    struct fleet_cli *cli = cli_;
+    struct fleet_opts *o = cli->o;
+
+    switch (id) {
+    case OPT_HOSTS: o->hosts_dir = arg; break;
+    case OPT_INTENT: o->intent = arg; break;
+    case OPT_GROUPS: o->groups = arg; break;
+    case OPT_OUTPUT: o->output = arg; break;
+    case OPT_JOBS:
+        if (!cli_opt_int("fleet plan", "-j", arg, 1, MAX_JOBS, &o->jobs)) {
+            return NFV_EINPUT;
+        }
+        break;
+    case OPT_JSON: *cli->json = true; break;
+    default: fleet_usage(); return -1;
     }
-    *jobs = v;
     return 0;
 }
 
 static int
 parse_opts(int argc, char *argv[], struct fleet_opts *o, bool *json)
 {
-    static const struct option longopts[] = {
-        { "hosts", required_argument, NULL, 'H' },
-        { "intent", required_argument, NULL, 'i' },
-        { "groups", required_argument, NULL, 'g' },
-        { "output", required_argument, NULL, 'o' },
-        { "jobs", required_argument, NULL, 'j' },
-        { "json", no_argument, NULL, 'J' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c, error;
+    struct fleet_cli cli = { o, json };
+    char **operands;
+    int n;
+    int error = cli_opts_parse("fleet plan", argc, argv, 1, options,
+                               parse_one, &cli, &operands, &n);
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+:j:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'H': o->hosts_dir = optarg; break;
-        case 'i': o->intent = optarg; break;
-        case 'g': o->groups = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'j':
-            if ((error = parse_jobs(optarg, &o->jobs))) {
-                return error;
-            }
-            break;
-        case 'J': *json = true; break;
-        case 'h': fleet_usage(); return -1;
-        case ':':
-            return cli_usage_error("fleet plan", "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error("fleet plan", "unknown option '%s'",
-                                   argv[optind - 1]);
-        }
+    if (error) {
+        return error;
     }
-    if (optind < argc) {
+    if (n) {
         return cli_usage_error("fleet plan", "unexpected argument '%s'",
-                               argv[optind]);
+                               operands[0]);
     }
     if (!o->hosts_dir || !o->output) {
         return cli_usage_error("fleet plan", "--hosts DIR and --output DIR "

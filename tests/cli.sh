@@ -74,6 +74,13 @@ missing ovs --plan ovs apply --plan
 missing vm --plan vm xml --vm x --plan
 missing vm -c vm xml -c
 missing hugepages --plan hugepages status --plan
+missing check --plan check --plan
+missing apply --plan apply --plan
+missing setup --intent setup --intent
+missing "fleet plan" --intent fleet plan --intent
+missing "fleet plan" -j fleet plan -j
+missing facts --sysfs-root facts --sysfs-root
+missing "vhost bench" --plan vhost bench --plan
 "$NFVHOST" plan --json=yes > /dev/null 2> missing.err
 tap_is "$? $(head -1 missing.err)" "2 nfvhost plan: option '--json' takes no value" \
     "a flag given a value says so"

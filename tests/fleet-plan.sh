@@ -248,7 +248,7 @@ mkdir badname
 ln -s "$HOMELAB/topology.xml" "badname/-x.xml"
 check bad-host-name "nfvhost: --hosts badname/-x.xml: host name must be 1-255 letters, digits, '.', '-' or '_', starting with a letter or digit, and none of the fleet's own file names" \
     plan --hosts badname --output outx
-check jobs "nfvhost fleet plan: -j 0: expected a number of threads, 1-1024" \
+check jobs "nfvhost fleet plan: -j 0: expected 1-1024" \
     plan --hosts hosts --output outx -j 0
 check missing-output "nfvhost fleet plan: --hosts DIR and --output DIR are required" \
     plan --hosts hosts
