@@ -106,4 +106,26 @@ tap_ok $? "... the domain written into the new directory"
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output afile/out > /dev/null 2> file.err
 tap_is "$? $(cat file.err)" "1 nfvhost: --output afile/out: Not a directory" \
     "a parent that is a file: exit 1, the path and the reason"
+"$NFVHOST" plan --topology "$TOPO/fakecpukinds.xml" --output gone/a/plan > /dev/null 2>&1
+tap_is "$?:$(ls -d gone 2>/dev/null)" "3:" \
+    "an infeasible plan with --output gone/a/plan: exit 3, and not even the parents made"
+# A new user's first run on a fresh Debian 12 root (issue 10, section 1):
+# the README says sudo may be missing, before its first sudo command ...
+first_sudo=$(grep -n 'sudo \./install-deps.sh' "$top_srcdir/README.md" | head -1 | cut -d: -f1)
+note=$(grep -n '`sudo` may not be installed' "$top_srcdir/README.md" | head -1 | cut -d: -f1)
+[ -n "$note" ] && [ -n "$first_sudo" ] && [ "$note" -lt "$first_sudo" ]
+tap_ok $? "README: 'sudo may not be installed' (line $note) before the first sudo command (line $first_sudo)"
+# ... and install-deps.sh installs what links the fuzz targets and the ASan
+# build: the package that holds clang's ASan runtime, or one that depends
+# on it (libclang-rt-dev on Debian 12 pulls libclang-rt-14-dev).
+asan=$(dpkg -S 'libclang_rt.asan-x86_64.a' 2>/dev/null | sed -n 's/^\([^:]*\):.*\.a$/\1/p' | head -1)
+deps=$(sed -n '/^TEST="/,/^"/p' "$top_srcdir/install-deps.sh" | sed '1d;$d' | tr ' ' '\n' | grep .)
+found=no
+for d in $deps; do
+    if [ "$d" = "$asan" ] || apt-cache depends "$d" 2>/dev/null | grep -q "Depends: $asan\$"; then
+        found=$d
+    fi
+done
+tap_ok $([ -n "$asan" ] && [ "$found" != no ] && echo 0 || echo 1) \
+    "install-deps.sh installs clang's ASan runtime (${asan:-not installed here}, through $found)"
 tap_done
