@@ -64,8 +64,10 @@ uplink_taking_pf(const struct plan *p, const char *pci)
 }
 
 /* How well 'nic' suits as the PF of SR-IOV NICs that name none; higher is
- * better.  A switchdev uplink counts most (its VFs are switched by OVS
- * through their representors: what switchdev is for); then sysfs saying
+ * better.  The PF of an uplink that leaves it with the kernel counts most:
+ * a switchdev uplink (its VFs are switched by OVS through their
+ * representors: what switchdev is for) or the PF of a VF uplink (the same
+ * card and network; its other VFs are free); then sysfs saying
  * it can make VFs (a topology file says nothing either way); then being
  * another port of an uplink's card (same domain, bus and slot: cabled to
  * the network OVS serves), then being on an uplink's NUMA node. */
@@ -73,16 +75,20 @@ static int
 pf_score(const struct plan *p, const struct nfv_nic *nic)
 {
     int score = nic->totalvfs > 0 ? 4 : 0;
-    bool card = false, node = false, switchdev = false;
+    bool card = false, node = false, own = false;
 
     for (int i = 0; i < p->n_uplinks; i++) {
         const struct nfv_nic *u = p->uplinks[i].nic;
-        /* "DDDD:BB:DD." is the first 11 characters of both. */
-        card |= !strncasecmp(u->pci, nic->pci, 11);
+        /* "DDDD:BB:DD." is the first 11 characters of both; a VF uplink
+         * counts by its PF, which stays with the kernel and is the best
+         * PF of all (its card and network). */
+        const char *card_of = u->is_vf && *u->physfn ? u->physfn : u->pci;
+        card |= !strncasecmp(card_of, nic->pci, 11);
+        own |= u->is_vf && !strcasecmp(u->physfn, nic->pci);
         node |= p->uplinks[i].numa == nic->numa;
-        switchdev |= p->uplinks[i].switchdev && u == nic;
+        own |= p->uplinks[i].switchdev && u == nic;
     }
-    return (switchdev ? 8 : 0) + score + (card ? 2 : 0) + (node ? 1 : 0);
+    return (own ? 8 : 0) + score + (card ? 2 : 0) + (node ? 1 : 0);
 }
 
 /* The PF an SR-IOV NIC that names none takes its VF of: the best-scoring

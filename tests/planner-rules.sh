@@ -364,6 +364,18 @@ INI
 plan_json vfup.json --topology "$HOMELAB/topology.xml" --sysfs-root "$R" --intent vfup.ini
 tap_is "$(jget vfup.json 'd["vms"][0]["nics"][0]["pf"]')" "0000:03:00.0" \
     "rule 12: a VF uplink leaves its PF with the kernel: the PF still gives VFs"
+# A VF uplink of the second port: VMs default to its PF (the uplink's own
+# card and network), and never get the uplink's VF (virtfn0 there).
+R2=$SCRATCH/pfroot2
+fake_nic_tree "$R2"
+fake_nic "$R2" 0000:03:0a.0 0 iavf enp3s0f1v0 1
+ln -s ../0000:03:00.1 "$R2/sys/bus/pci/devices/0000:03:0a.0/physfn"
+ln -s ../0000:03:0a.0 "$R2/sys/bus/pci/devices/0000:03:00.1/virtfn0"
+printf '[ovs]\nuplink = 0000:03:0a.0\n[vm a]\nvcpus = 2\nmemory = 1G\nnics = sriov:10\n' > vfup2.ini
+plan_json vfup2.json --topology "$HOMELAB/topology.xml" --sysfs-root "$R2" --intent vfup2.ini
+tap_is "$(jget vfup2.json '[d["vms"][0]["nics"][0]["pf"], d["vms"][0]["nics"][0]["vf"]]')" \
+    '["0000:03:00.1", 1]' \
+    "rule 12: a VF uplink's PF is the default PF (not the other port), and its VF 0 is skipped"
 printf '[vm a]\nvcpus = 2\nmemory = 1G\nnics = sriov@0000:04:00.0\n' > novf.ini
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --sysfs-root "$R" --intent novf.ini \
     > /dev/null 2> novf.err
