@@ -33,7 +33,7 @@ str_or_null(const json_t *o, const char *key, bool *ok)
 }
 
 static bool
-load_steps(struct apply_state *s, const json_t *steps)
+load_steps(struct apply_state *s, json_t *steps)
 {
     const char *name;
     json_t *v;
@@ -41,7 +41,7 @@ load_steps(struct apply_state *s, const json_t *steps)
     if (!json_is_object(steps)) {
         return false;
     }
-    json_object_foreach((json_t *) steps, name, v) {
+    json_object_foreach(steps, name, v) {
         int i;
         for (i = 0; i < N_APPLY_STEPS; i++) {
             if (!strcmp(name, apply_step_name(i))) {
@@ -58,7 +58,7 @@ load_steps(struct apply_state *s, const json_t *steps)
 }
 
 static bool
-load_domains(struct apply_state *s, const json_t *domains)
+load_domains(struct apply_state *s, json_t *domains)
 {
     json_t *d;
     size_t i;
@@ -66,7 +66,7 @@ load_domains(struct apply_state *s, const json_t *domains)
     if (!json_is_array(domains)) {
         return false;
     }
-    json_array_foreach((json_t *) domains, i, d) {
+    json_array_foreach(domains, i, d) {
         const char *name = json_string_value(json_object_get(d, "name"));
         const char *uuid = json_string_value(json_object_get(d, "uuid"));
         if (!name || !uuid) {

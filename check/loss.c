@@ -347,7 +347,7 @@ refresh_stats(struct check_ctx *ctx, const struct loss_snap *a,
             const json_t *sb = json_object_get(json_object_get(
                                                    b->ifaces, names[i]),
                                                "statistics");
-            if (json_equal((json_t *) sa, (json_t *) sb)) {
+            if (json_equal(sa, sb)) {
                 fresh = false;
             }
         }

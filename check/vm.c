@@ -276,7 +276,7 @@ ring_sizes(xmlDocPtr doc, struct sbuf *bad)
                     drv = drv->next;
                 }
                 for (size_t a = 0; a < ARRAY_SIZE(attrs); a++) {
-                    xmlChar *v = drv ? xmlGetProp(drv, BAD_CAST attrs[a])
+                    xmlChar *v = drv ? xmlGetProp(drv, (const xmlChar *) attrs[a])
                                      : NULL;
                     int size;
                     if (!v || !parse_int((const char *) v, 0, INT_MAX,

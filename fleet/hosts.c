@@ -54,11 +54,19 @@ cmp_host(const void *a_, const void *b_)
     return strcmp(a->name, b->name);
 }
 
+/* bsearch's comparison: the key is a name, the element a host. */
+static int
+cmp_name_host(const void *name, const void *host_)
+{
+    const struct fleet_host *host = host_;
+    return strcmp(name, host->name);
+}
+
 static struct fleet_host *
 find_host(struct fleet *f, const char *name)
 {
-    struct fleet_host key = { .name = (char *) name };
-    return bsearch(&key, f->hosts, f->n_hosts, sizeof *f->hosts, cmp_host);
+    return bsearch(name, f->hosts, f->n_hosts, sizeof *f->hosts,
+                   cmp_name_host);
 }
 
 static int

@@ -1,4 +1,6 @@
 /* apply.c: per-node pools, all or nothing; mounts; reset (see apply.h). */
+#include <config.h>
+
 #include "hugepage-setup/apply.h"
 
 #include <errno.h>

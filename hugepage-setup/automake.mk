@@ -11,17 +11,23 @@ libnfvhost_a_SOURCES += \
 	hugepage-setup/workflow.c hugepage-setup/workflow.h
 nfvhost_SOURCES += cli/cmd-hugepages.c
 
-# Tests.  The shim is a shared library preloaded into nfvhost by
+# Tests.  The shim is a shared object preloaded into nfvhost by
 # tests/hugepages-fake.sh to give the fake tree's nr_hugepages the kernel's
-# behaviour (see the file's header); built as a "program" linked -shared.
-check_PROGRAMS += tests/unit/test-hugepages tests/unit/test-hugepages-kernel-shim.so
+# behaviour (see the file's header).  Not a program nor an installed
+# library, so no automake primary fits: an explicit rule compiles it with
+# the flags of every other object ($(COMPILE): config.h, warnings and,
+# with --enable-sanitizers, the sanitizers), -fPIC, and links it -shared;
+# 'make check' builds it first (check_DATA).
+check_PROGRAMS += tests/unit/test-hugepages
 tests_unit_test_hugepages_SOURCES = tests/unit/test-hugepages.c
 tests_unit_test_hugepages_LDADD = $(NFV_LIBS)
-tests_unit_test_hugepages_kernel_shim_so_SOURCES = \
-	tests/unit/test-hugepages-kernel-shim.c
-tests_unit_test_hugepages_kernel_shim_so_CFLAGS = -std=gnu11 $(WARNING_CFLAGS) -fPIC
-tests_unit_test_hugepages_kernel_shim_so_LDFLAGS = -shared
-tests_unit_test_hugepages_kernel_shim_so_LDADD = -ldl
+check_DATA = tests/unit/test-hugepages-kernel-shim.so
+tests/unit/test-hugepages-kernel-shim.so: tests/unit/test-hugepages-kernel-shim.c config.h
+	@$(MKDIR_P) tests/unit
+	$(AM_V_CC)$(COMPILE) -fPIC -shared $(AM_LDFLAGS) $(LDFLAGS) -o $@ \
+	    $(srcdir)/tests/unit/test-hugepages-kernel-shim.c -ldl
+CLEANFILES += tests/unit/test-hugepages-kernel-shim.so
+EXTRA_DIST += tests/unit/test-hugepages-kernel-shim.c
 TESTS += \
 	tests/unit/test-hugepages \
 	tests/hugepages-fake.sh \

@@ -1,4 +1,6 @@
 /* mount.c: hugetlbfs mounts (see mount.h). */
+#include <config.h>
+
 #include "hugepage-setup/mount.h"
 
 #include <errno.h>

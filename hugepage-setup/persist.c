@@ -1,4 +1,6 @@
 /* persist.c: files that survive a reboot (see persist.h). */
+#include <config.h>
+
 #include "hugepage-setup/persist.h"
 
 #include <ctype.h>

@@ -1,4 +1,6 @@
 /* record.c: what 'apply' changed, for 'reset' (see record.h). */
+#include <config.h>
+
 #include "hugepage-setup/record.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
 /* request.c: page counts wanted per node and size (see request.h). */
+#include <config.h>
+
 #include "hugepage-setup/request.h"
 
 #include <inttypes.h>
@@ -24,29 +26,43 @@ hp_requests_destroy(struct hp_requests *rs)
     hp_requests_init(rs);
 }
 
+/* The pool's index, rs->n when absent (hp_requests_find() returns a const
+ * pointer; hp_requests_set() changes the entry). */
+static size_t
+request_index(const struct hp_requests *rs, int node, unsigned long size_kb)
+{
+    size_t i;
+
+    for (i = 0; i < rs->n; i++) {
+        if (rs->r[i].node == node && rs->r[i].size_kb == size_kb) {
+            break;
+        }
+    }
+    return i;
+}
+
 const struct hp_request *
 hp_requests_find(const struct hp_requests *rs, int node,
                  unsigned long size_kb)
 {
-    for (size_t i = 0; i < rs->n; i++) {
-        if (rs->r[i].node == node && rs->r[i].size_kb == size_kb) {
-            return &rs->r[i];
-        }
-    }
-    return NULL;
+    size_t i = request_index(rs, node, size_kb);
+    return i < rs->n ? &rs->r[i] : NULL;
 }
 
 void
 hp_requests_set(struct hp_requests *rs, int node, unsigned long size_kb,
                 unsigned long count)
 {
-    struct hp_request *r = (struct hp_request *) hp_requests_find(rs, node,
-                                                                  size_kb);
-    if (!r) {
+    size_t i = request_index(rs, node, size_kb);
+    struct hp_request *r;
+
+    if (i == rs->n) {
         rs->r = xrealloc(rs->r, (rs->n + 1) * sizeof *rs->r);
         r = &rs->r[rs->n++];
         r->node = node;
         r->size_kb = size_kb;
+    } else {
+        r = &rs->r[i];
     }
     r->count = count;
 }

@@ -1,4 +1,6 @@
 /* status.c: kernel pools, mounts and boot reservations (see status.h). */
+#include <config.h>
+
 #include "hugepage-setup/status.h"
 
 #include <grp.h>

@@ -1,4 +1,6 @@
 /* sysfs.c: the kernel's hugepage pools as files (see sysfs.h). */
+#include <config.h>
+
 #include "hugepage-setup/sysfs.h"
 
 #include <ctype.h>

@@ -1,4 +1,6 @@
 /* workflow.c: 'nfvhost hugepages status|apply|reset' (see workflow.h). */
+#include <config.h>
+
 #include "hugepage-setup/workflow.h"
 
 #include <stdlib.h>

@@ -1,4 +1,6 @@
 /* changes.c: an applier's list of changes and its JSON (see changes.h). */
+#include <config.h>
+
 #include "lib/changes.h"
 
 #include <jansson.h>

@@ -1,4 +1,6 @@
 /* diag.c: error and warning collection (see diag.h). */
+#include <config.h>
+
 #include "lib/diag.h"
 
 #include <stdio.h>

@@ -1,4 +1,6 @@
 /* grub.c: the GRUB drop-in (see grub.h). */
+#include <config.h>
+
 #include "lib/grub.h"
 
 #include <stdlib.h>

@@ -1,4 +1,6 @@
 /* jread.c: JSON read with a path for every message (see jread.h). */
+#include <config.h>
+
 #include "lib/jread.h"
 
 #include <inttypes.h>

@@ -1,4 +1,6 @@
 /* netdev.c: whether an interface is in use (see netdev.h). */
+#include <config.h>
+
 #include "lib/netdev.h"
 
 #include <ifaddrs.h>

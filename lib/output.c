@@ -1,4 +1,6 @@
 /* output.c: all-or-nothing output directories (see output.h). */
+#include <config.h>
+
 #include "lib/output.h"
 
 #include <errno.h>
@@ -19,6 +21,9 @@ static int
 remove_entry(const char *path, const struct stat *st, int flag,
              struct FTW *ftw)
 {
+    (void) st;
+    (void) flag;
+    (void) ftw;
     return remove(path);
 }
 

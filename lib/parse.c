@@ -1,4 +1,6 @@
 /* parse.c: checked number parsing (see parse.h). */
+#include <config.h>
+
 #include "lib/parse.h"
 
 #include <ctype.h>

@@ -1,4 +1,6 @@
 /* pci.c: PCI devices through sysfs (see pci.h). */
+#include <config.h>
+
 #include "lib/pci.h"
 
 #include <ctype.h>

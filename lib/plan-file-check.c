@@ -1,6 +1,8 @@
 /* plan-file-check.c: the second pass over a read plan (see
  * plan-file-schema.h): what ties the sections together, reported with the
  * JSON path of the value at fault. */
+#include <config.h>
+
 #include "lib/plan-file-schema.h"
 
 #include <inttypes.h>

@@ -5,6 +5,8 @@
  * plan_file_check() (plan-file-schema.h).  It is
  * strict: a key this build does not know is an error too, because a
  * misspelt key in a hand-edited plan would otherwise be silently ignored. */
+#include <config.h>
+
 #include "lib/plan-file-schema.h"
 
 #include <errno.h>

@@ -3,6 +3,8 @@
  * section by section) and plan-file-check.c (what ties the sections
  * together); both walk the JSON with a path ("vms[1].nics[0].vlan",
  * lib/jread.h) so that every message names the value it is about. */
+#include <config.h>
+
 #include "lib/plan-file.h"
 
 #include <ctype.h>

@@ -1,4 +1,6 @@
 /* sysfs.c: kernel attribute files (see sysfs.h). */
+#include <config.h>
+
 #include "lib/sysfs.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
 /* util.c: small shared helpers (see util.h). */
+#include <config.h>
+
 #include "lib/util.h"
 
 #include "lib/parse.h"

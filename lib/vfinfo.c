@@ -1,4 +1,6 @@
 /* vfinfo.c: VF settings through rtnetlink (see vfinfo.h). */
+#include <config.h>
+
 #include "lib/vfinfo.h"
 
 #include <errno.h>

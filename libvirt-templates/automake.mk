@@ -15,6 +15,7 @@ nfvhost_SOURCES += cli/cmd-vm.c
 libvirt-templates/template-data.c: libvirt-templates/base-q35.xml
 	@$(MKDIR_P) libvirt-templates
 	$(AM_V_GEN)(echo '/* Generated from base-q35.xml: do not edit. */'; \
+	  echo '#include <config.h>'; \
 	  echo '#include "libvirt-templates/domain.h"'; \
 	  echo 'const char domain_builtin_template[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' \

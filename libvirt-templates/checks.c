@@ -48,7 +48,7 @@ static xmlXPathObjectPtr
 query(struct report *r, xmlNodePtr at, const char *expr)
 {
     r->xp->node = at;
-    return xmlXPathEvalExpression(BAD_CAST expr, r->xp);
+    return xmlXPathEvalExpression((const xmlChar *) expr, r->xp);
 }
 
 static int
@@ -71,7 +71,7 @@ str(struct report *r, xmlNodePtr at, const char *expr)
     char *s;
 
     r->xp->node = at;
-    o = xmlXPathEvalExpression(BAD_CAST expr, r->xp);
+    o = xmlXPathEvalExpression((const xmlChar *) expr, r->xp);
     xmlChar *v = o ? xmlXPathCastToString(o) : NULL;
     s = xstrdup(v ? (const char *) v : "");
     xmlFree(v);

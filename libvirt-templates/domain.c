@@ -56,7 +56,7 @@ static int
 rank(const char *const *order, const xmlChar *name)
 {
     for (int i = 0; order[i]; i++) {
-        if (!xmlStrcmp(name, BAD_CAST order[i])) {
+        if (!xmlStrcmp(name, (const xmlChar *) order[i])) {
             return i;
         }
     }
@@ -66,7 +66,7 @@ rank(const char *const *order, const xmlChar *name)
 static xmlNodePtr
 first_after(xmlNodePtr parent, const char *const *order, const char *name)
 {
-    int r = rank(order, BAD_CAST name);
+    int r = rank(order, (const xmlChar *) name);
 
     for (xmlNodePtr c = xml_child(parent, NULL); c; c = xml_next(c->next,
                                                                    NULL)) {
@@ -94,7 +94,7 @@ static bool
 in_list(const char *const *list, const xmlChar *name)
 {
     for (; list && *list; list++) {
-        if (!xmlStrcmp(name, BAD_CAST *list)) {
+        if (!xmlStrcmp(name, (const xmlChar *) *list)) {
             return true;
         }
     }
@@ -151,7 +151,7 @@ set_child(struct xsplice *x, xmlNodePtr parent, const char *const *order,
 static xmlNodePtr
 node(xmlDocPtr doc, const char *name)
 {
-    return xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
+    return xmlNewDocNode(doc, NULL, (const xmlChar *) name, NULL);
 }
 
 static xmlNodePtr
@@ -173,7 +173,7 @@ prop(xmlNodePtr n, const char *name, const char *fmt, ...)
     va_start(args, fmt);
     value = xvasprintf(fmt, args);
     va_end(args);
-    xmlNewProp(n, BAD_CAST name, BAD_CAST value);
+    xmlNewProp(n, (const xmlChar *) name, (const xmlChar *) value);
     free(value);
 }
 
@@ -181,7 +181,7 @@ static xmlNodePtr
 text_node(xmlDocPtr doc, const char *name, const char *text)
 {
     xmlNodePtr n = node(doc, name);
-    xmlNodeAddContent(n, BAD_CAST text);
+    xmlNodeAddContent(n, (const xmlChar *) text);
     return n;
 }
 
@@ -334,7 +334,7 @@ static bool
 is_planned_interface(xmlNodePtr n, const char *type)
 {
     xmlChar *t = xmlGetProp(n, BAD_CAST "type");
-    bool match = t && !xmlStrcmp(t, BAD_CAST type);
+    bool match = t && !xmlStrcmp(t, (const xmlChar *) type);
 
     xmlFree(t);
     return match;

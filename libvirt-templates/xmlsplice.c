@@ -235,7 +235,7 @@ xml_next(xmlNodePtr node, const char *name)
 {
     for (; node; node = node->next) {
         if (node->type == XML_ELEMENT_NODE
-            && (!name || !xmlStrcmp(node->name, BAD_CAST name))) {
+            && (!name || !xmlStrcmp(node->name, (const xmlChar *) name))) {
             return node;
         }
     }

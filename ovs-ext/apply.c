@@ -237,7 +237,7 @@ diff_columns(struct diff *df, const json_t *cur, const json_t *want,
     json_t *update = json_object();
 
     for (size_t i = 0; i < n; i++) {
-        const json_t *w = json_object_get(want, cols[i].name);
+        json_t *w = json_object_get(want, cols[i].name);
         json_t *c;
 
         if (!w) {
@@ -253,7 +253,7 @@ diff_columns(struct diff *df, const json_t *cur, const json_t *want,
                 json_decref(c);
                 c = json_object();
             }
-            json_object_foreach((json_t *) w, k, v) {
+            json_object_foreach(w, k, v) {
                 if (!json_equal(json_object_get(c, k), v)) {
                     log_change(df, what, cols[i].name, k,
                                json_object_get(c, k), v);
@@ -261,7 +261,7 @@ diff_columns(struct diff *df, const json_t *cur, const json_t *want,
                 }
             }
             if (changed) {
-                json_object_update(c, (json_t *) w);
+                json_object_update(c, w);
                 json_object_set_new(update, cols[i].name, ovsdb_map(c));
             }
         } else if (!json_equal(c, w)) {
@@ -300,7 +300,7 @@ insert_row(struct diff *df, const char *table, const json_t *want,
         json_object_set_new(row, "name", json_string(row_name(want)));
     }
     for (size_t i = 0; i < n; i++) {
-        const json_t *w = json_object_get(want, cols[i].name);
+        json_t *w = json_object_get(want, cols[i].name);
         if (w) {
             json_object_set_new(row, cols[i].name,
                                 cols[i].kind == K_MAP ? ovsdb_map(w)

@@ -294,7 +294,7 @@ check_row(const char *table, size_t i, const json_t *row, struct diag *d)
 }
 
 int
-ovsdb_dump_check(const json_t *dump, struct diag *d)
+ovsdb_dump_check(json_t *dump, struct diag *d)
 {
     const char *table;
     const json_t *rows;
@@ -303,7 +303,7 @@ ovsdb_dump_check(const json_t *dump, struct diag *d)
         return diag_error(d, NFV_ESYSTEM, "ovsdb-server sent an unexpected "
                           "dump: not an object of tables");
     }
-    json_object_foreach((json_t *) dump, table, rows) {
+    json_object_foreach(dump, table, rows) {
         const json_t *row;
         size_t i;
 
@@ -324,11 +324,11 @@ ovsdb_dump_check(const json_t *dump, struct diag *d)
 static json_int_t
 cur_cfg_of_update(const json_t *update, json_int_t cur)
 {
-    const json_t *table = json_object_get(update, DB_NAME);
+    json_t *table = json_object_get(update, DB_NAME);
     const char *uuid;
     json_t *change;
 
-    json_object_foreach((json_t *) table, uuid, change) {
+    json_object_foreach(table, uuid, change) {
         json_t *new = json_object_get(change, "new");
         json_t *v = json_object_get(new, "cur_cfg");
         if (json_is_integer(v)) {
@@ -438,7 +438,7 @@ cmp_str(const void *a, const void *b)
 }
 
 json_t *
-ovsdb_map(const json_t *object)
+ovsdb_map(json_t *object)
 {
     size_t n = json_object_size(object), i = 0;
     const char **keys = xcalloc(n ? n : 1, sizeof *keys);
@@ -446,7 +446,7 @@ ovsdb_map(const json_t *object)
     const char *k;
     json_t *v;
 
-    json_object_foreach((json_t *) object, k, v) {
+    json_object_foreach(object, k, v) {
         keys[i++] = k;
     }
     qsort(keys, n, sizeof *keys, cmp_str);

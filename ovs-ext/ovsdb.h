@@ -47,7 +47,7 @@ json_t *ovsdb_dump(struct jsonrpc *, const char *const *tables,
  * "ovsdb-server sent an unexpected ..." naming the table, row and column:
  * a database that does not look like Open vSwitch's is the system's
  * failure, and no reader ever meets a NULL where it expects a string. */
-int ovsdb_dump_check(const json_t *dump, struct diag *);
+int ovsdb_dump_check(json_t *dump, struct diag *);
 
 /* Waits until Open_vSwitch.cur_cfg >= 'cfg' (ovs-vswitchd has applied the
  * configuration); 0, or a diag status on timeout. */
@@ -60,7 +60,7 @@ int ovsdb_echo(struct jsonrpc *, struct diag *);
  * ["set",[x]] x, ["uuid",u] the string u; other sets become arrays. */
 json_t *ovsdb_to_plain(const json_t *wire);
 /* Plain object -> ["map", [[k, v]...]] (keys sorted). */
-json_t *ovsdb_map(const json_t *object);
+json_t *ovsdb_map(json_t *object);
 /* null -> ["set", []], anything else as it is (new reference). */
 json_t *ovsdb_opt(const json_t *value);
 /* ["uuid", u] for a row's _uuid value (new reference). */

@@ -58,7 +58,7 @@ sriov_check_uplink(const char *root, const char *pci, struct diag *d)
 static char *pf_ifname(const char *root, const char *pf);
 
 static bool
-in_list(const char *pci, char *const list[], size_t n)
+in_list(const char *pci, const char *const list[], size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!strcasecmp(list[i], pci)) {
@@ -72,7 +72,7 @@ in_list(const char *pci, char *const list[], size_t n)
  * kernel's vfio_dev_driver_allowed(), plus what this apply binds). */
 static bool
 group_member_ok(const char *root, const char *dev, const char *drv,
-                char *const binding[], size_t n)
+                const char *const binding[], size_t n)
 {
     return (in_list(dev, binding, n) || !drv[0] || !strcmp(drv, VFIO)
             || !strcmp(drv, "pci-stub") || pci_is_bridge(root, dev));
@@ -82,7 +82,7 @@ group_member_ok(const char *root, const char *dev, const char *drv,
  * bridge), ...": the whole group, for the message. */
 static char *
 describe_group(const char *root, char **devs, size_t n_devs,
-               char *const binding[], size_t n)
+               const char *const binding[], size_t n)
 {
     struct sbuf b;
 
@@ -101,7 +101,8 @@ describe_group(const char *root, char **devs, size_t n_devs,
 
 int
 sriov_check_iommu_group(const char *root, const char *pci,
-                        char *const binding[], size_t n, struct diag *d)
+                        const char *const binding[], size_t n,
+                        struct diag *d)
 {
     int group = pci_iommu_group(root, pci);
     const char *blocker = NULL;

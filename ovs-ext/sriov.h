@@ -25,7 +25,8 @@ int sriov_check_uplink(const char *root, const char *pci, struct diag *);
  * warning: vfio-pci binds it, but DPDK cannot use it until the IOMMU is
  * on (the plan's kernel arguments turn it on). */
 int sriov_check_iommu_group(const char *root, const char *pci,
-                            char *const binding[], size_t n, struct diag *);
+                            const char *const binding[], size_t n,
+                            struct diag *);
 /* A PF in switchdev mode stays on its kernel driver, which owns the
  * eswitch (devlink) and its VF representors; DPDK drives it beside the
  * kernel (bifurcated, as mlx5 does).  So it must exist and be on a kernel

@@ -72,11 +72,11 @@ check_devices(const struct plan_file *p, const json_t *want,
 {
     const json_t *uplinks = json_object_get(want, "uplinks"), *u;
     size_t n = json_array_size(uplinks);
-    char **binding = xcalloc(n ? n : 1, sizeof *binding);
+    const char **binding = xcalloc(n ? n : 1, sizeof *binding);
     size_t i;
 
     json_array_foreach(uplinks, i, u) {
-        binding[i] = (char *) json_string_value(u);
+        binding[i] = json_string_value(u);
     }
     for (i = 0; i < n && !d->status; i++) {
         if (!sriov_check_uplink(o->sysfs_root, binding[i], d)) {

@@ -183,13 +183,13 @@ layout_init(struct layout *lo, const struct plan *p)
 static void
 attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value);
+    xmlTextWriterWriteAttribute(w, (const xmlChar *) name, (const xmlChar *) value);
 }
 
 static void
 attr_int(xmlTextWriterPtr w, const char *name, int value)
 {
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%d", value);
+    xmlTextWriterWriteFormatAttribute(w, (const xmlChar *) name, "%d", value);
 }
 
 static void
@@ -221,14 +221,14 @@ text(xmlTextWriterPtr w, int x, int y, const char *class, const char *fill,
     if (fill) {
         attr(w, "fill", fill);
     }
-    xmlTextWriterWriteString(w, BAD_CAST s);
+    xmlTextWriterWriteString(w, (const xmlChar *) s);
     xmlTextWriterEndElement(w);
 }
 
 static void
 title(xmlTextWriterPtr w, const char *s)
 {
-    xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST s);
+    xmlTextWriterWriteElement(w, BAD_CAST "title", (const xmlChar *) s);
 }
 
 /* What a PU shows under its number, and its tooltip. */
@@ -407,7 +407,7 @@ swatch(xmlTextWriterPtr w, int y, struct fill f, const char *name,
 }
 
 static char *
-vm_line(const struct plan *p, const struct plan_vm *v)
+vm_line(const struct plan_vm *v)
 {
     char *cpus = cpulist_format(v->cpus);
     char *emu = cpulist_format(v->emulatorpin);
@@ -448,7 +448,7 @@ draw_legend(xmlTextWriterPtr w, const struct plan *p, int y)
         y += LINE_H;
     }
     for (int v = 0; v < p->n_vms; v++) {
-        char *rest = vm_line(p, &p->vms[v]);
+        char *rest = vm_line(&p->vms[v]);
         swatch(w, y, vm_fill(v), p->vms[v].intent->name, rest);
         free(rest);
         y += LINE_H;
@@ -475,7 +475,7 @@ text_width(const struct plan *p)
         free(list);
     }
     for (int v = 0; v < p->n_vms; v++) {
-        char *line = vm_line(p, &p->vms[v]);
+        char *line = vm_line(&p->vms[v]);
         longest = strlen(line) > longest ? strlen(line) : longest;
         free(line);
     }
@@ -575,7 +575,7 @@ emit_svg(const struct plan *p)
                                       lo.width, picture_height(p, &lo));
     headline = emit_headline(p);
     title(w, headline);
-    xmlTextWriterWriteElement(w, BAD_CAST "style", BAD_CAST style);
+    xmlTextWriterWriteElement(w, BAD_CAST "style", (const xmlChar *) style);
     rect(w, 0, 0, lo.width, picture_height(p, &lo), NULL, "#ffffff");
     text(w, MARGIN, MARGIN + 14, "title", NULL, headline);
     free(headline);

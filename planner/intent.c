@@ -4,6 +4,8 @@
  * lines (so every message can name file:line) and notices section headers
  * (so unknown, duplicate or empty sections are reported at their header,
  * which inih itself never hands to the key handler). */
+#include <config.h>
+
 #include "planner/intent.h"
 
 #include <ctype.h>
@@ -177,26 +179,43 @@ seen_before(struct parse_ctx *ctx, const char *section, const char *key)
     return 0;
 }
 
-static struct intent_vm *
-find_vm(struct intent *in, const char *name)
+/* The VM's index, -1 when there is none (for readers of a const intent;
+ * find_vm() for writers). */
+static int
+vm_index(const struct intent *in, const char *name)
 {
     for (int i = 0; i < in->n_vms; i++) {
         if (!strcmp(in->vms[i].name, name)) {
-            return &in->vms[i];
+            return i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+static struct intent_vm *
+find_vm(struct intent *in, const char *name)
+{
+    int i = vm_index(in, name);
+    return i < 0 ? NULL : &in->vms[i];
+}
+
+/* The uplink's index, -1 when there is none (find_uplink() for writers). */
+static int
+uplink_index(const struct intent *in, const char *pci)
+{
+    for (int i = 0; i < in->n_uplinks; i++) {
+        if (!strcasecmp(in->uplinks[i].pci, pci)) {
+            return i;
+        }
+    }
+    return -1;
 }
 
 static struct intent_uplink *
 find_uplink(struct intent *in, const char *pci)
 {
-    for (int i = 0; i < in->n_uplinks; i++) {
-        if (!strcasecmp(in->uplinks[i].pci, pci)) {
-            return &in->uplinks[i];
-        }
-    }
-    return NULL;
+    int i = uplink_index(in, pci);
+    return i < 0 ? NULL : &in->uplinks[i];
 }
 
 static struct intent_vm *
@@ -909,13 +928,13 @@ char *
 intent_get(const struct intent *in, const char *section, const char *key)
 {
     if (!strncmp(section, "vm ", 3)) {
-        struct intent_vm *vm = find_vm((struct intent *) in, section + 3);
-        return vm ? get_vm(vm, key) : NULL;
+        int i = vm_index(in, section + 3);
+        return i < 0 ? NULL : get_vm(&in->vms[i], key);
     } else if (!strncmp(section, "uplink ", 7)) {
-        struct intent_uplink *u = find_uplink((struct intent *) in,
-                                              section + 7);
-        return (u && !strcmp(key, "mode")
-                ? xstrdup(u->switchdev ? "switchdev" : "legacy") : NULL);
+        int i = uplink_index(in, section + 7);
+        return (i >= 0 && !strcmp(key, "mode")
+                ? xstrdup(in->uplinks[i].switchdev ? "switchdev" : "legacy")
+                : NULL);
     } else if (!strcmp(key, "housekeeping_cores_per_numa")) {
         return xasprintf("%d", in->housekeeping_cores_per_numa);
     } else if (!strcmp(key, "host_memory")) {
@@ -985,7 +1004,7 @@ check_vm_name(const struct intent *in, const char *name, struct diag *diag)
                           "1-32 letters, digits, '-' or '_', starting with "
                           "a letter or digit", name);
     }
-    if (find_vm((struct intent *) in, name)) {
+    if (vm_index(in, name) >= 0) {
         return diag_error(diag, NFV_EINPUT, "there is already a VM named %s",
                           name);
     }

@@ -13,6 +13,8 @@
  * "0:4" as a number, 0, and reserves nothing without a word.  So the
  * per-node form is used only on a multi-node host whose target kernel is
  * known to be 5.16 or later; otherwise the command line holds the total. */
+#include <config.h>
+
 #include "planner/plan.h"
 
 #include <inttypes.h>

@@ -1,4 +1,6 @@
 /* outputs.c: the table of files a plan becomes (see outputs.h). */
+#include <config.h>
+
 #include "planner/outputs.h"
 
 #include <stdlib.h>

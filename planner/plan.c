@@ -1,4 +1,6 @@
 /* plan.c: plan_build() and the plan's accessors (see plan.h). */
+#include <config.h>
+
 #include "planner/plan.h"
 
 #include <stdio.h>

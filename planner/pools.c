@@ -7,6 +7,8 @@
  * a PMD belongs in the L3 domain where most of the vhost queues it serves
  * are (rule 7); whatever is left is the guest pool (rule 5).  With a
  * previous plan, the emulator-share and PMD pools start from its cores. */
+#include <config.h>
+
 #include "planner/plan-state.h"
 
 #include <stdio.h>

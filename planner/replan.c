@@ -15,6 +15,8 @@
  * fewest first; replan_changes() then lists, in plan->changes, everything
  * that differs from the previous plan, for the summary and for the
  * appliers (docs/plan-format.md, "changes"). */
+#include <config.h>
+
 #include "planner/plan-state.h"
 
 #include <stdio.h>

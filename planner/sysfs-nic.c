@@ -1,4 +1,6 @@
 /* sysfs-nic.c: NIC facts from sysfs (see sysfs-nic.h). */
+#include <config.h>
+
 #include "planner/sysfs-nic.h"
 
 #include <errno.h>

@@ -3,6 +3,8 @@
  * This is the planner's only input stage with I/O besides the intent file:
  * it asks hwloc for cores, caches, NUMA nodes and CPU kinds, then fills NIC
  * facts from sysfs (see sysfs-nic.c). */
+#include <config.h>
+
 #include "planner/topology.h"
 
 #include <ctype.h>
@@ -16,32 +18,49 @@
 #include "planner/sysfs-nic.h"
 #include "lib/util.h"
 
-const struct nfv_numa *
-topology_find_numa(const struct nfv_topology *t, int os_index)
+/* Indexes, -1 when absent: the finders below return const pointers, and
+ * the functions that change the entry index the array themselves. */
+static int
+numa_index(const struct nfv_topology *t, int os_index)
 {
     for (int i = 0; i < t->n_numas; i++) {
         if (t->numas[i].os_index == os_index) {
-            return &t->numas[i];
+            return i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+static int
+nic_index(const struct nfv_topology *t, const char *pci)
+{
+    for (int i = 0; i < t->n_nics; i++) {
+        if (!strcasecmp(t->nics[i].pci, pci)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+const struct nfv_numa *
+topology_find_numa(const struct nfv_topology *t, int os_index)
+{
+    int i = numa_index(t, os_index);
+    return i < 0 ? NULL : &t->numas[i];
 }
 
 const struct nfv_nic *
 topology_find_nic(const struct nfv_topology *t, const char *pci)
 {
-    for (int i = 0; i < t->n_nics; i++) {
-        if (!strcasecmp(t->nics[i].pci, pci)) {
-            return &t->nics[i];
-        }
-    }
-    return NULL;
+    int i = nic_index(t, pci);
+    return i < 0 ? NULL : &t->nics[i];
 }
 
 struct nfv_nic *
 topology_add_nic(struct nfv_topology *t, const char *pci)
 {
-    struct nfv_nic *nic = (struct nfv_nic *) topology_find_nic(t, pci);
+    int i = nic_index(t, pci);
+    struct nfv_nic *nic = i < 0 ? NULL : &t->nics[i];
 
     if (nic) {
         return nic;
@@ -206,7 +225,7 @@ add_core(hwloc_topology_t topo, struct nfv_topology *t, hwloc_obj_t *l3keys,
     hwloc_obj_t l3;
     struct nfv_core *c;
     struct nfv_numa *m;
-    int numa;
+    int numa, i;
 
     hwloc_bitmap_and(pus, obj->cpuset, t->usable);
     if (hwloc_bitmap_iszero(pus)) {
@@ -214,7 +233,8 @@ add_core(hwloc_topology_t topo, struct nfv_topology *t, hwloc_obj_t *l3keys,
         return;
     }
     numa = owning_numa(topo, obj);
-    m = (struct nfv_numa *) topology_find_numa(t, numa);
+    i = numa_index(t, numa);
+    m = i < 0 ? NULL : &t->numas[i];
     if (!m) {
         hwloc_bitmap_or(homeless, homeless, pus);
         hwloc_bitmap_free(pus);

@@ -8,6 +8,8 @@
  * the others into the tightest domain that holds them; finally each vhost
  * NIC gets the PMD that will poll it, preferring a PMD in the VM's own L3
  * domain. */
+#include <config.h>
+
 #include "planner/plan-state.h"
 
 #include <stdio.h>

@@ -14,6 +14,8 @@
  * With a previous plan (rule 16), a NIC that was there keeps its VF and
  * its MAC, and a PF keeps at least the VFs it had.
  * docs/planner.md gives the reason for each. */
+#include <config.h>
+
 #include "planner/plan.h"
 #include "planner/plan-state.h"
 

@@ -38,8 +38,8 @@ is_iso9660(const char *path)
 static bool
 image_format(const char *path, char *msg, size_t size)
 {
-    char *argv[] = { "qemu-img", "info", "--output=json", (char *) path,
-                     NULL };
+    char *arg = xstrdup(path);
+    char *argv[] = { "qemu-img", "info", "--output=json", arg, NULL };
     char *text = NULL;
     int status;
     json_t *info = (!exec_capture(argv, 0, &text, &status) && !status
@@ -49,6 +49,7 @@ image_format(const char *path, char *msg, size_t size)
                                                           "virtual-size"));
     char human[32];
 
+    free(arg);
     free(text);
     if (!format) {
         json_decref(info);

@@ -69,6 +69,7 @@ check_sriov_pf(const struct wizard *w, const char *value, char *msg,
 static bool
 check_role(const struct wizard *w, const char *value, char *msg, size_t size)
 {
+    (void) w;
     if (strcmp(value, "homelab") && strcmp(value, "openstack")) {
         snprintf(msg, size, "bad role '%s': expected homelab (you list the "
                  "VMs) or openstack (nova places them)", value);
@@ -93,6 +94,7 @@ check_numa(const struct wizard *w, const char *value, char *msg, size_t size)
 static bool
 check_disk(const struct wizard *w, const char *value, char *msg, size_t size)
 {
+    (void) w;
     return disk_describe(value, false, msg, size);
 }
 
@@ -100,6 +102,7 @@ static bool
 check_cdrom(const struct wizard *w, const char *value, char *msg,
             size_t size)
 {
+    (void) w;
     return disk_describe(value, true, msg, size);
 }
 

@@ -217,7 +217,7 @@ set_colors(void)
 
 /* The steps across the top, the current one in brackets. */
 static void
-draw_root(struct tui *t, enum wizard_screen s)
+draw_root(enum wizard_screen s)
 {
     struct sbuf b;
 
@@ -239,7 +239,7 @@ open_screen(struct tui *t, enum wizard_screen s)
     t->width = t->cols - 6;
     t->height = t->rows - 5;
     newtCls();
-    draw_root(t, s);
+    draw_root(s);
     snprintf(title, sizeof title, "%d/%d %s", s + 1, N_SCREENS,
              screen_name(s));
     newtOpenWindow(2, 2, t->width, t->height, title);
@@ -498,7 +498,7 @@ uplink_screen(struct tui *t)
         char *line = wizard_nic_line(n);
         char *text = xasprintf("%s%s", line,
                                wizard_uplink_refusal(n) ? " ROUTE" : "");
-        newtCheckboxTreeAddItem(tree, text, (void *) n,
+        newtCheckboxTreeAddItem(tree, text, n,
                                 wizard_is_uplink(t->w, n->pci)
                                 ? NEWT_FLAG_SELECTED : 0,
                                 NEWT_ARG_APPEND, NEWT_ARG_LAST);
@@ -512,12 +512,13 @@ uplink_screen(struct tui *t)
     pfs = newtListbox(1, tree_h + 4, pfs_h, NEWT_FLAG_SCROLL);
     newtListboxAppendEntry(pfs, "none", NULL);
     for (int i = 0; i < topo->n_nics; i++) {
-        const struct nfv_nic *n = &topo->nics[i];
+        /* Not const: newtListboxSetCurrentByKey() takes a plain pointer. */
+        struct nfv_nic *n = &t->w->topo.nics[i];
         if (!n->is_vf) {
             char *line = wizard_nic_line(n);
             newtListboxAppendEntry(pfs, line, n);
             if (t->w->sriov_pf && !strcmp(t->w->sriov_pf, n->pci)) {
-                newtListboxSetCurrentByKey(pfs, (void *) n);
+                newtListboxSetCurrentByKey(pfs, n);
             }
             free(line);
         }
@@ -1127,7 +1128,7 @@ plan_screen(struct tui *t, enum wizard_screen *next)
                                 screen_name(w->fix_screen));
         char *button = xasprintf("Back to %s", screen_name(w->fix_screen));
         newtCls();
-        draw_root(t, SCREEN_PLAN);
+        draw_root(SCREEN_PLAN);
         a = message_box(t, title, w->plan_diag.msg, button);
         free(title);
         free(button);

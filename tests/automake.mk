@@ -79,9 +79,10 @@ EXTRA_DIST += tests/plan-contract.sh
 # The Debian package (debian/) and the checks on a fresh Debian root, not
 # run by 'make check': tests/package.sh (.ci/run runs it after the suite)
 # and tests/distro/check-in-chroot.sh SUITE (docs/development.md).
-# tests/deps.sh: install-deps.sh and debian/control list the same packages.
-TESTS += tests/deps.sh
-EXTRA_DIST += tests/deps.sh tests/package.sh tests/distro/chroot.sh \
+# tests/deps.sh: install-deps.sh and debian/control list the same packages;
+# tests/source-rules.sh: <config.h> first in every .c file.
+TESTS += tests/deps.sh tests/source-rules.sh
+EXTRA_DIST += tests/deps.sh tests/source-rules.sh tests/package.sh tests/distro/chroot.sh \
 	tests/distro/check-in-chroot.sh \
 	debian/changelog debian/control debian/copyright debian/rules \
 	debian/source/format

@@ -1,4 +1,6 @@
 /* bench.c: paced generator, receiver, RFC 2544 search (see bench.h). */
+#include <config.h>
+
 #include "vhost/bench.h"
 
 #include <math.h>

@@ -1,5 +1,7 @@
 /* frontend.c: vhost-user front-end connection, negotiation, stop and
  * reconnect (see frontend.h; message order in docs/vhost.md). */
+#include <config.h>
+
 #include "vhost/frontend.h"
 
 #include <errno.h>

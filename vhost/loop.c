@@ -1,5 +1,7 @@
 /* loop.c: io forwarding between two vhost-user devices, zero-copy or
  * copying (see loop.h). */
+#include <config.h>
+
 #include "vhost/loop.h"
 
 #include <string.h>

@@ -1,4 +1,6 @@
 /* mem.c: memfd-backed shared memory for the front-end (see mem.h). */
+#include <config.h>
+
 #include "vhost/mem.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
 /* pin.c: choosing and applying the polling threads' cores (see pin.h). */
+#include <config.h>
+
 #include "vhost/pin.h"
 
 #include <dirent.h>

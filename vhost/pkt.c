@@ -1,4 +1,6 @@
 /* pkt.c: building and parsing the traffic tools' UDP frames (see pkt.h). */
+#include <config.h>
+
 #include "vhost/pkt.h"
 
 #include <arpa/inet.h>

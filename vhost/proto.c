@@ -1,4 +1,6 @@
 /* proto.c: vhost-user message framing and checks (see proto.h). */
+#include <config.h>
+
 #include "vhost/proto.h"
 
 #include <errno.h>
@@ -73,8 +75,10 @@ vu_send(int sock, const struct vu_msg *m, const int *fds, int n_fds)
         char buf[CMSG_SPACE(VU_MAX_FDS * sizeof(int))];
         struct cmsghdr align;
     } control;
+    /* sendmsg() only reads iov_base, which is not const for readv()'s
+     * sake: the const is dropped through an integer, as C allows. */
     struct iovec iov = {
-        .iov_base = (void *) m,
+        .iov_base = (void *) (uintptr_t) m,
         .iov_len = VU_HDR_SIZE + m->size,
     };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };

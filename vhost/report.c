@@ -1,4 +1,6 @@
 /* report.c: the traffic tools' output (see report.h). */
+#include <config.h>
+
 #include "vhost/report.h"
 
 #include <jansson.h>

@@ -1,4 +1,6 @@
 /* run.c: the traffic tools end to end (see run.h). */
+#include <config.h>
+
 #include "vhost/run.h"
 
 #include <signal.h>

@@ -1,4 +1,6 @@
 /* tap.c: a vhost-user port bridged to a TAP device (see tap.h). */
+#include <config.h>
+
 #include "vhost/tap.h"
 
 #include <errno.h>

@@ -1,5 +1,7 @@
 /* virtq.c: split and packed virtqueues, driver side, with checks on
  * everything the device writes (see virtq.h). */
+#include <config.h>
+
 #include "vhost/virtq.h"
 
 #include <stdarg.h>

@@ -11,6 +11,8 @@
  * 4-byte operations: which back-end (bit 0 of the first byte), what, and
  * two arguments.  Seeds: the unit test's scenarios
  * (tests/unit/test-vhost-loop.c) written as scripts. */
+#include <config.h>
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>

@@ -26,6 +26,8 @@
  * destroyed no descriptor is left open.  Seeds: real negotiations with
  * dpdk-testpmd and ovs-vswitchd, captured with tests/fuzz/capture-vhost.py
  * (see tests/fuzz/README). */
+#include <config.h>
+
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>

@@ -7,6 +7,8 @@
  * that size with the sequence number and time taken from it, which must
  * parse back to exactly those.  Seeds: frames captured from the harness
  * (ours through OVS, and a TAP guest's ARP and IPv6 neighbour traffic). */
+#include <config.h>
+
 #include "tests/fuzz/fuzz.h"
 #include "vhost/pkt.h"
 

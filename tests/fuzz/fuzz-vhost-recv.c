@@ -5,6 +5,8 @@
  * within the limits the front-end relies on.  Seeds: the replies of
  * dpdk-testpmd and ovs-vswitchd to a whole negotiation and stop, captured
  * with tests/fuzz/capture-vhost.py. */
+#include <config.h>
+
 #include <sys/socket.h>
 #include <unistd.h>
 

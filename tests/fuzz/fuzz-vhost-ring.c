@@ -10,6 +10,8 @@
  * buffer is in exactly one place (the pool or the queue's own free list,
  * or one id of one ring); every frame handed out lies inside its buffer;
  * and a broken queue, reset as a lost device is, gives every buffer back. */
+#include <config.h>
+
 #include "lib/diag.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/vhost-check.h"

@@ -23,6 +23,8 @@
  * pool has changed, as a large 1G allocation does, and creates
  * $FAKE_KERNEL_ROOT/writing first: a test waits for that file to
  * interrupt an apply in the middle of its writes. */
+#include <config.h>
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>

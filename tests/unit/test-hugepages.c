@@ -1,6 +1,8 @@
 /* test-hugepages.c: unit tests of hugepage-setup's pure parts: page sizes,
  * systemd mount unit names, /proc/mounts parsing, plan.json requests and
  * their checks against a small fake sysfs tree. */
+#include <config.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,6 +6,8 @@
  * rings, a slow back-end with a 32-entry ring never starves the other
  * direction's rx ring (issue 11, defect 13), and a back-end that refuses
  * the shared memory table makes the loop fall back to copying. */
+#include <config.h>
+
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>

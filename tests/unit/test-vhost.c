@@ -2,6 +2,8 @@
  * over a socketpair: message order and contents, descriptors, replies,
  * malformed replies, ring traffic both ways, used-ring validation, stop,
  * reconnect, server mode, and no descriptor leaks. */
+#include <config.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

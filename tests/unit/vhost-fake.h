@@ -117,7 +117,8 @@ static inline void
 fake_send_raw(int fd, const void *bytes, size_t len, int pass_fd, int flags)
 {
     char control[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = { (void *) bytes, len };
+    /* sendmsg() only reads it (see vu_send()). */
+    struct iovec iov = { (void *) (uintptr_t) bytes, len };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
     if (pass_fd >= 0) {
