@@ -12,7 +12,8 @@ nfvhost_SOURCES += cli/cmd-vm.c
 
 # The base template, built into the binary so 'nfvhost vm xml' needs no
 # installed data; the .xml stays the file users copy and change.
-libvirt-templates/template-data.c: libvirt-templates/base-q35.xml
+# (Also remade when this recipe changes.)
+libvirt-templates/template-data.c: libvirt-templates/base-q35.xml $(srcdir)/libvirt-templates/automake.mk
 	@$(MKDIR_P) libvirt-templates
 	$(AM_V_GEN)(echo '/* Generated from base-q35.xml: do not edit. */'; \
 	  echo '#include <config.h>'; \
