@@ -11,6 +11,8 @@
  * accepts: the planner never writes a plan the appliers would refuse.
  * Seeds: the intents of examples/ (home lab, the fleet's groups) and of
  * the planner's tests. */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -20,6 +20,8 @@
  * reads were, every byte is decoded once, in place).  Seeds: the whole
  * byte streams ovsdb-server and ovs-vswitchd sent 'nfvhost ovs apply' and
  * 'ovs status' in the harness (tests/fuzz/capture-ovs.sh). */
+#include <config.h>
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>

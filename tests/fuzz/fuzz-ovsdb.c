@@ -22,6 +22,8 @@
  * Seeds: the streams ovsdb-server sent 'nfvhost ovs apply' of the home lab
  * and 'ovs status', and ovs-vswitchd's appctl texts, in the harness
  * (tests/fuzz/capture-ovs.sh). */
+#include <config.h>
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>

@@ -14,6 +14,8 @@
  * Seeds: the plans 'nfvhost plan' writes for the examples (home lab and
  * the fleet's intents on the home-lab topology) and the golden home-lab
  * plan of tests/golden/. */
+#include <config.h>
+
 #include <stdlib.h>
 #include <unistd.h>
 

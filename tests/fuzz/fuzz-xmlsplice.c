@@ -12,6 +12,8 @@
  * a second tune changes only in white space.  Seeds: 'virsh -c test:///default dumpxml' of
  * the test driver's domain, the golden dumpxml and generated domains of
  * tests/golden/libvirt/, libvirt-templates/base-q35.xml. */
+#include <config.h>
+
 #include <stdlib.h>
 
 #include "lib/diag.h"
