@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,8 @@ write_one(const struct output_dir *out, const char *subdir,
 static int
 list_files(const char *dir, char ***names, size_t *n)
 {
-    char *const roots[] = { (char *) dir, NULL };
+    /* fts_open() only reads the paths; its type is not const-correct. */
+    char *const roots[] = { (char *) (uintptr_t) dir, NULL };
     FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
     size_t skip = strlen(dir) + 1;
     FTSENT *e;
@@ -246,7 +248,8 @@ listed_dir(char **names, size_t n, const char *dir)
 static char *
 first_foreign(const char *dir, char **names, size_t n, int *error)
 {
-    char *const roots[] = { (char *) dir, NULL };
+    /* fts_open() only reads the paths; its type is not const-correct. */
+    char *const roots[] = { (char *) (uintptr_t) dir, NULL };
     FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
     size_t skip = strlen(dir) + 1;
     char *foreign = NULL;
