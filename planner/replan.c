@@ -383,21 +383,70 @@ intent_diff(const struct plan_vm *pv, bool *restart)
     return sbuf_steal(&b);
 }
 
+/* The OVS port of a NIC of the previous plan's VM 'vm': its vhost port,
+ * or the representor of its VF on a switchdev uplink (rule 15); NULL. */
+static const char *
+old_port(const struct plan_file *prev, const char *vm,
+         const struct plan_file_nic *nic)
+{
+    if (nic->type == NIC_VHOST) {
+        return nic->port;
+    }
+    for (size_t i = 0; i < prev->ovs.n_representors; i++) {
+        const struct plan_file_ovs_representor *r = &prev->ovs.representors[i];
+        if (!strcmp(r->vm, vm) && r->nic == nic->index) {
+            return r->name;
+        }
+    }
+    return NULL;
+}
+
+/* The same of a NIC of this plan. */
+static const char *
+new_port(const struct plan_nic *nic)
+{
+    return nic->type == NIC_VHOST ? nic->port : nic->representor;
+}
+
+/* "port-added" or "port-removed" for the OVS ports of NICs 'from' on of
+ * this plan's 'nics' or of the previous plan's 'old'. */
 static void
 port_changes(struct plan *p, const char *kind, const char *vm,
              const struct plan_nic *nics, int n_nics,
              const struct plan_file_nic *old, size_t n_old, size_t from)
 {
     for (size_t n = from; nics && n < (size_t) n_nics; n++) {
-        if (nics[n].type == NIC_VHOST) {
-            add_change(p, kind, vm, xstrdup(nics[n].port), NULL, NULL,
-                       false);
+        const char *port = new_port(&nics[n]);
+        if (port) {
+            add_change(p, kind, vm, xstrdup(port), NULL, NULL, false);
         }
     }
     for (size_t n = from; old && n < n_old; n++) {
-        if (old[n].type == NIC_VHOST) {
-            add_change(p, kind, vm, xstrdup(old[n].port), NULL, NULL, false);
+        const char *port = old_port(p->previous, vm, &old[n]);
+        if (port) {
+            add_change(p, kind, vm, xstrdup(port), NULL, NULL, false);
         }
+    }
+}
+
+/* An SR-IOV NIC in both plans: its VF, and its representor port when its
+ * PF is (or was) a switchdev uplink. */
+static void
+sriov_changes(struct plan *p, const char *vm, size_t n,
+              const struct plan_nic *a, const struct plan_file_nic *b)
+{
+    const char *was = old_port(p->previous, vm, b), *is = new_port(a);
+
+    if (a->vf != b->vf || strcasecmp(a->pf, b->pf)) {
+        add_change(p, "vf", vm, xasprintf("nic %zu", n),
+                   xasprintf("%s/%d", b->pf, b->vf),
+                   xasprintf("%s/%d", a->pf, a->vf), true);
+    }
+    if (was && (!is || strcmp(was, is))) {
+        add_change(p, "port-removed", vm, xstrdup(was), NULL, NULL, false);
+    }
+    if (is && (!was || strcmp(was, is))) {
+        add_change(p, "port-added", vm, xstrdup(is), NULL, NULL, false);
     }
 }
 
@@ -449,11 +498,8 @@ vm_changes(struct plan *p, const struct plan_vm *pv)
         } else if (a->type == NIC_VHOST && a->pmd_cpu != b->pmd_cpu) {
             add_change(p, "rxq", name, xstrdup(a->port), int_str(b->pmd_cpu),
                        int_str(a->pmd_cpu), false);
-        } else if (a->type == NIC_SRIOV
-                   && (a->vf != b->vf || strcasecmp(a->pf, b->pf))) {
-            add_change(p, "vf", name, xasprintf("nic %zu", n),
-                       xasprintf("%s/%d", b->pf, b->vf),
-                       xasprintf("%s/%d", a->pf, a->vf), true);
+        } else if (a->type == NIC_SRIOV) {
+            sriov_changes(p, name, n, a, b);
         }
     }
     port_changes(p, "port-removed", name, NULL, 0, old->nics, old->n_nics,

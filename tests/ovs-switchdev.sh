@@ -101,6 +101,19 @@ grep -q "^  - Port rep-vnf2-0" "$SCRATCH/out"
 tap_ok $? "a representor the plan dropped is removed"
 apply > /dev/null 2>&1
 
+# The same re-planned with --previous (planner rule 16): the representor
+# is one of the ports the plan's changes remove, the only one apply takes
+# off the bridge.
+sed '/^\[vm vnf2\]/,$d' "$SCRATCH/intent.ini" > "$SCRATCH/less.ini"
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent "$SCRATCH/less.ini" \
+    --previous "$PLAN" --output "$SCRATCH/replan" > /dev/null
+tap_is "$(jget "$SCRATCH/replan/plan.json" '[c["item"] for c in d["changes"] if c["kind"] == "port-removed"]')" \
+    '["rep-vnf2-0"]' "re-planned without vnf2: its representor is a port the changes remove"
+APPLY_PLAN=$SCRATCH/replan/plan.json apply > "$SCRATCH/out" 2>&1
+tap_is "$?|$(grep -c '^  - Port' "$SCRATCH/out")|$(grep -c '^  - Port rep-vnf2-0$' "$SCRATCH/out")" "0|1|1" \
+    "... and apply takes that port only off the bridge"
+apply > /dev/null 2>&1
+
 # A representor that does not match its VM's NIC is refused by the reader.
 python3 - "$PLAN" "$SCRATCH/bad.json" <<'PY'
 import json, sys
