@@ -13,8 +13,12 @@ ovs_harness_start --no-vswitchd || { echo "Bail out! harness"; exit 1; }
 SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
 cd "$SCRATCH" || exit 1
 SOCKDIR=$SCRATCH/sock
+# The home lab's SR-IOV PF, the X710's second port, is a fake device (its
+# VF count is all apply writes there).
+SR=$SCRATCH/sr
+fake_homelab_vf_pf "$SR"
 apply() { "$NFVHOST" ovs apply --db "$OVS_DB" --sock-dir "$SOCKDIR" \
-          --qemu-group root --no-wait "$@"; }
+          --qemu-group root --no-wait --sysfs-root "$SR" "$@"; }
 get() { ovs_vsctl get "$@" 2>&1; }
 ports() { ovs_vsctl list-ports br-nfv | tr '\n' ' '; }
 # Every Interface row but the ones named, as sorted CSV: what must not
