@@ -352,9 +352,10 @@ build_once(const struct nfv_topology *t, const struct intent *in,
     error = plan_memory(p);
     if (!error) {
         plan_wiring(p);
-        if (previous) {
-            replan_changes(p);
-        }
+        error = plan_check_vfs(p);
+    }
+    if (!error && previous) {
+        replan_changes(p);
     }
     return error;
 }

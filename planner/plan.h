@@ -167,6 +167,10 @@ const struct plan_uplink *plan_find_uplink(const struct plan *,
 int plan_sriov_choose_pfs(struct plan *);
 void plan_wiring(struct plan *);
 
+/* Rule 12's limit, after plan_wiring(): every PF makes the VFs the plan
+ * needs of it (wiring.c).  0, or an error in the plan's diag. */
+int plan_check_vfs(struct plan *);
+
 /* Rule 9 (memory.c). */
 int plan_memory(struct plan *);
 uint64_t ovs_socket_mem_mb(int mtu);

@@ -93,8 +93,9 @@ load_device(const char *root, const char *pci, struct nfv_topology *t)
     if (pci_driver(root, pci, nic->driver, sizeof nic->driver)) {
         nic->driver[0] = '\0';
     }
-    nic->totalvfs = read_attr(root, pci, "sriov_totalvfs", false,
-                              nic->totalvfs);
+    /* The kernel makes the file only for a device with SR-IOV: none, no
+     * VFs. */
+    nic->totalvfs = read_attr(root, pci, "sriov_totalvfs", false, 0);
     nic->numvfs = read_attr(root, pci, "sriov_numvfs", false, nic->numvfs);
     nic->vf_device = read_attr(root, pci, "sriov_vf_device", true,
                                nic->vf_device);

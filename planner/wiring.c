@@ -556,6 +556,65 @@ wire_representors(struct plan *p)
     }
 }
 
+/* The VMs with a VF of 'pf', "a, b". */
+static char *
+vms_on_pf(const struct plan *p, const char *pf)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int v = 0; v < p->n_vms; v++) {
+        for (int n = 0; n < p->vms[v].n_nics; n++) {
+            const struct plan_nic *nic = &p->vms[v].nics[n];
+            if (nic->type == NIC_SRIOV && !strcasecmp(nic->pf, pf)) {
+                sbuf_printf(&b, "%s%s", b.len ? ", " : "",
+                            p->vms[v].intent->name);
+                break;
+            }
+        }
+    }
+    return sbuf_steal(&b);
+}
+
+/* Rule 12's limit: a PF makes at most sriov_totalvfs VFs (the kernel
+ * refuses a larger sriov_numvfs, so the plan could never be applied).
+ * sysfs gives the count; a topology file alone does not, and the plan is
+ * made as if the card had enough, with a warning. */
+int
+plan_check_vfs(struct plan *p)
+{
+    for (int i = 0; i < p->n_sriov_pfs; i++) {
+        const struct plan_sriov_pf *pf = &p->sriov_pfs[i];
+        const struct nfv_nic *nic = topology_find_nic(p->topo, pf->pci);
+        char *vms;
+        int error = 0;
+
+        /* A stood-in PF is not on this host; plan_sriov_choose_pfs()
+         * refused a PF that is not a NIC or makes no VFs. */
+        if (!pf->set_numvfs || !nic
+            || (nic->totalvfs >= 0 && pf->numvfs <= nic->totalvfs)) {
+            continue;
+        }
+        vms = vms_on_pf(p, pf->pci);
+        if (nic->totalvfs < 0) {
+            diag_warn(p->diag, "PF %s: how many VFs it can make is unknown "
+                      "(no sysfs facts); the plan asks for %d (VM %s)",
+                      pf->pci, pf->numvfs, vms);
+        } else {
+            error = diag_error(p->diag, NFV_EINFEASIBLE, "PF %s makes %d "
+                               "VF%s (sriov_totalvfs) but the plan needs %d "
+                               "(VM %s)", pf->pci, nic->totalvfs,
+                               nic->totalvfs == 1 ? "" : "s", pf->numvfs,
+                               vms);
+        }
+        free(vms);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
 void
 plan_wiring(struct plan *p)
 {

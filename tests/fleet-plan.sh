@@ -39,7 +39,7 @@ done
 [ $g = none ] && g=null
 tap_is "$group" "$g" "facts: the vhost-user socket group this machine has"
 tap_is "$(jget facts.json '[(n["pci"], n["driver"], n["ifname"], n["sriov_totalvfs"], n["sriov_numvfs"], n["is_vf"], n["physfn"], n["vf_index"], n["carrier"], n["has_route"]) for n in d["nics"]]')" \
-    '[["0000:03:00.0", "i40e", "enp3s0f0", 64, 2, false, null, null, true, false], ["0000:03:00.1", "i40e", "enp3s0f1", 64, 0, false, null, null, true, true], ["0000:03:02.0", "iavf", "enp3s0f0v0", null, null, true, "0000:03:00.0", null, true, false]]' \
+    '[["0000:03:00.0", "i40e", "enp3s0f0", 64, 2, false, null, null, true, false], ["0000:03:00.1", "i40e", "enp3s0f1", 64, 0, false, null, null, true, true], ["0000:03:02.0", "iavf", "enp3s0f0v0", 0, null, true, "0000:03:00.0", null, true, false]]' \
     "facts: driver, interface, SR-IOV counts, VF link, carrier, route, sorted by address"
 "$NFVHOST" facts --sysfs-root "$SCRATCH/nowhere" > /dev/null 2> err
 tap_is "$?" 2 "facts: a missing --sysfs-root is bad input"

@@ -79,4 +79,51 @@ tap_is "$(cat three.err)" "nfvhost: three.ini:4: a third uplink 0000:03:02.0: nf
 tap_is "$?" 0 "plans without uplinks too"
 grep -q -- "dpdk-extra=--no-pci" sum.txt
 tap_ok $? "no uplink: DPDK gets --no-pci"
+
+# Review 7: the planner checks a PF's VFs against what the card makes
+# (sriov_totalvfs).  03:00.1 makes one VF here; a VM asks it for two.
+R2="$SCRATCH/root2"
+fake_nic "$R2" 0000:03:00.0 0 i40e enp3s0f0 1 64 0
+fake_nic "$R2" 0000:03:00.1 0 i40e enp3s0f1 1 1 0
+fake_nic "$R2" 0000:03:00.2 0 e1000e enp3s0f2 1
+cat > vfs.ini <<'INI'
+[ovs]
+uplink = 0000:03:00.0
+[vm a]
+vcpus = 2
+memory = 2G
+nics = sriov:10, sriov:11
+sriov_pf = 0000:03:00.1
+INI
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --sysfs-root "$R2" --intent vfs.ini > /dev/null 2> vfs.err
+tap_is "$?" 3 "more VFs than the card makes: exit 3"
+tap_is "$(cat vfs.err)" "nfvhost: infeasible plan: PF 0000:03:00.1 makes 1 VF (sriov_totalvfs) but the plan needs 2 (VM a)" \
+    "... naming the PF and the counts"
+sed -i 's/^nics = .*/nics = sriov:10/' vfs.ini
+plan_json one.json --topology "$HOMELAB/topology.xml" --sysfs-root "$R2" --intent vfs.ini
+tap_is "$?" 0 "as many VFs as the card makes: planned"
+tap_is "$(jget one.json 'd["sriov_pfs"]')" \
+    '[{"pci": "0000:03:00.1", "numvfs": 1, "set_numvfs": true}]' "... with numvfs 1"
+# A port without sriov_totalvfs in sysfs has no SR-IOV capability: it
+# counts as making 0 VFs, and rule 12 refuses it as a PF.
+sed -i 's/^sriov_pf = .*/sriov_pf = 0000:03:00.2/' vfs.ini
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --sysfs-root "$R2" --intent vfs.ini > /dev/null 2> novf.err
+tap_is "$?" 3 "a PF without SR-IOV (no sriov_totalvfs file): refused"
+tap_is "$(cat novf.err)" "nfvhost: infeasible plan: VM a nic 0: PF 0000:03:00.2 cannot make VFs (sriov_totalvfs is 0)" \
+    "... naming it"
+# Without sysfs facts (a topology file alone) the count is unknown: planned
+# as before, with a warning.
+cat > home.ini <<'INI'
+[ovs]
+uplink = 0000:03:00.0
+[vm a]
+vcpus = 2
+memory = 2G
+nics = sriov:10, sriov:11
+sriov_pf = 0000:03:00.1
+INI
+plan_json home.json --topology "$HOMELAB/topology.xml" --intent home.ini
+tap_is "$?" 0 "VF count unknown (no sysfs facts): planned"
+grep -q "PF 0000:03:00.1: how many VFs it can make is unknown (no sysfs facts); the plan asks for 2" home.json.err
+tap_ok $? "... with a warning"
 tap_done
