@@ -276,7 +276,8 @@ planned_pmd(const struct plan_file *p, const char *port, int q)
         for (size_t k = 0; k < p->vms[v].n_nics; k++) {
             const struct plan_file_nic *n = &p->vms[v].nics[k];
             if (n->port && !strcmp(n->port, port)) {
-                return n->pmd_cpu;
+                return (n->rxq_pmds && q < p->vms[v].queues ? n->rxq_pmds[q]
+                        : n->pmd_cpu);
             }
         }
     }

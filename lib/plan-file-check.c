@@ -114,6 +114,16 @@ check_vm_nics(struct jread *r, const struct plan_file *p, size_t v,
                 key = "pmd_cpu";
                 why = "not a CPU of pools.pmd";
             }
+            for (int q = 0; nic->rxq_pmds && q < p->vms[v].queues && !key;
+                 q++) {
+                if (!hwloc_bitmap_isset(p->pools.pmd, nic->rxq_pmds[q])) {
+                    key = "rxq_pmds";
+                    why = "not every one a CPU of pools.pmd";
+                } else if (nic->rxq_pmds[0] != nic->pmd_cpu) {
+                    key = "rxq_pmds";
+                    why = "queue 0's PMD is not pmd_cpu";
+                }
+            }
             for (size_t w = 0; w <= v && !key; w++) {
                 for (size_t j = 0; j < p->vms[w].n_nics; j++) {
                     const struct plan_file_nic *o = &p->vms[w].nics[j];

@@ -366,12 +366,33 @@ mac_valid(const char *s)
     return true;
 }
 
+static int read_cpu_numbers(struct jread *, json_t *a, const char *key,
+                            int **out);
+
+/* A vhost NIC's "rxq_pmds": optional (plans before it had pmd_cpu poll
+ * every queue), null, or one CPU number per queue. */
 static int
-read_nic(struct jread *r, json_t *o, size_t position,
+read_nic_rxq_pmds(struct jread *r, json_t *o, int queues,
+                  struct plan_file_nic *n)
+{
+    json_t *a = json_object_get(o, "rxq_pmds");
+
+    if (!a || json_is_null(a)) {
+        return 0;
+    }
+    if (!json_is_array(a) || json_array_size(a) != (size_t) queues) {
+        return jread_error(r, "rxq_pmds", "expected null or an array of "
+                           "queues (%d) CPU numbers", queues);
+    }
+    return read_cpu_numbers(r, a, "rxq_pmds", &n->rxq_pmds);
+}
+
+static int
+read_nic(struct jread *r, json_t *o, size_t position, int queues,
          struct plan_file_nic *n)
 {
     static const char *const vhost_keys[] = {
-        "index", "type", "vlan", "mac", "port", "pmd_cpu", NULL
+        "index", "type", "vlan", "mac", "port", "pmd_cpu", "rxq_pmds", NULL
     };
     static const char *const sriov_keys[] = {
         "index", "type", "vlan", "mac", "pf", "vf", NULL
@@ -411,7 +432,8 @@ read_nic(struct jread *r, json_t *o, size_t position,
     if (n->type == NIC_VHOST) {
         return (get_name(r, o, "port", 64, &n->port)
                 || jread_int_or_null(r, o, "pmd_cpu", 0, INT32_MAX, -1,
-                                   &n->pmd_cpu)) ? NFV_EINPUT : 0;
+                                   &n->pmd_cpu)
+                || read_nic_rxq_pmds(r, o, queues, n)) ? NFV_EINPUT : 0;
     }
     return (get_pci(r, o, "pf", n->pf)
             || jread_int(r, o, "vf", 0, 65534, &n->vf)) ? NFV_EINPUT : 0;
@@ -532,7 +554,7 @@ read_vm(struct jread *r, json_t *o, void *item)
     json_array_foreach(nics, i, v) {
         size_t len = jread_enter(r, "nics", 0);
         size_t len2 = jread_enter(r, NULL, i);
-        int error = read_nic(r, v, i, &vm->nics[vm->n_nics++]);
+        int error = read_nic(r, v, i, vm->queues, &vm->nics[vm->n_nics++]);
         jread_leave(r, len2);
         jread_leave(r, len);
         if (error) {

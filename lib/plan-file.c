@@ -137,6 +137,7 @@ vm_destroy(struct plan_file_vm *vm)
 {
     for (size_t k = 0; k < vm->n_nics; k++) {
         free(vm->nics[k].port);
+        free(vm->nics[k].rxq_pmds);
     }
     free(vm->nics);
     free(vm->name);

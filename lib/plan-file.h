@@ -169,8 +169,12 @@ struct plan_file_nic {
     char *port;                     /* OVS port and interface name, and the
                                      * socket's name in ovs.socket_dir;
                                      * NULL for sriov. */
-    int pmd_cpu;                    /* The PMD PU that polls all its rx
-                                     * queues; -1 (null): not pinned. */
+    int pmd_cpu;                    /* The PMD PU that polls rx queue 0;
+                                     * -1 (null): not pinned. */
+    int *rxq_pmds;                  /* The VM's queues entries: queue q is
+                                     * polled by PU rxq_pmds[q]; NULL
+                                     * (null or absent, as plans before it):
+                                     * pmd_cpu polls every queue. */
     /* sriov only: */
     char pf[PLAN_PCI_LEN];          /* A sriov_pfs[] entry; "" for vhost. */
     int vf;                         /* VF ordinal, the PF's virtfnN, below

@@ -202,7 +202,7 @@ want_vhost_port(const struct vhost_nic *n, const struct ovs_opts *o,
         int q = n->queues > 0 ? n->queues : 1;
         int *cpus = xcalloc(q, sizeof *cpus);
         for (int i = 0; i < q; i++) {
-            cpus[i] = n->pmd;
+            cpus[i] = n->rxq_pmds ? n->rxq_pmds[i] : n->pmd;
         }
         json_object_set_new(oc, "pmd-rxq-affinity",
                             rxq_affinity(cpus, q, o));
@@ -301,6 +301,7 @@ want_vm_ports(const struct plan_file *p, const struct ovs_opts *o,
                 .port = nic->port,
                 .vlan = nic->vlan ? nic->vlan : -1,
                 .pmd = nic->pmd_cpu,
+                .rxq_pmds = nic->rxq_pmds,
                 .queues = vm->queues,
                 .mtu = p->settings.mtu,
                 .mac = nic->mac,

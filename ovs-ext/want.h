@@ -81,7 +81,8 @@ struct vhost_nic {
     const char *nic;
     const char *port;
     int vlan;
-    int pmd;
+    int pmd;                    /* Every rx queue's PMD, -1: unpinned... */
+    const int *rxq_pmds;        /* ...unless this gives one per queue. */
     int queues;
     int mtu;
     const char *port_id;        /* OpenStack port: vhu<id[0:11]>, iface-id */

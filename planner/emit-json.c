@@ -144,8 +144,24 @@ jsriov_pf(const struct plan_sriov_pf *pf)
                      "set_numvfs", pf->set_numvfs);
 }
 
+/* A vhost NIC's PMD per rx queue, or null when none polls it. */
 static json_t *
-jnic(int index, const struct plan_nic *n)
+rxq_pmds_json(const struct plan_nic *n, int queues)
+{
+    json_t *a;
+
+    if (!n->rxq_pmds) {
+        return json_null();
+    }
+    a = json_array();
+    for (int q = 0; q < queues; q++) {
+        json_array_append_new(a, json_integer(n->rxq_pmds[q]));
+    }
+    return a;
+}
+
+static json_t *
+jnic(int index, const struct plan_nic *n, int queues)
 {
     json_t *o = json_pack("{s:i, s:s, s:o, s:s}", "index", index,
                           "type", nic_type_name(n->type),
@@ -157,6 +173,7 @@ jnic(int index, const struct plan_nic *n)
         json_object_set_new(o, "port", json_string(n->port));
         json_object_set_new(o, "pmd_cpu", n->pmd_cpu >= 0
                             ? json_integer(n->pmd_cpu) : json_null());
+        json_object_set_new(o, "rxq_pmds", rxq_pmds_json(n, queues));
     } else {
         json_object_set_new(o, "pf", json_string(n->pf));
         json_object_set_new(o, "vf", json_integer(n->vf));
@@ -173,7 +190,7 @@ jvm(const struct plan *p, const struct plan_vm *v)
         json_array_append_new(pins, json_integer(v->vcpupin[i]));
     }
     for (int i = 0; i < v->n_nics; i++) {
-        json_array_append_new(nics, jnic(i, &v->nics[i]));
+        json_array_append_new(nics, jnic(i, &v->nics[i], v->queues));
     }
     return json_pack(
         "{s:s, s:i, s:i, s:i, s:I, s:s, s:o, s:o, s:o, s:{s:i, s:i, s:i}, "

@@ -195,6 +195,26 @@ put_pools(struct sbuf *b, const struct plan *p)
     }
 }
 
+/* Which PMD polls a vhost NIC's rx queues: one for all, or each queue's. */
+static void
+put_rxq_pmds(struct sbuf *b, const struct plan_nic *nic, int queues)
+{
+    bool one = true;
+
+    for (int q = 1; nic->rxq_pmds && q < queues; q++) {
+        one &= nic->rxq_pmds[q] == nic->rxq_pmds[0];
+    }
+    if (one) {
+        sbuf_printf(b, ", polled by PMD on CPU %d\n", nic->pmd_cpu);
+        return;
+    }
+    sbuf_puts(b, ", rx queues polled by PMDs on CPUs");
+    for (int q = 0; q < queues; q++) {
+        sbuf_printf(b, "%s%d", q ? "," : " ", nic->rxq_pmds[q]);
+    }
+    sbuf_puts(b, " (queue 0 first)\n");
+}
+
 /* Rule 16: how a VM stands against the previous plan. */
 static const char *
 vm_mark(const struct plan *p, const struct plan_vm *v)
@@ -227,7 +247,7 @@ put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
             sbuf_printf(b, " vlan %d", nic->vlan);
         }
         if (nic->type == NIC_VHOST) {
-            sbuf_printf(b, ", polled by PMD on CPU %d\n", nic->pmd_cpu);
+            put_rxq_pmds(b, nic, v->queues);
         } else {
             sbuf_printf(b, ", VF of %s\n", nic->pf);
         }

@@ -44,7 +44,8 @@ int replan_keep_vms(struct plan_state *);
 int replan_prev_core(const struct plan_state *, int numa, enum pool);
 bool replan_was_pmd(const struct plan_state *, int core);
 int replan_keep_pmds(struct plan_state *, int numa, int want, int *l3);
-int replan_kept_pmd(const struct plan *, const struct plan_vm *, int nic);
+int replan_kept_pmd(const struct plan *, const struct plan_vm *, int nic,
+                    int queue);
 const struct plan_file_nic *replan_prev_nic(const struct plan_vm *, int nic);
 int replan_prev_numvfs(const struct plan *, const char *pci);
 void replan_changes(struct plan *);

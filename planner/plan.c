@@ -565,6 +565,7 @@ plan_destroy(struct plan *p)
     for (int v = 0; v < p->n_vms; v++) {
         for (int n = 0; n < p->vms[v].n_nics; n++) {
             free(p->vms[v].nics[n].port);
+            free(p->vms[v].nics[n].rxq_pmds);
             free(p->vms[v].nics[n].representor);
         }
         free(p->vms[v].vcpupin);

@@ -33,7 +33,9 @@ enum pool {
 struct plan_nic {
     enum nic_type type;
     int vlan;
-    int pmd_cpu;            /* vhost: the PMD PU that polls its rx queues. */
+    int pmd_cpu;            /* vhost: the PMD PU polling rx queue 0. */
+    int *rxq_pmds;          /* vhost: the VM's queues entries, the PMD PU
+                             * polling each rx queue; NULL: none. */
     char pf[16];            /* sriov: PF to take the VF from (rule 12). */
     int vf;                 /* sriov: VF ordinal on pf (rule 12); -1. */
     char mac[PLAN_MAC_LEN]; /* Rule 13. */

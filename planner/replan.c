@@ -259,18 +259,22 @@ same_pins(const struct plan_vm *pv)
     return true;
 }
 
-/* The PMD the previous plan gave NIC 'n' of VM 'pv', if the VM is where it
- * was and that CPU is still a PMD of its node; else -1. */
+/* The PMD the previous plan gave rx queue 'q' of NIC 'n' of VM 'pv', if
+ * the VM is where it was and that CPU is still a PMD of its node; else -1.
+ * A plan without per-queue PMDs had pmd_cpu poll every queue. */
 int
-replan_kept_pmd(const struct plan *p, const struct plan_vm *pv, int n)
+replan_kept_pmd(const struct plan *p, const struct plan_vm *pv, int n, int q)
 {
     const struct plan_numa *pn = plan_find_numa(p, pv->numa);
+    const struct plan_file_nic *old;
     int cpu;
 
     if (!same_pins(pv) || (size_t) n >= pv->prev->n_nics) {
         return -1;
     }
-    cpu = pv->prev->nics[n].pmd_cpu;
+    old = &pv->prev->nics[n];
+    cpu = (!old->rxq_pmds ? old->pmd_cpu
+           : q < pv->prev->queues ? old->rxq_pmds[q] : -1);
     return cpu >= 0 && hwloc_bitmap_isset(pn->pool[POOL_PMD], cpu) ? cpu : -1;
 }
 
@@ -338,6 +342,40 @@ static char *
 int_str(int v)
 {
     return v < 0 ? NULL : xasprintf("%d", v);
+}
+
+/* "3,9,3,9": the PMD of each rx queue; "3" when one polls them all (or
+ * the plan had no per-queue list); NULL for none. */
+static char *
+rxq_str(const int *pmds, int queues, int pmd)
+{
+    struct sbuf b;
+    bool one = true;
+
+    for (int q = 1; pmds && q < queues; q++) {
+        one &= pmds[q] == pmds[0];
+    }
+    if (!pmds || one) {
+        return int_str(pmds ? pmds[0] : pmd);
+    }
+    sbuf_init(&b);
+    for (int q = 0; q < queues; q++) {
+        sbuf_printf(&b, "%s%d", q ? "," : "", pmds[q]);
+    }
+    return sbuf_steal(&b);
+}
+
+static bool
+same_rxq_pmds(const struct plan_nic *a, int a_queues,
+              const struct plan_file_nic *b, int b_queues)
+{
+    char *x = rxq_str(a->rxq_pmds, a_queues, a->pmd_cpu);
+    char *y = rxq_str(b->rxq_pmds, b_queues, b->pmd_cpu);
+    bool same = (!x && !y) || (x && y && !strcmp(x, y));
+
+    free(x);
+    free(y);
+    return same;
 }
 
 /* "vcpus 2 -> 4, memory 2048 -> 4096 MiB": what of its intent changed. */
@@ -495,9 +533,11 @@ vm_changes(struct plan *p, const struct plan_vm *pv)
         if (a->type != b->type) {
             port_changes(p, "port-removed", name, NULL, 0, b, 1, 0);
             port_changes(p, "port-added", name, a, 1, NULL, 0, 0);
-        } else if (a->type == NIC_VHOST && a->pmd_cpu != b->pmd_cpu) {
-            add_change(p, "rxq", name, xstrdup(a->port), int_str(b->pmd_cpu),
-                       int_str(a->pmd_cpu), false);
+        } else if (a->type == NIC_VHOST
+                   && !same_rxq_pmds(a, pv->queues, b, old->queues)) {
+            add_change(p, "rxq", name, xstrdup(a->port),
+                       rxq_str(b->rxq_pmds, old->queues, b->pmd_cpu),
+                       rxq_str(a->rxq_pmds, pv->queues, a->pmd_cpu), false);
         } else if (a->type == NIC_SRIOV) {
             sriov_changes(p, name, n, a, b);
         }

@@ -357,9 +357,31 @@ vm_fit_node(struct plan_state *st, int numa, bool commit, int pmd_l3,
     return 0;
 }
 
-/* Gives every vhost NIC's rx queues a PMD on the VM's node: the least
- * loaded PMD PU, those in the VM's own L3 domain first.  A VM kept from a
- * previous plan keeps its NICs' PMDs (rule 16); they are counted first. */
+/* The PMD for one more rx queue of a VM: the least loaded PMD PU of its
+ * node, those in the VM's own L3 domain first; -1 without a PMD there. */
+static int
+pick_pmd(const struct plan_state *st, const struct plan_vm *pv,
+         const int *load)
+{
+    const struct plan_numa *pn = plan_find_numa(st->plan, pv->numa);
+    hwloc_const_bitmap_t l3 = pv->l3 >= 0 ? st->topo->l3s[pv->l3].pus : NULL;
+    int best = -1, id;
+
+    hwloc_bitmap_foreach_begin(id, pn->pool[POOL_PMD]) {
+        bool local = l3 && hwloc_bitmap_isset(l3, id);
+        bool best_local = best >= 0 && l3 && hwloc_bitmap_isset(l3, best);
+        if (best < 0 || (local && !best_local)
+            || (local == best_local && load[id] < load[best])) {
+            best = id;
+        }
+    } hwloc_bitmap_foreach_end();
+    return best;
+}
+
+/* Gives every rx queue of every vhost NIC a PMD on the VM's node, one
+ * queue at a time (pick_pmd()), so a multiqueue NIC's queues spread over
+ * the PMDs and the load counts queues, not NICs.  A VM kept from a previous
+ * plan keeps its queues' PMDs (rule 16); they are counted first. */
 void
 vm_assign_pmds(struct plan_state *st)
 {
@@ -370,37 +392,37 @@ vm_assign_pmds(struct plan_state *st)
     for (int v = 0; v < p->n_vms; v++) {
         struct plan_vm *pv = &p->vms[v];
         for (int n = 0; n < pv->n_nics; n++) {
-            int cpu = pv->nics[n].type == NIC_VHOST
-                      ? replan_kept_pmd(p, pv, n) : -1;
-            if (cpu >= 0) {
-                pv->nics[n].pmd_cpu = cpu;
-                load[cpu]++;
+            if (pv->nics[n].type != NIC_VHOST) {
+                continue;
+            }
+            pv->nics[n].rxq_pmds = xcalloc(pv->queues, sizeof (int));
+            for (int q = 0; q < pv->queues; q++) {
+                int cpu = replan_kept_pmd(p, pv, n, q);
+                pv->nics[n].rxq_pmds[q] = cpu;
+                if (cpu >= 0) {
+                    load[cpu]++;
+                }
             }
         }
     }
     for (int v = 0; v < p->n_vms; v++) {
         struct plan_vm *pv = &p->vms[v];
-        struct plan_numa *pn = plan_find_numa(p, pv->numa);
-
         for (int n = 0; n < pv->n_nics; n++) {
-            int best = -1, id;
-
-            if (pv->nics[n].type != NIC_VHOST || pv->nics[n].pmd_cpu >= 0) {
-                continue;
-            }
-            hwloc_bitmap_foreach_begin(id, pn->pool[POOL_PMD]) {
-                bool local = pv->l3 >= 0 && hwloc_bitmap_isset(
-                    st->topo->l3s[pv->l3].pus, id);
-                bool best_local = best >= 0 && pv->l3 >= 0
-                    && hwloc_bitmap_isset(st->topo->l3s[pv->l3].pus, best);
-                if (best < 0 || (local && !best_local)
-                    || (local == best_local && load[id] < load[best])) {
-                    best = id;
+            struct plan_nic *nic = &pv->nics[n];
+            for (int q = 0; nic->type == NIC_VHOST && q < pv->queues; q++) {
+                if (nic->rxq_pmds[q] < 0) {
+                    nic->rxq_pmds[q] = pick_pmd(st, pv, load);
+                    if (nic->rxq_pmds[q] >= 0) {
+                        load[nic->rxq_pmds[q]]++;
+                    }
                 }
-            } hwloc_bitmap_foreach_end();
-            pv->nics[n].pmd_cpu = best;
-            if (best >= 0) {
-                load[best]++;
+            }
+            if (nic->type == NIC_VHOST) {
+                nic->pmd_cpu = nic->rxq_pmds[0];
+                if (nic->pmd_cpu < 0) {
+                    free(nic->rxq_pmds);
+                    nic->rxq_pmds = NULL;
+                }
             }
         }
     }

@@ -40,7 +40,7 @@ for name in sys.argv[3:]:
         if a[key] != b[key]:
             print(name, key, a[key], "->", b[key])
     for m, n in zip(a["nics"], b["nics"]):
-        for key in ("pmd_cpu", "mac", "vf", "port", "pf"):
+        for key in ("pmd_cpu", "rxq_pmds", "mac", "vf", "port", "pf"):
             if m.get(key) != n.get(key):
                 print(name, "nic", m["index"], key, m.get(key), "->", n.get(key))
 if old["ovs"]["socket_dir"] != new["ovs"]["socket_dir"]:
@@ -161,4 +161,28 @@ echo '{}' > notaplan.json
 "$NFVHOST" plan --topology "$T" --previous notaplan.json > /dev/null 2> nap.err
 tap_is "$?" 2 "--previous of a file that is not a plan: exit 2 ($(cat nap.err))"
 tap_is "$(jget base/plan.json '"changes" in d')" "false" "without --previous plan.json has no changes (as before)"
+# Multiqueue (review 6): a kept VM keeps the PMD of every rx queue.  From
+# scratch, w1 in front takes PMD 3 and a's four queues shift to 4,9,10,3.
+cat > mq.ini <<'INI'
+[ovs]
+uplink = 0000:03:00.0
+pmd_cores_per_numa = 2
+[vm a]
+vcpus = 2
+memory = 2G
+queues = 4
+nics = vhost:10
+INI
+"$NFVHOST" plan --topology "$T" --intent mq.ini --output mq > /dev/null
+tap_is "$(jget mq/plan.json 'd["vms"][0]["nics"][0]["rxq_pmds"]')" "[3, 4, 9, 10]" \
+    "multiqueue: one PMD per rx queue"
+sed 's/^\[vm a\]/[vm w1]\nvcpus = 2\nmemory = 2G\nnics = vhost:20\n\n[vm a]/' mq.ini > mq2.ini
+"$NFVHOST" plan --topology "$T" --intent mq2.ini --output mq-scratch > /dev/null
+tap_is "$(jget mq-scratch/plan.json '[n["rxq_pmds"] for v in d["vms"] for n in v["nics"]]')" \
+    "[[3], [4, 9, 10, 3]]" "multiqueue, from scratch: a's queues move"
+"$NFVHOST" plan --topology "$T" --intent mq2.ini --previous mq/plan.json --output mq2 > mq2.out 2>&1
+tap_ok $? "multiqueue: plans against the previous plan"
+tap_is "$(keeps mq/plan.json mq2/plan.json a)" "" "multiqueue: a keeps every queue's PMD"
+tap_is "$(jget mq2/plan.json 'd["vms"][0]["nics"][0]["rxq_pmds"]')" "[3]" \
+    "... and w1 the least loaded PMD (all equal: the first)"
 tap_done

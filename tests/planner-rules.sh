@@ -455,4 +455,30 @@ tap_is "$(jget off.json '",".join(v for v in d["pools"].values() if v)')" \
     "$(jget off.json '",".join(v for v in d["pools"].values() if v)' | tr ',' '\n' | grep -vx -e 5 -e 14 | paste -sd, -)" \
     "... and appear in no pool"
 
+# vhost multiqueue (review 6): each rx queue gets its own PMD, spread
+# over the node's PMDs least loaded first, and ovs apply pins each queue
+# to its own (tests/unit/test-ovs.c).
+cat > mq.ini <<'INI'
+[ovs]
+uplink = 0000:03:00.0
+pmd_cores_per_numa = 2
+[vm a]
+vcpus = 2
+memory = 2G
+queues = 4
+nics = vhost:10
+[vm b]
+vcpus = 2
+memory = 2G
+queues = 2
+nics = vhost:20, vhost:30
+INI
+plan_json mq.json --topology "$HOMELAB/topology.xml" --intent mq.ini
+tap_is "$?" 0 "multiqueue: plans"
+tap_is "$(jget mq.json '[[n["pmd_cpu"], n["rxq_pmds"]] for v in d["vms"] for n in v["nics"]]')" \
+    "[[3, [3, 4, 9, 10]], [3, [3, 4]], [9, [9, 10]]]" \
+    "multiqueue: every rx queue its own PMD, least loaded first; pmd_cpu is queue 0's"
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent mq.ini --no-color 2>&1 \
+    | grep -q "nic 0: vhost vlan 10, rx queues polled by PMDs on CPUs 3,4,9,10 (queue 0 first)"
+tap_ok $? "multiqueue: the summary lists each queue's PMD"
 tap_done

@@ -197,6 +197,20 @@ test_vhost_port(void)
     is_str(json_string_value(json_object_get(
                json_object_get(iface, "other_config"), "pmd-rxq-affinity")),
            "0:1,1:1", "both queues on the mapped PMD");
+    {
+        static const int pmds[] = { 3, 9 };
+        struct vhost_nic mq = n;
+        json_t *p2, *i2;
+
+        mq.rxq_pmds = pmds;
+        ovs_opts_cpu_map(&o, "9=5", &d);
+        p2 = want_vhost_port(&mq, &o, &d);
+        i2 = json_array_get(json_object_get(p2, "interfaces"), 0);
+        is_str(json_string_value(json_object_get(
+                   json_object_get(i2, "other_config"), "pmd-rxq-affinity")),
+               "0:1,1:5", "per-queue PMDs: each queue on its own");
+        json_decref(p2);
+    }
     is_int(json_integer_value(json_object_get(iface, "mtu_request")), 9000,
            "mtu");
     json_decref(port);
