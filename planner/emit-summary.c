@@ -226,13 +226,32 @@ vm_mark(const struct plan *p, const struct plan_vm *v)
             : v->kept ? "  [kept]" : "  [moved]");
 }
 
+char *
+emit_vm_l3s(const struct plan *p, const struct plan_vm *v)
+{
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int l = 0; l < p->topo->n_l3s; l++) {
+        if (hwloc_bitmap_intersects(p->topo->l3s[l].pus, v->cpus)) {
+            sbuf_printf(&b, "%s#%d", b.len ? "+" : "L3 ", l);
+        }
+    }
+    if (!b.len) {
+        sbuf_printf(&b, "L3 #%d", v->l3);
+    }
+    return sbuf_steal(&b);
+}
+
 static void
 put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
 {
     char *emu = cpulist_format(v->emulatorpin);
+    char *l3s = emit_vm_l3s(p, v);
 
-    sbuf_printf(b, "  %s: node %d, L3 #%d, %d vCPUs ->", v->intent->name,
-                v->numa, v->l3, v->intent->vcpus);
+    sbuf_printf(b, "  %s: node %d, %s, %d vCPUs ->", v->intent->name,
+                v->numa, l3s, v->intent->vcpus);
+    free(l3s);
     for (int i = 0; i < v->intent->vcpus; i++) {
         sbuf_printf(b, "%s%d", i ? "," : " ", v->vcpupin[i]);
     }

@@ -407,14 +407,16 @@ swatch(xmlTextWriterPtr w, int y, struct fill f, const char *name,
 }
 
 static char *
-vm_line(const struct plan_vm *v)
+vm_line(const struct plan *p, const struct plan_vm *v)
 {
     char *cpus = cpulist_format(v->cpus);
     char *emu = cpulist_format(v->emulatorpin);
-    char *line = xasprintf("node %d, L3 #%d, vCPUs on %s, emulator on %s, "
-                           "%d NIC(s)", v->numa, v->l3, cpus,
+    char *l3s = emit_vm_l3s(p, v);
+    char *line = xasprintf("node %d, %s, vCPUs on %s, emulator on %s, "
+                           "%d NIC(s)", v->numa, l3s, cpus,
                            *emu ? emu : "-", v->n_nics);
 
+    free(l3s);
     free(cpus);
     free(emu);
     return line;
@@ -448,7 +450,7 @@ draw_legend(xmlTextWriterPtr w, const struct plan *p, int y)
         y += LINE_H;
     }
     for (int v = 0; v < p->n_vms; v++) {
-        char *rest = vm_line(&p->vms[v]);
+        char *rest = vm_line(p, &p->vms[v]);
         swatch(w, y, vm_fill(v), p->vms[v].intent->name, rest);
         free(rest);
         y += LINE_H;
@@ -475,7 +477,7 @@ text_width(const struct plan *p)
         free(list);
     }
     for (int v = 0; v < p->n_vms; v++) {
-        char *line = vm_line(&p->vms[v]);
+        char *line = vm_line(p, &p->vms[v]);
         longest = strlen(line) > longest ? strlen(line) : longest;
         free(line);
     }

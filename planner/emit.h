@@ -46,6 +46,9 @@ char *emit_headline(const struct plan *);
 char emit_pu_letter(const struct plan *, int pu);
 char emit_pool_letter(enum pool);
 char *emit_numa_caption(const struct plan *, const struct plan_numa *);
+/* "L3 #0", or "L3 #0+#1" for a VM spread over two: every L3 domain its
+ * vCPUs are in. */
+char *emit_vm_l3s(const struct plan *, const struct plan_vm *);
 char *emit_svg(const struct plan *);
 
 #endif /* planner/emit.h */

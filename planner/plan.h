@@ -170,7 +170,8 @@ int plan_sriov_choose_pfs(struct plan *);
 void plan_wiring(struct plan *);
 
 /* Rule 12's limit, after plan_wiring(): every PF makes the VFs the plan
- * needs of it (wiring.c).  0, or an error in the plan's diag. */
+ * needs of it (wiring.c).  0, or an error in the plan's diag; warns of a
+ * VF whose PF is on another node than its VM. */
 int plan_check_vfs(struct plan *);
 
 /* Rule 9 (memory.c). */

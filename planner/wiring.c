@@ -576,6 +576,29 @@ vms_on_pf(const struct plan *p, const char *pf)
     return sbuf_steal(&b);
 }
 
+/* Rule 6 places a VM on its PF's node unless told otherwise ('numa =', or
+ * VFs of PFs on two nodes); say so when that leaves a VF across nodes:
+ * its DMA and interrupts then cross the interconnect, and nova, told the
+ * physnet's numa_nodes ([neutron_physnet_*]), would refuse that host. */
+static void
+warn_vf_numa(struct plan *p)
+{
+    for (int v = 0; v < p->n_vms; v++) {
+        const struct plan_vm *pv = &p->vms[v];
+        for (int n = 0; n < pv->n_nics; n++) {
+            const struct nfv_nic *nic = (pv->nics[n].type == NIC_SRIOV
+                ? topology_find_nic(p->topo, pv->nics[n].pf) : NULL);
+            if (nic && nic->numa >= 0 && nic->numa != pv->numa) {
+                diag_warn(p->diag, "VM %s is on NUMA node %d but its nic %d "
+                          "is a VF of %s on node %d: its DMA crosses nodes "
+                          "(rule 6), and nova's [neutron_physnet_*] "
+                          "numa_nodes would refuse it", pv->intent->name,
+                          pv->numa, n, nic->pci, nic->numa);
+            }
+        }
+    }
+}
+
 /* Rule 12's limit: a PF makes at most sriov_totalvfs VFs (the kernel
  * refuses a larger sriov_numvfs, so the plan could never be applied).
  * sysfs gives the count; a topology file alone does not, and the plan is
@@ -583,6 +606,7 @@ vms_on_pf(const struct plan *p, const char *pf)
 int
 plan_check_vfs(struct plan *p)
 {
+    warn_vf_numa(p);
     for (int i = 0; i < p->n_sriov_pfs; i++) {
         const struct plan_sriov_pf *pf = &p->sriov_pfs[i];
         const struct nfv_nic *nic = topology_find_nic(p->topo, pf->pci);

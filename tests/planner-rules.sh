@@ -481,4 +481,11 @@ tap_is "$(jget mq.json '[[n["pmd_cpu"], n["rxq_pmds"]] for v in d["vms"] for n i
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent mq.ini --no-color 2>&1 \
     | grep -q "nic 0: vhost vlan 10, rx queues polled by PMDs on CPUs 3,4,9,10 (queue 0 first)"
 tap_ok $? "multiqueue: the summary lists each queue's PMD"
+# Review 10: a VM spread over two L3 domains is labelled with both.
+printf '[ovs]\nuplink = 0000:03:00.0\n[vm s]\nvcpus = 2\nmemory = 2G\nnics = vhost:10\n[vm a]\nvcpus = 4\nmemory = 2G\n' > spread.ini
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent spread.ini --no-color > spread.out 2>&1
+tap_is "$(grep '^  a:' spread.out | cut -d';' -f1)" "  a: node 0, L3 #0+#1, 4 vCPUs -> 2,8,5,11" \
+    "a VM over two L3 domains: the summary names both"
+tap_is "$(grep '^  s:' spread.out | cut -d';' -f1)" "  s: node 0, L3 #1, 2 vCPUs -> 4,10" \
+    "... a VM in one, that one"
 tap_done

@@ -126,4 +126,24 @@ plan_json home.json --topology "$HOMELAB/topology.xml" --intent home.ini
 tap_is "$?" 0 "VF count unknown (no sysfs facts): planned"
 grep -q "PF 0000:03:00.1: how many VFs it can make is unknown (no sysfs facts); the plan asks for 2" home.json.err
 tap_ok $? "... with a warning"
+# Review 10: a VM on another node than its VF's PF is planned (numa = N
+# wins, rule 6) with a warning.
+R3="$SCRATCH/root3"
+fake_nic "$R3" 0000:81:00.0 1 i40e enp129s0f0 1 64 0
+cat > far.ini <<'INI'
+[vm a]
+vcpus = 2
+memory = 2G
+numa = 0
+nics = sriov:10
+sriov_pf = 0000:81:00.0
+INI
+plan_json far.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --sysfs-root "$R3" --intent far.ini
+tap_is "$?" 0 "VM on node 0, its PF on node 1: planned (numa = 0)"
+grep -q "VM a is on NUMA node 0 but its nic 0 is a VF of 0000:81:00.0 on node 1: its DMA crosses nodes (rule 6), and nova's \[neutron_physnet_\*\] numa_nodes would refuse it" far.json.err
+tap_ok $? "... with a warning naming the VM, the PF and both nodes"
+sed -i '/^numa = 0$/d' far.ini
+plan_json near.json --topology "$TOPO/32em64t-2n8c2t-pci-normalio.xml" --sysfs-root "$R3" --intent far.ini
+tap_is "$(jget near.json '[d["vms"][0]["numa"], [w for w in d["warnings"] if "VF of" in w]]')" "[1, []]" \
+    "without numa = the VM goes to its PF's node: no warning"
 tap_done
