@@ -174,6 +174,29 @@ test_refused(void)
     refused("vms[0].nics[0].pmd_cpu", json_integer(2),
             "plan.json: vms[0].nics[0].pmd_cpu: not a CPU of pools.pmd",
             "a vhost NIC polled from a guest CPU");
+    {
+        json_t *old = json_deep_copy(golden);
+        struct plan_file *o;
+        struct diag od;
+
+        diag_init(&od);
+        set(old, "vms[0].nics[0].rxq_pmds", NULL);
+        o = parse(old, &od);
+        ok(o && !o->vms[0].nics[0].rxq_pmds && o->vms[0].nics[0].pmd_cpu == 3,
+           "a plan without rxq_pmds (before them) reads: pmd_cpu polls all");
+        plan_file_destroy(o);
+        json_decref(old);
+        diag_destroy(&od);
+    }
+    refused("vms[0].nics[0].rxq_pmds", json_pack("[i]", 2),
+            "plan.json: vms[0].nics[0].rxq_pmds: not every one a CPU of "
+            "pools.pmd", "an rx queue polled from a guest CPU");
+    refused("vms[0].nics[0].rxq_pmds", json_pack("[i]", 9),
+            "plan.json: vms[0].nics[0].rxq_pmds: queue 0's PMD is not "
+            "pmd_cpu", "queue 0's PMD and pmd_cpu disagree");
+    refused("vms[0].nics[0].rxq_pmds", json_pack("[i,i]", 3, 9),
+            "plan.json: vms[0].nics[0].rxq_pmds: expected null or an array "
+            "of queues (1) CPU numbers", "more rx queue PMDs than queues");
     refused("vms[0].vcpupin", json_pack("[i,i]", 2, 64),
             "plan.json: vms[0].vcpupin[1]: not a CPU of host.usable_cpus",
             "a vCPU pinned to a CPU the host lacks");
