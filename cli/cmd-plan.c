@@ -145,14 +145,38 @@ parse_opts(int argc, char *argv[], struct plan_opts *o)
                                                                : NFV_EINPUT;
 }
 
+/* The plan's files, and the intent when it lies in the directory they
+ * replace ('nfvhost setup' writes DIR/intent.ini, and its comment says to
+ * re-plan with --intent DIR/intent.ini --output DIR): the new directory
+ * keeps it rather than deleting the file the plan came from. */
 static int
-write_outputs(const struct plan *p, const char *dir, struct diag *diag)
+write_outputs(const struct plan *p, const char *dir, const char *intent,
+              struct diag *diag)
 {
-    struct output_file *files = plan_outputs(p);
-    int error = output_write_dir(dir, PLAN_OUTPUT_MARKER, files,
-                                 plan_outputs_count(), diag);
+    size_t n = plan_outputs_count();
+    struct output_file *plan_files = plan_outputs(p);
+    struct output_file *files = xcalloc(n + 1, sizeof *files);
+    struct output_file kept = { NULL };
+    int error = intent ? output_keep_file(dir, intent, &kept, diag) : 0;
 
-    plan_outputs_free(files);
+    memcpy(files, plan_files, n * sizeof *files);
+    for (size_t i = 0; !error && kept.name && i < n; i++) {
+        if (!strcmp(kept.name, files[i].name)) {
+            error = diag_error(diag, NFV_EINPUT, "--intent %s is %s/%s, a "
+                               "file of the plan that --output replaces",
+                               intent, dir, kept.name);
+        }
+    }
+    if (kept.name) {
+        files[n++] = kept;
+    }
+    if (!error) {
+        error = output_write_dir(dir, PLAN_OUTPUT_MARKER, files, n, diag);
+    }
+    free((char *) kept.name);
+    free(kept.text);
+    free(files);
+    plan_outputs_free(plan_files);
     return error;
 }
 
@@ -248,7 +272,8 @@ cmd_plan(int argc, char *argv[])
         || (popts.previous = previous, popts.allow_moves = o.allow_moves,
             error = plan_build_with(&topo, &intent, &popts, &plan, &diag))
         || (error = openstack_check(&plan, &diag))
-        || (o.output && (error = write_outputs(&plan, o.output, &diag)))
+        || (o.output && (error = write_outputs(&plan, o.output, o.intent,
+                                              &diag)))
         || (o.svg && (error = write_svg(&plan, o.svg, &diag)))) {
         goto out;
     }

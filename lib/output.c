@@ -462,6 +462,73 @@ output_dir_abort(struct output_dir *out)
     memset(out, 0, sizeof *out);
 }
 
+/* The contents of 'path', or NULL with errno set. */
+static char *
+read_text(const char *path, struct stat *st)
+{
+    FILE *f = fopen(path, "re");
+    struct sbuf b;
+    char buf[4096];
+    size_t n;
+
+    if (!f || fstat(fileno(f), st)) {
+        int error = errno;
+        if (f) {
+            fclose(f);
+        }
+        errno = error;
+        return NULL;
+    }
+    sbuf_init(&b);
+    while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
+        buf[n] = '\0';
+        sbuf_puts(&b, buf);
+    }
+    if (ferror(f)) {
+        fclose(f);
+        sbuf_destroy(&b);
+        errno = EIO;
+        return NULL;
+    }
+    fclose(f);
+    return sbuf_steal(&b);
+}
+
+int
+output_keep_file(const char *dir, const char *path,
+                 struct output_file *kept, struct diag *diag)
+{
+    char *real_dir = realpath(dir, NULL);
+    char *real_path = real_dir ? realpath(path, NULL) : NULL;
+    size_t len = real_dir ? strlen(real_dir) : 0;
+    struct stat st;
+    char *text;
+
+    memset(kept, 0, sizeof *kept);
+    /* A directory that does not exist yet holds nothing to keep. */
+    if (!real_path || strncmp(real_path, real_dir, len)
+        || real_path[len] != '/') {
+        goto out;
+    }
+    if (!strcmp(real_path + len + 1, OUTPUT_MANIFEST)) {
+        diag_error(diag, NFV_EINPUT, "%s is the manifest of --output %s, "
+                   "not a file to keep", path, dir);
+        goto out;
+    }
+    text = read_text(real_path, &st);
+    if (!text) {
+        diag_error(diag, NFV_ESYSTEM, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    kept->name = xstrdup(real_path + len + 1);
+    kept->text = text;
+    kept->mode = st.st_mode & 07777;
+out:
+    free(real_dir);
+    free(real_path);
+    return diag->status;
+}
+
 int
 output_write_dir(const char *dir, const char *marker,
                  const struct output_file *files, int n, struct diag *diag)

@@ -67,6 +67,28 @@ tap_is "$(jget all/plan.json '[d["settings"]["mtu"], d["settings"]["emulator_pol
 "$NFVHOST" plan $MACHINE --intent all/intent.ini --json > replan.json 2> /dev/null
 cmp -s replan.json all/plan.json
 tap_ok $? "intent.ini re-plans to the same plan.json"
+# The command intent.ini's own comment gives, run as written: the new
+# directory keeps the intent it was planned from.
+cp all/intent.ini intent-before.ini
+replan_cmd=$(sed -n 's/^;   \(nfvhost plan .*\)$/\1/p' all/intent.ini)
+tap_is "$replan_cmd" "nfvhost plan $MACHINE --intent all/intent.ini --previous all/plan.json --output all" \
+    "intent.ini's comment: re-plan into the same directory"
+eval "\"\$NFVHOST\" ${replan_cmd#nfvhost }" > /dev/null 2> err.txt
+tap_is "$?" 0 "... which runs"
+cmp -s intent-before.ini all/intent.ini
+tap_ok $? "... and keeps all/intent.ini as it was"
+grep -qx "intent.ini" all/.nfvhost-output && cmp -s replan.json all/plan.json
+tap_ok $? "... listed in the manifest, beside the same plan.json"
+"$NFVHOST" plan $MACHINE --intent all/intent.ini --output all > /dev/null 2>&1
+tap_ok $? "... and again"
+# An intent kept where a file of the plan goes cannot be kept.
+cp intent-before.ini all/grub.d/nfvhost.cfg
+"$NFVHOST" plan $MACHINE --intent all/grub.d/nfvhost.cfg --output all > /dev/null 2> err.txt
+tap_is "$?" 2 "an --intent that is one of the plan's files: exit 2"
+tap_is "$(cat err.txt)" "nfvhost: --intent all/grub.d/nfvhost.cfg is all/grub.d/nfvhost.cfg, a file of the plan that --output replaces" \
+    "... naming the flag and the file"
+cmp -s intent-before.ini all/grub.d/nfvhost.cfg && cmp -s intent-before.ini all/intent.ini
+tap_ok $? "... and nothing replaced"
 printf '[setup]\nrole = openstack\n' > os.ini
 "$NFVHOST" setup $MACHINE --intent all/intent.ini --answers os.ini --output os > /dev/null 2>&1
 tap_is "$?" 0 "--intent with --answers: role = openstack"
