@@ -534,12 +534,17 @@ emit_ovs_agent_ini(const struct plan *p)
               "(vhu<port-id>);\n# OVS connects to them as a client.  The "
               "plan's socket directory, shared\n# with 'nfvhost ovs apply' "
               "and 'nfvhost vm xml'.\n");
-    sbuf_printf(&b, "vhostuser_socket_dir = %s\nbridge_mappings = ",
-                p->socket_dir);
+    sbuf_printf(&b, "vhostuser_socket_dir = %s\n", p->socket_dir);
+    /* An empty value installed as a conf.d fragment would override the
+     * operator's own mapping: without an uplink the key stays out. */
     if (p->n_uplinks) {
-        sbuf_printf(&b, "%s:%s", OPENSTACK_UPLINK_PHYSNET, p->bridge);
+        sbuf_printf(&b, "bridge_mappings = %s:%s\n",
+                    OPENSTACK_UPLINK_PHYSNET, p->bridge);
+    } else {
+        sbuf_puts(&b, "# bridge_mappings: the plan has no uplink, so none "
+                  "is set here.\n");
     }
-    sbuf_puts(&b, "\n\n[securitygroup]\n"
+    sbuf_puts(&b, "\n[securitygroup]\n"
               "# The iptables drivers cannot filter the netdev datapath.\n"
               "firewall_driver = openvswitch\n");
     return sbuf_steal(&b);
@@ -604,10 +609,22 @@ emit_sriov_agent_ini(const struct plan *p)
               "[sriov_nic]\n"
               "# PFs whose VFs VMs take (vnic_type=direct ports).\n");
     sbuf_puts(&b, notes.len ? notes.s : "");
-    sbuf_printf(&b, "physical_device_mappings = %s\n"
-                "# VFs OVS-DPDK uses as uplinks: never hand them to a "
-                "VM.\nexclude_devices = %s\n", map.len ? map.s : "",
-                excl.len ? excl.s : "");
+    /* Empty keys are left out: installed as a conf.d fragment, an empty
+     * value would override the operator's own. */
+    if (map.len) {
+        sbuf_printf(&b, "physical_device_mappings = %s\n", map.s);
+    } else {
+        sbuf_puts(&b, "# physical_device_mappings: the plan gives no VM "
+                  "VFs, so none is set here.\n");
+    }
+    sbuf_puts(&b, "# VFs OVS-DPDK uses as uplinks: never hand them to a "
+              "VM.\n");
+    if (excl.len) {
+        sbuf_printf(&b, "exclude_devices = %s\n", excl.s);
+    } else {
+        sbuf_puts(&b, "# exclude_devices: no uplink is a VF, so none is "
+                  "set here.\n");
+    }
     sbuf_destroy(&map);
     sbuf_destroy(&excl);
     sbuf_destroy(&notes);

@@ -156,6 +156,16 @@ grep -q "matches the PF as well as its VFs" "$SCRATCH/pf-unknown-out/openstack/n
 tap_ok $? "... and nova.conf and a warning say that it matches the PF too"
 dirs="$dirs $SCRATCH/pf-sysfs-out $SCRATCH/pf-table-out"
 
+# No uplink and no VM VF (the home lab with the defaults): the agents'
+# mapping keys stay out, since an empty value installed as a conf.d
+# fragment would override the operator's own mappings.
+"$NFVHOST" plan --topology "$HOMELAB/topology.xml" --output "$SCRATCH/bare" >/dev/null
+tap_ok $? "no uplink, no SR-IOV: plan"
+tap_is "$(grep -h '^[a-z_]* =' "$SCRATCH/bare/openstack/openvswitch_agent.ini" "$SCRATCH/bare/openstack/sriov_agent.ini" | cut -d' ' -f1 | tr '\n' ' ')" \
+    "datapath_type vhostuser_socket_dir firewall_driver " \
+    "no uplink, no SR-IOV: no empty bridge_mappings, physical_device_mappings or exclude_devices"
+dirs="$dirs $SCRATCH/bare"
+
 # The other emulator policies: 'none' on the home lab (no cpu_shared_set,
 # no hw:emulator_threads_policy), 'isolate' on a two-node host (one extra
 # dedicated pCPU per VM).
