@@ -81,6 +81,18 @@ find_vf(const struct plan_file *p, const struct plan_file_nic *pn,
     return 0;
 }
 
+/* A VF of a switchdev uplink has its VLAN on the other side, as the tag
+ * of its representor's OVS port (ovs.representors[]): mlx5 refuses a VF
+ * VLAN in switchdev mode, so the domain must not ask for one. */
+static bool
+of_switchdev(const struct plan_file *p, const struct plan_file_nic *pn)
+{
+    const struct plan_file_uplink *u;
+
+    u = pn->type == NIC_SRIOV ? plan_file_find_uplink(p, pn->pf) : NULL;
+    return u && u->switchdev;
+}
+
 static int
 load_nic(const struct plan_file *p, const struct plan_file_nic *pn,
          const struct vm_host_opts *o, struct vm_spec *s, struct vm_nic *nic,
@@ -88,7 +100,7 @@ load_nic(const struct plan_file *p, const struct plan_file_nic *pn,
 {
     nic->index = pn->index;
     nic->type = pn->type;
-    nic->vlan = pn->vlan ? pn->vlan : -1;
+    nic->vlan = pn->vlan && !of_switchdev(p, pn) ? pn->vlan : -1;
     nic->pmd_cpu = pn->pmd_cpu;
     nic->mac = xstrdup(pn->mac);
     if (pn->type == NIC_VHOST) {

@@ -12,6 +12,7 @@
 . "$top_srcdir/tests/ovs-harness.sh"
 require 'command -v ovsdb-server && command -v ovsdb-tool' 'ovsdb-server (openvswitch-switch)'
 require 'command -v python3' 'python3'
+require 'command -v virt-xml-validate && command -v virsh' 'virt-xml-validate and virsh (libvirt-clients)'
 
 ovs_harness_start --no-vswitchd || { echo "Bail out! harness"; exit 1; }
 SCRATCH=$OVS_RUNDIR/scratch; mkdir "$SCRATCH"
@@ -137,5 +138,18 @@ tap_is "$?" 2 "the switchdev PF on vfio-pci: exit 2"
 tap_is "$(cat "$SCRATCH/err")" "nfvhost: switchdev uplink $PF is on vfio-pci: its eswitch and VF representors belong to its kernel driver; give it back ('nfvhost ovs release $PF') and set 'devlink dev eswitch set pci/$PF mode switchdev'" \
     "... saying what to do"
 tap_is "$(snapshot; ovsdb-client dump "$OVS_DB")" "$before" "... sysfs and database unchanged"
+
+# The VM's side: a VF of a switchdev uplink gets no <vlan> in the domain
+# (its VLAN is the representor port's tag; mlx5 refuses a VF VLAN in
+# switchdev mode), and the domain is still one libvirt takes.
+"$NFVHOST" vm xml --plan "$PLAN" --vm vnf1 --vf 1=0000:03:02.0 --vf 2=0000:03:02.1 \
+    > "$SCRATCH/vnf1.xml" 2> "$SCRATCH/err"
+tap_is "$?" 0 "vm xml for a VM on switchdev VFs"
+tap_is "$(grep -c '<interface type="hostdev"' "$SCRATCH/vnf1.xml"):$(grep -c '<vlan' "$SCRATCH/vnf1.xml")" "2:0" \
+    "... two VFs, no VF VLAN (the representor carries 200)"
+virt-xml-validate "$SCRATCH/vnf1.xml" domain > "$SCRATCH/err" 2>&1
+tap_ok $? "... virt-xml-validate takes it"
+virsh -q -c test:///default define "$SCRATCH/vnf1.xml" > "$SCRATCH/err" 2>&1
+tap_ok $? "... and virsh -c test:///default define"
 
 tap_done
