@@ -100,7 +100,7 @@ describe_group(const char *root, char **devs, size_t n_devs,
 }
 
 int
-sriov_check_iommu_group(const char *root, const char *pci,
+sriov_check_iommu_group(const char *root, const char *pci, int planned,
                         const char *const binding[], size_t n,
                         struct diag *d)
 {
@@ -116,6 +116,16 @@ sriov_check_iommu_group(const char *root, const char *pci,
                   "plan's kernel arguments turn it on; reboot with them)",
                   pci, strerror(-group));
         return 0;
+    }
+    /* Only a warning: the members of the live group are what VFIO cares
+     * about, and they are checked below; a renumbered group alone does
+     * not stop DPDK. */
+    if (planned >= 0 && group != planned) {
+        diag_warn(d, "uplink %s is in IOMMU group %d, but the plan saw "
+                  "group %d: the card moved to another slot or the "
+                  "firmware groups devices differently (ACS); the live "
+                  "group is checked, but plan again on this host so the "
+                  "plan matches it", pci, group, planned);
     }
     if (pci_iommu_group_devices(root, group, &devs, &n_devs)) {
         return diag_error(d, NFV_ESYSTEM, "uplink %s: cannot list IOMMU "

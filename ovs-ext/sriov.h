@@ -23,9 +23,13 @@ int sriov_check_uplink(const char *root, const char *pci, struct diag *);
  * pci-stub, driverless, or a bridge.  Exit 2 otherwise, listing the group
  * with each device's driver.  A device with no group (IOMMU off) gets a
  * warning: vfio-pci binds it, but DPDK cannot use it until the IOMMU is
- * on (the plan's kernel arguments turn it on). */
+ * on (the plan's kernel arguments turn it on).  A group other than
+ * 'planned' (uplinks[].iommu_group, what the planner saw; -1 unknown)
+ * gets a warning: the live group is the one checked, but the plan was made
+ * for another slot or firmware and should be made again. */
 int sriov_check_iommu_group(const char *root, const char *pci,
-                            const char *const binding[], size_t n,
+                            int planned, const char *const binding[],
+                            size_t n,
                             struct diag *);
 /* A PF in switchdev mode stays on its kernel driver, which owns the
  * eswitch (devlink) and its VF representors; DPDK drives it beside the

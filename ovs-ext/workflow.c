@@ -79,8 +79,11 @@ check_devices(const struct plan_file *p, const json_t *want,
         binding[i] = json_string_value(u);
     }
     for (i = 0; i < n && !d->status; i++) {
+        const struct plan_file_uplink *up = plan_file_find_uplink(
+            p, binding[i]);
         if (!sriov_check_uplink(o->sysfs_root, binding[i], d)) {
-            sriov_check_iommu_group(o->sysfs_root, binding[i], binding, n,
+            sriov_check_iommu_group(o->sysfs_root, binding[i],
+                                    up ? up->iommu_group : -1, binding, n,
                                     d);
         }
     }

@@ -57,7 +57,8 @@ snapshot() { find "$R" -type f | sort | while read -r f; do echo "$f: $(cat "$f"
 apply() { # apply N ARGS...: the plan with N uplinks
     _n=$1; shift
     "$NFVHOST" ovs apply --db "$OVS_DB" --no-wait --sock-dir "$SCRATCH/sock" \
-        --qemu-group root --sysfs-root "$R" --plan "$SCRATCH/plan$_n/plan.json" "$@"
+        --qemu-group root --sysfs-root "$R" \
+        --plan "${APPLY_PLAN:-$SCRATCH/plan$_n/plan.json}" "$@"
 }
 
 # A group of its own: taken.
@@ -66,6 +67,32 @@ apply 1 --dry-run >"$SCRATCH/out" 2>"$SCRATCH/err"
 tap_is "$?" 0 "the uplink alone in its group: taken (dry run)"
 grep -q "$UP: would bind i40e -> vfio-pci" "$SCRATCH/out"
 tap_ok $? "... it would be bound"
+
+grep -q "IOMMU group" "$SCRATCH/err"
+tap_ok $((! $?)) "... no IOMMU warning: the plan did not know the group (-1)"
+
+# The plan saw the uplink in group 15 (uplinks[].iommu_group), the host
+# has it in 14: a warning naming both, and still taken, since the members
+# of the live group are what VFIO checks.
+python3 - "$SCRATCH/plan1/plan.json" 15 "$SCRATCH/seen15.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["uplinks"][0]["iommu_group"] = int(sys.argv[2])
+json.dump(p, open(sys.argv[3], "w"))
+PY
+APPLY_PLAN=$SCRATCH/seen15.json apply 1 --dry-run >"$SCRATCH/out" 2>"$SCRATCH/err"
+tap_is "$?" 0 "the plan saw another IOMMU group: not refused"
+tap_is "$(grep -i iommu "$SCRATCH/err")" \
+    "nfvhost: warning: uplink $UP is in IOMMU group 14, but the plan saw group 15: the card moved to another slot or the firmware groups devices differently (ACS); the live group is checked, but plan again on this host so the plan matches it" \
+    "... but warned about, naming both groups"
+python3 - "$SCRATCH/plan1/plan.json" 14 "$SCRATCH/seen14.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["uplinks"][0]["iommu_group"] = int(sys.argv[2])
+json.dump(p, open(sys.argv[3], "w"))
+PY
+APPLY_PLAN=$SCRATCH/seen14.json apply 1 --dry-run >"$SCRATCH/out" 2>"$SCRATCH/err"
+tap_is "$?:$(grep -ci iommu "$SCRATCH/err")" "0:0" "the group the plan saw: taken, no warning"
 
 # With its root port (a bridge) and a device of no driver: still taken.
 mkdir -p "$R/sys/bus/pci/devices/0000:03:00.2"
