@@ -236,6 +236,16 @@ finding(json_t *f, const char *fmt, ...)
     free(s);
 }
 
+/* obj[key] as a string for text output: a daemon (or a dump) that left
+ * it out must not hand NULL to %s. */
+static const char *
+text_of(const json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+
+    return s ? s : "?";
+}
+
 static const json_t *
 port_named(const json_t *ports, const char *name)
 {
@@ -268,7 +278,7 @@ pmd_findings(const json_t *pmds, const json_t *ports, json_t *f)
                     "spread rx queues", (long long) core, busy);
         }
         json_array_foreach(json_object_get(pmd, "rxqs"), j, q) {
-            const char *name = json_string_value(json_object_get(q, "port"));
+            const char *name = text_of(q, "port");
             const json_t *p = port_named(ports, name);
             const json_t *pn = json_object_get(p, "numa");
             if (json_is_integer(pn) && json_integer_value(pn) != numa) {
@@ -290,7 +300,7 @@ port_findings(const json_t *ports, json_t *f)
     size_t i;
 
     json_array_foreach(ports, i, p) {
-        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *name = text_of(p, "name");
         const json_t *c = json_object_get(p, "connected");
 
         if (json_is_false(c)) {
@@ -462,8 +472,7 @@ print_text(const json_t *st, FILE *out)
                 json_real_value(json_object_get(p, "cycles_per_packet")));
         json_array_foreach(json_object_get(p, "rxqs"), j, q) {
             const json_t *u = json_object_get(q, "usage_pct");
-            fprintf(out, "    rxq %s/%lld%s: ", json_string_value(
-                        json_object_get(q, "port")),
+            fprintf(out, "    rxq %s/%lld%s: ", text_of(q, "port"),
                     json_integer_value(json_object_get(q, "queue")),
                     json_is_true(json_object_get(q, "enabled"))
                     ? "" : " (disabled)");
@@ -480,8 +489,7 @@ print_text(const json_t *st, FILE *out)
         const json_t *l = json_object_get(p, "link_state");
         fprintf(out, "  %-18s %-20s link %-4s%s rx %lld tx %lld drops rx %lld "
                 "tx %lld tx-failure %lld tx-retries %lld\n",
-                json_string_value(json_object_get(p, "name")),
-                json_string_value(json_object_get(p, "type")),
+                text_of(p, "name"), text_of(p, "type"),
                 json_is_string(l) ? json_string_value(l) : "?",
                 !c ? "" : !json_is_true(c) ? " front-end NOT connected"
                 : json_object_get(p, "status_stale")
@@ -499,7 +507,8 @@ print_text(const json_t *st, FILE *out)
         fprintf(out, "  none\n");
     }
     json_array_foreach(json_object_get(st, "findings"), i, p) {
-        fprintf(out, "  - %s\n", json_string_value(p));
+        fprintf(out, "  - %s\n", json_is_string(p) ? json_string_value(p)
+                                                  : "?");
     }
 }
 

@@ -3,10 +3,12 @@
  * read), echo requests with and without params (issue 11, defect 7: a
  * peer's {"method":"echo","id":1} crashed the client), and every way a
  * peer can misbehave (too big, not an object, bad JSON, EOF, silence, a
- * flood of notifications; defect 11) ending in an error, not a crash. */
+ * flood of notifications; defect 11) ending in an error, not a crash;
+ * and ovsdb_wait_cfg() when the peer refuses monitor_cancel. */
 #include <config.h>
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "ovs-ext/jsonrpc.h"
+#include "ovs-ext/ovsdb.h"
 #include "lib/util.h"
 #include "tests/unit/tap.h"
 
@@ -401,6 +404,54 @@ test_flood(void)
     diag_destroy(&d);
 }
 
+/* ovsdb_wait_cfg(): cur_cfg is already there in the monitor's first
+ * reply, then monitor_cancel is refused.  The change is applied, so the
+ * wait succeeds with a warning; before, it returned 0 with an error
+ * status left on the diag. */
+static void
+peer_cancel_fails(int fd)
+{
+    json_t *req = get(fd);
+    char buf[256];
+
+    if (!req) {
+        _exit(2);
+    }
+    snprintf(buf, sizeof buf, "{\"id\":%lld,\"error\":null,\"result\":"
+             "{\"Open_vSwitch\":{\"u\":{\"new\":{\"cur_cfg\":5}}}}}",
+             (long long) json_integer_value(json_object_get(req, "id")));
+    puts_(fd, buf);
+    req = get(fd);
+    if (!req || strcmp(json_string_value(json_object_get(req, "method"))
+                       ?: "", "monitor_cancel")) {
+        _exit(1);
+    }
+    snprintf(buf, sizeof buf, "{\"id\":%lld,\"result\":null,\"error\":"
+             "\"unknown monitor\"}",
+             (long long) json_integer_value(json_object_get(req, "id")));
+    puts_(fd, buf);
+    get(fd);
+}
+
+static void
+test_wait_cfg_cancel(void)
+{
+    struct jsonrpc *rpc;
+    struct diag d;
+    pid_t pid;
+    int r;
+
+    diag_init(&d);
+    rpc = start(peer_cancel_fails, &pid);
+    r = ovsdb_wait_cfg(rpc, 5, TIMEOUT_MS, &d);
+    is_int(r, 0, "wait_cfg: cur_cfg reached, monitor_cancel refused: 0");
+    is_int(d.status, r, "... and the diag's status agrees with it");
+    ok(d.n_warnings == 1 && strstr(d.warnings[0], "unknown monitor"),
+       "... the refusal is a warning that carries the server's error");
+    is_int(finish(rpc, pid), 0, "... after the cancel was sent");
+    diag_destroy(&d);
+}
+
 int
 main(void)
 {
@@ -411,5 +462,6 @@ main(void)
     test_size();
     test_bad_peers();
     test_flood();
+    test_wait_cfg_cancel();
     return done_testing();
 }

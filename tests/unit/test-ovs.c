@@ -4,6 +4,8 @@
  * OVS 3.1 prints them). */
 #include <config.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ovs-ext/apply.h"
@@ -427,6 +429,43 @@ test_status_sparse_dump(void)
     ovs_opts_destroy(&o);
 }
 
+/* 'ovs status' text from a status whose strings are missing (an
+ * interface row without name or type, an rx queue without its port, a
+ * finding that is not a string): '?' in their place, never NULL to %s. */
+static void
+test_status_print_missing(void)
+{
+    static const char status[] =
+        "{\"pmds\": [{\"core\": 1, \"numa\": 0,"
+        "  \"rxqs\": [{\"queue\": 0, \"enabled\": true}]}],"
+        " \"ports\": [{\"rx_packets\": 1}], \"findings\": [7]}";
+    static const char dump_text[] =
+        "{\"Open_vSwitch\": [{\"_uuid\": [\"uuid\", \"a\"]}],"
+        " \"Interface\": [{\"_uuid\": [\"uuid\", \"b\"]}]}";
+    json_t *st = json_loads(status, 0, NULL);
+    json_t *dump = json_loads(dump_text, 0, NULL);
+    struct ovs_opts o;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+
+    ovs_opts_init(&o);
+    ovs_status_print(st, false, out);
+    json_decref(st);
+    st = ovs_status_build(&o, dump, "", "", NULL);
+    ovs_status_print(st, false, out);
+    fclose(out);
+    ok(!strstr(text, "(null)"), "status text with missing strings: no "
+       "(null) printed");
+    ok(strstr(text, "    rxq ?/0: ") && strstr(text, "  ?                  ?")
+       && strstr(text, "  - ?\n"), "... '?' for the rx queue's port, the "
+       "port's name and type, and a finding that is not a string");
+    free(text);
+    json_decref(st);
+    json_decref(dump);
+    ovs_opts_destroy(&o);
+}
+
 int
 main(void)
 {
@@ -438,5 +477,6 @@ main(void)
     test_diff();
     test_dump_check();
     test_status_sparse_dump();
+    test_status_print_missing();
     return done_testing();
 }
