@@ -15,6 +15,7 @@ libnfvhost_a_SOURCES += \
 
 # Its tests: on a tree and the harness's OVS-DPDK, with libvirt's test
 # driver; a failure at each step.
-TESTS += tests/apply-run.sh tests/apply-fail.sh tests/apply-replan.sh
+TESTS += tests/apply-run.sh tests/apply-fail.sh tests/apply-replan.sh \
+	tests/apply-tuned.sh
 EXTRA_DIST += tests/apply-lib.sh tests/apply-run.sh tests/apply-fail.sh \
-	tests/apply-replan.sh
+	tests/apply-replan.sh tests/apply-tuned.sh

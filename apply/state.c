@@ -90,6 +90,7 @@ load_json(struct apply_state *s, const json_t *j)
     set_str(&s->plan, str_or_null(j, "plan", &ok));
     set_str(&s->plan_hash, str_or_null(j, "plan_hash", &ok));
     set_str(&s->grub_line, str_or_null(j, "grub_line", &ok));
+    set_str(&s->tuned_profile, str_or_null(j, "tuned_profile", &ok));
     return (ok && s->plan && s->plan_hash
             && load_steps(s, json_object_get(j, "steps"))
             && load_domains(s, json_object_get(j, "domains")));
@@ -139,10 +140,11 @@ to_json(const struct apply_state *s)
                                                  s->domains[i].name, "uuid",
                                                  s->domains[i].uuid));
     }
-    return json_pack("{s:i, s:s?, s:s?, s:o, s:s?, s:o}",
+    return json_pack("{s:i, s:s?, s:s?, s:o, s:s?, s:s?, s:o}",
                      "format", APPLY_STATE_FORMAT, "plan", s->plan,
                      "plan_hash", s->plan_hash, "steps", steps,
-                     "grub_line", s->grub_line, "domains", domains);
+                     "grub_line", s->grub_line,
+                     "tuned_profile", s->tuned_profile, "domains", domains);
 }
 
 int
@@ -173,6 +175,7 @@ apply_state_destroy(struct apply_state *s)
     free(s->plan);
     free(s->plan_hash);
     free(s->grub_line);
+    free(s->tuned_profile);
     for (int i = 0; i < N_APPLY_STEPS; i++) {
         free(s->did[i]);
     }

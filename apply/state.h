@@ -30,6 +30,8 @@ struct apply_state {
     bool done[N_APPLY_STEPS];
     char *did[N_APPLY_STEPS];   /* Each finished step's report. */
     char *grub_line;            /* The drop-in line update-grub ran for. */
+    char *tuned_profile;        /* Hash of the tuned.conf tuned-adm last
+                                 * activated. */
     struct apply_domain *domains;
     size_t n_domains;
 };

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,4 +69,22 @@ exec_capture(char *const argv[], int with_stderr, char **output, int *status)
     *status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
     *output = sbuf_steal(&out);
     return 0;
+}
+
+bool
+exec_found(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *copy = xstrdup(path ? path : "/usr/bin:/bin");
+    char *save = NULL;
+    bool found = false;
+
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found;
+         dir = strtok_r(NULL, ":", &save)) {
+        char *file = xasprintf("%s/%s", *dir ? dir : ".", name);
+        found = !access(file, X_OK);
+        free(file);
+    }
+    free(copy);
+    return found;
 }

@@ -4,6 +4,8 @@
 #ifndef NFV_EXEC_H
 #define NFV_EXEC_H 1
 
+#include <stdbool.h>
+
 /* Runs argv[0] (found in PATH) with stdin from /dev/null, and returns its
  * stdout (and, with 'with_stderr', its stderr too) in *output (caller
  * frees) and its exit status in *status (-1 when a signal ended it).
@@ -11,5 +13,9 @@
  * not installed). */
 int exec_capture(char *const argv[], int with_stderr, char **output,
                  int *status);
+
+/* Whether 'name' is an executable file in a directory of PATH (what
+ * exec_capture() would start), so that a dry run can say it is missing. */
+bool exec_found(const char *name);
 
 #endif /* lib/exec.h */

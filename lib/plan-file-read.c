@@ -805,11 +805,42 @@ read_ovs(struct jread *r, json_t *root, struct plan_file_ovs *o)
     return error ? NFV_EINPUT : 0;
 }
 
+/* "kernel.tuned": absent when the arguments go through GRUB. */
+static int
+read_tuned(struct jread *r, json_t *o, struct plan_file_kernel *k)
+{
+    static const char *const keys[] = { "profile", "no_balance_cpus", NULL };
+    json_t *t = json_object_get(o, "tuned");
+    size_t len;
+    int error;
+
+    if (!t) {
+        return 0;
+    }
+    if (!json_is_object(t)) {
+        return jread_error(r, "tuned", "expected an object");
+    }
+    len = jread_enter(r, "tuned", 0);
+    error = (jread_keys(r, t, keys)
+             || jread_str(r, t, "profile", &k->tuned_profile)
+             || jread_cpus(r, t, "no_balance_cpus", &k->no_balance_cpus));
+    if (!error && !plan_file_name_valid(k->tuned_profile, 64)) {
+        error = jread_error(r, "profile", "expected a profile name of "
+                            "[A-Za-z0-9_-], at most 64 characters");
+    } else if (!error && !hwloc_bitmap_isincluded(k->no_balance_cpus,
+                                                  k->isolated_cpus)) {
+        error = jread_error(r, "no_balance_cpus", "expected CPUs of "
+                            "kernel.isolated_cpus");
+    }
+    jread_leave(r, len);
+    return error ? NFV_EINPUT : 0;
+}
+
 static int
 read_kernel(struct jread *r, json_t *root, struct plan_file_kernel *k)
 {
     static const char *const keys[] = {
-        "args", "isolated_cpus", "housekeeping_cpus", NULL
+        "args", "isolated_cpus", "housekeeping_cpus", "tuned", NULL
     };
     json_t *o = jread_object(r, root, "kernel"), *args, *v;
     size_t len, i;
@@ -836,7 +867,8 @@ read_kernel(struct jread *r, json_t *root, struct plan_file_kernel *k)
         }
     }
     error = error || jread_cpus(r, o, "isolated_cpus", &k->isolated_cpus)
-            || jread_cpus(r, o, "housekeeping_cpus", &k->housekeeping_cpus);
+            || jread_cpus(r, o, "housekeeping_cpus", &k->housekeeping_cpus)
+            || read_tuned(r, o, k);
     jread_leave(r, len);
     return error ? NFV_EINPUT : 0;
 }

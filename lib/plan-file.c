@@ -190,6 +190,8 @@ plan_file_destroy(struct plan_file *p)
     free(p->kernel.args);
     hwloc_bitmap_free(p->kernel.isolated_cpus);
     hwloc_bitmap_free(p->kernel.housekeeping_cpus);
+    free(p->kernel.tuned_profile);
+    hwloc_bitmap_free(p->kernel.no_balance_cpus);
     for (size_t i = 0; i < p->n_warnings; i++) {
         free(p->warnings[i]);
     }

@@ -275,6 +275,13 @@ struct plan_file_kernel {
     hwloc_bitmap_t isolated_cpus;   /* isolcpus, nohz_full, rcu_nocbs. */
     hwloc_bitmap_t housekeeping_cpus;   /* irqaffinity,
                                          * systemd.cpu_affinity. */
+    /* "tuned" (kernel_cmdline = tuned): the arguments go through a tuned
+     * profile that includes cpu-partitioning, not the GRUB drop-in.
+     * NULL: GRUB (also when absent). */
+    char *tuned_profile;            /* Its name, a plan_file_name_valid()
+                                     * directory under /etc/tuned. */
+    hwloc_bitmap_t no_balance_cpus; /* Within isolated_cpus; NULL without
+                                     * tuned. */
 };
 
 /* "changes[]": what differs from the plan given to 'nfvhost plan

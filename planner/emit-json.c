@@ -309,6 +309,24 @@ jovs(const struct plan *p)
                      "representors", jrepresentors(p));
 }
 
+/* kernel_cmdline = tuned: apply installs a profile that includes tuned's
+ * cpu-partitioning with these cores and the plan's arguments.
+ * no_balance_cores equals isolated_cores: the kernel's isolcpus=domain
+ * already takes those CPUs out of load balancing, and a narrower
+ * no_balance_cores would make cpu-partitioning disagree with it. */
+static json_t *
+jtuned(const struct plan *p)
+{
+    hwloc_bitmap_t nobal = xbitmap();
+    json_t *o;
+
+    plan_isolated_cpus(p, nobal);
+    o = json_pack("{s:s, s:o}", "profile", PLAN_TUNED_PROFILE,
+                  "no_balance_cpus", jlist(nobal));
+    hwloc_bitmap_free(nobal);
+    return o;
+}
+
 /* The arguments apart, so that a reader can check each one (the GRUB
  * drop-in is shell; docs/plan-format.md). */
 static json_t *
@@ -326,6 +344,9 @@ jkernel(const struct plan *p)
     o = json_pack("{s:o, s:o, s:o}", "args", args,
                   "isolated_cpus", jlist(iso),
                   "housekeeping_cpus", jlist(p->pool[POOL_HOUSEKEEPING]));
+    if (p->intent->kernel_by_tuned) {
+        json_object_set_new(o, "tuned", jtuned(p));
+    }
     kernel_args_destroy(&k);
     hwloc_bitmap_free(iso);
     return o;

@@ -389,10 +389,16 @@ handle_host(struct parse_ctx *ctx, const char *key, const char *value)
         }
         free(in->kernel);
         in->kernel = xstrdup(value);
+    } else if (!strcmp(key, "kernel_cmdline")) {
+        if (strcmp(value, "grub") && strcmp(value, "tuned")) {
+            return bad(ctx, "bad kernel_cmdline '%s': expected grub or "
+                       "tuned", value);
+        }
+        in->kernel_by_tuned = !strcmp(value, "tuned");
     } else {
         return bad(ctx, "unknown key '%s' in [host]: expected "
                    "housekeeping_cores_per_numa, host_memory, hugepage_size, "
-                   "guest_memory_percent or kernel", key);
+                   "guest_memory_percent, kernel or kernel_cmdline", key);
     }
     return 1;
 }
@@ -945,6 +951,8 @@ intent_get(const struct intent *in, const char *section, const char *key)
         return xasprintf("%d", in->guest_memory_percent);
     } else if (!strcmp(key, "kernel")) {
         return in->kernel ? xstrdup(in->kernel) : NULL;
+    } else if (!strcmp(key, "kernel_cmdline")) {
+        return xstrdup(in->kernel_by_tuned ? "tuned" : "grub");
     } else if (!strcmp(key, "uplink")) {
         return in->n_uplinks ? get_uplinks(in) : NULL;
     } else if (!strcmp(key, "pmd_cores_per_numa")) {

@@ -66,6 +66,8 @@ struct intent {
     int guest_memory_percent;   /* Share planned as hugepages w/o VMs. */
     char *kernel;               /* Target Linux release; NULL: the
                                  * topology's (hwloc's OSRelease). */
+    bool kernel_by_tuned;       /* kernel_cmdline = tuned: the arguments go
+                                 * through a tuned profile, not GRUB. */
 
     /* [ovs] */
     struct intent_uplink *uplinks;

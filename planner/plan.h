@@ -138,6 +138,9 @@ struct plan {
     unsigned socket_mode;
 };
 
+/* The tuned profile apply installs for kernel_cmdline = tuned. */
+#define PLAN_TUNED_PROFILE "nfvhost"
+
 int plan_build(const struct nfv_topology *, const struct intent *,
                struct plan *, struct diag *);
 

@@ -19,6 +19,7 @@ static const struct {
     { "host", "hugepage_size", "2m", "2M" },
     { "host", "guest_memory_percent", "50", "50" },
     { "host", "kernel", "5.15.0-91-generic", "5.15.0-91-generic" },
+    { "host", "kernel_cmdline", "tuned", "tuned" },
     { "ovs", "pmd_cores_per_numa", "2", "2" },
     { "ovs", "pmd_cores_per_numa", "0:2,3:1", "0:2,3:1" },
     { "ovs", "pmd_siblings", "idle", "idle" },
@@ -101,7 +102,7 @@ test_refused(struct intent *in)
     refused(in, "host", "colour", "blue",
             "unknown key 'colour' in [host]: expected "
             "housekeeping_cores_per_numa, host_memory, hugepage_size, "
-            "guest_memory_percent or kernel");
+            "guest_memory_percent, kernel or kernel_cmdline");
     refused(in, "host", "kernel", "linux-6",
             "bad kernel 'linux-6': expected a Linux release such as 6.1 or "
             "5.15.0-91-generic");
