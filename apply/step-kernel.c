@@ -179,8 +179,8 @@ install_profile(struct apply_ctx *c, const char *path, const char *text,
 static int
 tuned_adm(struct apply_ctx *c, const char *hash, struct diag *d)
 {
-    const char *name = c->plan->kernel.tuned_profile;
-    char *argv[] = { "tuned-adm", "profile", (char *) name, NULL };
+    char *name = c->plan->kernel.tuned_profile;
+    char *argv[] = { "tuned-adm", "profile", name, NULL };
     char *output = NULL;
     int status, error;
 

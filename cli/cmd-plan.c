@@ -156,25 +156,29 @@ write_outputs(const struct plan *p, const char *dir, const char *intent,
     size_t n = plan_outputs_count();
     struct output_file *plan_files = plan_outputs(p);
     struct output_file *files = xcalloc(n + 1, sizeof *files);
-    struct output_file kept = { NULL };
-    int error = intent ? output_keep_file(dir, intent, &kept, diag) : 0;
+    char *kept_name = NULL, *kept_text = NULL;
+    int kept_mode = 0;
+    int error = intent ? output_keep_file(dir, intent, &kept_name,
+                                          &kept_text, &kept_mode, diag) : 0;
 
     memcpy(files, plan_files, n * sizeof *files);
-    for (size_t i = 0; !error && kept.name && i < n; i++) {
-        if (!strcmp(kept.name, files[i].name)) {
+    for (size_t i = 0; !error && kept_name && i < n; i++) {
+        if (!strcmp(kept_name, files[i].name)) {
             error = diag_error(diag, NFV_EINPUT, "--intent %s is %s/%s, a "
                                "file of the plan that --output replaces",
-                               intent, dir, kept.name);
+                               intent, dir, kept_name);
         }
     }
-    if (kept.name) {
-        files[n++] = kept;
+    if (kept_name) {
+        files[n].name = kept_name;
+        files[n].text = kept_text;
+        files[n++].mode = kept_mode;
     }
     if (!error) {
         error = output_write_dir(dir, PLAN_OUTPUT_MARKER, files, n, diag);
     }
-    free((char *) kept.name);
-    free(kept.text);
+    free(kept_name);
+    free(kept_text);
     free(files);
     plan_outputs_free(plan_files);
     return error;

@@ -495,16 +495,16 @@ read_text(const char *path, struct stat *st)
 }
 
 int
-output_keep_file(const char *dir, const char *path,
-                 struct output_file *kept, struct diag *diag)
+output_keep_file(const char *dir, const char *path, char **name,
+                 char **text, int *mode, struct diag *diag)
 {
     char *real_dir = realpath(dir, NULL);
     char *real_path = real_dir ? realpath(path, NULL) : NULL;
     size_t len = real_dir ? strlen(real_dir) : 0;
     struct stat st;
-    char *text;
 
-    memset(kept, 0, sizeof *kept);
+    *name = *text = NULL;
+    *mode = 0;
     /* A directory that does not exist yet holds nothing to keep. */
     if (!real_path || strncmp(real_path, real_dir, len)
         || real_path[len] != '/') {
@@ -515,14 +515,13 @@ output_keep_file(const char *dir, const char *path,
                    "not a file to keep", path, dir);
         goto out;
     }
-    text = read_text(real_path, &st);
-    if (!text) {
+    *text = read_text(real_path, &st);
+    if (!*text) {
         diag_error(diag, NFV_ESYSTEM, "%s: %s", path, strerror(errno));
         goto out;
     }
-    kept->name = xstrdup(real_path + len + 1);
-    kept->text = text;
-    kept->mode = st.st_mode & 07777;
+    *name = xstrdup(real_path + len + 1);
+    *mode = st.st_mode & 07777;
 out:
     free(real_dir);
     free(real_path);

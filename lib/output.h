@@ -74,13 +74,13 @@ int output_dir_commit(struct output_dir *, struct diag *);
 void output_dir_abort(struct output_dir *);
 
 /* A file the caller read from inside 'dir' (the plan's --intent): when
- * 'path' lies in 'dir', '*kept' becomes a copy of it (name relative to
- * 'dir', text, mode) to write with the new files, since the replacement
- * would delete it otherwise; kept->name is NULL when it lies elsewhere.
- * The caller frees name and text.  Status 2 when the file has the name
- * of the manifest. */
-int output_keep_file(const char *dir, const char *path,
-                     struct output_file *kept, struct diag *);
+ * 'path' lies in 'dir', '*name' (relative to 'dir'), '*text' and '*mode'
+ * become a copy of it to write with the new files, since the replacement
+ * would delete it otherwise; '*name' is NULL when it lies elsewhere.  The
+ * caller frees name and text.  Status 2 when the file has the name of the
+ * manifest. */
+int output_keep_file(const char *dir, const char *path, char **name,
+                     char **text, int *mode, struct diag *);
 
 /* 0 when 'dir' does not exist or may be replaced by an output whose
  * marker is 'marker'; status 2 naming what is in the way otherwise. */
