@@ -138,6 +138,7 @@ tap_is "$(xp "$SCRATCH/vf.xml" 'string(//interface[@type="hostdev"]/source/addre
 PF2="$SCRATCH/fs/sys/bus/pci/devices/0000:0b:00.0"
 mkdir -p "$PF2"
 echo 0x020000 > "$PF2/class"
+echo 8 > "$PF2/sriov_totalvfs"      # rule 12: a PF gives at most this many
 for k in 0 1 2; do
     vf="$SCRATCH/fs/sys/bus/pci/devices/0000:0b:00.$((k + 1))"
     mkdir -p "$vf"
