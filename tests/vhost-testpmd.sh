@@ -170,8 +170,10 @@ lost=$(jget "$SCRATCH/dry.json" 'd["sent"] - d["received"]')
 warm=$(jget "$SCRATCH/dry.json" 'd["warmup_frames"]')
 dropped=$(awk '/Forward statistics for port/ { cur = $(NF - 1) }
     cur == 1 && $3 == "TX-dropped:" { print $4; exit }' "$SCRATCH/tp-dry.log")
-tap_ok "$([ "${dropped:-0}" -ge "$lost" ] && [ "$dropped" -le "$((lost + warm))" ]; echo $?)" \
-    "every frame the bench lost, testpmd dropped at its tx to the bench's rx ring ($lost lost, $dropped TX-dropped)"
+# (At least: DPDK 24.11's testpmd, Debian 13, reports twice the frames
+# lost as TX-dropped; 22.11's the frames lost plus at most the warm-up's.)
+tap_ok "$([ "${dropped:-0}" -ge "$lost" ]; echo $?)" \
+    "every frame the bench lost, testpmd dropped at its tx to the bench's rx ring ($lost lost, $dropped TX-dropped, warm-up $warm)"
 
 # 'vhost loop' as the guest of a PVP path, zero-copy (its default): bench
 # s0 -> testpmd port 0 -> port 1 -> s1 = loop A -> loop B = s2 -> port 2
