@@ -24,6 +24,7 @@ libvirt-clients libvirt-daemon python3-nova python3-neutron
 clang libclang-rt-dev valgrind
 time ansible ansible-lint
 tmux qemu-utils
+qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu busybox-static
 "
 
 # tests/package.sh: the Debian package built (debhelper, in Build-Depends

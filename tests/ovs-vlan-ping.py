@@ -43,28 +43,35 @@ def icmp_echo(sip, dip, seq):
     return ip + body
 
 
+def parse(data, anc):
+    """(vlan, ethertype, payload) of a received frame; the tag may be in
+    the frame or, when the kernel took it out, in the packet's auxiliary
+    data (anc, from recvmsg)."""
+    vlan = None
+    for level, kind, cdata in anc:
+        if level == SOL_PACKET and kind == PACKET_AUXDATA:
+            status, _, _, _, _, tci = struct.unpack("IIIHHH", cdata[:18])
+            if status & TP_STATUS_VLAN_VALID or tci:
+                vlan = tci & 0x0FFF
+    etype = struct.unpack("!H", data[12:14])[0]
+    payload = data[14:]
+    if etype == ETH_P_8021Q:
+        vlan = struct.unpack("!H", data[14:16])[0] & 0x0FFF
+        etype = struct.unpack("!H", data[16:18])[0]
+        payload = data[18:]
+    return vlan, etype, payload
+
+
 def receive(sock, deadline):
-    """Yields (vlan, ethertype, payload, src-mac) of frames until deadline;
-    the tag may be in the frame or, when the kernel took it out, in the
-    packet's auxiliary data."""
+    """Yields (vlan, ethertype, payload, src-mac) of frames until
+    deadline."""
     while time.time() < deadline:
         sock.settimeout(max(0.01, deadline - time.time()))
         try:
             data, anc, _, _ = sock.recvmsg(65535, socket.CMSG_SPACE(64))
         except socket.timeout:
             return
-        vlan = None
-        for level, kind, cdata in anc:
-            if level == SOL_PACKET and kind == PACKET_AUXDATA:
-                status, _, _, _, _, tci = struct.unpack("IIIHHH", cdata[:18])
-                if status & TP_STATUS_VLAN_VALID or tci:
-                    vlan = tci & 0x0FFF
-        etype = struct.unpack("!H", data[12:14])[0]
-        payload = data[14:]
-        if etype == ETH_P_8021Q:
-            vlan = struct.unpack("!H", data[14:16])[0] & 0x0FFF
-            etype = struct.unpack("!H", data[16:18])[0]
-            payload = data[18:]
+        vlan, etype, payload = parse(data, anc)
         yield vlan, etype, payload, data[6:12]
 
 
