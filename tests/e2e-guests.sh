@@ -126,6 +126,7 @@ EOF
 EOF
     done
     cat <<EOF
+    <controller type='usb' model='none'/>
     <serial type='file'>
       <source path='$SCRATCH/$_name.console'/>
       <target port='0'/>
@@ -139,8 +140,8 @@ EOF
 </domain>
 EOF
 }
-RUN_A="ping_ok a-b 198.18.100.3 3; ping_ok a-host100 198.18.100.1 3; ping_ok a-host200 198.18.200.1 3; burst a-burst 198.18.200.1 9000 $BURST 5000; faultwatch a-fault 198.18.100.3 240"
-RUN_B="ping_ok b-a 198.18.100.2 3; no_reply b-host200 $MB0 198.18.200.1 3; faultwatch b-fault 198.18.100.2 240"
+RUN_A="ping_ok a-b 198.18.100.3 3; ping_ok a-host100 198.18.100.1 3; ping_ok a-host200 198.18.200.1 3; burst a-burst 198.18.200.1 9000 $BURST 5000; faultwatch a-fault 198.18.100.3 240; linger 5"
+RUN_B="ping_ok b-a 198.18.100.2 3; no_reply b-host200 $MB0 198.18.200.1 3; faultwatch b-fault 198.18.100.2 240; linger 5"
 domain e2e-a "$MA0=198.18.100.2/24,$MA1=198.18.200.2/24" "$RUN_A" \
     "$MA0=vhu-e2e-a-0" "$MA1=vhu-e2e-a-1" >"$SCRATCH/e2e-a.xml"
 domain e2e-b "$MB0=198.18.100.3/24" "$RUN_B" "$MB0=vhu-e2e-b-0" >"$SCRATCH/e2e-b.xml"
