@@ -4,8 +4,7 @@
 #   libvirtd_harness_start HUGEDIR LOGDIR
 #       Takes /tmp/nfvhost-libvirtd.lock (one such test at a time on a
 #       machine: there is one qemu:///system), refuses to run when a
-#       libvirtd it did not start answers, or when libvirt would start a
-#       network or a domain of its own (autostart), then starts virtlogd
+#       libvirtd it did not start answers, then starts virtlogd
 #       and libvirtd as root, in the foreground, with Debian's default
 #       configuration, and waits until qemu:///system answers.  Logs:
 #       LOGDIR/virtlogd.log, LOGDIR/libvirtd.log.  Stopped by
@@ -16,7 +15,11 @@
 #       size it finds at start-up, and other tests mount and unmount theirs
 #       at any time on a shared machine.  It also runs in a network
 #       namespace of its own: vhost-user needs only the file system, and
-#       whatever libvirt does to networks stays in there.
+#       whatever libvirt does to networks stays in there.  Its domain and
+#       network definitions (/etc/libvirt/qemu) are an empty tmpfs in that
+#       namespace: what the test defines vanishes with libvirtd, even when
+#       the test is killed before its cleanup, and nothing the machine's
+#       own libvirt defined is started or seen.
 #   libvirtd_harness_domain NAME
 #       Registers a domain to destroy and undefine when the harness stops
 #       (call it before defining the domain).
@@ -51,10 +54,6 @@ libvirtd_harness_start() { # HUGEDIR LOGDIR
         _lv_fail "a libvirtd this test did not start answers on $LIBVIRTD_URI"
         return 1
     fi
-    for f in /etc/libvirt/qemu/networks/autostart/*.xml \
-             /etc/libvirt/qemu/autostart/*.xml; do
-        [ -e "$f" ] && { _lv_fail "libvirt would autostart $f"; return 1; }
-    done
     # Children must not inherit the lock: a libvirtd left behind would
     # hold it.
     virtlogd 8>&- >"$_lv_logdir/virtlogd.log" 2>&1 &
@@ -71,6 +70,7 @@ libvirtd_harness_start() { # HUGEDIR LOGDIR
         awk -v keep="$1" "\$3 == \"hugetlbfs\" && \$2 != keep { print \$2 }" \
             /proc/self/mounts | while read -r m; do umount "$m" || exit 1; done \
             || exit 1
+        mount -t tmpfs -o mode=0755 nfvhost-libvirt /etc/libvirt/qemu || exit 1
         exec libvirtd' sh "$_lv_hugedir" 8>&- >"$_lv_logdir/libvirtd.log" 2>&1 &
     LIBVIRTD_PID=$!
     _lv_pids="$_lv_pids $LIBVIRTD_PID"
