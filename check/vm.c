@@ -107,7 +107,7 @@ check_threads(struct check_ctx *ctx, const struct plan_file_vm *vm)
         if (sscanf(t->comm, "CPU %d/%15s", &v, kind) == 2) {
             n_vcpu++;
             if (v >= 0 && v < vm->vcpus) {
-                hwloc_bitmap_only(want, vm->vcpupin[v]);
+                plan_file_vcpu_cpus(vm, v, want);
             }
         } else {
             hwloc_bitmap_copy(want, vm->emulatorpin);
@@ -187,11 +187,11 @@ check_pins(struct check_ctx *ctx, virConnectPtr conn, virDomainPtr dom,
                 continue;
             }
             cpumap_to_set(maps + i * maplen, maplen, set);
-            hwloc_bitmap_only(want, vm->vcpupin[i]);
+            plan_file_vcpu_cpus(vm, i, want);
             if (!hwloc_bitmap_isequal(set, want)) {
-                sbuf_printf(&bad, "%svCPU %d on %s (planned %d)",
-                            bad.len ? "; " : "", i, ctx_cpus(ctx, set),
-                            vm->vcpupin[i]);
+                sbuf_printf(&bad, "%svCPU %d on %s (planned ",
+                            bad.len ? "; " : "", i, ctx_cpus(ctx, set));
+                sbuf_printf(&bad, "%s)", ctx_cpus(ctx, want));
             }
         }
         check_add(ctx->r, bad.len ? level : CHECK_PASS, "vm.vcpupin",

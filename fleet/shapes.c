@@ -27,6 +27,7 @@ cmp_flavor(const void *a_, const void *b_)
 
     if ((c = cmp_int(a->vcpus, b->vcpus))
         || (c = cmp_int(a->memory_mb, b->memory_mb))
+        || (c = cmp_int(a->cpu_policy, b->cpu_policy))
         || (c = cmp_int(a->thread_policy, b->thread_policy))
         || (c = cmp_int(a->multiqueue, b->multiqueue))
         || (c = cmp_int(a->page_kb, b->page_kb))) {

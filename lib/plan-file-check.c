@@ -166,7 +166,7 @@ check_vm_pins(struct jread *r, const struct plan_file *p,
     char *list = cpulist_format(emu);
     int error = 0;
 
-    for (int i = 0; !error && i < vm->vcpus; i++) {
+    for (int i = 0; !error && vm->vcpupin && i < vm->vcpus; i++) {
         if (!hwloc_bitmap_isset(p->pools.guest, vm->vcpupin[i])) {
             error = jread_item_error(r, "vcpupin", i, "not a CPU of "
                                      "pools.guest");
@@ -178,12 +178,15 @@ check_vm_pins(struct jread *r, const struct plan_file *p,
     if (error) {
         /* Reported above. */
     } else if (hwloc_bitmap_intersects(emu, p->pools.pmd)
-               || hwloc_bitmap_intersects(emu, p->pools.housekeeping)) {
+               || (hwloc_bitmap_intersects(emu, p->pools.housekeeping)
+                   && !(policy == EMU_SHARE
+                        && hwloc_bitmap_isincluded(emu, p->shared_cpus)))) {
+        /* Housekeeping CPUs only as the shared CPUs (rule 16). */
         error = jread_error(r, "emulatorpin", "%s has PMD or housekeeping "
                             "CPUs", list);
     } else if (policy == EMU_SHARE
-               && !hwloc_bitmap_isincluded(emu, p->pools.emulator)) {
-        error = jread_error(r, "emulatorpin", "%s is outside pools.emulator "
+               && !hwloc_bitmap_isincluded(emu, p->shared_cpus)) {
+        error = jread_error(r, "emulatorpin", "%s is outside shared_cpus "
                             "(settings.emulator_policy share)", list);
     } else if (policy == EMU_ISOLATE && hwloc_bitmap_weight(emu) != 1) {
         error = jread_error(r, "emulatorpin", "%s is not one CPU "
@@ -279,11 +282,19 @@ check_vms(struct jread *r, const struct plan_file *p)
             error = jread_error(r, "numa", "%d is not one of numa_nodes[]",
                                 vm->numa);
         }
-        for (int i = 0; !error && i < vm->vcpus; i++) {
+        for (int i = 0; !error && vm->vcpupin && i < vm->vcpus; i++) {
             if (!hwloc_bitmap_isset(p->host.usable_cpus, vm->vcpupin[i])) {
                 error = jread_item_error(r, "vcpupin", i, "not a CPU of "
                                          "host.usable_cpus");
             }
+        }
+        if (!error && vm->cpu_policy == CPU_SHARED
+            && (hwloc_bitmap_iszero(p->shared_cpus)
+                || !hwloc_bitmap_isequal(vm->cpus, p->shared_cpus))) {
+            error = jread_error(r, "cpus", "a cpu_policy shared VM runs on "
+                                "shared_cpus, which %s",
+                                hwloc_bitmap_iszero(p->shared_cpus)
+                                ? "is empty" : "differ");
         }
         error = error ? error : check_vm_pins(r, p, vm);
         error = error ? error : check_vm_memory(r, p, vm);
@@ -386,10 +397,37 @@ check_representors(struct jread *r, const struct plan_file *p)
     return 0;
 }
 
+/* shared_cpus is the emulator pool, or with emulator_shared_cores 0 some
+ * housekeeping CPUs; nothing without the share policy. */
+static int
+check_shared_cpus(struct jread *r, const struct plan_file *p)
+{
+    const struct plan_file_settings *s = &p->settings;
+    hwloc_const_bitmap_t within = (s->emulator_policy != EMU_SHARE ? NULL
+                                   : s->emulator_shared_cores
+                                   ? p->pools.emulator
+                                   : p->pools.housekeeping);
+    bool ok = (within
+               ? (!hwloc_bitmap_iszero(p->shared_cpus)
+                  && (s->emulator_shared_cores
+                      ? hwloc_bitmap_isequal(p->shared_cpus, within)
+                      : hwloc_bitmap_isincluded(p->shared_cpus, within)))
+               : hwloc_bitmap_iszero(p->shared_cpus));
+
+    if (!ok) {
+        return jread_error(r, "shared_cpus", "expected %s",
+                           !within ? "\"\" (emulator_policy is not share)"
+                           : s->emulator_shared_cores ? "pools.emulator"
+                           : "housekeeping CPUs (emulator_shared_cores 0)");
+    }
+    return 0;
+}
+
 int
 plan_file_check(struct jread *r, const struct plan_file *p)
 {
     return (check_disjoint(r, "pools", &p->pools)
+            || check_shared_cpus(r, p)
             || check_numas(r, p)
             || check_vms(r, p)
             || check_ovs(r, p)

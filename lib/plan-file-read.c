@@ -133,15 +133,16 @@ read_settings(struct jread *r, json_t *root, struct plan_file_settings *s)
     static const char *const keys[] = {
         "housekeeping_cores_per_numa", "host_memory_mb", "hugepage_size_kb",
         "pmd_cores_per_numa", "pmd_siblings", "mtu", "pmd_rxq_assign",
-        "emulator_policy", "emulator_shared_cores", NULL
+        "emulator_policy", "emulator_shared_cores", "virt_type", NULL
     };
+    static const char *const virt[] = { "kvm", "qemu", NULL };
     static const char *const siblings[] = { "use", "idle", NULL };
     static const char *const assign[] = {
         "cycles", "roundrobin", "group", NULL
     };
     static const char *const emu[] = { "share", "isolate", "none", NULL };
     json_t *o = jread_object(r, root, "settings");
-    int idle = 0, a = 0, policy = 0, error;
+    int idle = 0, a = 0, policy = 0, vt = 0, error;
     size_t len;
 
     if (!o) {
@@ -160,7 +161,8 @@ read_settings(struct jread *r, json_t *root, struct plan_file_settings *s)
              || jread_enum(r, o, "pmd_rxq_assign", assign, &a)
              || jread_enum(r, o, "emulator_policy", emu, &policy)
              || jread_int(r, o, "emulator_shared_cores", 0, 64,
-                        &s->emulator_shared_cores));
+                        &s->emulator_shared_cores)
+             || jread_enum(r, o, "virt_type", virt, &vt));
     if (!error && s->hugepage_size_kb != 2048
         && s->hugepage_size_kb != 1048576) {
         error = jread_error(r, "hugepage_size_kb", "expected 2048 or 1048576");
@@ -169,6 +171,7 @@ read_settings(struct jread *r, json_t *root, struct plan_file_settings *s)
     s->pmd_siblings_idle = idle;
     s->pmd_rxq_assign = xstrdup(assign[a]);
     s->emulator_policy = policy;
+    s->virt_type = vt;
     return error ? NFV_EINPUT : 0;
 }
 
@@ -458,16 +461,35 @@ read_cpu_numbers(struct jread *r, json_t *a, const char *key, int **out)
 }
 
 static int
+read_cpu_policy(struct jread *r, json_t *o, struct plan_file_vm *vm)
+{
+    static const char *const policies[] = { "dedicated", "shared", NULL };
+    int policy = 0;
+    int error = jread_enum(r, o, "cpu_policy", policies, &policy);
+
+    vm->cpu_policy = policy;
+    return error;
+}
+
+/* One pin per vCPU for a dedicated VM; none for a shared one, whose vCPUs
+ * float over its cpus. */
+static int
 read_vcpupin(struct jread *r, json_t *o, struct plan_file_vm *vm)
 {
     json_t *pins = jread_array(r, o, "vcpupin");
+    size_t want = vm->cpu_policy == CPU_SHARED ? 0 : vm->vcpus;
 
     if (!pins) {
         return NFV_EINPUT;
     }
-    if (json_array_size(pins) != (size_t) vm->vcpus) {
-        return jread_error(r, "vcpupin", "%zu entries for %d vcpus",
-                           json_array_size(pins), vm->vcpus);
+    if (json_array_size(pins) != want) {
+        return jread_error(r, "vcpupin", "%zu entries for %d vcpus of "
+                           "cpu_policy %s (expected %zu)",
+                           json_array_size(pins), vm->vcpus,
+                           cpu_policy_name(vm->cpu_policy), want);
+    }
+    if (!want) {
+        return 0;
     }
     return read_cpu_numbers(r, pins, "vcpupin", &vm->vcpupin);
 }
@@ -517,9 +539,9 @@ read_vm(struct jread *r, json_t *o, void *item)
 {
     struct plan_file_vm *vm = item;
     static const char *const keys[] = {
-        "name", "numa", "l3", "vcpus", "memory_mb", "thread_policy", "cpus",
-        "vcpupin", "emulatorpin", "topology", "hugepages", "queues", "nics",
-        "disk", "cdrom", NULL
+        "name", "numa", "l3", "vcpus", "memory_mb", "thread_policy",
+        "cpu_policy", "cpus", "vcpupin", "emulatorpin", "topology",
+        "hugepages", "queues", "nics", "disk", "cdrom", NULL
     };
     static const char *const policies[] = {
         "prefer", "isolate", "require", NULL
@@ -538,6 +560,7 @@ read_vm(struct jread *r, json_t *o, void *item)
         || jread_int(r, o, "vcpus", 1, 1024, &vm->vcpus)
         || jread_u64(r, o, "memory_mb", &vm->memory_mb)
         || jread_enum(r, o, "thread_policy", policies, &policy)
+        || read_cpu_policy(r, o, vm)
         || jread_cpus(r, o, "cpus", &vm->cpus)
         || read_vcpupin(r, o, vm)
         || jread_cpus(r, o, "emulatorpin", &vm->emulatorpin)
@@ -1041,9 +1064,9 @@ static int
 read_plan(struct jread *r, json_t *root, struct plan_file *p)
 {
     static const char *const keys[] = {
-        "format", "generator", "host", "settings", "pools", "numa_nodes",
-        "uplinks", "sriov_pfs", "vms", "ovs", "kernel", "warnings",
-        "changes", NULL
+        "format", "generator", "host", "settings", "pools", "shared_cpus",
+        "numa_nodes", "uplinks", "sriov_pfs", "vms", "ovs", "kernel",
+        "warnings", "changes", NULL
     };
 
     if (!json_is_object(root)) {
@@ -1057,6 +1080,7 @@ read_plan(struct jread *r, json_t *root, struct plan_file *p)
             || read_host(r, root, &p->host)
             || read_settings(r, root, &p->settings)
             || read_pools(r, root, "pools", &p->pools)
+            || jread_cpus(r, root, "shared_cpus", &p->shared_cpus)
             || read_array(r, root, "numa_nodes", sizeof *p->numa_nodes,
                           (void **) &p->numa_nodes, &p->n_numa_nodes,
                           read_numa)

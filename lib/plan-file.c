@@ -34,6 +34,29 @@ nic_type_name(enum nic_type t)
     return t == NIC_VHOST ? "vhost" : "sriov";
 }
 
+const char *
+cpu_policy_name(enum cpu_policy p)
+{
+    return p == CPU_SHARED ? "shared" : "dedicated";
+}
+
+const char *
+virt_type_name(enum virt_type t)
+{
+    return t == VIRT_QEMU ? "qemu" : "kvm";
+}
+
+void
+plan_file_vcpu_cpus(const struct plan_file_vm *vm, int vcpu,
+                    hwloc_bitmap_t out)
+{
+    if (vm->vcpupin) {
+        hwloc_bitmap_only(out, vm->vcpupin[vcpu]);
+    } else {
+        hwloc_bitmap_copy(out, vm->cpus);
+    }
+}
+
 bool
 plan_file_name_valid(const char *s, size_t max)
 {
@@ -161,6 +184,7 @@ plan_file_destroy(struct plan_file *p)
     hwloc_bitmap_free(p->host.unusable_cpus);
     free(p->settings.pmd_rxq_assign);
     pools_destroy(&p->pools);
+    hwloc_bitmap_free(p->shared_cpus);
     for (size_t i = 0; i < p->n_numa_nodes; i++) {
         struct plan_file_numa *n = &p->numa_nodes[i];
         for (size_t l = 0; l < n->n_l3_domains; l++) {

@@ -56,9 +56,20 @@
 enum emulator_policy { EMU_SHARE, EMU_ISOLATE, EMU_NONE };
 enum thread_policy { THREAD_PREFER, THREAD_ISOLATE, THREAD_REQUIRE };
 enum nic_type { NIC_VHOST, NIC_SRIOV };
+/* A VM's vCPUs: pinned 1:1 to guest-pool CPUs, or floating over the
+ * shared CPUs (nova's hw:cpu_policy). */
+enum cpu_policy { CPU_DEDICATED, CPU_SHARED };
+/* libvirt's domain type and nova's [libvirt] virt_type: KVM, or QEMU's
+ * TCG emulation (tests and nested labs, where KVM is missing or hangs). */
+enum virt_type { VIRT_KVM, VIRT_QEMU };
+/* The guest CPU model of virt_type qemu (libvirt's <model>, nova's
+ * cpu_models): x86-64 as TCG emulates it in full. */
+#define VIRT_QEMU_CPU_MODEL "qemu64"
 const char *emulator_policy_name(enum emulator_policy);
 const char *thread_policy_name(enum thread_policy);
 const char *nic_type_name(enum nic_type);
+const char *cpu_policy_name(enum cpu_policy);
+const char *virt_type_name(enum virt_type);
 
 /* "pools" (the whole host) and "numa_nodes[].pools" (one node); the five
  * sets are pairwise disjoint. */
@@ -89,7 +100,10 @@ struct plan_file_settings {
     int mtu;                        /* 68-9702, every OVS interface. */
     char *pmd_rxq_assign;           /* "cycles", "roundrobin" or "group". */
     enum emulator_policy emulator_policy;
-    int emulator_shared_cores;      /* 0 unless the policy is share. */
+    int emulator_shared_cores;      /* 0 unless the policy is share; with
+                                     * share, 0: the shared CPUs are the
+                                     * housekeeping ones (shared_cpus). */
+    enum virt_type virt_type;       /* "virt_type": "kvm" or "qemu". */
 };
 
 /* "numa_nodes[].l3_domains[]". */
@@ -189,8 +203,13 @@ struct plan_file_vm {
     int vcpus;                      /* 1-1024. */
     uint64_t memory_mb;
     enum thread_policy thread_policy;
-    hwloc_bitmap_t cpus;            /* The set of vcpupin. */
-    int *vcpupin;                   /* vcpus entries: host PU of vCPU i. */
+    enum cpu_policy cpu_policy;
+    hwloc_bitmap_t cpus;            /* dedicated: the set of vcpupin;
+                                     * shared: shared_cpus, where every
+                                     * vCPU may run. */
+    int *vcpupin;                   /* dedicated: vcpus entries, the host
+                                     * PU of vCPU i; shared: NULL ([] in
+                                     * plan.json). */
     hwloc_bitmap_t emulatorpin;     /* Empty for emulator policy none. */
     int sockets, cores, threads;    /* Guest topology; product = vcpus. */
     struct plan_file_hugepages hugepages;   /* size_kb and count. */
@@ -314,6 +333,12 @@ struct plan_file {
     struct plan_file_host host;
     struct plan_file_settings settings;
     struct plan_file_pools pools;
+    /* "shared_cpus": where every VM's emulator threads and the vCPUs of
+     * cpu_policy shared VMs run (nova's cpu_shared_set): pools.emulator,
+     * or, with settings.emulator_shared_cores 0, the housekeeping CPUs of
+     * one node (a host too small for a pool of its own); empty unless
+     * settings.emulator_policy is share. */
+    hwloc_bitmap_t shared_cpus;
     struct plan_file_numa *numa_nodes;
     size_t n_numa_nodes;
     struct plan_file_uplink *uplinks;
@@ -350,6 +375,10 @@ const struct plan_file_uplink *plan_file_find_uplink(
     const struct plan_file *, const char *pci);
 const struct plan_file_sriov_pf *plan_file_find_sriov_pf(
     const struct plan_file *, const char *pci);
+/* Where vCPU 'vcpu' of 'vm' may run, into 'out': {vcpupin[vcpu]}, or
+ * the VM's cpus for cpu_policy shared. */
+void plan_file_vcpu_cpus(const struct plan_file_vm *, int vcpu,
+                         hwloc_bitmap_t out);
 /* ovs.other_config[key], or NULL. */
 const char *plan_file_other_config(const struct plan_file *,
                                    const char *key);

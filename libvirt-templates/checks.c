@@ -306,14 +306,27 @@ check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
 
         switch (read_cpuset(r, expr, set, &cpuset)) {
         case CPUSET_ABSENT:
-            problem(r, "vCPU %d is not pinned (the plan pins it to %d)", i,
-                    s->vcpupin[i]);
+            if (s->vcpupin) {
+                problem(r, "vCPU %d is not pinned (the plan pins it to %d)",
+                        i, s->vcpupin[i]);
+            } else {
+                problem(r, "vCPU %d is not pinned (the plan lets it float "
+                        "over the shared CPUs only)", i);
+            }
             break;
         case CPUSET_BAD:
             problem(r, "vCPU %d: cpuset='%s' is not a CPU list", i, cpuset);
             break;
         case CPUSET_OK:
-            if (hwloc_bitmap_weight(set) != 1
+            if (!s->vcpupin) {
+                if (!hwloc_bitmap_isequal(set, s->cpus)) {
+                    char *w = cpulist_format(s->cpus);
+                    problem(r, "vCPU %d is pinned to %s; the plan's VM has "
+                            "cpu_policy shared: the shared CPUs %s", i,
+                            cpuset, w);
+                    free(w);
+                }
+            } else if (hwloc_bitmap_weight(set) != 1
                 || hwloc_bitmap_first(set) != s->vcpupin[i]) {
                 int cpu = hwloc_bitmap_first(set);
                 problem(r, "vCPU %d is pinned to %s, %s; the plan pins it to "
@@ -329,6 +342,21 @@ check_vcpupins(struct report *r, hwloc_bitmap_t vcpus)
     }
     hwloc_bitmap_free(set);
     free(nv);
+}
+
+/* KVM or TCG, as the plan's virt_type says. */
+static void
+check_virt_type(struct report *r)
+{
+    const char *want = virt_type_name(r->s->virt_type);
+    char *type = str(r, NULL, "string(/domain/@type)");
+
+    r->area = DOMAIN_VCPUS;
+    if (strcmp(type, want)) {
+        problem(r, "<domain type='%s'>, the plan's virt_type is %s", type,
+                want);
+    }
+    free(type);
 }
 
 static void
@@ -353,11 +381,14 @@ check_emulatorpin(struct report *r, hwloc_const_bitmap_t vcpus)
         problem(r, "emulatorpin cpuset='%s' is not a CPU list", cpuset);
         break;
     case CPUSET_OK:
-        if (hwloc_bitmap_intersects(set, vcpus)) {
+        /* A shared VM's vCPUs float over the emulator's CPUs by design. */
+        if (s->vcpupin && hwloc_bitmap_intersects(set, vcpus)) {
             problem(r, "emulatorpin %s overlaps the vCPU pins", cpuset);
         }
+        /* With shared_cores = 0 the shared CPUs are housekeeping ones. */
         if (hwloc_bitmap_intersects(set, s->pmd_pool)
-            || hwloc_bitmap_intersects(set, s->hk_pool)) {
+            || (hwloc_bitmap_intersects(set, s->hk_pool)
+                && !hwloc_bitmap_isincluded(set, want))) {
             problem(r, "emulatorpin %s includes PMD or housekeeping CPUs",
                     cpuset);
         }
@@ -463,6 +494,7 @@ domain_check_each(xmlDocPtr doc, const struct vm_spec *s,
     check_shared_memory(&r);
     check_interfaces(&r);
     check_vcpupins(&r, vcpus);
+    check_virt_type(&r);
     check_emulatorpin(&r, vcpus);
     check_memory(&r);
     check_balloon(&r);

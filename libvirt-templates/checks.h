@@ -10,9 +10,12 @@
  *     another number of vhost-user or VF interfaces than planned;
  *   - rx/tx ring sizes that are not powers of two within 256-1024 (only
  *     QEMU refuses them, at start);
- *   - vCPU pins not as planned or outside the guest pool, emulator pins
- *     outside the emulator-share pool (or the isolate PU), the two
- *     overlapping, or either on PMD or housekeeping CPUs;
+ *   - vCPU pins not as planned or outside the guest pool (a cpu_policy
+ *     shared VM: each vCPU pinned to all the shared CPUs), emulator pins
+ *     outside the shared CPUs (or the isolate PU), the two overlapping,
+ *     or either on PMD or housekeeping CPUs (unless the shared CPUs are
+ *     housekeeping ones: shared_cores = 0);
+ *   - a domain type other than the plan's virt_type;
  *   - memory that the VM's hugepages do not cover, another page size, or
  *     numatune not strict to the VM's node; a memory balloon (one that is
  *     not model='none', or none listed: libvirt then adds one);
@@ -35,7 +38,7 @@ enum domain_area {
     DOMAIN_INTERFACES,      /* vhost-user sockets and mode, NIC counts,
                              * VLAN tags. */
     DOMAIN_RINGS,           /* rx/tx ring sizes. */
-    DOMAIN_VCPUS,           /* <vcpu> and vcpupin. */
+    DOMAIN_VCPUS,           /* <vcpu>, vcpupin and the domain type. */
     DOMAIN_EMULATOR,        /* emulatorpin. */
 };
 typedef void domain_problem_fn(void *aux, enum domain_area,

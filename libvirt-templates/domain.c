@@ -4,11 +4,16 @@
  *   <memoryBacking>  hugepages of the planned size for guest cell 0, and
  *                    <access mode='shared'/>: OVS maps guest memory for
  *                    vhost-user and cannot without it;
- *   <vcpu>/<cputune> one vcpupin per vCPU as the plan assigns, emulatorpin
- *                    to the emulator-share pool (or the isolate PU);
+ *   <vcpu>/<cputune> one vcpupin per vCPU as the plan assigns (for
+ *                    cpu_policy shared, each to all the shared CPUs),
+ *                    emulatorpin to the shared CPUs (or the isolate PU);
  *   <numatune>       guest memory strictly from the VM's node;
- *   <cpu>            host-passthrough with the planned guest topology and
- *                    one NUMA cell with memAccess='shared';
+ *   <cpu>            host-passthrough (virt_type qemu: the TCG model
+ *                    qemu64) with the planned guest topology and one NUMA
+ *                    cell with memAccess='shared';
+ *   <domain type>    the plan's virt_type, in domains 'vm xml' builds
+ *                    ('vm tune' keeps the domain's own, and the checks
+ *                    say when it differs);
  *   interfaces       vhostuser in server mode on the socket the OVS port
  *                    (dpdkvhostuserclient) connects to, with 1024-entry
  *                    rings; hostdev VFs with their VLAN.
@@ -231,11 +236,18 @@ cputune(xmlDocPtr doc, const struct vm_spec *s)
 {
     xmlNodePtr ct = node(doc, "cputune");
 
+    char *shared = cpulist_format(s->cpus);
+
     for (int i = 0; i < s->vcpus; i++) {
         xmlNodePtr pin = child(ct, "vcpupin");
         prop(pin, "vcpu", "%d", i);
-        prop(pin, "cpuset", "%d", s->vcpupin[i]);
+        if (s->vcpupin) {
+            prop(pin, "cpuset", "%d", s->vcpupin[i]);
+        } else {
+            prop(pin, "cpuset", "%s", shared);
+        }
     }
+    free(shared);
     if (!hwloc_bitmap_iszero(s->emulatorpin)) {
         char *list = cpulist_format(s->emulatorpin);
         prop(child(ct, "emulatorpin"), "cpuset", "%s", list);
@@ -266,9 +278,18 @@ cpu_node(xmlDocPtr doc, const struct vm_spec *s)
     xmlNodePtr topo = child(cpu, "topology");
     xmlNodePtr cell = child(child(cpu, "numa"), "cell");
 
-    prop(cpu, "mode", "host-passthrough");
-    prop(cpu, "check", "none");
-    prop(cpu, "migratable", "off");
+    if (s->virt_type == VIRT_QEMU) {
+        xmlNodePtr model = text_node(doc, "model", VIRT_QEMU_CPU_MODEL);
+        prop(cpu, "mode", "custom");
+        prop(cpu, "match", "exact");
+        prop(cpu, "check", "none");
+        prop(model, "fallback", "forbid");
+        xmlAddPrevSibling(topo, model);
+    } else {
+        prop(cpu, "mode", "host-passthrough");
+        prop(cpu, "check", "none");
+        prop(cpu, "migratable", "off");
+    }
     prop(topo, "sockets", "%d", s->sockets);
     prop(topo, "dies", "1");
     prop(topo, "cores", "%d", s->cores);
@@ -540,9 +561,9 @@ add_cdrom(struct xsplice *x, const char *iso)
 
 /* One consistent layout for a new domain: the template's bytes need not
  * survive, and libxml2's serializer indents what was spliced in and what
- * was there alike. */
+ * was there alike.  The domain type is the plan's virt_type. */
 static char *
-reformat(char *text)
+reformat(char *text, const struct vm_spec *s)
 {
     xmlDocPtr doc = xmlReadMemory(text, strlen(text), NULL, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -550,7 +571,12 @@ reformat(char *text)
     xmlSaveCtxtPtr save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT
                                           | XML_SAVE_NO_DECL);
 
-    if (!doc || !save || xmlSaveDoc(save, doc) < 0) {
+    if (!doc || !save) {
+        xalloc_die();
+    }
+    xmlSetProp(xmlDocGetRootElement(doc), BAD_CAST "type",
+               BAD_CAST virt_type_name(s->virt_type));
+    if (xmlSaveDoc(save, doc) < 0) {
         xalloc_die();
     }
     xmlSaveClose(save);
@@ -586,7 +612,7 @@ domain_build(const char *template_name, const char *template_text,
             add_cdrom(&x, cdrom);
         }
     }
-    *out = error ? NULL : reformat(xsplice_apply(&x));
+    *out = error ? NULL : reformat(xsplice_apply(&x), s);
     xsplice_destroy(&x);
     return error;
 }

@@ -120,7 +120,7 @@ load_host(const struct plan_file *p, struct vm_spec *s)
     s->mtu = p->settings.mtu;
     s->emulator_policy = p->settings.emulator_policy;
     s->guest_pool = xbitmap_dup(p->pools.guest);
-    s->emulator_pool = xbitmap_dup(p->pools.emulator);
+    s->emulator_pool = xbitmap_dup(p->shared_cpus);
     s->pmd_pool = xbitmap_dup(p->pools.pmd);
     s->hk_pool = xbitmap_dup(p->pools.housekeeping);
     s->node_guest_pages = node ? node->hugepages.guests : 0;
@@ -161,7 +161,12 @@ load_vm(const struct plan_file *p, const struct plan_file_vm *vm,
     s->hugepages = vm->hugepages.count;
     s->queues = vm->queues;
     s->emulatorpin = xbitmap_dup(vm->emulatorpin);
-    s->vcpupin = xmemdup(vm->vcpupin, vm->vcpus * sizeof *vm->vcpupin);
+    s->virt_type = p->settings.virt_type;
+    s->cpu_policy = vm->cpu_policy;
+    s->cpus = xbitmap_dup(vm->cpus);
+    if (vm->vcpupin) {
+        s->vcpupin = xmemdup(vm->vcpupin, vm->vcpus * sizeof *vm->vcpupin);
+    }
     load_host(p, s);
     s->nics = xcalloc(vm->n_nics + 1, sizeof *s->nics);
     for (size_t k = 0; k < vm->n_nics; k++) {
@@ -206,6 +211,7 @@ vm_spec_destroy(struct vm_spec *s)
     }
     free(s->nics);
     free(s->vcpupin);
+    hwloc_bitmap_free(s->cpus);
     hwloc_bitmap_free(s->emulatorpin);
     hwloc_bitmap_free(s->guest_pool);
     hwloc_bitmap_free(s->emulator_pool);

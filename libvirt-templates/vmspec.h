@@ -37,7 +37,10 @@ struct vm_spec {
     int numa;
     int vcpus;
     uint64_t memory_mb;
-    int *vcpupin;
+    enum virt_type virt_type;
+    enum cpu_policy cpu_policy;
+    hwloc_bitmap_t cpus;        /* shared: where every vCPU may run. */
+    int *vcpupin;               /* dedicated only; NULL for shared. */
     hwloc_bitmap_t emulatorpin;
     int sockets, cores, threads;
     uint64_t hugepage_kb;
@@ -49,7 +52,10 @@ struct vm_spec {
 
     /* Host facts from the same plan. */
     enum emulator_policy emulator_policy;
-    hwloc_bitmap_t guest_pool, emulator_pool, pmd_pool, hk_pool;
+    hwloc_bitmap_t guest_pool, pmd_pool, hk_pool;
+    hwloc_bitmap_t emulator_pool;   /* The plan's shared_cpus: the
+                                     * emulator-share pool, or housekeeping
+                                     * CPUs with shared_cores = 0. */
     uint64_t node_guest_pages;  /* Guest hugepages on the VM's node. */
 };
 

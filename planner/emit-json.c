@@ -55,7 +55,7 @@ jsettings(const struct plan *p)
 {
     const struct intent *in = p->intent;
 
-    return json_pack("{s:i, s:I, s:I, s:i, s:s, s:i, s:s, s:s, s:i}",
+    return json_pack("{s:i, s:I, s:I, s:i, s:s, s:i, s:s, s:s, s:i, s:s}",
                      "housekeeping_cores_per_numa",
                      in->housekeeping_cores_per_numa,
                      "host_memory_mb", (json_int_t) in->host_memory_mb,
@@ -68,7 +68,8 @@ jsettings(const struct plan *p)
                      emulator_policy_name(in->emulator_policy),
                      "emulator_shared_cores",
                      in->emulator_policy == EMU_SHARE
-                     ? in->emulator_shared_cores : 0);
+                     ? in->emulator_shared_cores : 0,
+                     "virt_type", virt_type_name(in->virt_type));
 }
 
 static json_t *
@@ -186,21 +187,22 @@ jvm(const struct plan *p, const struct plan_vm *v)
 {
     json_t *pins = json_array(), *nics = json_array();
 
-    for (int i = 0; i < v->intent->vcpus; i++) {
+    for (int i = 0; v->vcpupin && i < v->intent->vcpus; i++) {
         json_array_append_new(pins, json_integer(v->vcpupin[i]));
     }
     for (int i = 0; i < v->n_nics; i++) {
         json_array_append_new(nics, jnic(i, &v->nics[i], v->queues));
     }
     return json_pack(
-        "{s:s, s:i, s:i, s:i, s:I, s:s, s:o, s:o, s:o, s:{s:i, s:i, s:i}, "
-        "s:{s:I, s:I}, s:i, s:o, s:s?, s:s?}",
+        "{s:s, s:i, s:i, s:i, s:I, s:s, s:s, s:o, s:o, s:o, "
+        "s:{s:i, s:i, s:i}, s:{s:I, s:I}, s:i, s:o, s:s?, s:s?}",
         "name", v->intent->name,
         "numa", v->numa,
         "l3", v->l3,
         "vcpus", v->intent->vcpus,
         "memory_mb", (json_int_t) v->memory_mb,
         "thread_policy", thread_policy_name(v->intent->thread_policy),
+        "cpu_policy", cpu_policy_name(v->intent->cpu_policy),
         "cpus", jlist(v->cpus),
         "vcpupin", pins,
         "emulatorpin", jlist(v->emulatorpin),
@@ -401,12 +403,13 @@ emit_plan_json(const struct plan *p)
         json_array_append_new(warnings, json_string(p->diag->warnings[i]));
     }
     root = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-                     "s:o, s:o}",
+                     "s:o, s:o, s:o}",
                      "format", PLAN_FILE_FORMAT,
                      "generator", "nfvhost " PACKAGE_VERSION,
                      "host", jhost(p),
                      "settings", jsettings(p),
                      "pools", jpools(p->pool),
+                     "shared_cpus", jlist(p->shared_cpus),
                      "numa_nodes", numas,
                      "uplinks", uplinks,
                      "sriov_pfs", pfs,

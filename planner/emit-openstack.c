@@ -124,13 +124,27 @@ check_disjoint(struct diag *d, hwloc_const_bitmap_t a, const char *a_name,
     return NFV_EINFEASIBLE;
 }
 
+static bool
+all_vms_shared(const struct plan *p)
+{
+    for (int v = 0; v < p->n_vms; v++) {
+        if (p->vms[v].intent->cpu_policy != CPU_SHARED) {
+            return false;
+        }
+    }
+    return p->n_vms > 0;
+}
+
 int
 openstack_check(const struct plan *p, struct diag *d)
 {
     hwloc_const_bitmap_t ded = p->pool[POOL_GUEST];
-    hwloc_const_bitmap_t shared = p->pool[POOL_EMULATOR];
+    hwloc_const_bitmap_t shared = p->shared_cpus;
+    /* shared_cores = 0 puts cpu_shared_set on the housekeeping CPUs on
+     * purpose (rule 15); nova does not know about housekeeping. */
+    bool hk_shared = p->intent->emulator_shared_cores == 0;
 
-    if (hwloc_bitmap_iszero(ded)) {
+    if (hwloc_bitmap_iszero(ded) && !all_vms_shared(p)) {
         return diag_error(d, NFV_EINFEASIBLE, "OpenStack: the guest pool is "
                           "empty, so nova's [compute] cpu_dedicated_set "
                           "would be too and no pinned flavor could run");
@@ -143,24 +157,25 @@ openstack_check(const struct plan *p, struct diag *d)
                           "emulator-share pool ([compute] cpu_shared_set) is "
                           "empty");
     }
-    static const struct {
-        enum pool a;
+    const struct {
+        hwloc_const_bitmap_t a;
         const char *a_name;
-        enum pool b;
+        hwloc_const_bitmap_t b;
         const char *b_name;
     } pairs[] = {
-        { POOL_GUEST, "[compute] cpu_dedicated_set",
-          POOL_EMULATOR, "[compute] cpu_shared_set" },
-        { POOL_PMD, "the PMD pool", POOL_GUEST, "cpu_dedicated_set" },
-        { POOL_PMD, "the PMD pool", POOL_EMULATOR, "cpu_shared_set" },
-        { POOL_HOUSEKEEPING, "the housekeeping pool", POOL_GUEST,
+        { ded, "[compute] cpu_dedicated_set",
+          shared, "[compute] cpu_shared_set" },
+        { p->pool[POOL_PMD], "the PMD pool", ded, "cpu_dedicated_set" },
+        { p->pool[POOL_PMD], "the PMD pool", shared, "cpu_shared_set" },
+        { p->pool[POOL_HOUSEKEEPING], "the housekeeping pool", ded,
           "cpu_dedicated_set" },
-        { POOL_HOUSEKEEPING, "the housekeeping pool", POOL_EMULATOR,
-          "cpu_shared_set" },
+        { p->pool[POOL_HOUSEKEEPING], "the housekeeping pool",
+          hk_shared ? NULL : shared, "cpu_shared_set" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
-        int error = check_disjoint(d, p->pool[pairs[i].a], pairs[i].a_name,
-                                   p->pool[pairs[i].b], pairs[i].b_name);
+        int error = pairs[i].b ? check_disjoint(d, pairs[i].a,
+                                                pairs[i].a_name, pairs[i].b,
+                                                pairs[i].b_name) : 0;
         if (error) {
             return error;
         }
@@ -201,16 +216,29 @@ static void
 nova_compute(const struct plan *p, struct sbuf *b)
 {
     char *ded = cpulist_format(p->pool[POOL_GUEST]);
-    char *shared = cpulist_format(p->pool[POOL_EMULATOR]);
+    char *shared = cpulist_format(p->shared_cpus);
     char *pmd = cpulist_format(p->pool[POOL_PMD]);
     char *hk = cpulist_format(p->pool[POOL_HOUSEKEEPING]);
 
-    sbuf_printf(b, "\n[compute]\n"
-                "# Guest pool: pinned vCPUs (PCPU).  PMD (%s) and "
-                "housekeeping (%s) CPUs\n# are in neither set.\n"
-                "cpu_dedicated_set = %s\n", pmd[0] ? pmd : "none",
-                hk[0] ? hk : "none", ded);
-    if (shared[0]) {
+    sbuf_puts(b, "\n[compute]\n");
+    if (ded[0]) {
+        sbuf_printf(b, "# Guest pool: pinned vCPUs (PCPU).  PMD (%s) and "
+                    "housekeeping (%s) CPUs\n# are in neither set.\n"
+                    "cpu_dedicated_set = %s\n", pmd[0] ? pmd : "none",
+                    hk[0] ? hk : "none", ded);
+    } else {
+        /* nova refuses an empty cpu_dedicated_set; left out, the host
+         * offers no PCPU and takes only hw:cpu_policy=shared flavors. */
+        sbuf_puts(b, "# No guest pool: every VM has cpu_policy shared, so "
+                  "there is no\n# cpu_dedicated_set and no pinned flavor "
+                  "fits this host.\n");
+    }
+    if (shared[0] && p->intent->emulator_shared_cores == 0) {
+        sbuf_printf(b, "# The housekeeping CPUs, shared with the host "
+                    "([emulator] shared_cores = 0):\n# QEMU emulator "
+                    "threads and the vCPUs of unpinned guests (VCPU).\n"
+                    "cpu_shared_set = %s\n", shared);
+    } else if (shared[0]) {
         sbuf_printf(b, "# Emulator-share pool: QEMU emulator threads of "
                     "flavors with\n# hw:emulator_threads_policy=share "
                     "(and VCPU for unpinned guests).\n"
@@ -331,6 +359,22 @@ nova_pci(const struct plan *p, const struct physnet *nets, int n,
     }
 }
 
+/* virt_type qemu (TCG) cannot pass the host CPU through: a named model
+ * that TCG emulates, as the domains 'nfvhost vm xml' writes have. */
+static void
+nova_libvirt(const struct plan *p, struct sbuf *b)
+{
+    if (p->intent->virt_type == VIRT_QEMU) {
+        sbuf_puts(b, "\n[libvirt]\n# QEMU's TCG emulation, no KVM: for "
+                  "tests and nested labs.\nvirt_type = qemu\n"
+                  "cpu_mode = custom\ncpu_models = " VIRT_QEMU_CPU_MODEL
+                  "\n");
+    } else {
+        sbuf_puts(b, "\n[libvirt]\nvirt_type = kvm\n"
+                  "cpu_mode = host-passthrough\n");
+    }
+}
+
 char *
 emit_nova_conf(const struct plan *p)
 {
@@ -345,7 +389,7 @@ emit_nova_conf(const struct plan *p)
               "--config-file), then restart nova-compute.\n");
     nova_memory(p, &b);
     nova_compute(p, &b);
-    sbuf_puts(&b, "\n[libvirt]\ncpu_mode = host-passthrough\n");
+    nova_libvirt(p, &b);
     nova_neutron(p, &b);
     nova_pci(p, nets, n, &b);
     free(nets);
@@ -362,25 +406,30 @@ flavor_name(struct openstack_flavor *f)
     } else {
         snprintf(mem, sizeof mem, "%" PRIu64 "m", f->memory_mb);
     }
-    snprintf(f->name, sizeof f->name, "nfv.%dc%s%s%s", f->vcpus, mem,
-             f->thread_policy == THREAD_PREFER ? ""
+    snprintf(f->name, sizeof f->name, "nfv.%dc%s%s%s%s", f->vcpus, mem,
+             f->cpu_policy == CPU_SHARED ? ".shared" : "",
+             f->cpu_policy == CPU_SHARED || f->thread_policy == THREAD_PREFER
+             ? ""
              : f->thread_policy == THREAD_ISOLATE ? ".isolate" : ".require",
              f->multiqueue ? ".mq" : "");
 }
 
 static struct openstack_flavor *
 flavor_add(const struct plan *p, struct openstack_flavor *fl, int *n,
-           int vcpus, uint64_t memory_mb, enum thread_policy tp, bool mq)
+           int vcpus, uint64_t memory_mb, enum cpu_policy cp,
+           enum thread_policy tp, bool mq)
 {
     for (int i = 0; i < *n; i++) {
         if (fl[i].vcpus == vcpus && fl[i].memory_mb == memory_mb
-            && fl[i].thread_policy == tp && fl[i].multiqueue == mq) {
+            && fl[i].cpu_policy == cp && fl[i].thread_policy == tp
+            && fl[i].multiqueue == mq) {
             return &fl[i];
         }
     }
     struct openstack_flavor *f = &fl[(*n)++];
     f->vcpus = vcpus;
     f->memory_mb = memory_mb;
+    f->cpu_policy = cp;
     f->thread_policy = tp;
     f->multiqueue = mq;
     f->page_kb = p->hugepage_kb;
@@ -417,6 +466,7 @@ openstack_flavors(const struct plan *p, int *n)
         const struct plan_vm *vm = &p->vms[v];
         struct openstack_flavor *f = flavor_add(p, fl, n, vm->intent->vcpus,
                                                 vm->memory_mb,
+                                                vm->intent->cpu_policy,
                                                 vm->intent->thread_policy,
                                                 vm->queues > 1);
         char *vms = xasprintf("%s%s%s", f->vms, *f->vms ? " " : "",
@@ -427,7 +477,8 @@ openstack_flavors(const struct plan *p, int *n)
     for (size_t i = 0; !p->n_vms && i < ARRAY_SIZE(defaults); i++) {
         uint64_t mb = defaults[i] * 1024ULL;
         if (fits_one_node(p, defaults[i], mb)) {
-            flavor_add(p, fl, n, defaults[i], mb, THREAD_PREFER, true);
+            flavor_add(p, fl, n, defaults[i], mb, CPU_DEDICATED,
+                       THREAD_PREFER, true);
         }
     }
     return fl;
@@ -475,11 +526,19 @@ openstack_flavor_emit(const struct openstack_flavor *f, const char *comment,
     openstack_page_size(f->page_kb, page, sizeof page);
     sbuf_printf(b, "\n# %s\nflavor %s %d %" PRIu64 "\n", comment, f->name,
                 f->vcpus, f->memory_mb);
-    sbuf_printf(b, "openstack flavor set %s \\\n"
-                "    --property hw:cpu_policy=dedicated \\\n"
-                "    --property hw:cpu_thread_policy=%s \\\n", f->name,
-                thread_policy_name(f->thread_policy));
-    if (f->emulator_policy != EMU_NONE) {
+    if (f->cpu_policy == CPU_SHARED) {
+        /* nova takes neither a thread nor an emulator threads policy for
+         * unpinned guests: their vCPUs and emulator threads float over
+         * cpu_shared_set together. */
+        sbuf_printf(b, "openstack flavor set %s \\\n"
+                    "    --property hw:cpu_policy=shared \\\n", f->name);
+    } else {
+        sbuf_printf(b, "openstack flavor set %s \\\n"
+                    "    --property hw:cpu_policy=dedicated \\\n"
+                    "    --property hw:cpu_thread_policy=%s \\\n", f->name,
+                    thread_policy_name(f->thread_policy));
+    }
+    if (f->cpu_policy == CPU_DEDICATED && f->emulator_policy != EMU_NONE) {
         sbuf_printf(b, "    --property hw:emulator_threads_policy=%s \\\n",
                     emulator_policy_name(f->emulator_policy));
     }

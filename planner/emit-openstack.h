@@ -34,6 +34,8 @@ struct openstack_flavor {
     char name[64];              /* "nfv.4c4g.mq" */
     int vcpus;
     uint64_t memory_mb;
+    enum cpu_policy cpu_policy;     /* shared: hw:cpu_policy=shared, no
+                                     * thread or emulator policy. */
     enum thread_policy thread_policy;
     bool multiqueue;
     uint64_t page_kb;           /* hw:mem_page_size */

@@ -249,12 +249,19 @@ put_vm(struct sbuf *b, const struct plan *p, const struct plan_vm *v)
     char *emu = cpulist_format(v->emulatorpin);
     char *l3s = emit_vm_l3s(p, v);
 
-    sbuf_printf(b, "  %s: node %d, %s, %d vCPUs ->", v->intent->name,
-                v->numa, l3s, v->intent->vcpus);
-    free(l3s);
-    for (int i = 0; i < v->intent->vcpus; i++) {
-        sbuf_printf(b, "%s%d", i ? "," : " ", v->vcpupin[i]);
+    if (v->vcpupin) {
+        sbuf_printf(b, "  %s: node %d, %s, %d vCPUs ->", v->intent->name,
+                    v->numa, l3s, v->intent->vcpus);
+        for (int i = 0; i < v->intent->vcpus; i++) {
+            sbuf_printf(b, "%s%d", i ? "," : " ", v->vcpupin[i]);
+        }
+    } else {
+        char *cpus = cpulist_format(v->cpus);
+        sbuf_printf(b, "  %s: node %d, shared, %d vCPUs float over %s",
+                    v->intent->name, v->numa, v->intent->vcpus, cpus);
+        free(cpus);
     }
+    free(l3s);
     sbuf_printf(b, "; emulator %s; topology %d socket, %d cores, %d "
                 "threads; %" PRIu64 " x %s hugepages%s\n", *emu ? emu : "-",
                 v->sockets, v->cores, v->threads, v->hugepages,

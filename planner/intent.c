@@ -232,6 +232,13 @@ new_vm(struct intent *in, const char *name)
     return v;
 }
 
+static bool
+known_section(const char *name)
+{
+    return (!strcmp(name, "host") || !strcmp(name, "ovs")
+            || !strcmp(name, "emulator") || !strcmp(name, "libvirt"));
+}
+
 /* Called by the line reader for every "[...]" header line. */
 static void
 section_header(struct parse_ctx *ctx, const char *name)
@@ -241,10 +248,9 @@ section_header(struct parse_ctx *ctx, const char *name)
     bool is_uplink = !strncmp(name, "uplink ", 7);
     int first;
 
-    if (!is_vm && !is_uplink && strcmp(name, "host") && strcmp(name, "ovs")
-        && strcmp(name, "emulator")) {
+    if (!is_vm && !is_uplink && !known_section(name)) {
         bad(ctx, "unknown section [%s]: expected [host], [ovs], [emulator], "
-            "[uplink PCI] or [vm NAME]", name);
+            "[libvirt], [uplink PCI] or [vm NAME]", name);
         return;
     }
     /* An uplink's own settings follow its 'uplink = PCI' line, so that
@@ -508,13 +514,32 @@ handle_emulator(struct parse_ctx *ctx, const char *key, const char *value)
                        "none", value);
         }
     } else if (!strcmp(key, "shared_cores")) {
-        if (!parse_int(value, 1, 64, &in->emulator_shared_cores)) {
+        if (!parse_int(value, 0, 64, &in->emulator_shared_cores)) {
             return bad(ctx, "bad shared_cores '%s': expected an integer "
-                       "from 1 to 64", value);
+                       "from 0 (share the housekeeping cores) to 64", value);
         }
     } else {
         return bad(ctx, "unknown key '%s' in [emulator]: expected policy or "
                    "shared_cores", key);
+    }
+    return 1;
+}
+
+static int
+handle_libvirt(struct parse_ctx *ctx, const char *key, const char *value)
+{
+    struct intent *in = ctx->intent;
+
+    if (strcmp(key, "virt_type")) {
+        return bad(ctx, "unknown key '%s' in [libvirt]: expected virt_type",
+                   key);
+    }
+    if (!strcmp(value, "kvm")) {
+        in->virt_type = VIRT_KVM;
+    } else if (!strcmp(value, "qemu")) {
+        in->virt_type = VIRT_QEMU;
+    } else {
+        return bad(ctx, "bad virt_type '%s': expected kvm or qemu", value);
     }
     return 1;
 }
@@ -627,6 +652,15 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
             return bad(ctx, "bad thread_policy '%s' for VM %s: expected "
                        "prefer, isolate or require", value, vm->name);
         }
+    } else if (!strcmp(key, "cpu_policy")) {
+        if (!strcmp(value, "dedicated")) {
+            vm->cpu_policy = CPU_DEDICATED;
+        } else if (!strcmp(value, "shared")) {
+            vm->cpu_policy = CPU_SHARED;
+        } else {
+            return bad(ctx, "bad cpu_policy '%s' for VM %s: expected "
+                       "dedicated or shared", value, vm->name);
+        }
     } else if (!strcmp(key, "numa")) {
         if (!parse_int(value, 0, INTENT_MAX_NODES - 1, &vm->numa)) {
             return bad(ctx, "bad numa '%s' for VM %s: expected a NUMA node "
@@ -656,8 +690,8 @@ handle_vm(struct parse_ctx *ctx, struct intent_vm *vm, const char *key,
         *path = xstrdup(value);
     } else {
         return bad(ctx, "unknown key '%s' in [vm %s]: expected vcpus, "
-                   "memory, nics, thread_policy, numa, sriov_pf, queues, "
-                   "disk or cdrom", key, vm->name);
+                   "memory, nics, thread_policy, cpu_policy, numa, "
+                   "sriov_pf, queues, disk or cdrom", key, vm->name);
     }
     return 1;
 }
@@ -693,6 +727,8 @@ set_key(struct parse_ctx *ctx, const char *section, const char *key,
     } else if (!strncmp(section, "uplink ", 7)) {
         return handle_uplink(ctx, find_uplink(ctx->intent, section + 7), key,
                              value);
+    } else if (!strcmp(section, "libvirt")) {
+        return handle_libvirt(ctx, key, value);
     }
     /* Callers pass only "vm NAME" of an existing VM here. */
     return handle_vm(ctx, find_vm(ctx->intent, section + 3), key, value);
@@ -706,7 +742,7 @@ handle_key(struct parse_ctx *ctx, const char *section, const char *key,
 
     if (!*section) {
         return bad(ctx, "key '%s' outside any section: put it under "
-                   "[host], [ovs], [emulator] or [vm NAME]", key);
+                   "[host], [ovs], [emulator], [libvirt] or [vm NAME]", key);
     }
     if (!*value) {
         return bad(ctx, "empty value for '%s' in [%s]", key, section);
@@ -772,6 +808,14 @@ check_complete(struct parse_ctx *ctx)
                 vm->vcpus);
             return ctx->diag->status;
         }
+        if (vm->cpu_policy == CPU_SHARED && in->emulator_policy != EMU_SHARE) {
+            ctx->line = vm->line;
+            bad(ctx, "[vm %s] has cpu_policy = shared, whose vCPUs float "
+                "over the emulator-share pool, but [emulator] policy is %s: "
+                "use policy = share", vm->name,
+                emulator_policy_name(in->emulator_policy));
+            return ctx->diag->status;
+        }
     }
     return 0;
 }
@@ -824,8 +868,7 @@ intent_set(struct intent *in, const char *section, const char *key,
            const char *value, struct diag *diag)
 {
     struct parse_ctx ctx = { .path = NULL, .intent = in, .diag = diag };
-    bool known = (!strcmp(section, "host") || !strcmp(section, "ovs")
-                  || !strcmp(section, "emulator"));
+    bool known = known_section(section);
 
     if (!strncmp(section, "vm ", 3)) {
         if (!find_vm(in, section + 3)) {
@@ -839,8 +882,8 @@ intent_set(struct intent *in, const char *section, const char *key,
         }
     } else if (!known) {
         return diag_error(diag, NFV_EINPUT, "unknown section [%s]: expected "
-                          "[host], [ovs], [emulator], [uplink PCI] or [vm "
-                          "NAME]", section);
+                          "[host], [ovs], [emulator], [libvirt], [uplink PCI] "
+                          "or [vm NAME]", section);
     }
     if (!*value) {
         bad(&ctx, "empty value for '%s' in [%s]", key, section);
@@ -904,6 +947,8 @@ get_vm(const struct intent_vm *vm, const char *key)
         return vm->n_nics ? format_nics(vm) : NULL;
     } else if (!strcmp(key, "thread_policy")) {
         return xstrdup(thread_policy_name(vm->thread_policy));
+    } else if (!strcmp(key, "cpu_policy")) {
+        return xstrdup(cpu_policy_name(vm->cpu_policy));
     } else if (!strcmp(key, "numa")) {
         return vm->numa >= 0 ? xasprintf("%d", vm->numa) : NULL;
     } else if (!strcmp(key, "sriov_pf")) {
@@ -973,6 +1018,8 @@ intent_get(const struct intent *in, const char *section, const char *key)
         return xstrdup(emulator_policy_name(in->emulator_policy));
     } else if (!strcmp(key, "shared_cores")) {
         return xasprintf("%d", in->emulator_shared_cores);
+    } else if (!strcmp(key, "virt_type")) {
+        return xstrdup(virt_type_name(in->virt_type));
     }
     return NULL;
 }

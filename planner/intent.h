@@ -38,6 +38,7 @@ struct intent_vm {
     struct intent_nic *nics;
     int n_nics;
     enum thread_policy thread_policy;
+    enum cpu_policy cpu_policy;
     int numa;                   /* -1: let the planner choose. */
     char *sriov_pf;             /* PF of its sriov NICs that name none;
                                  * NULL: the planner's choice. */
@@ -83,7 +84,10 @@ struct intent {
 
     /* [emulator] */
     enum emulator_policy emulator_policy;
-    int emulator_shared_cores;
+    int emulator_shared_cores;  /* 0: share the housekeeping cores. */
+
+    /* [libvirt] */
+    enum virt_type virt_type;
 
     struct intent_vm *vms;
     int n_vms;

@@ -55,7 +55,8 @@ const struct plan_vm *
 plan_vm_of(const struct plan *p, int pu)
 {
     for (int v = 0; v < p->n_vms; v++) {
-        if (hwloc_bitmap_isset(p->vms[v].cpus, pu)) {
+        /* A shared VM owns none of the CPUs it floats over. */
+        if (p->vms[v].vcpupin && hwloc_bitmap_isset(p->vms[v].cpus, pu)) {
             return &p->vms[v];
         }
     }
@@ -119,6 +120,7 @@ init_plan(struct plan *p, const struct nfv_topology *t,
     p->hugepage_kb = in->hugepage_kb;
     p->kernel = in->kernel ? in->kernel : t->os_release;
     p->emulator_numa = -1;
+    p->shared_cpus = xbitmap();
     for (int i = 0; i < N_POOLS; i++) {
         p->pool[i] = xbitmap();
     }
@@ -138,7 +140,9 @@ init_plan(struct plan *p, const struct nfv_topology *t,
     for (int v = 0; v < in->n_vms; v++) {
         struct plan_vm *pv = &p->vms[v];
         pv->intent = &in->vms[v];
-        pv->vcpupin = xcalloc(in->vms[v].vcpus, sizeof *pv->vcpupin);
+        if (in->vms[v].cpu_policy == CPU_DEDICATED) {
+            pv->vcpupin = xcalloc(in->vms[v].vcpus, sizeof *pv->vcpupin);
+        }
         pv->cpus = xbitmap();
         pv->emulatorpin = xbitmap();
         pv->l3 = -1;
@@ -251,8 +255,8 @@ set_guest_topology(struct plan *p)
 {
     for (int v = 0; v < p->n_vms; v++) {
         struct plan_vm *pv = &p->vms[v];
-        int threads = pv->intent->thread_policy == THREAD_ISOLATE ? 1
-                                                                  : p->topo->smt;
+        int threads = (pv->intent->thread_policy == THREAD_ISOLATE
+                       || !pv->vcpupin) ? 1 : p->topo->smt;
 
         for (int i = 0; i < p->topo->n_cores && threads > 1; i++) {
             hwloc_bitmap_t both = xbitmap();
@@ -271,14 +275,54 @@ set_guest_topology(struct plan *p)
     }
 }
 
-/* share: every VM's emulator threads on the emulator-share pool; isolate
- * was set while placing the VM; none leaves them unpinned (empty). */
+/* Rule 15: the shared CPUs, the emulator-share pool or, with
+ * shared_cores = 0, the housekeeping PUs of its node. */
+static void
+set_shared_cpus(struct plan *p)
+{
+    const struct intent *in = p->intent;
+    struct plan_numa *pn = plan_find_numa(p, p->emulator_numa);
+    char *list;
+
+    if (in->emulator_policy != EMU_SHARE || !pn) {
+        return;
+    }
+    if (in->emulator_shared_cores) {
+        hwloc_bitmap_copy(p->shared_cpus, p->pool[POOL_EMULATOR]);
+        return;
+    }
+    hwloc_bitmap_copy(p->shared_cpus, pn->pool[POOL_HOUSEKEEPING]);
+    list = cpulist_format(p->shared_cpus);
+    diag_warn(p->diag, "[emulator] shared_cores = 0: QEMU's emulator "
+              "threads%s run on the housekeeping CPUs %s, with the OS, IRQs "
+              "and OVS's non-PMD threads", p->n_vms ? " and shared vCPUs" : "",
+              list);
+    free(list);
+}
+
+/* share: every VM's emulator threads on the shared CPUs; isolate was set
+ * while placing the VM; none leaves them unpinned (empty).  A shared VM's
+ * vCPUs float over the shared CPUs too (rule 15). */
 static void
 set_emulator_pins(struct plan *p)
 {
-    for (int v = 0; v < p->n_vms && p->intent->emulator_policy == EMU_SHARE;
-         v++) {
-        hwloc_bitmap_copy(p->vms[v].emulatorpin, p->pool[POOL_EMULATOR]);
+    for (int v = 0; v < p->n_vms; v++) {
+        struct plan_vm *pv = &p->vms[v];
+
+        if (p->intent->emulator_policy == EMU_SHARE) {
+            hwloc_bitmap_copy(pv->emulatorpin, p->shared_cpus);
+        }
+        if (!pv->vcpupin) {
+            char *list = cpulist_format(p->shared_cpus);
+            hwloc_bitmap_copy(pv->cpus, p->shared_cpus);
+            diag_warn(p->diag, "VM %s: cpu_policy shared: its vCPUs float "
+                      "over CPUs %s with the emulator threads of every VM%s; "
+                      "nothing keeps them from each other, so it suits tests "
+                      "and small labs, not a dataplane", pv->intent->name,
+                      list, p->intent->emulator_shared_cores
+                      ? "" : " and the host's housekeeping");
+            free(list);
+        }
     }
 }
 
@@ -348,6 +392,7 @@ build_once(const struct nfv_topology *t, const struct intent *in,
         return error;
     }
     set_guest_topology(p);
+    set_shared_cpus(p);
     set_emulator_pins(p);
     error = plan_memory(p);
     if (!error) {
@@ -557,6 +602,7 @@ plan_destroy(struct plan *p)
     for (int i = 0; i < N_POOLS; i++) {
         hwloc_bitmap_free(p->pool[i]);
     }
+    hwloc_bitmap_free(p->shared_cpus);
     for (int s = 0; s < p->n_numas; s++) {
         for (int i = 0; i < N_POOLS; i++) {
             hwloc_bitmap_free(p->numas[s].pool[i]);

@@ -51,9 +51,11 @@ struct plan_vm {
     bool changed;           /* Its own intent differs from prev's. */
     bool kept;              /* Pinned where prev had it. */
     int numa;
-    int l3;                 /* L3 index holding most of its vCPUs. */
-    int *vcpupin;           /* vcpus entries: host PU of each vCPU. */
-    hwloc_bitmap_t cpus;    /* The set of vcpupin. */
+    int l3;                 /* L3 index holding most of its vCPUs; -1
+                             * for cpu_policy shared. */
+    int *vcpupin;           /* vcpus entries: host PU of each vCPU; NULL
+                             * for cpu_policy shared. */
+    hwloc_bitmap_t cpus;    /* The set of vcpupin; shared: shared_cpus. */
     hwloc_bitmap_t emulatorpin;
     int sockets, cores, threads;    /* Guest CPU topology. */
     uint64_t hugepages;     /* Pages of plan->hugepage_kb. */
@@ -128,6 +130,10 @@ struct plan {
     bool hugepages_per_node;        /* Rule 9: "hugepages=0:4,1:2" on the
                                      * command line, else the total. */
     int emulator_numa;              /* -1: no emulator-share pool. */
+    /* Rule 15: emulator threads (share) and shared vCPUs: the emulator
+     * pool, or with shared_cores = 0 the housekeeping PUs of
+     * emulator_numa; empty without the share policy. */
+    hwloc_bitmap_t shared_cpus;
     struct diag *diag;              /* Warnings are collected here. */
 
     /* Rule 14: what OVS, QEMU and neutron share. */

@@ -140,9 +140,48 @@ node_vm_count(const struct plan_state *st, int numa)
     return n;
 }
 
+static int
+count_dedicated(const struct intent *in)
+{
+    int n = 0;
+
+    for (int v = 0; v < in->n_vms; v++) {
+        n += in->vms[v].cpu_policy == CPU_DEDICATED;
+    }
+    return n;
+}
+
+/* Rule 15: a shared VM lives where the shared CPUs are. */
+static int
+place_shared_vms(struct plan_state *st, int numa)
+{
+    struct plan *p = st->plan;
+    const struct intent *in = st->intent;
+
+    for (int v = 0; v < in->n_vms; v++) {
+        const struct intent_vm *vm = &in->vms[v];
+
+        if (vm->cpu_policy != CPU_SHARED) {
+            continue;
+        }
+        if (vm->numa >= 0 && vm->numa != numa) {
+            return diag_error(p->diag, NFV_EINFEASIBLE,
+                              "VM %s has cpu_policy = shared and numa = %d, "
+                              "but the shared CPUs are on NUMA node %d: drop "
+                              "its numa or set it to %d", vm->name, vm->numa,
+                              numa, numa);
+        }
+        st->vm_numa[v] = numa;
+        p->vms[v].numa = numa;
+    }
+    return 0;
+}
+
 /* Rule 4: the emulator-share pool lives on the lowest node with CPUs,
- * unless VMs are listed and none of them is there: then on the lowest node
- * that has one, so emulator threads stay near their guests. */
+ * unless VMs with dedicated CPUs are listed and none of them is there:
+ * then on the lowest node that has one, so emulator threads stay near
+ * their guests.  shared_cores = 0 takes no core: the pool is the node's
+ * housekeeping cores (rule 15). */
 static int
 assign_emulator(struct plan_state *st)
 {
@@ -169,7 +208,8 @@ assign_emulator(struct plan_state *st)
     }
     for (int s = 0; s < p->n_numas && numa < 0; s++) {
         int n = p->numas[s].os_index;
-        if (p->numas[s].has_cpus && (!in->n_vms || node_vm_count(st, n))) {
+        if (p->numas[s].has_cpus
+            && (!count_dedicated(in) || node_vm_count(st, n))) {
             numa = n;
         }
     }
@@ -186,7 +226,7 @@ assign_emulator(struct plan_state *st)
         st->core_pool[c] = POOL_EMULATOR;
     }
     p->emulator_numa = numa;
-    return 0;
+    return place_shared_vms(st, numa);
 }
 
 /* Rule 3: does node 'numa' need PMD cores? */
@@ -412,7 +452,9 @@ check_guest_pool(struct plan_state *st)
     const struct nfv_numa *big = NULL;
     int emu, pmd, need;
 
-    if (!hwloc_bitmap_iszero(p->pool[POOL_GUEST])) {
+    /* VMs that all float over the shared CPUs need no guest core. */
+    if (!hwloc_bitmap_iszero(p->pool[POOL_GUEST])
+        || (in->n_vms && !count_dedicated(in))) {
         return 0;
     }
     for (int i = 0; i < st->topo->n_numas; i++) {

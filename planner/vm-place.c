@@ -120,6 +120,12 @@ vm_choose_nodes(struct plan_state *st)
         bool fixed = vm->numa >= 0 || first_sriov_pf(&p->vms[v]);
         int slot = -1;
 
+        if (vm->cpu_policy == CPU_SHARED) {
+            /* It takes no core: it goes where the shared CPUs are
+             * (assign_emulator). */
+            st->vm_numa[v] = -1;
+            continue;
+        }
         if (st->keep[v] >= 0 || fixed != (i < in->n_vms)) {
             continue;           /* Kept: its node and cores are its own. */
         }
@@ -325,7 +331,8 @@ vm_fit_node(struct plan_state *st, int numa, bool commit, int pmd_l3,
     int n = 0, queues = 0, cores = 0;
 
     for (int v = 0; v < in->n_vms; v++) {
-        if (st->vm_numa[v] != numa) {
+        if (st->vm_numa[v] != numa
+            || in->vms[v].cpu_policy == CPU_SHARED) {
             continue;
         }
         if (st->keep[v] < 0) {

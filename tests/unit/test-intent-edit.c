@@ -27,12 +27,15 @@ static const struct {
     { "ovs", "pmd_rxq_assign", "cycles", "cycles" },
     { "emulator", "policy", "isolate", "isolate" },
     { "emulator", "shared_cores", "2", "2" },
+    { "emulator", "shared_cores", "0", "0" },
+    { "libvirt", "virt_type", "qemu", "qemu" },
     { "vm a", "vcpus", "4", "4" },
     { "vm a", "memory", "4096", "4G" },
     { "vm a", "nics", "vhost:100,sriov:300, vhost", "vhost:100, sriov:300, vhost" },
     { "vm a", "nics", "sriov:300@0000:03:00.1,sriov @ 0000:03:00.1",
       "sriov:300@0000:03:00.1, sriov@0000:03:00.1" },
     { "vm a", "thread_policy", "require", "require" },
+    { "vm a", "cpu_policy", "shared", "shared" },
     { "vm a", "numa", "1", "1" },
     { "vm a", "sriov_pf", "0000:03:00.1", "0000:03:00.1" },
     { "vm a", "queues", "2", "2" },
@@ -108,7 +111,7 @@ test_refused(struct intent *in)
             "5.15.0-91-generic");
     refused(in, "vm b", "vcpus", "2", "no [vm b] in the intent");
     refused(in, "gpu", "count", "1", "unknown section [gpu]: expected "
-            "[host], [ovs], [emulator], [uplink PCI] or [vm NAME]");
+            "[host], [ovs], [emulator], [libvirt], [uplink PCI] or [vm NAME]");
     refused(in, "uplink 0000:05:00.0", "mode", "switchdev",
             "[uplink 0000:05:00.0]: 0000:05:00.0 is not an uplink of the "
             "intent");
