@@ -322,7 +322,13 @@ vhost_interface(xmlDocPtr doc, const struct vm_spec *s,
     prop(drv, "queues", "%d", s->queues > 0 ? s->queues : 1);
     prop(drv, "rx_queue_size", RING_SIZE);
     prop(drv, "tx_queue_size", RING_SIZE);
-    prop(child(i, "mtu"), "size", "%d", s->mtu);
+    /* Only a non-default MTU: libvirt 9 sets <mtu> with an ioctl on a
+     * kernel netdev named after the vhost-user port, which an OVS-DPDK
+     * port is not, and refuses to start the domain (the e2e test,
+     * docs/e2e.md); the guest's virtio-net uses 1500 without it. */
+    if (s->mtu != 1500) {
+        prop(child(i, "mtu"), "size", "%d", s->mtu);
+    }
     return i;
 }
 

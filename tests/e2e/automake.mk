@@ -4,7 +4,7 @@
 TESTS += tests/e2e-guests.sh
 EXTRA_DIST += tests/e2e-guests.sh tests/e2e-libvirtd.sh \
 	tests/e2e/build-guest.sh tests/e2e/init tests/e2e/udp-burst.c \
-	tests/e2e/vlan-host.py docs/e2e.md
+	tests/e2e/vlan-host.py tests/e2e/lib.sh docs/e2e.md
 
 # The cached kernel survives 'make clean' (it is a download); distclean
 # removes it.
