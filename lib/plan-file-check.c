@@ -407,12 +407,11 @@ check_shared_cpus(struct jread *r, const struct plan_file *p)
                                    : s->emulator_shared_cores
                                    ? p->pools.emulator
                                    : p->pools.housekeeping);
-    bool ok = (within
-               ? (!hwloc_bitmap_iszero(p->shared_cpus)
-                  && (s->emulator_shared_cores
-                      ? hwloc_bitmap_isequal(p->shared_cpus, within)
-                      : hwloc_bitmap_isincluded(p->shared_cpus, within)))
-               : hwloc_bitmap_iszero(p->shared_cpus));
+    bool ok = (!within ? hwloc_bitmap_iszero(p->shared_cpus)
+               : s->emulator_shared_cores
+               ? hwloc_bitmap_isequal(p->shared_cpus, within)
+               : (!hwloc_bitmap_iszero(p->shared_cpus)
+                  && hwloc_bitmap_isincluded(p->shared_cpus, within)));
 
     if (!ok) {
         return jread_error(r, "shared_cpus", "expected %s",

@@ -36,6 +36,7 @@ static const struct {
       "sriov:300@0000:03:00.1, sriov@0000:03:00.1" },
     { "vm a", "thread_policy", "require", "require" },
     { "vm a", "cpu_policy", "shared", "shared" },
+    { "vm a", "cpu_policy", "dedicated", "dedicated" },
     { "vm a", "numa", "1", "1" },
     { "vm a", "sriov_pf", "0000:03:00.1", "0000:03:00.1" },
     { "vm a", "queues", "2", "2" },

@@ -87,10 +87,11 @@ main(void)
      * 2,4-5,8,10-11. */
     expect(p, 0, "", "the home lab as planned");
 
-    overlap(p, POOL_EMULATOR, 2);
+    /* cpu_shared_set is the plan's shared CPUs (rule 15). */
+    hwloc_bitmap_set(p->shared_cpus, 2);
     expect(p, NFV_EINFEASIBLE, "OpenStack: [compute] cpu_dedicated_set and "
            "[compute] cpu_shared_set share CPUs 2", "guest CPU 2 also shared");
-    hwloc_bitmap_clr(p->pool[POOL_EMULATOR], 2);
+    hwloc_bitmap_clr(p->shared_cpus, 2);
 
     overlap(p, POOL_PMD, 4);
     overlap(p, POOL_PMD, 5);
@@ -118,8 +119,8 @@ main(void)
 
     /* Empty sets: the share policy with no cpu_shared_set, then no guest
      * pool at all. */
-    hwloc_bitmap_t saved = xbitmap_dup(p->pool[POOL_EMULATOR]);
-    hwloc_bitmap_zero(p->pool[POOL_EMULATOR]);
+    hwloc_bitmap_t saved = xbitmap_dup(p->shared_cpus);
+    hwloc_bitmap_zero(p->shared_cpus);
     is_int(h.in.emulator_policy, EMU_SHARE, "the home lab's policy is share");
     expect(p, NFV_EINFEASIBLE, "OpenStack: flavors ask for "
            "hw:emulator_threads_policy=share but the emulator-share pool "
@@ -127,7 +128,7 @@ main(void)
     h.in.emulator_policy = EMU_NONE;
     expect(p, 0, "", "policy none needs no shared set");
     h.in.emulator_policy = EMU_SHARE;
-    hwloc_bitmap_copy(p->pool[POOL_EMULATOR], saved);
+    hwloc_bitmap_copy(p->shared_cpus, saved);
     hwloc_bitmap_free(saved);
 
     hwloc_bitmap_zero(p->pool[POOL_GUEST]);
