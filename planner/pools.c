@@ -151,7 +151,7 @@ count_dedicated(const struct intent *in)
     return n;
 }
 
-/* Rule 15: a shared VM lives where the shared CPUs are. */
+/* Rule 16: a shared VM lives where the shared CPUs are. */
 static int
 place_shared_vms(struct plan_state *st, int numa)
 {
@@ -181,7 +181,7 @@ place_shared_vms(struct plan_state *st, int numa)
  * unless VMs with dedicated CPUs are listed and none of them is there:
  * then on the lowest node that has one, so emulator threads stay near
  * their guests.  shared_cores = 0 takes no core: the pool is the node's
- * housekeeping cores (rule 15). */
+ * housekeeping cores (rule 16). */
 static int
 assign_emulator(struct plan_state *st)
 {
