@@ -5,7 +5,7 @@
  * sizes hugepages per NUMA node, and wires up what the appliers build
  * (names, MACs, VFs, queues).  It does no I/O: emitters turn the plan into
  * text (emit-*.c), appliers make it real from plan.json.  The rules, one
- * file each: pools.c (rules 1-5, 7, 8), vm-place.c (rule 6), memory.c
+ * file each: pools.c (rules 1-5, 7, 8, 17), vm-place.c (rule 6), memory.c
  * (rule 9), wiring.c (rules 11-15), replan.c (rule 16, stable re-planning
  * against a previous plan: plan_build_with()); docs/planner.md explains why
  * each rule is what it is. */

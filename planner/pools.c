@@ -1,4 +1,4 @@
-/* pools.c: rules 1-5, 7 and 8, whole cores into pools.
+/* pools.c: rules 1-5, 7, 8 and 16, whole cores into pools.
  *
  * Order matters and is: housekeeping on every node (rule 2; slower CPU
  * kinds first, rule 8), with a previous plan the VMs that stay where they
