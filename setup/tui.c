@@ -1043,6 +1043,9 @@ draw_legend(struct tui *t, newtComponent form, int y)
         const char *name = p->vms[v].intent->name;
         char letter[4];
 
+        if (!p->vms[v].vcpupin) {
+            continue;   /* cpu_policy shared: no CPU of its own to draw. */
+        }
         if (x + 5 + (int) strlen(name) > t->width - 2) {
             x = 1;
             row++;

@@ -244,7 +244,7 @@ test_refused(void)
             "plan.json: vms[2].emulatorpin: 1-2 has vCPU 0's CPU 2",
             "emulator threads on a vCPU's CPU");
     refused("vms[2].emulatorpin", json_string("1,4"),
-            "plan.json: vms[2].emulatorpin: 1,4 is outside pools.emulator "
+            "plan.json: vms[2].emulatorpin: 1,4 is outside shared_cpus "
             "(settings.emulator_policy share)",
             "emulator threads outside the shared pool");
     refused("vms[2].vcpupin", json_pack("[ii]", 5, 9),
