@@ -181,7 +181,7 @@ check_vm_pins(struct jread *r, const struct plan_file *p,
                || (hwloc_bitmap_intersects(emu, p->pools.housekeeping)
                    && !(policy == EMU_SHARE
                         && hwloc_bitmap_isincluded(emu, p->shared_cpus)))) {
-        /* Housekeeping CPUs only as the shared CPUs (rule 16). */
+        /* Housekeeping CPUs only as the shared CPUs (rule 17). */
         error = jread_error(r, "emulatorpin", "%s has PMD or housekeeping "
                             "CPUs", list);
     } else if (policy == EMU_SHARE

@@ -141,7 +141,7 @@ openstack_check(const struct plan *p, struct diag *d)
     hwloc_const_bitmap_t ded = p->pool[POOL_GUEST];
     hwloc_const_bitmap_t shared = p->shared_cpus;
     /* shared_cores = 0 puts cpu_shared_set on the housekeeping CPUs on
-     * purpose (rule 16); nova does not know about housekeeping. */
+     * purpose (rule 17); nova does not know about housekeeping. */
     bool hk_shared = p->intent->emulator_shared_cores == 0;
 
     if (hwloc_bitmap_iszero(ded) && !all_vms_shared(p)) {

@@ -275,7 +275,7 @@ set_guest_topology(struct plan *p)
     }
 }
 
-/* Rule 16: the shared CPUs, the emulator-share pool or, with
+/* Rule 17: the shared CPUs, the emulator-share pool or, with
  * shared_cores = 0, the housekeeping PUs of its node. */
 static void
 set_shared_cpus(struct plan *p)
@@ -302,7 +302,7 @@ set_shared_cpus(struct plan *p)
 
 /* share: every VM's emulator threads on the shared CPUs; isolate was set
  * while placing the VM; none leaves them unpinned (empty).  A shared VM's
- * vCPUs float over the shared CPUs too (rule 16). */
+ * vCPUs float over the shared CPUs too (rule 17). */
 static void
 set_emulator_pins(struct plan *p)
 {

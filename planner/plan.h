@@ -130,7 +130,7 @@ struct plan {
     bool hugepages_per_node;        /* Rule 9: "hugepages=0:4,1:2" on the
                                      * command line, else the total. */
     int emulator_numa;              /* -1: no emulator-share pool. */
-    /* Rule 16: emulator threads (share) and shared vCPUs: the emulator
+    /* Rule 17: emulator threads (share) and shared vCPUs: the emulator
      * pool, or with shared_cores = 0 the housekeeping PUs of
      * emulator_numa; empty without the share policy. */
     hwloc_bitmap_t shared_cpus;

@@ -1,4 +1,4 @@
-/* pools.c: rules 1-5, 7, 8 and 16, whole cores into pools.
+/* pools.c: rules 1-5, 7, 8 and 17, whole cores into pools.
  *
  * Order matters and is: housekeeping on every node (rule 2; slower CPU
  * kinds first, rule 8), with a previous plan the VMs that stay where they
@@ -151,7 +151,7 @@ count_dedicated(const struct intent *in)
     return n;
 }
 
-/* Rule 16: a shared VM lives where the shared CPUs are. */
+/* Rule 17: a shared VM lives where the shared CPUs are. */
 static int
 place_shared_vms(struct plan_state *st, int numa)
 {
@@ -181,7 +181,7 @@ place_shared_vms(struct plan_state *st, int numa)
  * unless VMs with dedicated CPUs are listed and none of them is there:
  * then on the lowest node that has one, so emulator threads stay near
  * their guests.  shared_cores = 0 takes no core: the pool is the node's
- * housekeeping cores (rule 16). */
+ * housekeeping cores (rule 17). */
 static int
 assign_emulator(struct plan_state *st)
 {

@@ -70,7 +70,9 @@ replan_match(struct plan_state *st, const bool *release)
         st->keep[v] = -1;
         pv->prev = prev ? plan_file_find_vm(prev, pv->intent->name) : NULL;
         pv->changed = pv->prev && !same_intent(pv, pv->prev);
-        if (pv->prev && !pv->changed && !(release && release[v])) {
+        /* A cpu_policy shared VM (rule 17) has no pins to keep. */
+        if (pv->prev && !pv->changed && !(release && release[v])
+            && pv->vcpupin && pv->prev->vcpupin) {
             st->keep[v] = pv->prev - prev->vms;
         }
     }
@@ -251,6 +253,9 @@ same_pins(const struct plan_vm *pv)
     if (!pv->prev || pv->changed) {
         return false;
     }
+    if (!pv->vcpupin || !pv->prev->vcpupin) {
+        return !pv->vcpupin && !pv->prev->vcpupin;     /* Rule 17. */
+    }
     for (int i = 0; i < pv->prev->vcpus; i++) {
         if (pv->vcpupin[i] != pv->prev->vcpupin[i]) {
             return false;
@@ -331,6 +336,9 @@ pins_str(const int *pins, int n)
 {
     struct sbuf b;
 
+    if (!pins) {
+        return xstrdup("shared");   /* cpu_policy shared: no pins. */
+    }
     sbuf_init(&b);
     for (int i = 0; i < n; i++) {
         sbuf_printf(&b, "%s%d", i ? "," : "", pins[i]);

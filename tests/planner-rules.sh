@@ -448,7 +448,7 @@ printf '[ovs]\nsocket_dir = /run/../etc\n' > baddir.ini
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent baddir.ini > /dev/null 2> baddir.err
 tap_is "$?" 2 "rule 14: a socket_dir with '..' is refused"
 
-# Rule 16: cpu_policy shared, shared_cores = 0: a 2-CPU host plans as one
+# Rule 17: cpu_policy shared, shared_cores = 0: a 2-CPU host plans as one
 # housekeeping+shared CPU and one PMD CPU; [libvirt] virt_type.
 lstopo-no-graphics --no-io --of xml -i "numa:1(memory=16GB) core:2 pu:1" small.xml
 intent small <<'INI'
@@ -470,31 +470,31 @@ memory = 256M
 cpu_policy = shared
 INI
 "$NFVHOST" plan --topology small.xml --intent small.ini --output small > small.txt 2> small.err
-tap_is "$?" 0 "rule 16: a 2-CPU host with only cpu_policy shared VMs can be planned"
+tap_is "$?" 0 "rule 17: a 2-CPU host with only cpu_policy shared VMs can be planned"
 tap_is "$(jget small/plan.json '[d["pools"][k] for k in ("housekeeping", "pmd", "emulator", "guest")] + [d["shared_cpus"]]')" \
-    '["0", "1", "", "", "0"]' "rule 16: housekeeping+shared CPU 0, PMD CPU 1, no emulator or guest pool"
+    '["0", "1", "", "", "0"]' "rule 17: housekeeping+shared CPU 0, PMD CPU 1, no emulator or guest pool"
 tap_is "$(jget small/plan.json '[(v["cpu_policy"], v["cpus"], v["vcpupin"], v["emulatorpin"], v["numa"], v["topology"]["threads"]) for v in d["vms"]]')" \
     '[["shared", "0", [], "0", 0, 1], ["shared", "0", [], "0", 0, 1]]' \
-    "rule 16: shared VMs float over the shared CPUs, with no vcpupin"
-tap_is "$(jget small/plan.json 'd["vms"][0]["nics"][0]["pmd_cpu"]')" 1 "rule 16: a shared VM's vhost NIC is polled by the PMD"
+    "rule 17: shared VMs float over the shared CPUs, with no vcpupin"
+tap_is "$(jget small/plan.json 'd["vms"][0]["nics"][0]["pmd_cpu"]')" 1 "rule 17: a shared VM's vhost NIC is polled by the PMD"
 tap_is "$(grep -c 'cpu_policy shared: its vCPUs float over CPUs 0' small/plan.json) $(grep -c 'shared_cores = 0: QEMU' small/plan.json)" \
-    "2 1" "rule 16: warnings say what isolation is lost"
+    "2 1" "rule 17: warnings say what isolation is lost"
 tap_is "$(jget small/plan.json 'd["settings"]["virt_type"]')" qemu "[libvirt] virt_type is in the plan"
 grep -q '^cpu_dedicated_set' small/openstack/nova.conf
-tap_is "$?" 1 "rule 16: nova.conf has no (empty) cpu_dedicated_set"
+tap_is "$?" 1 "rule 17: nova.conf has no (empty) cpu_dedicated_set"
 tap_is "$(sed -n 's/^\(cpu_shared_set\|virt_type\|cpu_mode\|cpu_models\) = //p' small/openstack/nova.conf | paste -sd' ')" \
     "0 qemu custom qemu64" "nova.conf: cpu_shared_set 0; virt_type qemu with the TCG model"
 tap_is "$(grep -o 'hw:[a-z_]*=[a-z0-9A-Z]*' small/openstack/flavors.sh | sort -u | paste -sd' ')" \
     "hw:cpu_policy=shared hw:mem_page_size=2MB hw:numa_nodes=1 hw:vif_multiqueue_enabled=false" \
-    "rule 16: shared flavors: hw:cpu_policy=shared, no thread or emulator policy"
+    "rule 17: shared flavors: hw:cpu_policy=shared, no thread or emulator policy"
 printf '[emulator]\nshared_cores = 0\n[vm a]\nvcpus = 1\nmemory = 256M\ncpu_policy = shared\nnuma = 1\n' > farnode.ini
 "$NFVHOST" plan --topology "$TOPO/96em64t-4n4d3ca2co-pci.xml" --intent farnode.ini > /dev/null 2> farnode.err
 tap_is "$?$(tail -1 farnode.err)" "3nfvhost: infeasible plan: VM a has cpu_policy = shared and numa = 1, but the shared CPUs are on NUMA node 0: drop its numa or set it to 0" \
-    "rule 16: a shared VM's numa must be the shared CPUs' node"
+    "rule 17: a shared VM's numa must be the shared CPUs' node"
 printf '[vm a]\nvcpus = 2\nmemory = 1G\ncpu_policy = shared\n[vm b]\nvcpus = 2\nmemory = 1G\n' > mixed.ini
 plan_json mixed.json --topology "$HOMELAB/topology.xml" --intent mixed.ini
 tap_is "$(jget mixed.json '[d["shared_cpus"], d["pools"]["emulator"], d["vms"][0]["cpus"], d["vms"][1]["cpus"]]')" \
-    '["1,7", "1,7", "1,7", "3,9"]' "rule 16: with an emulator pool, shared vCPUs float over it; dedicated ones stay pinned (rule 7: next to the PMD)"
+    '["1,7", "1,7", "1,7", "3,9"]' "rule 17: with an emulator pool, shared vCPUs float over it; dedicated ones stay pinned (rule 7: next to the PMD)"
 
 # Offline and disallowed CPUs are never planned.
 plan_json off.json --topology "$TOPO/offline-8c.xml"

@@ -87,7 +87,7 @@ main(void)
      * 2,4-5,8,10-11. */
     expect(p, 0, "", "the home lab as planned");
 
-    /* cpu_shared_set is the plan's shared CPUs (rule 16). */
+    /* cpu_shared_set is the plan's shared CPUs (rule 17). */
     hwloc_bitmap_set(p->shared_cpus, 2);
     expect(p, NFV_EINFEASIBLE, "OpenStack: [compute] cpu_dedicated_set and "
            "[compute] cpu_shared_set share CPUs 2", "guest CPU 2 also shared");
