@@ -581,7 +581,7 @@ reformat(char *text, const struct vm_spec *s)
         xalloc_die();
     }
     xmlSetProp(xmlDocGetRootElement(doc), BAD_CAST "type",
-               BAD_CAST virt_type_name(s->virt_type));
+               (const xmlChar *) virt_type_name(s->virt_type));
     if (xmlSaveDoc(save, doc) < 0) {
         xalloc_die();
     }
