@@ -174,8 +174,8 @@ bad rxq-assign ovs "pmd_rxq_assign = random" 2 \
     "nfvhost: rxq-assign.ini:2: [ovs] pmd_rxq_assign: bad pmd_rxq_assign 'random': expected cycles, roundrobin or group"
 bad emulator-policy emulator "policy = pin" 2 \
     "nfvhost: emulator-policy.ini:2: [emulator] policy: bad policy 'pin': expected share, isolate or none"
-bad shared-cores emulator "shared_cores = 0" 2 \
-    "nfvhost: shared-cores.ini:2: [emulator] shared_cores: bad shared_cores '0': expected an integer from 1 to 64"
+bad shared-cores emulator "shared_cores = 65" 2 \
+    "nfvhost: shared-cores.ini:2: [emulator] shared_cores: bad shared_cores '65': expected an integer from 0 (share the housekeeping cores) to 64"
 bad vm-name "vm bad.name" "$VM" 2 \
     "nfvhost: vm-name.ini:1: [vm bad.name]: bad VM name 'bad.name': expected 1-32 letters, digits, '-' or '_', starting with a letter or digit"
 bad vcpus "vm a" "vcpus = 0" 2 \

@@ -7,7 +7,9 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 cd "$top_srcdir"
 
-c_files=$(find . -name '*.c' ! -path '*/_*' ! -path './nfvhost-[0-9]*' | sort)
+# tests/e2e/ holds programs for the test guest, built static by
+# tests/e2e/build-guest.sh outside configure: they have no config.h.
+c_files=$(find . -name '*.c' ! -path '*/_*' ! -path './nfvhost-[0-9]*' ! -path './tests/e2e/*' | sort)
 n=$(echo "$c_files" | grep -c .)
 [ "$n" -gt 50 ]
 tap_ok $? "found the C files ($n)"
