@@ -3,7 +3,8 @@
 corpora of tests/fuzz/ with what real back-ends send.
 
 A relay between nfvhost's front-end and a back-end (dpdk-testpmd net_vhost,
-ovs-vswitchd): it listens on LISTEN, and for each connection it accepts it
+ovs-vswitchd; both started, as everywhere here, with --no-pci, so DPDK never
+probes this machine's devices): it listens on LISTEN, and for each connection it accepts it
 connects to CONNECT and passes bytes and file descriptors both ways until
 either side closes.  Which side is the front-end:
   --frontend-connects   nfvhost connects to LISTEN (client mode) and the

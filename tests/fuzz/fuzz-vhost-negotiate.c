@@ -23,9 +23,10 @@
  * Checked: nothing crashes (a truncated region would SIGBUS us: the memfd
  * must arrive sealed, and the truncation must fail), the negotiated
  * features are ones the back-end offered, and after the device is
- * destroyed no descriptor is left open.  Seeds: real negotiations with
- * dpdk-testpmd and ovs-vswitchd, captured with tests/fuzz/capture-vhost.py
- * (see tests/fuzz/README). */
+ * destroyed no descriptor is left open.  No DPDK runs here.  Seeds: real
+ * negotiations with dpdk-testpmd and ovs-vswitchd (both run with
+ * --no-pci), captured with tests/fuzz/capture-vhost.py (see
+ * tests/fuzz/README). */
 #include <config.h>
 
 #include <fcntl.h>

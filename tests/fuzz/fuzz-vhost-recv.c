@@ -2,9 +2,10 @@
  * back-end sends the front-end (vhost/proto.c): the input is written to a
  * socketpair, and vu_recv() reads messages from it until it fails; every
  * message it returns, and every reply vu_reply_check() accepts, must be
- * within the limits the front-end relies on.  Seeds: the replies of
- * dpdk-testpmd and ovs-vswitchd to a whole negotiation and stop, captured
- * with tests/fuzz/capture-vhost.py. */
+ * within the limits the front-end relies on.  No DPDK runs here.  Seeds:
+ * the replies of dpdk-testpmd and ovs-vswitchd (both run with --no-pci)
+ * to a whole negotiation and stop, captured with
+ * tests/fuzz/capture-vhost.py. */
 #include <config.h>
 
 #include <sys/socket.h>
