@@ -11,8 +11,6 @@
  * Device facts come from ROOT/sys through lib/pci.h. */
 #include <config.h>
 
-#include <dirent.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,15 +76,13 @@ check_driver(struct check_ctx *ctx, const struct plan_file_uplink *u)
 static void
 check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
 {
-    char *link = pci_path(ctx->root, u->pci, "iommu_group");
-    char group[64];
-    char *devdir = NULL;
-    DIR *d = NULL;
-    struct dirent *e;
+    int group = pci_iommu_group(ctx->root, u->pci);
+    char **devs = NULL;
+    size_t n_devs = 0;
     struct sbuf others;
 
     sbuf_init(&others);
-    if (!link || sysfs_read_link_name(link, group, sizeof group)) {
+    if (group < 0) {
         check_add(ctx->r, CHECK_FAIL, "nic.iommu-group", u->pci,
                   check_str(ctx->r, "IOMMU group of uplink %s", u->pci),
                   "none: the device is behind no IOMMU",
@@ -94,33 +90,30 @@ check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
                   "enable the IOMMU (kernel.iommu) so vfio-pci can bind it");
         goto out;
     }
-    int have;
-    if (u->iommu_group >= 0
-        && (!parse_int(group, 0, INT_MAX, &have) || have != u->iommu_group)) {
+    if (u->iommu_group >= 0 && group != u->iommu_group) {
         check_add(ctx->r, CHECK_FAIL, "nic.iommu-group", u->pci,
                   check_str(ctx->r, "IOMMU group of uplink %s", u->pci),
-                  check_str(ctx->r, "group %s", group),
+                  check_str(ctx->r, "group %d", group),
                   check_str(ctx->r, "group %d, as planned", u->iommu_group),
                   "the card moved to another slot or the firmware groups "
                   "devices differently (ACS): plan again on this host");
         goto out;
     }
-    devdir = ctx_path(ctx, "/sys/kernel/iommu_groups/%s/devices", group);
-    d = opendir(devdir);
-    while (d && (e = readdir(d))) {
+    pci_iommu_group_devices(ctx->root, group, &devs, &n_devs);
+    for (size_t i = 0; i < n_devs; i++) {
         char drv[64];
-        if (e->d_name[0] == '.' || !strcmp(e->d_name, u->pci)) {
+        if (!strcmp(devs[i], u->pci)) {
             continue;
         }
-        if (!pci_driver(ctx->root, e->d_name, drv, sizeof drv)
+        if (!pci_driver(ctx->root, devs[i], drv, sizeof drv)
             && strcmp(drv, "vfio-pci") && strcmp(drv, "pcieport")) {
             sbuf_printf(&others, "%s%s (%s)", others.len ? ", " : "",
-                        e->d_name, drv);
+                        devs[i], drv);
         }
     }
     check_add(ctx->r, others.len ? CHECK_FAIL : CHECK_PASS,
               "nic.iommu-group", u->pci,
-              check_str(ctx->r, "IOMMU group %s of uplink %s", group,
+              check_str(ctx->r, "IOMMU group %d of uplink %s", group,
                         u->pci),
               others.len ? check_str(ctx->r, "shared with devices of other "
                                      "drivers: %s", others.s)
@@ -129,12 +122,8 @@ check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
               "VFIO takes whole groups: bind the other devices to vfio-pci "
               "too, or move the NIC to a slot with its own group (ACS)");
 out:
-    if (d) {
-        closedir(d);
-    }
+    pci_names_free(devs, n_devs);
     sbuf_destroy(&others);
-    free(devdir);
-    free(link);
 }
 
 static void

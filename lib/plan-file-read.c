@@ -972,35 +972,6 @@ read_change(struct jread *r, json_t *o, void *item)
     return 0;
 }
 
-static int
-read_changes(struct jread *r, json_t *root, struct plan_file *p)
-{
-    json_t *a = json_object_get(root, "changes"), *v;
-    size_t i;
-
-    if (!a) {
-        return 0;               /* Planned without --previous. */
-    }
-    if (!json_is_array(a)) {
-        return jread_error(r, "changes", "expected an array");
-    }
-    p->has_changes = true;
-    p->changes = xcalloc(json_array_size(a) + 1, sizeof *p->changes);
-    json_array_foreach(a, i, v) {
-        size_t len = jread_enter(r, "changes", 0);
-        size_t len2 = jread_enter(r, NULL, i);
-        int error = read_change(r, v, &p->changes[i]);
-
-        p->n_changes++;
-        jread_leave(r, len2);
-        jread_leave(r, len);
-        if (error) {
-            return error;
-        }
-    }
-    return 0;
-}
-
 /* Reads every element of root[key] with 'fn' into a new array of 'size'
  * byte elements. */
 static int
@@ -1027,6 +998,17 @@ read_array(struct jread *r, json_t *root, const char *key, size_t size,
         }
     }
     return 0;
+}
+
+static int
+read_changes(struct jread *r, json_t *root, struct plan_file *p)
+{
+    if (!json_object_get(root, "changes")) {
+        return 0;               /* Planned without --previous. */
+    }
+    p->has_changes = true;
+    return read_array(r, root, "changes", sizeof *p->changes,
+                      (void **) &p->changes, &p->n_changes, read_change);
 }
 
 /* ------------------------------------------------------------------ */

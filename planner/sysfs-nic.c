@@ -59,28 +59,12 @@ read_ifname(const char *root, struct nfv_nic *nic)
     pci_names_free(names, n);
 }
 
-/* The number of the device's iommu_group link, -1 without one (no
- * IOMMU, or the IOMMU is off). */
-static int
-read_iommu_group(const char *root, const char *pci)
-{
-    char *link = pci_path(root, pci, "iommu_group");
-    char name[32];
-    int group = -1;
-
-    if (link && !sysfs_read_link_name(link, name, sizeof name)
-        && !parse_int(name, 0, INT32_MAX, &group)) {
-        group = -1;
-    }
-    free(link);
-    return group;
-}
-
 static void
 load_device(const char *root, const char *pci, struct nfv_topology *t)
 {
     long class = read_attr(root, pci, "class", true, -1);
     char *physfn;
+    int group;
     struct nfv_nic *nic;
 
     if (class < 0 || ((class >> 16) & 0xff) != 0x02) {
@@ -104,7 +88,8 @@ load_device(const char *root, const char *pci, struct nfv_topology *t)
                                        sizeof nic->physfn);
     free(physfn);
     nic->vf_index = nic->is_vf ? pci_vf_index(root, pci) : -1;
-    nic->iommu_group = read_iommu_group(root, pci);
+    group = pci_iommu_group(root, pci);
+    nic->iommu_group = group >= 0 ? group : -1;  /* -1: no IOMMU, or off. */
     read_ifname(root, nic);
 }
 
