@@ -30,8 +30,8 @@ EXTRA_DIST += tests/vhost-testpmd.sh
 TESTS += tests/vhost-ovs.sh
 EXTRA_DIST += tests/vhost-ovs.sh
 
-# 'make bench-vhost': the four benchmarks of docs/performance.md (root,
-# hugepages, OVS-DPDK; about two minutes).  Not run by 'make check'.
+# 'make bench-vhost': the five benchmarks of docs/performance.md (root,
+# hugepages, OVS-DPDK; about 8 minutes).  Not run by 'make check'.
 EXTRA_DIST += tests/perf/vhost-bench.sh
 bench-vhost: all
 	VHOST_BENCH_OUT=$(abs_top_builddir)/vhost-bench-results \
