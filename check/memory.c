@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check/context.h"
 #include "check/ovs-conn.h"
@@ -103,7 +104,7 @@ check_mounts(struct check_ctx *ctx)
         const struct hp_mount *c = &ms.m[i];
         if (c->size_kb == kb
             && (!m || (c->stat_ok && c->gid == gid
-                       && c->mode == HP_MOUNT_MODE))) {
+                       && hp_mount_mode_ok(c->mode)))) {
             m = c;
         }
     }
@@ -120,14 +121,16 @@ check_mounts(struct check_ctx *ctx)
                   check_str(ctx->r, "hugetlbfs mount %s", m->dir),
                   "cannot be examined (stat)", NULL, "run as root");
     } else {
-        bool ok = m->gid == gid && m->mode == HP_MOUNT_MODE;
+        bool ok = m->gid == gid && hp_mount_mode_ok(m->mode);
         check_add(ctx->r, ok ? CHECK_PASS : CHECK_FAIL, "memory.hugetlbfs",
                   m->dir, check_str(ctx->r, "hugetlbfs mount %s (%s pages)",
                                     m->dir, size_name(ctx, kb)),
                   check_str(ctx->r, "gid %u, mode %04o", (unsigned) m->gid,
                             (unsigned) m->mode),
-                  check_str(ctx->r, "group %s (gid %u), mode %04o", group,
-                            (unsigned) gid, HP_MOUNT_MODE),
+                  check_str(ctx->r, "group %s (gid %u), mode %04o (%04o "
+                            "once libvirtd has started)", group,
+                            (unsigned) gid, HP_MOUNT_MODE,
+                            HP_MOUNT_MODE | S_IXOTH),
                   check_str(ctx->r, "chgrp %s %s; chmod %04o %s (QEMU and "
                             "OVS create their backing files there; nobody "
                             "else may)", group, m->dir, HP_MOUNT_MODE,

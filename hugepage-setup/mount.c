@@ -131,6 +131,12 @@ hp_mount_dir(const char *base, unsigned long size_kb)
                      hp_short_size(size_kb, sz, sizeof sz));
 }
 
+bool
+hp_mount_mode_ok(mode_t mode)
+{
+    return (mode & ~(mode_t) S_IXOTH) == HP_MOUNT_MODE;
+}
+
 int
 hp_group_resolve(const char *name, char **group, gid_t *gid,
                  struct diag *diag)

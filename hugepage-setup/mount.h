@@ -17,6 +17,13 @@
 
 #define HP_MOUNT_MODE 01770
 
+/* Whether MODE (permission bits incl. sticky) is a mount as nfvhost makes
+ * it: HP_MOUNT_MODE, or that with others' execute bit, which libvirtd's
+ * QEMU driver adds (S_IXGRP | S_IXOTH) to every hugetlbfs mount it finds
+ * when it starts, so that QEMU can reach its directory below it.  Others
+ * may then traverse the mount but not list it or create files in it. */
+bool hp_mount_mode_ok(mode_t mode);
+
 struct hp_mount {
     char *dir;
     unsigned long size_kb;      /* Its pagesize= (or the default size). */

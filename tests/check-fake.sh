@@ -123,6 +123,14 @@ expect "4 of the 10 planned 1G pages on node 0" memory 4 \
 fresh; chmod 0777 "$T/dev/hugepages1G"
 expect "the hugetlbfs mount world-writable" memory 4 \
     "FAIL memory.hugetlbfs (/dev/hugepages1G): gid $(getent group "$GROUP" | cut -d: -f3), mode 0777"
+# libvirtd adds others' execute bit to every hugetlbfs mount it uses
+# (qemuHugepageMakeBasedir): a running libvirt host has mode 1771.
+fresh; chmod 1771 "$T/dev/hugepages1G"
+check memory
+tap_is "$rc|$(notpass)" "0|" "the hugetlbfs mount as libvirtd leaves it (mode 1771): PASS"
+fresh; chmod 1773 "$T/dev/hugepages1G"
+expect "the hugetlbfs mount writable by others but sticky (1773)" memory 4 \
+    "FAIL memory.hugetlbfs (/dev/hugepages1G): gid $(getent group "$GROUP" | cut -d: -f3), mode 1773"
 fresh; put proc/mounts "sysfs /sys sysfs rw 0 0"
 expect "no hugetlbfs mounted" memory 4 "FAIL memory.hugetlbfs: none"
 fresh; put sys/devices/system/node/node0/hugepages/hugepages-1048576kB/free_hugepages 1

@@ -19,7 +19,9 @@
 #       network definitions (/etc/libvirt/qemu) are an empty tmpfs in that
 #       namespace: what the test defines vanishes with libvirtd, even when
 #       the test is killed before its cleanup, and nothing the machine's
-#       own libvirt defined is started or seen.
+#       own libvirt defined is started or seen.  Where /dev/kvm's group is
+#       not kvm, that namespace's /dev/kvm is the same device with group
+#       kvm (else libvirt re-probes QEMU at every lookup: see below).
 #   libvirtd_harness_domain NAME
 #       Registers a domain to destroy and undefine when the harness stops
 #       (call it before defining the domain).
@@ -71,7 +73,23 @@ libvirtd_harness_start() { # HUGEDIR LOGDIR
             /proc/self/mounts | while read -r m; do umount "$m" || exit 1; done \
             || exit 1
         mount -t tmpfs -o mode=0755 nfvhost-libvirt /etc/libvirt/qemu || exit 1
-        exec libvirtd' sh "$_lv_hugedir" 8>&- >"$_lv_logdir/libvirtd.log" 2>&1 &
+        # /dev/kvm of a group the QEMU user is not in (this machine: gid
+        # 993, mode 0660): libvirt probes QEMU with CAP_DAC_OVERRIDE, so
+        # the probe finds KVM, but then checks /dev/kvm as the QEMU user,
+        # finds it unusable, calls the probe stale and probes again, about
+        # 2 s a time, at every capabilities lookup: minutes per domain
+        # start ("KVM was enabled when probing ..., but it is not available
+        # now").  Here /dev/kvm is the same device with the group kvm, as
+        # udev makes it on a Debian host.
+        kvm_gid=$(getent group kvm | cut -d: -f3)
+        if [ -c /dev/kvm ] && [ -n "$kvm_gid" ] \
+           && [ "$(stat -c %g /dev/kvm)" != "$kvm_gid" ]; then
+            mknod -m 0660 "$2/kvm" c "$((0x$(stat -c %t /dev/kvm)))" \
+                "$((0x$(stat -c %T /dev/kvm)))" \
+                && chgrp kvm "$2/kvm" && mount --bind "$2/kvm" /dev/kvm \
+                || exit 1
+        fi
+        exec libvirtd' sh "$_lv_hugedir" "$_lv_logdir" 8>&- >"$_lv_logdir/libvirtd.log" 2>&1 &
     LIBVIRTD_PID=$!
     _lv_pids="$_lv_pids $LIBVIRTD_PID"
     if ! ovs_wait_for 60 lv_virsh version; then

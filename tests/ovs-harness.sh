@@ -21,6 +21,10 @@
 #         OVS_DPDK_EXTRA  the dpdk-extra the harness set (keep it when a
 #                      test overrides other_config: nfvhost ovs apply
 #                      --set "dpdk-extra=$OVS_DPDK_EXTRA")
+#   ovs_harness_start_dpdk
+#       After ovs_harness_start --no-vswitchd: the rest of it (hugepages,
+#       hugetlbfs, namespace, DPDK keys, ovs-vswitchd), for a test that
+#       sets the tunables below from something it made first (a plan).
 #   ovs_harness_stop
 #       Stops exactly the pids it started, unmounts, gives back the
 #       hugepages it added, removes the run directory.  Installed as an EXIT
@@ -55,7 +59,20 @@
 #
 # Tunables (environment): OVS_HARNESS_PAGES (2M pages to add, default 640),
 # OVS_HARNESS_SOCKET_MEM (MB, default 512), OVS_HARNESS_LCORE_MASK (0x1),
-# OVS_HARNESS_PMD_MASK (0x2).
+# OVS_HARNESS_PMD_MASK (0x2).  To run OVS-DPDK as a plan says (the e2e
+# test, whose 'nfvhost check' compares the daemon with the plan):
+#   OVS_HARNESS_DPDK_EXTRA   dpdk-extra instead of "--no-pci --file-prefix
+#                            nfvovsPID"; without a --file-prefix, DPDK's
+#                            runtime directory (/run/dpdk/rte) is a tmpfs
+#                            of ovs-vswitchd's own mount namespace, so no
+#                            other DPDK process on the machine shares it
+#   OVS_HARNESS_AFFINITY     CPU list ovs-vswitchd starts on (taskset), as
+#                            systemd.cpu_affinity= puts a service on the
+#                            housekeeping CPUs; DPDK's control threads stay
+#                            there, the PMD threads pin themselves
+#   OVS_HARNESS_HUGE_GROUP   group of the private hugetlbfs, mounted mode
+#                            1770 as 'nfvhost hugepages apply' mounts one
+#                            (default root, mode 0755)
 #
 # Hugepages: nr_hugepages is one number for the whole machine and other
 # tests change it at the same time, so the harness adds its pages to the
@@ -105,7 +122,7 @@ ovs_harness_start() {
     OVS_CTL="$OVS_RUNDIR/ovs-vswitchd.ctl"
     OVS_SOCKDIR="$OVS_RUNDIR/vhost"
     OVS_HUGEDIR="$OVS_RUNDIR/huge"
-    OVS_DPDK_EXTRA="--no-pci --file-prefix nfvovs$$"
+    OVS_DPDK_EXTRA=${OVS_HARNESS_DPDK_EXTRA:-"--no-pci --file-prefix nfvovs$$"}
     OVS_NETNS=nfvovs$$
     export OVS_RUNDIR OVS_DB OVS_CTL OVS_SOCKDIR OVS_HUGEDIR OVS_DPDK_EXTRA \
            OVS_NETNS
@@ -128,7 +145,11 @@ ovs_harness_start() {
         echo "# ovsdb-server did not start" >&2; return 1; }
     ovs_vsctl init || return 1
     [ "$_no_vswitchd" = 1 ] && return 0
+    ovs_harness_start_dpdk
+}
 
+ovs_harness_start_dpdk() {
+    OVS_DPDK_EXTRA=${OVS_HARNESS_DPDK_EXTRA:-$OVS_DPDK_EXTRA}
     _ovs_pages_added=$(_ovs_hugepages_add "${OVS_HARNESS_PAGES:-640}") \
         || return 1
     if [ "$_ovs_pages_added" -lt "${OVS_HARNESS_PAGES:-640}" ]; then
@@ -139,7 +160,13 @@ ovs_harness_start() {
     _ovs_netns="$OVS_NETNS"
     ip -n "$OVS_NETNS" link set lo up
     mkdir "$OVS_HUGEDIR"
-    mount -t hugetlbfs -o pagesize=2M nodev "$OVS_HUGEDIR" || return 1
+    _huge_opts=pagesize=2M
+    if [ -n "${OVS_HARNESS_HUGE_GROUP:-}" ]; then
+        _gid=$(getent group "$OVS_HARNESS_HUGE_GROUP" | cut -d: -f3)
+        [ -n "$_gid" ] || { echo "# no group $OVS_HARNESS_HUGE_GROUP" >&2; return 1; }
+        _huge_opts="$_huge_opts,gid=$_gid,mode=1770"
+    fi
+    mount -t hugetlbfs -o "$_huge_opts" nodev "$OVS_HUGEDIR" || return 1
     _ovs_mounted="$OVS_HUGEDIR"
     ovs_vsctl set Open_vSwitch . \
         other_config:dpdk-init=true \
@@ -155,8 +182,24 @@ ovs_harness_start() {
 
 ovs_harness_start_vswitchd() {
     rm -f "$OVS_CTL"
-    # 'ip netns exec' execs the daemon, so $! is its pid.
-    ip netns exec "$OVS_NETNS" "$OVS_VSWITCHD_BIN" "$OVS_DB" \
+    # 'ip netns exec' gives the daemon a mount namespace of its own; the
+    # shell in it execs the daemon, so $! is its pid.
+    # shellcheck disable=SC2016
+    ip netns exec "$OVS_NETNS" sh -c '
+        case " $1 " in
+            *" --file-prefix"*) ;;
+            *) mount -t tmpfs -o mode=0755 nfvhost-dpdk /run/dpdk 2>/dev/null \
+                   || { mkdir -p /run/dpdk && mount -t tmpfs -o mode=0755 nfvhost-dpdk /run/dpdk; } \
+                   || exit 1 ;;
+        esac
+        shift
+        if [ -n "$1" ]; then
+            aff=$1; shift
+            exec taskset -c "$aff" "$@"
+        fi
+        shift
+        exec "$@"' sh "$OVS_DPDK_EXTRA" "${OVS_HARNESS_AFFINITY:-}" \
+        "$OVS_VSWITCHD_BIN" "$OVS_DB" \
         --pidfile="$OVS_RUNDIR/ovs-vswitchd.pid" \
         --unixctl="$OVS_CTL" \
         --log-file="$OVS_RUNDIR/ovs-vswitchd.log" -vconsole:off \
@@ -298,14 +341,14 @@ ovs_harness_stop() {
 # ovs_wait_for TIMEOUT-SECONDS COMMAND...: until COMMAND succeeds.
 ovs_wait_for() { _ovs_wait_for "$@"; }
 
-# ovs_harness_begin: the usual prelude of a test on OVS-DPDK: require
+# ovs_harness_begin [--no-vswitchd]: the usual prelude of a test on OVS-DPDK: require
 # root, ovs-vswitchd-dpdk and 2M hugepages, start the harness (bail out if
 # it does not start) and make $SCRATCH inside its run directory.
 ovs_harness_begin() {
     require '[ "$(id -u)" = 0 ]' 'root'
     require "test -x $OVS_VSWITCHD_BIN" 'ovs-vswitchd-dpdk (openvswitch-switch-dpdk)'
     require "test -w $OVS_NR_HUGEPAGES" '2M hugepages'
-    ovs_harness_start || { echo "Bail out! OVS-DPDK did not start"; exit 1; }
+    ovs_harness_start "$@" || { echo "Bail out! OVS-DPDK did not start"; exit 1; }
     SCRATCH=$OVS_RUNDIR/scratch
     mkdir "$SCRATCH"
 }

@@ -84,8 +84,10 @@ e2e_start_guest() { # PLAN VM ADDRS RUN
     "$NFVHOST" vm xml --plan "$1" --vm "$2" \
         --template "$SCRATCH/$2.template.xml" --output "$SCRATCH/$2.xml"
     tap_ok $? "$2: nfvhost vm xml wrote the domain from the plan"
-    virt-xml-validate "$SCRATCH/$2.xml" domain >/dev/null
-    tap_ok $? "$2: the domain validates against libvirt's schema"
+    virt-xml-validate "$SCRATCH/$2.xml" domain >"$SCRATCH/$2.validate" 2>&1
+    _rc=$?
+    tap_ok $_rc "$2: the domain validates against libvirt's schema"
+    [ $_rc = 0 ] || sed 's/^/#   /' "$SCRATCH/$2.validate"
     libvirtd_harness_domain "$2"
     lv_virsh define "$SCRATCH/$2.xml" >/dev/null
     tap_ok $? "$2: defined on $LIBVIRTD_URI"
