@@ -292,6 +292,14 @@ pci_is_bridge(const char *root, const char *pci)
     return yes;
 }
 
+bool
+pci_vfio_group_member_ok(const char *root, const char *pci,
+                         const char *driver)
+{
+    return (!driver[0] || !strcmp(driver, "vfio-pci")
+            || !strcmp(driver, "pci-stub") || pci_is_bridge(root, pci));
+}
+
 static int
 write_attr(const char *pci, const char *path, const char *value,
            const char *what, struct diag *d)

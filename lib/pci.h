@@ -71,6 +71,13 @@ int pci_iommu_group_devices(const char *root, int group, char ***addrs,
  * (base class 0x06: host, PCI-to-PCI, ...): VFIO lets a group hold one
  * that no vfio driver has. */
 bool pci_is_bridge(const char *root, const char *pci);
+/* Whether VFIO lets the IOMMU group of a device it takes hold 'pci', bound
+ * to 'driver' ("" for none): no driver, vfio-pci, pci-stub (the kernel's
+ * vfio_dev_driver_allowed()), or a bridge whatever its driver (pcieport).
+ * 'nfvhost ovs apply' refuses a group with any other member, and
+ * 'nfvhost check' fails one. */
+bool pci_vfio_group_member_ok(const char *root, const char *pci,
+                              const char *driver);
 
 /* Binds 'pci' to 'driver' (driver_override, unbind from the current
  * driver, drivers_probe), or with 'driver' NULL gives it back to the

@@ -68,14 +68,14 @@ in_list(const char *pci, const char *const list[], size_t n)
     return false;
 }
 
-/* Whether VFIO accepts 'dev' in the group of a device it takes (the
- * kernel's vfio_dev_driver_allowed(), plus what this apply binds). */
+/* Whether VFIO accepts 'dev' in the group of a device it takes, once this
+ * apply has bound what it binds. */
 static bool
 group_member_ok(const char *root, const char *dev, const char *drv,
                 const char *const binding[], size_t n)
 {
-    return (in_list(dev, binding, n) || !drv[0] || !strcmp(drv, VFIO)
-            || !strcmp(drv, "pci-stub") || pci_is_bridge(root, dev));
+    return (in_list(dev, binding, n)
+            || pci_vfio_group_member_ok(root, dev, drv));
 }
 
 /* "0000:03:00.0 (i40e, bound by this apply), 0000:00:01.1 (pcieport,

@@ -148,6 +148,18 @@ fake_nic "$T" 0000:03:00.1 0 i40e enp3s0f1 1
 ln -s ../../../../bus/pci/devices/0000:03:00.1 "$T/sys/kernel/iommu_groups/$G/devices/0000:03:00.1"
 expect "its IOMMU group shared with a NIC on i40e" nic 4 \
     "FAIL nic.iommu-group (0000:03:00.0): shared with devices of other drivers: 0000:03:00.1 (i40e)"
+# The same rule as 'nfvhost ovs apply' (lib/pci.h): pci-stub and a bridge
+# on any driver may share the group.
+fresh; G=$(readlink "$T/$U/iommu_group"); G=${G##*/}
+fake_nic "$T" 0000:03:00.1 0 pci-stub stub0 0
+ln -s ../../../../bus/pci/devices/0000:03:00.1 "$T/sys/kernel/iommu_groups/$G/devices/0000:03:00.1"
+mkdir -p "$T/sys/bus/pci/devices/0000:00:01.0" "$T/sys/bus/pci/drivers/shpchp"
+echo 0x060400 > "$T/sys/bus/pci/devices/0000:00:01.0/class"
+ln -s ../../../bus/pci/drivers/shpchp "$T/sys/bus/pci/devices/0000:00:01.0/driver"
+ln -s ../../../../bus/pci/devices/0000:00:01.0 "$T/sys/kernel/iommu_groups/$G/devices/0000:00:01.0"
+check nic
+tap_is "$(jget "$J" '[f["level"] for f in d["findings"] if f["id"] == "nic.iommu-group"]')" '["PASS"]' \
+    "its IOMMU group shared with a device on pci-stub and a bridge on shpchp: PASS"
 # The planner records the group it saw (a plan made on the host itself).
 plan_json "$SCRATCH/seen.json" --topology "$HOMELAB/topology.xml" \
     --intent "$HOMELAB/intent.ini" --sysfs-root "$T"
