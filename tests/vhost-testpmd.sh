@@ -134,10 +134,16 @@ for L in split packed; do
     kill -0 "$TP_PID" 2>/dev/null
     tap_ok $? "$L: testpmd survived both connections and disconnections"
     stop_testpmd
-    tap_is "$(port_stat "$SCRATCH/tp1-$L.log" 0 RX)" "$((sent_ab + warm_ab))" \
-        "$L: testpmd port 0 received exactly what bench sent on s0"
-    tap_is "$(port_stat "$SCRATCH/tp1-$L.log" 1 RX)" "$((sent_ba + warm_ba))" \
-        "$L: testpmd port 1 received exactly what bench sent on s1"
+    # Every measured frame, and nothing the bench did not send; of the
+    # warm-up frames (sent until the path answers), DPDK 24.11's net_vhost
+    # (Debian 13) counts only those that came after its queue was enabled
+    # (8 of 16 seen), 22.11's all of them.
+    rx0=$(port_stat "$SCRATCH/tp1-$L.log" 0 RX)
+    tap_ok "$([ "${rx0:-0}" -ge "$sent_ab" ] && [ "$rx0" -le "$((sent_ab + warm_ab))" ]; echo $?)" \
+        "$L: testpmd port 0 received what bench sent on s0 ($rx0: $sent_ab measured, $warm_ab warm-up)"
+    rx1=$(port_stat "$SCRATCH/tp1-$L.log" 1 RX)
+    tap_ok "$([ "${rx1:-0}" -ge "$sent_ba" ] && [ "$rx1" -le "$((sent_ba + warm_ba))" ]; echo $?)" \
+        "$L: testpmd port 1 received what bench sent on s1 ($rx1: $sent_ba measured, $warm_ba warm-up)"
     # (The first warm-up frames may meet port 1 before its link is up.)
     tx1=$(port_stat "$SCRATCH/tp1-$L.log" 1 TX)
     tap_ok "$([ "${tx1:-0}" -ge "$sent_ab" ] && [ "$tx1" -le "$((sent_ab + warm_ab))" ]; echo $?)" \

@@ -40,10 +40,14 @@ fetch_kernel() {
     tmp=$(mktemp -d "$CACHE/kernel.XXXXXX")
     (cd "$tmp" && apt-get download -q "$pkg" >&2 2>&1) || { rm -rf "$tmp"; return 1; }
     dpkg-deb -x "$tmp"/*.deb "$tmp/root"
-    kver=$(ls "$tmp/root/lib/modules")
+    # Debian 12's kernel packages put the modules in /lib/modules, Debian
+    # 13's (merged /usr) in /usr/lib/modules.
+    mods=$tmp/root/lib/modules
+    [ -d "$mods" ] || mods=$tmp/root/usr/lib/modules
+    kver=$(ls "$mods")
     mkdir -p "$tmp/k/lib/modules"
     cp "$tmp/root/boot/vmlinuz-$kver" "$tmp/k/vmlinuz"
-    mv "$tmp/root/lib/modules/$kver" "$tmp/k/lib/modules/"
+    mv "$mods/$kver" "$tmp/k/lib/modules/"
     depmod -b "$tmp/k" "$kver"
     echo "$kver" > "$tmp/k/version"
     echo "$pkg" > "$tmp/k/package"
