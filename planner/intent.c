@@ -40,6 +40,8 @@ struct parse_ctx {
     bool line_too_long;
     struct seen_key *seen;      /* Keys and "[section]" headers seen. */
     int n_seen;
+    intent_key_fn *each;        /* Told of every key taken, or NULL. */
+    void *aux;
 };
 
 void
@@ -772,15 +774,19 @@ static int
 handler(void *ctx_, const char *section, const char *key, const char *value)
 {
     struct parse_ctx *ctx = ctx_;
-    char *name;
+    char *copy, *name;
     int ok;
 
     if (ctx->diag->status) {
         return 0;
     }
-    name = xstrdup(section);
-    ok = handle_key(ctx, trim(name), key, value);
-    free(name);
+    copy = xstrdup(section);
+    name = trim(copy);
+    ok = handle_key(ctx, name, key, value);
+    if (ok && !ctx->diag->status && ctx->each) {
+        ctx->each(ctx->aux, name, key, value);
+    }
+    free(copy);
     return ok;
 }
 
@@ -823,8 +829,15 @@ check_complete(struct parse_ctx *ctx)
 int
 intent_parse_file(const char *path, struct intent *in, struct diag *diag)
 {
+    return intent_parse_file_keys(path, in, NULL, NULL, diag);
+}
+
+int
+intent_parse_file_keys(const char *path, struct intent *in,
+                       intent_key_fn *each, void *aux, struct diag *diag)
+{
     struct parse_ctx ctx = {
-        .path = path, .intent = in, .diag = diag,
+        .path = path, .intent = in, .diag = diag, .each = each, .aux = aux,
     };
     int error_line;
 

@@ -95,6 +95,15 @@ struct intent {
 
 void intent_default(struct intent *);
 int intent_parse_file(const char *path, struct intent *, struct diag *);
+/* The same, telling 'each' of every key the intent took, in file order:
+ * its section as the intent reads it (trimmed: "host", "vm NAME",
+ * "uplink PCI"), key and value as inih hands them (the setup wizard keeps
+ * the keys it does not ask this way, setup/kept.c).  A repeated key
+ * ('uplink') is told once a line. */
+typedef void intent_key_fn(void *aux, const char *section, const char *key,
+                           const char *value);
+int intent_parse_file_keys(const char *path, struct intent *,
+                           intent_key_fn *each, void *aux, struct diag *);
 void intent_destroy(struct intent *);
 
 /* One 'key = value' of 'section' ("host", "ovs", "emulator", "vm NAME" of

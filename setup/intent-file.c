@@ -1,7 +1,10 @@
 /* intent-file.c: DIR/intent.ini as the wizard writes it: every key of the
  * answers, each under a comment that says what it is and why, so the file
  * can be read, edited and re-planned by hand ('nfvhost plan --intent') or
- * in the wizard again ('nfvhost setup --intent'). */
+ * in the wizard again ('nfvhost setup --intent').  The keys of --intent
+ * that the wizard does not ask (kept.h) follow its own in each section,
+ * verbatim; sections it never writes ([libvirt], [uplink PCI]) come
+ * last, whole. */
 #include <config.h>
 
 #include "setup/wizard.h"
@@ -10,6 +13,102 @@
 #include <string.h>
 
 #include "lib/util.h"
+
+bool
+wizard_intent_writes(const char *section, const char *key)
+{
+    const struct question *q = question_find(section, key);
+
+    if (!strncmp(section, "vm ", 3) && !strcmp(key, "sriov_pf")) {
+        return true;            /* From [setup] sriov_pf: put_vm(). */
+    }
+    return q && strcmp(q->section, "setup");
+}
+
+/* Why a kept key is not written: a VM or uplink the wizard removed
+ * (kept_drop()), or role openstack, which writes no VM; NULL when it
+ * is written. */
+static const char *
+kept_gone(const struct wizard *w, const struct kept_key *k)
+{
+    if (k->dropped) {
+        return k->dropped;
+    }
+    if (!strncmp(k->section, "vm ", 3) && w->openstack) {
+        return "role = openstack writes no [vm NAME] section";
+    }
+    return NULL;
+}
+
+/* The kept keys of 'section', under one comment. */
+static void
+put_kept(struct sbuf *b, const struct wizard *w, const char *section)
+{
+    bool first = true;
+
+    for (size_t i = 0; i < w->kept.n; i++) {
+        const struct kept_key *k = &w->kept.keys[i];
+
+        if (kept_gone(w, k) || !kept_same_section(k->section, section)) {
+            continue;
+        }
+        if (first) {
+            sbuf_printf(b, "; Kept from %s: not asked by the wizard\n",
+                        w->kept.file);
+            first = false;
+        }
+        sbuf_printf(b, "%s = %s\n", k->key, k->value);
+    }
+}
+
+static bool
+written_section(const char *section)
+{
+    return (!strcmp(section, "host") || !strcmp(section, "ovs")
+            || !strcmp(section, "emulator") || !strncmp(section, "vm ", 3));
+}
+
+/* Kept sections the wizard never writes ([libvirt], [uplink PCI]), whole,
+ * each once, in file order. */
+static void
+put_kept_sections(struct sbuf *b, const struct wizard *w)
+{
+    for (size_t i = 0; i < w->kept.n; i++) {
+        const struct kept_key *k = &w->kept.keys[i];
+        bool done = false;
+
+        for (size_t j = 0; j < i && !done; j++) {
+            done = kept_same_section(w->kept.keys[j].section, k->section)
+                   && !kept_gone(w, &w->kept.keys[j]);
+        }
+        if (!done && !kept_gone(w, k) && !written_section(k->section)) {
+            sbuf_printf(b, "\n[%s]\n", k->section);
+            put_kept(b, w, k->section);
+        }
+    }
+}
+
+/* The kept keys that are not written, and why. */
+static void
+put_dropped(struct sbuf *b, const struct wizard *w)
+{
+    bool first = true;
+
+    for (size_t i = 0; i < w->kept.n; i++) {
+        const struct kept_key *k = &w->kept.keys[i];
+        const char *why = kept_gone(w, k);
+
+        if (!why) {
+            continue;
+        }
+        if (first) {
+            sbuf_printf(b, "\n; Dropped from %s:\n", w->kept.file);
+            first = false;
+        }
+        sbuf_printf(b, ";   [%s] %s = %s: %s\n", k->section, k->key,
+                    k->value, why);
+    }
+}
 
 static void
 put_key(struct sbuf *b, const struct question *q, const char *value)
@@ -45,14 +144,16 @@ put_section(struct sbuf *b, const struct wizard *w, const char *section)
         put_key(b, q, value);
         free(value);
     }
+    put_kept(b, w, section);
 }
 
 static void
 put_vm(struct sbuf *b, const struct wizard *w, int v)
 {
     const struct intent_vm *vm = &w->intent.vms[v];
+    char *section = xasprintf("vm %s", vm->name);
 
-    sbuf_printf(b, "\n[vm %s]\n", vm->name);
+    sbuf_printf(b, "\n[%s]\n", section);
     for (size_t i = 0; i < n_questions; i++) {
         const struct question *q = &questions[i];
         char *value;
@@ -70,6 +171,8 @@ put_vm(struct sbuf *b, const struct wizard *w, int v)
         sbuf_printf(b, "; PF its VFs come from (the wizard's [setup] "
                     "sriov_pf)\nsriov_pf = %s\n", vm->sriov_pf);
     }
+    put_kept(b, w, section);
+    free(section);
 }
 
 /* " --topology FILE --sysfs-root DIR": what planned this intent. */
@@ -108,10 +211,12 @@ wizard_intent_text(const struct wizard *w)
     if (w->openstack || !w->intent.n_vms) {
         sbuf_puts(&b, "\n; No [vm NAME] section: nova (or you, later) "
                   "places the VMs on the guest pool.\n");
-        return sbuf_steal(&b);
+    } else {
+        for (int v = 0; v < w->intent.n_vms; v++) {
+            put_vm(&b, w, v);
+        }
     }
-    for (int v = 0; v < w->intent.n_vms; v++) {
-        put_vm(&b, w, v);
-    }
+    put_kept_sections(&b, w);
+    put_dropped(&b, w);
     return sbuf_steal(&b);
 }

@@ -765,7 +765,7 @@ vm_dialog(struct tui *t, int vm, struct field_rows *f, char **name)
     } else if (a == ACT_STAY) {
         *t->status = '\0';
         diag_init(&d);
-        if (intent_rename_vm(&t->w->intent, vm, *name, &d)) {
+        if (wizard_rename_vm(t->w, vm, *name, &d)) {
             set_status(t, "Name: %s", d.msg);
             a = ACT_STAY;
         } else {

@@ -163,7 +163,8 @@ wizard_init(struct wizard *w, const struct wizard_opts *o, struct diag *d)
     }
     error = topology_load(&src, &w->topo, d);
     if (error || (o->intent
-                  && (error = intent_parse_file(o->intent, &w->intent, d)))) {
+                  && (error = kept_parse_intent(&w->kept, o->intent,
+                                                &w->intent, d)))) {
         return error;
     }
     if (o->intent) {
@@ -197,6 +198,7 @@ wizard_destroy(struct wizard *w)
     forget_plan(w);
     diag_destroy(&w->plan_diag);
     intent_destroy(&w->intent);
+    kept_destroy(&w->kept);
     topology_destroy(&w->topo);
     free(w->sriov_pf);
     free(w->previous);
@@ -260,6 +262,28 @@ answer_setup(struct wizard *w, const struct question *q, const char *value,
     return 0;
 }
 
+/* An uplink the answer 'next' keeps keeps its [uplink PCI] mode (which
+ * the wizard does not ask); the kept keys of one it drops go with it. */
+static void
+carry_uplink_modes(struct wizard *w, struct intent *next)
+{
+    for (int i = 0; i < w->intent.n_uplinks; i++) {
+        const struct intent_uplink *u = &w->intent.uplinks[i];
+        char section[64];
+        struct diag d;
+
+        snprintf(section, sizeof section, "uplink %s", u->pci);
+        diag_init(&d);
+        if (intent_set(next, section, "mode",
+                       u->switchdev ? "switchdev" : "legacy", &d)) {
+            char *why = xasprintf("%s is no longer an uplink", u->pci);
+            kept_drop(&w->kept, section, why);
+            free(why);
+        }
+        diag_destroy(&d);
+    }
+}
+
 /* "a, b" or "" (none): each checked by the intent and on this machine,
  * then the list replaced at once. */
 static int
@@ -277,10 +301,12 @@ answer_uplinks(struct wizard *w, const struct question *q, const char *value,
     }
     error = error ? error : machine_check(w, q, value, d);
     if (!error) {
+        carry_uplink_modes(w, &scratch);
         intent_clear_uplinks(&w->intent);
-        for (int i = 0; i < scratch.n_uplinks; i++) {
-            intent_set(&w->intent, "ovs", "uplink", scratch.uplinks[i].pci, d);
-        }
+        w->intent.uplinks = scratch.uplinks;
+        w->intent.n_uplinks = scratch.n_uplinks;
+        scratch.uplinks = NULL;
+        scratch.n_uplinks = 0;
         if (w->sriov_pf && wizard_is_uplink(w, w->sriov_pf)) {
             /* A PF that is now an uplink gives no VFs: pick another. */
             const struct nfv_nic *pf = default_sriov_pf(w);
@@ -408,8 +434,36 @@ wizard_add_vm(struct wizard *w, const char *name, struct diag *d)
 void
 wizard_remove_vm(struct wizard *w, int vm)
 {
+    const char *name = w->intent.vms[vm].name;
+    char section[64];
+    char *why = xasprintf("VM %s was removed in the wizard", name);
+
+    /* Now, not when writing: a VM added later under the same name is a
+     * new one, without them. */
+    vm_section(w, vm, section, sizeof section);
+    kept_drop(&w->kept, section, why);
+    free(why);
     forget_plan(w);
     intent_remove_vm(&w->intent, vm);
+}
+
+int
+wizard_rename_vm(struct wizard *w, int vm, const char *name, struct diag *d)
+{
+    char from[64], to[64];
+    int error;
+
+    vm_section(w, vm, from, sizeof from);
+    if (!strcmp(w->intent.vms[vm].name, name)) {
+        return 0;
+    }
+    error = intent_rename_vm(&w->intent, vm, name, d);
+    if (!error) {
+        vm_section(w, vm, to, sizeof to);
+        kept_rename(&w->kept, from, to);
+        forget_plan(w);
+    }
+    return error;
 }
 
 /* ", disk PATH (qcow2 image, 20 GiB)": what disk_describe() says. */

@@ -25,6 +25,7 @@
 #include "planner/intent.h"
 #include "planner/plan.h"
 #include "planner/topology.h"
+#include "setup/kept.h"
 #include "setup/questions.h"
 
 /* The exit status of a wizard stopped before writing (Ctrl-C, quit, end
@@ -42,6 +43,7 @@ struct wizard {
     struct wizard_opts opts;
     struct nfv_topology topo;
     struct intent intent;       /* The answers so far. */
+    struct kept kept;           /* --intent's keys that are not asked. */
     char *sriov_pf;             /* [setup] sriov_pf: the PF every VM's VFs
                                  * come from; NULL: none. */
     bool openstack;             /* [setup] role = openstack: nova places
@@ -84,7 +86,12 @@ bool wizard_is_uplink(const struct wizard *, const char *pci);
 /* A new VM with the defaults (2 vCPUs, 2G, one vhost NIC); returns its
  * index.  'name' NULL: the first free "vmN". */
 int wizard_add_vm(struct wizard *, const char *name, struct diag *);
+/* Removes a VM, and the keys of --intent's [vm NAME] that the wizard
+ * kept (the intent it writes says so). */
 void wizard_remove_vm(struct wizard *, int vm);
+/* Renames a VM, its kept keys with it. */
+int wizard_rename_vm(struct wizard *, int vm, const char *name,
+                     struct diag *);
 /* "vrouter1: 2 vCPUs, 4G, vhost:100, vhost:200, sriov:300, boots from
  * /x.qcow2": one line for a list.  Caller frees. */
 char *wizard_vm_line(const struct wizard *, int vm);
@@ -118,8 +125,12 @@ const char *wizard_uplink_refusal(const struct nfv_nic *);
 /* "0000:03:00.0 enp3s0f0 node 0 i40e up 10G SR-IOV 2/64": Caller frees. */
 char *wizard_nic_line(const struct nfv_nic *);
 
-/* The commented DIR/intent.ini (intent-file.c).  Caller frees. */
+/* The commented DIR/intent.ini (intent-file.c): the keys the wizard
+ * asks, then those of --intent it kept (kept.h).  Caller frees. */
 char *wizard_intent_text(const struct wizard *);
+/* Whether wizard_intent_text() writes SECTION/KEY from the answers
+ * ("vm NAME" for a VM's): the questions' keys, and a VM's sriov_pf. */
+bool wizard_intent_writes(const char *section, const char *key);
 
 /* What a VM boots from (disk.c): "qcow2 image, 20 GiB", "block device",
  * "ISO 9660 image": false with 'msg' when the path will not do. */

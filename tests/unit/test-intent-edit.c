@@ -1,10 +1,14 @@
 /* test-intent-edit.c: editing an intent one key at a time (intent_set,
  * intent_get, intent_unset, intent_add/rename/remove_vm, intent_check), as
  * the setup wizard does: every key round-trips, a bad value is refused
- * with the file parser's message and changes nothing. */
+ * with the file parser's message and changes nothing; and
+ * intent_parse_file_keys() tells of every key a file sets (the wizard
+ * keeps those it does not ask). */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "planner/intent.h"
 #include "lib/util.h"
@@ -192,6 +196,53 @@ test_vms_and_uplinks(struct intent *in)
     ok(!intent_get(in, "ovs", "uplink"), "intent_clear_uplinks: none left");
 }
 
+static void
+tell_key(void *told_, const char *section, const char *key,
+         const char *value)
+{
+    sbuf_printf(told_, "%s|%s|%s\n", section, key, value);
+}
+
+/* Every key in file order, its section as the intent reads it (blanks
+ * trimmed), each line of a repeated key, values without their inline
+ * comment. */
+static void
+test_parse_keys(void)
+{
+    char path[] = "/tmp/test-intent-edit-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    struct intent in;
+    struct sbuf told;
+    struct diag d;
+
+    if (!f) {
+        ok(false, "a temporary intent file");
+        return;
+    }
+    fputs("[ host ]\nkernel = 6.1\n[ovs]\nuplink = 0000:03:00.0\n"
+          "uplink = 0000:03:00.1\nsocket_group = kvm   ; here\n"
+          "[uplink 0000:03:00.0]\nmode = switchdev\n"
+          "[vm a]\nvcpus = 2\nmemory = 1G\ncpu_policy = shared\n", f);
+    fclose(f);
+    intent_default(&in);
+    diag_init(&d);
+    sbuf_init(&told);
+    is_int(intent_parse_file_keys(path, &in, tell_key, &told, &d), 0,
+           "intent_parse_file_keys: parses");
+    is_str(told.s, "host|kernel|6.1\novs|uplink|0000:03:00.0\n"
+           "ovs|uplink|0000:03:00.1\novs|socket_group|kvm\n"
+           "uplink 0000:03:00.0|mode|switchdev\nvm a|vcpus|2\n"
+           "vm a|memory|1G\nvm a|cpu_policy|shared\n",
+           "... and tells of every key, in file order");
+    ok(in.uplinks[0].switchdev && !strcmp(in.socket_group, "kvm"),
+       "... into the intent as intent_parse_file() does");
+    sbuf_destroy(&told);
+    diag_destroy(&d);
+    intent_destroy(&in);
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -206,5 +257,6 @@ main(void)
     test_refused(&in);
     test_vms_and_uplinks(&in);
     intent_destroy(&in);
+    test_parse_keys();
     return done_testing();
 }
