@@ -25,6 +25,7 @@ clang libclang-rt-dev valgrind
 time ansible ansible-lint
 tmux qemu-utils
 qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu busybox-static
+xz-utils
 "
 
 # tests/package.sh: the Debian package built (debhelper, in Build-Depends

@@ -72,9 +72,16 @@ build_initramfs() {
              "$root/tmp" "$root/lib/modules"
     load_order > "$root/ko"
     [ -s "$root/ko" ] || { echo "build-guest: modules not found" >&2; return 1; }
+    # Debian 13's kernel ships its modules xz-compressed (NAME.ko.xz);
+    # busybox's insmod takes plain ones.
     while read -r ko; do
-        cp "$ko" "$root/lib/modules/"
-        basename "$ko" .ko >> "$ORDER"
+        case $ko in
+            *.ko.xz) name=$(basename "$ko" .ko.xz)
+                     xz -dc "$ko" > "$root/lib/modules/$name.ko" || return 1 ;;
+            *)       name=$(basename "$ko" .ko)
+                     cp "$ko" "$root/lib/modules/" ;;
+        esac
+        echo "$name" >> "$ORDER"
     done < "$root/ko"
     rm "$root/ko"
     cp "$BUSYBOX" "$root/bin/busybox"
