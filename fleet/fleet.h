@@ -49,6 +49,7 @@ struct fleet_node {
     int guest_pus;              /* Its part of cpu_dedicated_set. */
     int guest_cores;            /* Cores holding guest PUs. */
     int guest_full_cores;       /* Of which with every sibling a guest PU. */
+    int shared_pus;             /* Its part of cpu_shared_set. */
     uint64_t guest_mb;          /* Guest hugepages, MiB. */
     uint64_t hugepages, hugepages_ovs, hugepages_guests;
 };
@@ -91,7 +92,8 @@ struct fleet_flavor {
 };
 
 /* Hosts nova cannot tell apart: same page size, emulator pool and, per
- * NUMA node, guest CPUs, cores and hugepage memory.  One aggregate each. */
+ * NUMA node, guest CPUs, cores and hugepage memory (and shared CPUs, when
+ * the fleet has shared flavors).  One aggregate each. */
 struct fleet_shape {
     char *name;                 /* The aggregate's name, from the key. */
     size_t n_hosts;
@@ -105,6 +107,9 @@ struct fleet {
     size_t n_hosts;
     struct fleet_flavor *flavors;
     int n_flavors;
+    bool shared_flavors;        /* Some flavor is hw:cpu_policy=shared:
+                                 * cpu_shared_set's size tells shapes
+                                 * apart. */
     struct fleet_shape *shapes;
     int n_shapes;
     char *hosts_dir;

@@ -109,6 +109,7 @@ collect_flavors(struct fleet *f)
         const struct fleet_host *h = &f->hosts[i];
         for (int k = 0; !h->status && k < h->n_flavors; k++) {
             add_flavor(f, &h->flavors[k]);
+            f->shared_flavors |= h->flavors[k].cpu_policy == CPU_SHARED;
         }
     }
     if (f->n_flavors) {
@@ -139,6 +140,41 @@ pus_per_instance(const struct fleet_host *h, const struct fleet_node *n,
     }
 }
 
+/* A hw:cpu_policy=shared instance on a node, as nova 26 counts it
+ * (nova/virt/hardware.py; python3-nova):
+ *  - numa_get_constraints(): hw:mem_page_size (every nfvhost flavor has
+ *    it, and hw:numa_nodes=1) gives the instance a NUMA topology of one
+ *    cell, so numa_fit_instance_to_host() fits it on one host cell;
+ *  - _numa_fit_instance_cell(), shared branch: its vCPUs may not exceed
+ *    the cell's 'cpuset' (its part of cpu_shared_set: no instance
+ *    overcommits against itself), and with the scheduler's limits
+ *    (scheduler/filters/numa_topology_filter.py: the host's
+ *    cpu_allocation_ratio) the cell's cpu_usage plus its vCPUs may not
+ *    exceed len(cpuset) * cpu_allocation_ratio; its memory comes from the
+ *    cell's free pages of the flavor's size
+ *    (_numa_cell_supports_pagesize_request()), the pinned guests' pool;
+ *  - numa_usage_from_instance_numa(): cpu_usage grows by the instance's
+ *    'cpuset' only, which is empty for a pinned instance, and only pinned
+ *    instances take pCPUs (pinned_cpus): neither kind takes the other's
+ *    CPUs, both take pages.
+ * Placement agrees: VCPU inventory is len(cpu_shared_set) *
+ * cpu_allocation_ratio over the host (virt/libvirt/driver.py,
+ * update_provider_tree()), which the per-cell limits never exceed.  The
+ * ratio is the one nova.conf sets (planner/emit-openstack.h). */
+static int
+shared_node_capacity(const struct fleet_node *n,
+                     const struct openstack_flavor *fl)
+{
+    uint64_t by_mem = n->guest_mb / fl->memory_mb;
+    int by_cpu;
+
+    if (fl->vcpus > n->shared_pus) {
+        return 0;
+    }
+    by_cpu = n->shared_pus * OPENSTACK_CPU_ALLOCATION_RATIO / fl->vcpus;
+    return by_mem < (uint64_t) by_cpu ? (int) by_mem : by_cpu;
+}
+
 static int
 node_capacity(const struct fleet_host *h, const struct fleet_node *n,
               const struct openstack_flavor *fl)
@@ -147,6 +183,9 @@ node_capacity(const struct fleet_host *h, const struct fleet_node *n,
     int by_cpu;
     uint64_t by_mem = n->guest_mb / fl->memory_mb;
 
+    if (fl->cpu_policy == CPU_SHARED) {
+        return shared_node_capacity(n, fl);
+    }
     switch (fl->thread_policy) {
     case THREAD_ISOLATE:
         by_cpu = n->guest_cores / need;
@@ -187,7 +226,12 @@ stranded_cores(const struct fleet *f, const struct fleet_host *h)
 
     for (int k = 0; k < f->n_flavors; k++) {
         const struct openstack_flavor *fl = &f->flavors[k].f;
-        int pus = h->n_nodes ? pus_per_instance(h, &h->nodes[0], fl) : 0;
+        int pus;
+
+        if (fl->cpu_policy == CPU_SHARED) {
+            continue;           /* It takes no guest PU. */
+        }
+        pus = h->n_nodes ? pus_per_instance(h, &h->nodes[0], fl) : 0;
         if (h->fits[k] && pus && (!small || pus < small_pus)) {
             small = fl;
             small_pus = pus;
@@ -222,19 +266,21 @@ node_has_guests(const struct fleet_node *n)
 }
 
 static bool
-same_node_shape(const struct fleet_node *a, const struct fleet_node *b)
+same_node_shape(const struct fleet *f, const struct fleet_node *a,
+                const struct fleet_node *b)
 {
     return (a->guest_cores == b->guest_cores && a->guest_pus == b->guest_pus
             && a->guest_full_cores == b->guest_full_cores
-            && a->guest_mb == b->guest_mb);
+            && a->guest_mb == b->guest_mb
+            && (!f->shared_flavors || a->shared_pus == b->shared_pus));
 }
 
 int
-fleet_nodes_alike(const struct fleet_host *h, int i)
+fleet_nodes_alike(const struct fleet *f, const struct fleet_host *h, int i)
 {
     int j = i + 1;
 
-    while (j < h->n_nodes && same_node_shape(&h->nodes[i], &h->nodes[j])
+    while (j < h->n_nodes && same_node_shape(f, &h->nodes[i], &h->nodes[j])
            && h->nodes[j].os_index == h->nodes[j - 1].os_index + 1) {
         j++;
     }
@@ -243,13 +289,14 @@ fleet_nodes_alike(const struct fleet_host *h, int i)
 
 /* ".n1-15:12c24t-46g": nodes 1 to 15 alike. */
 static void
-key_nodes(const struct fleet_host *h, struct sbuf *b)
+key_nodes(const struct fleet *f, const struct fleet_host *h,
+          struct sbuf *b)
 {
     for (int i = 0, j; i < h->n_nodes; i = j) {
         const struct fleet_node *n = &h->nodes[i];
         char mem[32];
 
-        j = fleet_nodes_alike(h, i);
+        j = fleet_nodes_alike(f, h, i);
         if (!node_has_guests(n)) {
             continue;
         }
@@ -261,6 +308,9 @@ key_nodes(const struct fleet_host *h, struct sbuf *b)
         sbuf_printf(b, ":%dc%dt", n->guest_cores, n->guest_pus);
         if (n->guest_full_cores != n->guest_cores) {
             sbuf_printf(b, "-%df", n->guest_full_cores);
+        }
+        if (f->shared_flavors && n->shared_pus) {
+            sbuf_printf(b, "-%ds", n->shared_pus);
         }
         sbuf_printf(b, "-%s", mem);
     }
@@ -282,7 +332,7 @@ fnv1a(const char *s)
  * nova takes aggregate names of up to 255 characters; a longer key keeps
  * its first 200 and a hash of the whole. */
 static char *
-shape_key(const struct fleet_host *h)
+shape_key(const struct fleet *f, const struct fleet_host *h)
 {
     struct sbuf b;
     char page[16];
@@ -291,7 +341,7 @@ shape_key(const struct fleet_host *h)
     page_suffix(h->page_kb, page, sizeof page);
     sbuf_printf(&b, "nfvhost.%s.smt%d%s", page, h->smt,
                 h->has_shared_pool ? "" : ".noshare");
-    key_nodes(h, &b);
+    key_nodes(f, h, &b);
     if (b.len > MAX_AGGREGATE_NAME) {
         char *key = xasprintf("%.200s~%016" PRIx64, b.s, fnv1a(b.s));
         sbuf_destroy(&b);
@@ -321,7 +371,7 @@ group_shapes(struct fleet *f)
 
     for (size_t i = 0; i < f->n_hosts; i++) {
         if (!f->hosts[i].status) {
-            k[n].key = shape_key(&f->hosts[i]);
+            k[n].key = shape_key(f, &f->hosts[i]);
             k[n++].host = i;
         }
     }
@@ -379,4 +429,5 @@ fleet_shapes_destroy(struct fleet *f)
     f->shapes = NULL;
     f->flavors = NULL;
     f->n_shapes = f->n_flavors = 0;
+    f->shared_flavors = false;
 }

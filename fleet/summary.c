@@ -27,6 +27,21 @@ count_guest_cores(const struct plan *p, int os_index, struct fleet_node *n)
     }
 }
 
+/* The PUs of cpu_shared_set on node 'i' (plan->numas is parallel to
+ * topo->numas): what nova reports as that node's 'cpuset' and counts
+ * VCPU against. */
+static int
+node_shared_pus(const struct plan *p, int i)
+{
+    hwloc_bitmap_t both = xbitmap();
+    int n;
+
+    hwloc_bitmap_and(both, p->shared_cpus, p->topo->numas[i].pus);
+    n = hwloc_bitmap_weight(both);
+    hwloc_bitmap_free(both);
+    return n;
+}
+
 static void
 summarize_nodes(struct fleet_host *h, const struct plan *p)
 {
@@ -38,6 +53,7 @@ summarize_nodes(struct fleet_host *h, const struct plan *p)
 
         n->os_index = pn->os_index;
         n->guest_pus = hwloc_bitmap_weight(pn->pool[POOL_GUEST]);
+        n->shared_pus = node_shared_pus(p, i);
         n->guest_mb = pn->hugepages_guests * p->hugepage_kb / 1024;
         n->hugepages = pn->hugepages;
         n->hugepages_ovs = pn->hugepages_ovs;
@@ -75,7 +91,9 @@ fleet_summarize(struct fleet_host *h, const struct plan *p)
     }
     h->page_kb = p->hugepage_kb;
     h->emulator_policy = p->intent->emulator_policy;
-    h->has_shared_pool = !hwloc_bitmap_iszero(p->pool[POOL_EMULATOR]);
+    /* nova.conf's cpu_shared_set: the emulator pool, or with
+     * shared_cores = 0 housekeeping CPUs (rule 17). */
+    h->has_shared_pool = !hwloc_bitmap_iszero(p->shared_cpus);
     h->smt = p->topo->smt;
     summarize_nodes(h, p);
     summarize_unplanned(h, p);

@@ -35,11 +35,12 @@ jnodes(const struct fleet_host *h)
     for (int i = 0; i < h->n_nodes; i++) {
         const struct fleet_node *n = &h->nodes[i];
         json_array_append_new(a, json_pack(
-            "{s:i, s:i, s:i, s:i, s:I, s:{s:I, s:I, s:I}}",
+            "{s:i, s:i, s:i, s:i, s:i, s:I, s:{s:I, s:I, s:I}}",
             "id", n->os_index,
             "guest_cpus", n->guest_pus,
             "guest_cores", n->guest_cores,
             "guest_full_cores", n->guest_full_cores,
+            "shared_cpus", n->shared_pus,
             "guest_memory_mb", (json_int_t) n->guest_mb,
             "hugepages",
             "count", (json_int_t) n->hugepages,
@@ -102,10 +103,11 @@ jflavors(const struct fleet *f)
     for (int k = 0; k < f->n_flavors; k++) {
         const struct fleet_flavor *ff = &f->flavors[k];
         json_array_append_new(a, json_pack(
-            "{s:s, s:i, s:I, s:s, s:b, s:I, s:s, s:I, s:I}",
+            "{s:s, s:i, s:I, s:s, s:s, s:b, s:I, s:s, s:I, s:I}",
             "name", ff->f.name,
             "vcpus", ff->f.vcpus,
             "memory_mb", (json_int_t) ff->f.memory_mb,
+            "cpu_policy", cpu_policy_name(ff->f.cpu_policy),
             "thread_policy", thread_policy_name(ff->f.thread_policy),
             "multiqueue", ff->f.multiqueue,
             "hugepage_size_kb", (json_int_t) ff->f.page_kb,

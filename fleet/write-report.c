@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,27 +79,32 @@ fits_list(const struct fleet *f, const struct fleet_host *h, struct sbuf *b)
     }
 }
 
-/* "n0: 11c/22t, 46 GiB; n1-15: 12c/24t, 46 GiB each". */
+/* "n0: 11c/22t, 46 GiB; n1-15: 12c/24t, 46 GiB each"; with shared
+ * flavors in the fleet, "n0: 11c/22t + 2 shared, 46 GiB". */
 static void
-nodes_list(const struct fleet_host *h, struct sbuf *b)
+nodes_list(const struct fleet *f, const struct fleet_host *h,
+           struct sbuf *b)
 {
     bool any = false;
 
     for (int i = 0, j; i < h->n_nodes; i = j) {
         const struct fleet_node *n = &h->nodes[i];
-        char mem[32];
+        char mem[32], shared[32] = "";
 
-        j = fleet_nodes_alike(h, i);
+        j = fleet_nodes_alike(f, h, i);
         if (!n->guest_pus && !n->guest_mb) {
             continue;
         }
         format_mib(n->guest_mb, mem, sizeof mem);
+        if (f->shared_flavors && n->shared_pus) {
+            snprintf(shared, sizeof shared, " + %d shared", n->shared_pus);
+        }
         sbuf_printf(b, "%sn%d", any ? "; " : "", n->os_index);
         if (j - i > 1) {
             sbuf_printf(b, "-%d", h->nodes[j - 1].os_index);
         }
-        sbuf_printf(b, ": %dc/%dt, %s%s", n->guest_cores, n->guest_pus, mem,
-                    j - i > 1 ? " each" : "");
+        sbuf_printf(b, ": %dc/%dt%s, %s%s", n->guest_cores, n->guest_pus,
+                    shared, mem, j - i > 1 ? " each" : "");
         any = true;
     }
 }
@@ -106,17 +112,18 @@ nodes_list(const struct fleet_host *h, struct sbuf *b)
 static void
 report_shapes(const struct fleet *f, struct sbuf *b)
 {
-    sbuf_puts(b, "\n## Hosts per shape\n\nHosts nova cannot tell apart, "
-              "one host aggregate each (aggregates.sh).  Per NUMA node: "
-              "guest cores / guest CPUs, guest hugepage memory.\n\n"
-              "| aggregate | hosts | per NUMA node | emulator-share pool | "
-              "fits per host |\n|---|---:|---|---|---|\n");
+    sbuf_printf(b, "\n## Hosts per shape\n\nHosts nova cannot tell apart, "
+                "one host aggregate each (aggregates.sh).  Per NUMA node: "
+                "guest cores / guest CPUs%s, guest hugepage memory.\n\n",
+                f->shared_flavors ? " + CPUs of cpu_shared_set" : "");
+    sbuf_puts(b, "| aggregate | hosts | per NUMA node | emulator-share pool "
+              "| fits per host |\n|---|---:|---|---|---|\n");
     for (int s = 0; s < f->n_shapes; s++) {
         const struct fleet_host *h = &f->hosts[f->shapes[s].first_host];
 
         sbuf_printf(b, "| `%s` | %zu | ", f->shapes[s].name,
                     f->shapes[s].n_hosts);
-        nodes_list(h, b);
+        nodes_list(f, h, b);
         sbuf_printf(b, " | %s | ", h->has_shared_pool ? "yes" : "no");
         fits_list(f, h, b);
         sbuf_puts(b, " |\n");
@@ -199,20 +206,32 @@ static void
 report_flavors(const struct fleet *f, struct sbuf *b)
 {
     sbuf_puts(b, "\n## Capacity per flavor\n\nInstances of each flavor the "
-              "planned hosts hold, one flavor at a time (flavors.sh).\n\n"
-              "| flavor | vCPUs | RAM | page | thread policy | emulator "
-              "threads | hosts | instances |\n"
+              "planned hosts hold, one flavor at a time (flavors.sh).");
+    if (f->shared_flavors) {
+        sbuf_printf(b, "  Pinned flavors count against the guest CPUs, "
+                    "shared ones (hw:cpu_policy=shared) against the CPUs of "
+                    "cpu_shared_set times %d (cpu_allocation_ratio); both "
+                    "against the same guest hugepages.",
+                    OPENSTACK_CPU_ALLOCATION_RATIO);
+    }
+    sbuf_puts(b, "\n\n| flavor | vCPUs | RAM | page | thread policy | "
+              "emulator threads | hosts | instances |\n"
               "|---|---:|---:|---|---|---|---:|---:|\n");
     for (int k = 0; k < f->n_flavors; k++) {
         const struct fleet_flavor *ff = &f->flavors[k];
+        bool shared = ff->f.cpu_policy == CPU_SHARED;
         char mem[32], page[32];
 
         format_mib(ff->f.memory_mb, mem, sizeof mem);
         format_bytes(ff->f.page_kb * 1024, page, sizeof page);
+        /* A shared flavor has neither policy: its vCPUs and emulator
+         * threads float over cpu_shared_set together. */
         sbuf_printf(b, "| %s | %d | %s | %s | %s | %s | %zu | %" PRIu64
                     " |\n", ff->f.name, ff->f.vcpus, mem, page,
-                    thread_policy_name(ff->f.thread_policy),
-                    emulator_policy_name(ff->f.emulator_policy),
+                    shared ? "none: cpu_policy shared"
+                    : thread_policy_name(ff->f.thread_policy),
+                    shared ? "with the vCPUs"
+                    : emulator_policy_name(ff->f.emulator_policy),
                     ff->n_hosts, ff->instances);
     }
 }

@@ -4,7 +4,9 @@
  * The mapping, one line each (docs/openstack.md says why):
  *   guest pool          -> [compute] cpu_dedicated_set (PCPU inventory)
  *   emulator-share pool -> [compute] cpu_shared_set (emulator threads of
- *                          flavors with hw:emulator_threads_policy=share)
+ *                          flavors with hw:emulator_threads_policy=share,
+ *                          vCPUs of hw:cpu_policy=shared ones: VCPU
+ *                          inventory, with cpu_allocation_ratio)
  *   host memory + OVS hugepages -> reserved_host_memory_mb
  *   OVS hugepages per node      -> reserved_huge_pages, one line per node
  *   uplinks             -> physnets with their NUMA node, bridge_mappings
@@ -212,6 +214,20 @@ nova_memory(const struct plan *p, struct sbuf *b)
     }
 }
 
+/* Still in [DEFAULT], after nova_memory(). */
+static void
+nova_cpu_ratio(const struct plan *p, struct sbuf *b)
+{
+    if (hwloc_bitmap_iszero(p->shared_cpus)) {
+        return;
+    }
+    sbuf_printf(b, "# VCPU inventory (unpinned guests) = the CPUs of "
+                "cpu_shared_set times this;\n# written because nova's "
+                "default differs by release (16.0 up to nova 26).\n"
+                "cpu_allocation_ratio = %d.0\n",
+                OPENSTACK_CPU_ALLOCATION_RATIO);
+}
+
 static void
 nova_compute(const struct plan *p, struct sbuf *b)
 {
@@ -388,6 +404,7 @@ emit_nova_conf(const struct plan *p)
               "compute node (or give it to\n# nova-compute as one more "
               "--config-file), then restart nova-compute.\n");
     nova_memory(p, &b);
+    nova_cpu_ratio(p, &b);
     nova_compute(p, &b);
     nova_libvirt(p, &b);
     nova_neutron(p, &b);
@@ -464,10 +481,14 @@ openstack_flavors(const struct plan *p, int *n)
     *n = 0;
     for (int v = 0; v < p->n_vms; v++) {
         const struct plan_vm *vm = &p->vms[v];
+        enum cpu_policy cp = vm->intent->cpu_policy;
+        /* A shared flavor has no thread policy (openstack_flavor_emit):
+         * two shared VMs of one size are one flavor whatever their
+         * intent's thread_policy says. */
+        enum thread_policy tp = cp == CPU_SHARED ? THREAD_PREFER
+                                : vm->intent->thread_policy;
         struct openstack_flavor *f = flavor_add(p, fl, n, vm->intent->vcpus,
-                                                vm->memory_mb,
-                                                vm->intent->cpu_policy,
-                                                vm->intent->thread_policy,
+                                                vm->memory_mb, cp, tp,
                                                 vm->queues > 1);
         char *vms = xasprintf("%s%s%s", f->vms, *f->vms ? " " : "",
                               vm->intent->name);

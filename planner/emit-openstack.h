@@ -35,7 +35,8 @@ struct openstack_flavor {
     int vcpus;
     uint64_t memory_mb;
     enum cpu_policy cpu_policy;     /* shared: hw:cpu_policy=shared, no
-                                     * thread or emulator policy. */
+                                     * thread or emulator policy (its
+                                     * thread_policy is prefer). */
     enum thread_policy thread_policy;
     bool multiqueue;
     uint64_t page_kb;           /* hw:mem_page_size */
@@ -62,5 +63,14 @@ char *emit_sriov_agent_ini(const struct plan *);
 char *emit_controller_conf(const struct plan *);
 
 #define OPENSTACK_UPLINK_PHYSNET "physnet0"
+
+/* nova.conf's [DEFAULT] cpu_allocation_ratio, written whenever the plan
+ * has a cpu_shared_set: nova's VCPU inventory (unpinned guests,
+ * hw:cpu_policy=shared) is len(cpu_shared_set) times this.  Written
+ * rather than left to nova, whose default differs by release
+ * (initial_cpu_allocation_ratio: 16.0 up to nova 26 (Zed, Debian 12),
+ * 4.0 since nova 27 (2023.1)), so that 'nfvhost fleet plan' can count
+ * shared flavors; 4 is nova's current default. */
+#define OPENSTACK_CPU_ALLOCATION_RATIO 4
 
 #endif /* planner/emit-openstack.h */

@@ -18,11 +18,12 @@ any failed):
     AggregateInstanceExtraSpecsFilter passes the host exactly when
     fleet.json says the flavor fits it (never, for a flavor the fleet no
     longer has: flavors.sh leaves flavors in place);
-  - for every planned host and every hw:cpu_thread_policy=prefer flavor
-    of the fleet,
-    nova's NUMA fitting (numa_fit_instance_to_host, one instance after
-    another on the host nova would report from the host's plan.json and
-    nova.conf) holds exactly as many instances as fleet.json says.
+  - for every planned host and every hw:cpu_thread_policy=prefer or
+    hw:cpu_policy=shared flavor of the fleet, nova's NUMA fitting
+    (numa_fit_instance_to_host, one instance after another on the host
+    nova would report from the host's plan.json and nova.conf, with the
+    limits nova's NUMATopologyFilter passes) holds exactly as many
+    instances as fleet.json says.
 """
 import json
 import os
@@ -34,6 +35,7 @@ os.environ.setdefault("OS_NOVA_DISABLE_EVENTLET_PATCHING", "1")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import nova_check  # noqa: E402  (tests/nova_check.py: the host as nova sees it)
+import os_resource_classes as orc  # noqa: E402
 from nova import objects  # noqa: E402
 from nova.api.openstack.compute.schemas import aggregates  # noqa: E402
 from nova.api.openstack.compute.schemas import flavors_extraspecs  # noqa: E402
@@ -44,6 +46,7 @@ except ImportError:
 from nova.api.validation import validators  # noqa: E402
 from nova.api.validation.extra_specs import validators as spec_validators  # noqa: E402
 from nova.scheduler.filters import aggregate_instance_extra_specs as aies  # noqa: E402
+from nova.virt import driver as virt_driver  # noqa: E402
 from nova.virt import hardware  # noqa: E402
 
 SCOPE = "aggregate_instance_extra_specs:"
@@ -131,14 +134,27 @@ def check_filter(cloud, fleet):
         raise AssertionError("; ".join(wrong[:5]))
 
 
+def scheduler_limits():
+    """The limits nova's NUMATopologyFilter fits with: the host's
+    allocation ratios, which a new compute node takes from nova.conf
+    ([DEFAULT] cpu_allocation_ratio, else initial_cpu_allocation_ratio:
+    ComputeDriver._get_allocation_ratios, as the libvirt driver reports
+    them to placement).  Only shared-CPU instances are held to them."""
+    ratios = virt_driver.ComputeDriver._get_allocation_ratios({})
+    return objects.NUMATopologyLimits(
+        cpu_allocation_ratio=ratios[orc.VCPU],
+        ram_allocation_ratio=ratios[orc.MEMORY_MB])
+
+
 def nova_count(plan, flavor, limit):
     """Instances of 'flavor' nova fits on the host, one after another."""
     host = nova_check.host_numa_topology(plan)
     inst = hardware.numa_get_constraints(flavor,
                                          objects.ImageMeta.from_dict({}))
+    limits = scheduler_limits()
     n = 0
     while n <= limit:
-        fit = nova_check.numa_fit(host, inst)
+        fit = nova_check.numa_fit(host, inst, limits)
         if fit is None:
             break
         host = hardware.numa_usage_from_instance_numa(host, fit)
@@ -153,7 +169,9 @@ def check_counts(out, cloud, fleet, host):
         plan = json.load(f)
     for name in sorted(f["name"] for f in fleet["flavors"]):
         fl = cloud["flavors"][name]
-        if fl["properties"].get("hw:cpu_thread_policy") != "prefer":
+        props = fl["properties"]
+        if (props.get("hw:cpu_policy") != "shared"
+                and props.get("hw:cpu_thread_policy") != "prefer"):
             continue    # isolate, require: sibling lists plan.json lacks
         want = host["flavors"].get(name, 0)
         got = nova_count(plan, nova_flavor(name, fl), want)
@@ -180,7 +198,7 @@ def main():
     for h in fleet["hosts"]:
         if h["status"] == "planned":
             report(f"{h['name']}: nova's NUMA fitting holds fleet.json's "
-                   "count of each prefer flavor",
+                   "count of each prefer and shared flavor",
                    lambda h=h: check_counts(out, cloud, fleet, h))
     return 1 if failed else 0
 

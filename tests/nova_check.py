@@ -57,13 +57,15 @@ class Check(Exception):
     pass
 
 
-def numa_fit(host, instance):
+def numa_fit(host, instance, limits=None):
     """nova's numa_fit_instance_to_host(): nova 31 (Debian 13) also takes
-    the placement provider mapping, None when no PCI request needs one."""
+    the placement provider mapping, None when no PCI request needs one.
+    'limits': the scheduler's NUMATopologyLimits (shared CPUs and memory
+    are overcommitted only up to them), or None as nova-compute passes."""
     fit = hardware.numa_fit_instance_to_host
     if "provider_mapping" in inspect.signature(fit).parameters:
-        return fit(host, instance, None)
-    return fit(host, instance)
+        return fit(host, instance, None, limits=limits)
+    return fit(host, instance, limits=limits)
 
 
 def cpus(spec):
