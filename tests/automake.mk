@@ -30,6 +30,7 @@ PLANNER_TESTS = \
 	tests/planner-sysfs.sh \
 	tests/planner-hwloc-corpus.sh \
 	tests/planner-kernel.sh \
+	tests/planner-doc-example.sh \
 	tests/cli.sh
 TESTS += $(PLANNER_TESTS)
 check-planner: all
@@ -41,6 +42,7 @@ EXTRA_DIST += tests/planner-bad-input.sh tests/bad-input
 EXTRA_DIST += tests/planner-golden.sh tests/update-golden.sh tests/golden
 EXTRA_DIST += tests/planner-sysfs.sh tests/cli.sh
 EXTRA_DIST += tests/planner-hwloc-corpus.sh tests/planner-kernel.sh
+EXTRA_DIST += tests/planner-doc-example.sh
 
 # The generated files used for real: ovs-other-config.sh against a private
 # ovsdb-server, the GRUB drop-in sourced by a shell.
