@@ -25,19 +25,33 @@ wizard_intent_writes(const char *section, const char *key)
     return q && strcmp(q->section, "setup");
 }
 
-/* Why a kept key is not written: a VM or uplink the wizard removed
- * (kept_drop()), or role openstack, which writes no VM; NULL when it
- * is written. */
-static const char *
-kept_gone(const struct wizard *w, const struct kept_key *k)
+/* Why a kept key is not written, or NULL when it is (to free): a VM the
+ * wizard removed (kept_drop()), an uplink that the answers no longer
+ * list, or role openstack, which writes no VM. */
+static char *
+kept_gone_why(const struct wizard *w, const struct kept_key *k)
 {
     if (k->dropped) {
-        return k->dropped;
+        return xstrdup(k->dropped);
+    }
+    if (!strncmp(k->section, "uplink ", 7)
+        && !wizard_is_uplink(w, k->section + 7)) {
+        return xasprintf("%s is no longer an uplink", k->section + 7);
     }
     if (!strncmp(k->section, "vm ", 3) && w->openstack) {
-        return "role = openstack writes no [vm NAME] section";
+        return xstrdup("role = openstack writes no [vm NAME] section");
     }
     return NULL;
+}
+
+static bool
+kept_gone(const struct wizard *w, const struct kept_key *k)
+{
+    char *why = kept_gone_why(w, k);
+    bool gone = why != NULL;
+
+    free(why);
+    return gone;
 }
 
 /* The kept keys of 'section', under one comment. */
@@ -96,7 +110,7 @@ put_dropped(struct sbuf *b, const struct wizard *w)
 
     for (size_t i = 0; i < w->kept.n; i++) {
         const struct kept_key *k = &w->kept.keys[i];
-        const char *why = kept_gone(w, k);
+        char *why = kept_gone_why(w, k);
 
         if (!why) {
             continue;
@@ -107,6 +121,7 @@ put_dropped(struct sbuf *b, const struct wizard *w)
         }
         sbuf_printf(b, ";   [%s] %s = %s: %s\n", k->section, k->key,
                     k->value, why);
+        free(why);
     }
 }
 

@@ -55,6 +55,22 @@ kept_same_section(const char *a, const char *b)
             ? !strcasecmp(a, b) : !strcmp(a, b));
 }
 
+const char *
+kept_get(const struct kept *k, const char *section, const char *key)
+{
+    const char *value = NULL;
+
+    for (size_t i = 0; i < k->n; i++) {
+        const struct kept_key *kk = &k->keys[i];
+
+        if (!kk->dropped && kept_same_section(kk->section, section)
+            && !strcmp(kk->key, key)) {
+            value = kk->value;
+        }
+    }
+    return value;
+}
+
 void
 kept_drop(struct kept *k, const char *section, const char *why)
 {

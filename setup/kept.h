@@ -11,9 +11,12 @@
  * FILE took (intent_parse_file_keys()), minus the keys the writer writes,
  * each line once, in file order (so a repeated key keeps every line).
  *
- * A VM or uplink that the wizard removes takes its kept keys with it
- * (kept_drop(), with the reason the written intent gives); a renamed VM
- * keeps them (kept_rename()). */
+ * A VM that the wizard removes takes its kept keys with it (kept_drop(),
+ * with the reason the written intent gives); a renamed VM keeps them
+ * (kept_rename()).  An uplink's are written only if it is an uplink of
+ * the final answers (intent-file.c decides when it writes): answers pass
+ * through lists without it (repeated 'uplink' lines are answered one at
+ * a time, a NIC is toggled off and on), and its keys must survive that. */
 #ifndef NFV_KEPT_H
 #define NFV_KEPT_H 1
 
@@ -45,6 +48,9 @@ void kept_destroy(struct kept *);
 /* [SECTION] as the intent names it: "vm NAME" exactly, "uplink PCI" in
  * any case (as the intent compares PCI addresses). */
 bool kept_same_section(const char *a, const char *b);
+/* The value of the last kept (not dropped) 'key' of 'section', or NULL. */
+const char *kept_get(const struct kept *, const char *section,
+                     const char *key);
 /* Every kept key of 'section' is dropped, for 'why'. */
 void kept_drop(struct kept *, const char *section, const char *why);
 /* The kept keys of [from] now belong to [to]. */

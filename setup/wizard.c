@@ -262,25 +262,21 @@ answer_setup(struct wizard *w, const struct question *q, const char *value,
     return 0;
 }
 
-/* An uplink the answer 'next' keeps keeps its [uplink PCI] mode (which
- * the wizard does not ask); the kept keys of one it drops go with it. */
+/* Each uplink of the answer 'next' gets the [uplink PCI] mode of --intent
+ * (which the wizard does not ask), legacy when it gave none.  From the
+ * kept keys, not from the current intent: an uplink may be missing from
+ * that one for a while (repeated 'uplink' answers come one at a time, a
+ * NIC may be toggled off and on) and must come back with its mode. */
 static void
-carry_uplink_modes(struct wizard *w, struct intent *next)
+carry_uplink_modes(const struct wizard *w, struct intent *next)
 {
-    for (int i = 0; i < w->intent.n_uplinks; i++) {
-        const struct intent_uplink *u = &w->intent.uplinks[i];
-        char section[64];
-        struct diag d;
+    for (int i = 0; i < next->n_uplinks; i++) {
+        char *section = xasprintf("uplink %s", next->uplinks[i].pci);
+        const char *mode = kept_get(&w->kept, section, "mode");
 
-        snprintf(section, sizeof section, "uplink %s", u->pci);
-        diag_init(&d);
-        if (intent_set(next, section, "mode",
-                       u->switchdev ? "switchdev" : "legacy", &d)) {
-            char *why = xasprintf("%s is no longer an uplink", u->pci);
-            kept_drop(&w->kept, section, why);
-            free(why);
-        }
-        diag_destroy(&d);
+        /* kept_parse_intent() took 'mode' only from a valid intent. */
+        next->uplinks[i].switchdev = mode && !strcmp(mode, "switchdev");
+        free(section);
     }
 }
 

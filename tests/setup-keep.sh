@@ -183,6 +183,33 @@ tap_ok $? "... and the intent says so"
 cmp -s b.json other/plan.json
 tap_ok $? "... and plans to the plan.json written"
 
+# The switchdev uplink the second one listed, and the answers repeating
+# both uplink lines (in order, then reversed): repeated lines are answered
+# one at a time, so after the first one 03:00.1 is briefly no uplink; its
+# kept mode must survive that, as it survives a NIC toggled off and on.
+sed 's/^\[uplink 0000:03:00.0\]$/[uplink 0000:03:00.1]/' host.ini > host2.ini
+cat host2.ini vms.ini > second.ini
+tap_is "$(count second.ini "uplink 0000:03:00.1" mode switchdev)" 1 \
+    "second.ini: [uplink 0000:03:00.1] mode = switchdev (the second uplink)"
+for order in in-order reversed; do
+    if [ $order = in-order ]; then
+        printf '[ovs]\nuplink = 0000:03:00.0\nuplink = 0000:03:00.1\n' > $order.ini
+    else
+        printf '[ovs]\nuplink = 0000:03:00.1\nuplink = 0000:03:00.0\n' > $order.ini
+    fi
+    "$NFVHOST" setup $MACHINE --intent second.ini --answers $order.ini --output $order > /dev/null 2>&1
+    tap_is "$?:$(jget $order/plan.json 'sorted(u["pci"] + " " + u["mode"] for u in d["uplinks"])')" \
+        '0:["0000:03:00.0 legacy", "0000:03:00.1 switchdev"]' \
+        "both uplinks answered ($order), the second one's switchdev mode is in plan.json"
+    tap_is "$(count $order/intent.ini "uplink 0000:03:00.1" mode switchdev):$(grep -c 'no longer an uplink' $order/intent.ini)" \
+        "1:0" "... and in the intent, not said dropped"
+    "$NFVHOST" plan $MACHINE --intent $order/intent.ini --json > b.json 2> /dev/null
+    cmp -s b.json $order/plan.json
+    tap_ok $? "... and the intent plans to the plan.json written"
+done
+same_plan second.ini in-order/intent.ini
+tap_ok $? "... in order, it plans as second.ini"
+
 # --- role = openstack writes no VM: their kept keys are dropped, said so ---
 printf '[setup]\nrole = openstack\n' > os.ini
 "$NFVHOST" setup $MACHINE --intent hand.ini --answers os.ini --output os > /dev/null 2>&1
