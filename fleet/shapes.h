@@ -18,7 +18,7 @@
  * asking for emulator threads 'share' on a host with no cpu_shared_set.
  * A hw:cpu_policy=shared flavor takes no guest PU: per node, the lesser
  * of what the same free guest hugepages allow and of the node's
- * cpu_shared_set PUs times cpu_allocation_ratio (OPENSTACK_CPU_ALLOCATION_
+ * cpu_shared_set PUs times the allocation ratio (OPENSTACK_CPU_ALLOCATION_
  * RATIO, which nova.conf sets) over its vCPUs; none where it has more
  * vCPUs than the node has shared PUs (shapes.c cites nova's code).  Each
  * count assumes the host runs that flavor alone: pinned and shared

@@ -210,7 +210,8 @@ report_flavors(const struct fleet *f, struct sbuf *b)
     if (f->shared_flavors) {
         sbuf_printf(b, "  Pinned flavors count against the guest CPUs, "
                     "shared ones (hw:cpu_policy=shared) against the CPUs of "
-                    "cpu_shared_set times %d (cpu_allocation_ratio); both "
+                    "cpu_shared_set times %d (initial_cpu_allocation_ratio); "
+                    "both "
                     "against the same guest hugepages.",
                     OPENSTACK_CPU_ALLOCATION_RATIO);
     }

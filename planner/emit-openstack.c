@@ -214,17 +214,23 @@ nova_memory(const struct plan *p, struct sbuf *b)
     }
 }
 
-/* Still in [DEFAULT], after nova_memory(). */
+/* Still in [DEFAULT], after nova_memory().  The initial_ ratio, not
+ * cpu_allocation_ratio: nova takes it for a compute node's new VCPU
+ * inventory only (ComputeDriver._get_allocation_ratios), so a ratio the
+ * operator sets later through placement, or cloud-wide in nova.conf,
+ * still wins. */
 static void
 nova_cpu_ratio(const struct plan *p, struct sbuf *b)
 {
     if (hwloc_bitmap_iszero(p->shared_cpus)) {
         return;
     }
-    sbuf_printf(b, "# VCPU inventory (unpinned guests) = the CPUs of "
-                "cpu_shared_set times this;\n# written because nova's "
-                "default differs by release (16.0 up to nova 26).\n"
-                "cpu_allocation_ratio = %d.0\n",
+    sbuf_printf(b, "# VCPU inventory (unpinned and hw:cpu_policy=shared "
+                "guests) = the CPUs of\n# cpu_shared_set times this, on a "
+                "new compute node; nova's default differs\n# by release "
+                "(16.0 up to nova 26). A ratio set through placement, or\n"
+                "# cpu_allocation_ratio, takes precedence.\n"
+                "initial_cpu_allocation_ratio = %d.0\n",
                 OPENSTACK_CPU_ALLOCATION_RATIO);
 }
 

@@ -64,13 +64,14 @@ char *emit_controller_conf(const struct plan *);
 
 #define OPENSTACK_UPLINK_PHYSNET "physnet0"
 
-/* nova.conf's [DEFAULT] cpu_allocation_ratio, written whenever the plan
- * has a cpu_shared_set: nova's VCPU inventory (unpinned guests,
- * hw:cpu_policy=shared) is len(cpu_shared_set) times this.  Written
- * rather than left to nova, whose default differs by release
- * (initial_cpu_allocation_ratio: 16.0 up to nova 26 (Zed, Debian 12),
- * 4.0 since nova 27 (2023.1)), so that 'nfvhost fleet plan' can count
- * shared flavors; 4 is nova's current default. */
+/* nova.conf's [DEFAULT] initial_cpu_allocation_ratio, written whenever the
+ * plan has a cpu_shared_set: a new compute node's VCPU inventory (unpinned
+ * guests, hw:cpu_policy=shared) is len(cpu_shared_set) times this.
+ * Written rather than left to nova, whose default differs by release
+ * (16.0 up to nova 26 (Zed, Debian 12), 4.0 since nova 27 (2023.1)), so
+ * that 'nfvhost fleet plan' can count shared flavors; 4 is nova's current
+ * default.  The initial_ option, so that a ratio the operator sets through
+ * placement or cpu_allocation_ratio still wins. */
 #define OPENSTACK_CPU_ALLOCATION_RATIO 4
 
 #endif /* planner/emit-openstack.h */

@@ -495,11 +495,13 @@ printf '[vm a]\nvcpus = 2\nmemory = 1G\ncpu_policy = shared\n[vm b]\nvcpus = 2\n
 plan_json mixed.json --topology "$HOMELAB/topology.xml" --intent mixed.ini
 tap_is "$(jget mixed.json '[d["shared_cpus"], d["pools"]["emulator"], d["vms"][0]["cpus"], d["vms"][1]["cpus"]]')" \
     '["1,7", "1,7", "1,7", "3,9"]' "rule 17: with an emulator pool, shared vCPUs float over it; dedicated ones stay pinned (rule 7: next to the PMD)"
-# nova's VCPU inventory is cpu_shared_set times cpu_allocation_ratio, whose
-# default differs by nova release: nova.conf writes it whenever there is a
-# cpu_shared_set ('nfvhost fleet plan' counts shared flavors with it).
-tap_is "$(grep -c '^cpu_allocation_ratio = 4.0$' small/openstack/nova.conf)" 1 \
-    "rule 17: nova.conf sets cpu_allocation_ratio (cpu_shared_set is the housekeeping CPU)"
+# nova's VCPU inventory is cpu_shared_set times the allocation ratio, whose
+# default differs by nova release: nova.conf writes the initial one
+# whenever there is a cpu_shared_set ('nfvhost fleet plan' counts shared
+# flavors with it), never cpu_allocation_ratio, which would override a
+# ratio the operator set through placement.
+tap_is "$(grep -c '^initial_cpu_allocation_ratio = 4.0$' small/openstack/nova.conf)$(grep -c '^cpu_allocation_ratio' small/openstack/nova.conf)" 10 \
+    "rule 17: nova.conf sets initial_cpu_allocation_ratio, not cpu_allocation_ratio (cpu_shared_set is the housekeeping CPU)"
 printf '[emulator]\npolicy = isolate\n' > noshare.ini
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --intent noshare.ini --output noshare > /dev/null 2>&1
 tap_is "$?$(grep -c 'cpu_shared_set\|cpu_allocation_ratio' noshare/openstack/nova.conf)" "00" \
