@@ -72,7 +72,7 @@ check_driver(struct check_ctx *ctx, const struct plan_file_uplink *u)
 }
 
 /* Every other device of the uplink's IOMMU group is one VFIO accepts
- * there (lib/pci.h: pci_vfio_group_member_ok), the same rule 'nfvhost ovs
+ * there (lib/pci.h: pci_vfio_group_driver_ok), the same rule 'nfvhost ovs
  * apply' binds by. */
 static void
 check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
@@ -107,7 +107,7 @@ check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
             continue;
         }
         pci_driver(ctx->root, devs[i], drv, sizeof drv);
-        if (!pci_vfio_group_member_ok(ctx->root, devs[i], drv)) {
+        if (!pci_vfio_group_driver_ok(drv)) {
             sbuf_printf(&others, "%s%s (%s)", others.len ? ", " : "",
                         devs[i], drv);
         }
@@ -119,8 +119,8 @@ check_iommu_group(struct check_ctx *ctx, const struct plan_file_uplink *u)
               others.len ? check_str(ctx->r, "shared with devices of other "
                                      "drivers: %s", others.s)
               : "no device of another driver in it",
-              "every other device in it unbound, on vfio-pci or pci-stub, "
-              "or a bridge",
+              "every other device in it unbound, or on vfio-pci (or a "
+              "variant), pci-stub or pcieport",
               "VFIO takes whole groups: bind the other devices to vfio-pci "
               "too, or move the NIC to a slot with its own group (ACS)");
 out:

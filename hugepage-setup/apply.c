@@ -243,7 +243,8 @@ check_mounts(const char *root, struct mount_plan *mps, size_t n, FILE *out,
                 "leaving it\n", mps[i].dir, size_str(m->size_kb));
         if (m->stat_ok && (m->uid != 0 || !hp_mount_mode_ok(m->mode))) {
             diag_warn(diag, "%s is owned by uid %u gid %u mode %04o, not "
-                      "root mode %04o; nfvhost did not mount it and leaves "
+                      "root mode %04o (or 1771, as libvirtd leaves it); "
+                      "nfvhost did not mount it and leaves "
                       "it as it is", mps[i].dir, (unsigned) m->uid,
                       (unsigned) m->gid, (unsigned) m->mode, HP_MOUNT_MODE);
         }

@@ -293,11 +293,14 @@ pci_is_bridge(const char *root, const char *pci)
 }
 
 bool
-pci_vfio_group_member_ok(const char *root, const char *pci,
-                         const char *driver)
+pci_vfio_group_driver_ok(const char *driver)
 {
+    static const char variant[] = "_vfio_pci";
+    size_t n = strlen(driver), nv = sizeof variant - 1;
+
     return (!driver[0] || !strcmp(driver, "vfio-pci")
-            || !strcmp(driver, "pci-stub") || pci_is_bridge(root, pci));
+            || !strcmp(driver, "pci-stub") || !strcmp(driver, "pcieport")
+            || (n > nv && !strcmp(driver + n - nv, variant)));
 }
 
 static int

@@ -71,13 +71,15 @@ int pci_iommu_group_devices(const char *root, int group, char ***addrs,
  * (base class 0x06: host, PCI-to-PCI, ...): VFIO lets a group hold one
  * that no vfio driver has. */
 bool pci_is_bridge(const char *root, const char *pci);
-/* Whether VFIO lets the IOMMU group of a device it takes hold 'pci', bound
- * to 'driver' ("" for none): no driver, vfio-pci, pci-stub (the kernel's
- * vfio_dev_driver_allowed()), or a bridge whatever its driver (pcieport).
- * 'nfvhost ovs apply' refuses a group with any other member, and
- * 'nfvhost check' fails one. */
-bool pci_vfio_group_member_ok(const char *root, const char *pci,
-                              const char *driver);
+/* Whether VFIO lets the IOMMU group of a device it takes hold a member
+ * bound to 'driver' ("" for none).  Since Linux 5.19 a group is viable when
+ * every bound member's driver manages DMA itself (driver_managed_dma):
+ * vfio-pci and its vendor variants (NAME_vfio_pci, e.g. mlx5_vfio_pci),
+ * pci-stub, and pcieport for PCIe ports.  A bridge on another driver
+ * (shpchp, lpc_ich on an ISA bridge) makes the group unusable: DPDK's
+ * open of /dev/vfio/GROUP then fails with EBUSY.  'nfvhost ovs apply'
+ * refuses a group with any other member, and 'nfvhost check' fails one. */
+bool pci_vfio_group_driver_ok(const char *driver);
 
 /* Binds 'pci' to 'driver' (driver_override, unbind from the current
  * driver, drivers_probe), or with 'driver' NULL gives it back to the

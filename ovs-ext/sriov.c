@@ -71,11 +71,11 @@ in_list(const char *pci, const char *const list[], size_t n)
 /* Whether VFIO accepts 'dev' in the group of a device it takes, once this
  * apply has bound what it binds. */
 static bool
-group_member_ok(const char *root, const char *dev, const char *drv,
+group_member_ok(const char *dev, const char *drv,
                 const char *const binding[], size_t n)
 {
     return (in_list(dev, binding, n)
-            || pci_vfio_group_member_ok(root, dev, drv));
+            || pci_vfio_group_driver_ok(drv));
 }
 
 /* "0000:03:00.0 (i40e, bound by this apply), 0000:00:01.1 (pcieport,
@@ -136,7 +136,7 @@ sriov_check_iommu_group(const char *root, const char *pci, int planned,
         char drv[256] = "";
 
         pci_driver(root, devs[i], drv, sizeof drv);
-        if (!group_member_ok(root, devs[i], drv, binding, n)) {
+        if (!group_member_ok(devs[i], drv, binding, n)) {
             blocker = devs[i];
             snprintf(blocker_drv, sizeof blocker_drv, "%s", drv);
         }
@@ -144,8 +144,9 @@ sriov_check_iommu_group(const char *root, const char *pci, int planned,
     if (blocker) {
         char *all = describe_group(root, devs, n_devs, binding, n);
         diag_error(d, NFV_EINPUT, "uplink %s: its IOMMU group %d also holds "
-                   "%s (%s), which is not bound to vfio-pci and is not a "
-                   "bridge; VFIO takes whole groups, so DPDK could not open "
+                   "%s (%s), which is not unbound, nor bound to vfio-pci, "
+                   "pci-stub or pcieport; VFIO takes whole groups, so DPDK "
+                   "could not open "
                    "the uplink. Group %d: %s. Give the other devices to "
                    "vfio-pci too (make them uplinks, or unbind them), or "
                    "move the NIC to a slot with its own group (ACS)", pci,

@@ -148,18 +148,26 @@ fake_nic "$T" 0000:03:00.1 0 i40e enp3s0f1 1
 ln -s ../../../../bus/pci/devices/0000:03:00.1 "$T/sys/kernel/iommu_groups/$G/devices/0000:03:00.1"
 expect "its IOMMU group shared with a NIC on i40e" nic 4 \
     "FAIL nic.iommu-group (0000:03:00.0): shared with devices of other drivers: 0000:03:00.1 (i40e)"
-# The same rule as 'nfvhost ovs apply' (lib/pci.h): pci-stub and a bridge
-# on any driver may share the group.
+# The same rule as 'nfvhost ovs apply' (lib/pci.h): members on pci-stub,
+# pcieport or a vfio-pci variant may share the group; a bridge on another
+# driver (shpchp) may not, whatever its class (Linux >= 5.19).
 fresh; G=$(readlink "$T/$U/iommu_group"); G=${G##*/}
 fake_nic "$T" 0000:03:00.1 0 pci-stub stub0 0
-ln -s ../../../../bus/pci/devices/0000:03:00.1 "$T/sys/kernel/iommu_groups/$G/devices/0000:03:00.1"
-mkdir -p "$T/sys/bus/pci/devices/0000:00:01.0" "$T/sys/bus/pci/drivers/shpchp"
+fake_nic "$T" 0000:03:00.2 0 mlx5_vfio_pci v2 0
+for d in 0000:03:00.1 0000:03:00.2; do
+    ln -s ../../../../bus/pci/devices/$d "$T/sys/kernel/iommu_groups/$G/devices/$d"
+done
+mkdir -p "$T/sys/bus/pci/devices/0000:00:01.0" "$T/sys/bus/pci/drivers/pcieport"
 echo 0x060400 > "$T/sys/bus/pci/devices/0000:00:01.0/class"
-ln -s ../../../bus/pci/drivers/shpchp "$T/sys/bus/pci/devices/0000:00:01.0/driver"
+ln -s ../../../bus/pci/drivers/pcieport "$T/sys/bus/pci/devices/0000:00:01.0/driver"
 ln -s ../../../../bus/pci/devices/0000:00:01.0 "$T/sys/kernel/iommu_groups/$G/devices/0000:00:01.0"
 check nic
 tap_is "$(jget "$J" '[f["level"] for f in d["findings"] if f["id"] == "nic.iommu-group"]')" '["PASS"]' \
-    "its IOMMU group shared with a device on pci-stub and a bridge on shpchp: PASS"
+    "its IOMMU group shared with devices on pci-stub, mlx5_vfio_pci and pcieport: PASS"
+mkdir -p "$T/sys/bus/pci/drivers/shpchp"
+ln -sfn ../../../bus/pci/drivers/shpchp "$T/sys/bus/pci/devices/0000:00:01.0/driver"
+expect "... and with a bridge on shpchp" nic 4 \
+    "FAIL nic.iommu-group (0000:03:00.0): shared with devices of other drivers: 0000:00:01.0 (shpchp)"
 # The planner records the group it saw (a plan made on the host itself).
 plan_json "$SCRATCH/seen.json" --topology "$HOMELAB/topology.xml" \
     --intent "$HOMELAB/intent.ini" --sysfs-root "$T"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ovs-iommu.sh: 'ovs apply' refuses to bind an uplink to vfio-pci when its
-# IOMMU group holds a device that is not bound with it and is not a bridge
+# IOMMU group holds a device on a driver VFIO does not accept there
 # (VFIO hands out whole groups: DPDK could not open the uplink), on a fake
 # sysfs tree (this machine has no spare NIC and no VFIO device).  Issue 10,
 # section 2, item 11.
@@ -108,11 +108,31 @@ before=$(snapshot; ovsdb-client dump "$OVS_DB")
 apply 1 >/dev/null 2>"$SCRATCH/err"
 tap_is "$?" 2 "another port of the card on i40e in the group: exit 2"
 tap_is "$(cat "$SCRATCH/err")" \
-    "nfvhost: uplink $UP: its IOMMU group 14 also holds $UP2 (i40e), which is not bound to vfio-pci and is not a bridge; VFIO takes whole groups, so DPDK could not open the uplink. Group 14: 0000:00:01.1 (pcieport, bridge), $UP (i40e, bound by this apply), $UP2 (i40e). Give the other devices to vfio-pci too (make them uplinks, or unbind them), or move the NIC to a slot with its own group (ACS)" \
+    "nfvhost: uplink $UP: its IOMMU group 14 also holds $UP2 (i40e), which is not unbound, nor bound to vfio-pci, pci-stub or pcieport; VFIO takes whole groups, so DPDK could not open the uplink. Group 14: 0000:00:01.1 (pcieport, bridge), $UP (i40e, bound by this apply), $UP2 (i40e). Give the other devices to vfio-pci too (make them uplinks, or unbind them), or move the NIC to a slot with its own group (ACS)" \
     "... the message names the device and lists the group with each driver"
 tap_is "$(snapshot; ovsdb-client dump "$OVS_DB")" "$before" "... sysfs and database unchanged"
 apply 1 --dry-run >/dev/null 2>&1
 tap_is "$?" 2 "... refused by the dry run too"
+
+# A PCI bridge on shpchp (not pcieport): since Linux 5.19 VFIO accepts a
+# bound group member only on a driver that manages DMA itself
+# (driver_managed_dma: vfio-pci and its variants, pci-stub, pcieport), so
+# a bridge's class alone does not make the group usable.
+mkdir -p "$R/sys/bus/pci/devices/0000:00:1e.0" "$R/sys/bus/pci/drivers/shpchp"
+echo 0x060400 > "$R/sys/bus/pci/devices/0000:00:1e.0/class"
+ln -sfn ../../../bus/pci/drivers/shpchp "$R/sys/bus/pci/devices/0000:00:1e.0/driver"
+group 14 "$UP" 0000:00:1e.0
+apply 1 --dry-run >/dev/null 2>"$SCRATCH/err"
+tap_is "$?:$(grep -c '0000:00:1e.0 (shpchp)' "$SCRATCH/err")" "2:1" \
+    "a bridge on shpchp in the group: refused, named"
+# A member on pci-stub, or on a vendor variant of vfio-pci: taken.
+fake_nic "$R" 0000:03:00.3 0 pci-stub stub3 0
+fake_nic "$R" 0000:03:00.4 0 mlx5_vfio_pci v4 0
+group 14 "$UP" 0000:03:00.3 0000:03:00.4
+apply 1 --dry-run >/dev/null 2>"$SCRATCH/err"
+tap_is "$?" 0 "members on pci-stub and mlx5_vfio_pci: taken"
+rm -rf "$R/sys/bus/pci/devices/0000:00:1e.0" "$R/sys/bus/pci/devices/0000:03:00.3" \
+    "$R/sys/bus/pci/devices/0000:03:00.4"
 
 # A SATA controller in the group: refused the same way.
 group 14 "$UP" 0000:00:11.0
