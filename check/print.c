@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/jwrite.h"
 #include "lib/util.h"
 
 /* ANSI SGR colours of the levels: green, yellow, red, magenta. */
@@ -61,23 +62,17 @@ check_print_text(const struct check_report *r, bool color, FILE *out)
             check_report_count(r, CHECK_ERROR), check_report_status(r));
 }
 
-static json_t *
-str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 json_t *
 check_finding_json(const struct check_finding *f)
 {
     char *layer = layer_of(f->id);
     json_t *o = json_pack("{sssssssososososo}", "id", f->id, "layer", layer,
                           "level", check_level_name(f->level),
-                          "subject", str_or_null(f->subject),
-                          "check", str_or_null(f->what),
-                          "found", str_or_null(f->found),
-                          "want", str_or_null(f->want),
-                          "fix", str_or_null(f->fix));
+                          "subject", jwrite_str_or_null(f->subject),
+                          "check", jwrite_str_or_null(f->what),
+                          "found", jwrite_str_or_null(f->found),
+                          "want", jwrite_str_or_null(f->want),
+                          "fix", jwrite_str_or_null(f->fix));
     free(layer);
     return o;
 }
@@ -100,7 +95,7 @@ check_report_json(const struct check_report *r, const char *plan)
     }
     return json_pack("{sssisosisososo}", "format", "nfvhost-check",
                      "version", CHECK_JSON_VERSION,
-                     "plan", str_or_null(plan),
+                     "plan", jwrite_str_or_null(plan),
                      "status", check_report_status(r), "counts", counts,
                      "findings", findings, "notes", notes);
 }

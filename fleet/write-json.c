@@ -8,12 +8,7 @@
 #include <string.h>
 
 #include "fleet/fleet.h"
-
-static json_t *
-jstr_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
+#include "lib/jwrite.h"
 
 static json_t *
 jpools(const struct fleet_host *h)
@@ -75,11 +70,11 @@ jhost(const struct fleet *f, const struct fleet_host *h)
     }
     o = json_pack("{s:s, s:o, s:o, s:s, s:i, s:o, s:o}",
                   "name", h->name,
-                  "group", jstr_or_null(fleet_host_group(f, h)),
-                  "intent", jstr_or_null(fleet_host_intent(f, h)),
+                  "group", jwrite_str_or_null(fleet_host_group(f, h)),
+                  "intent", jwrite_str_or_null(fleet_host_intent(f, h)),
                   "status", fleet_status_name(h->status),
                   "exit_status", h->status,
-                  "reason", jstr_or_null(h->reason),
+                  "reason", jwrite_str_or_null(h->reason),
                   "warnings", warnings);
     if (h->status) {
         return o;

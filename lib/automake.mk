@@ -8,6 +8,7 @@ libnfvhost_a_SOURCES += \
 	lib/plan-file.c lib/plan-file.h \
 	lib/plan-file-read.c lib/plan-file-check.c lib/plan-file-schema.h \
 	lib/jread.c lib/jread.h \
+	lib/jwrite.c lib/jwrite.h \
 	lib/parse.c lib/parse.h \
 	lib/sysfs.c lib/sysfs.h \
 	lib/pci.c lib/pci.h \

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/jwrite.h"
 #include "lib/util.h"
 
 void
@@ -55,12 +56,6 @@ changes_addf(struct changes *c, const char *before, const char *after,
     free(what);
 }
 
-static json_t *
-jstr_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 char *
 changes_to_json(const struct changes *c, const char *command, bool dry_run)
 {
@@ -71,8 +66,8 @@ changes_to_json(const struct changes *c, const char *command, bool dry_run)
     for (size_t i = 0; i < c->n; i++) {
         json_array_append_new(items, json_pack(
             "{s:s, s:o, s:o}", "what", c->items[i].what,
-            "before", jstr_or_null(c->items[i].before),
-            "after", jstr_or_null(c->items[i].after)));
+            "before", jwrite_str_or_null(c->items[i].before),
+            "after", jwrite_str_or_null(c->items[i].after)));
     }
     root = json_pack("{s:s, s:i, s:s, s:b, s:b, s:o}",
                      "format", "nfvhost-changes", "version", 1,

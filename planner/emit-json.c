@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/jwrite.h"
 #include "lib/util.h"
 
 static json_t *
@@ -354,12 +355,6 @@ jkernel(const struct plan *p)
     return o;
 }
 
-static json_t *
-jnullable(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 /* Rule 16: every difference from the previous plan. */
 static json_t *
 jchanges(const struct plan *p)
@@ -371,10 +366,10 @@ jchanges(const struct plan *p)
         json_array_append_new(a, json_pack(
             "{s:s, s:o, s:o, s:o, s:o, s:b}",
             "kind", c->kind,
-            "vm", jnullable(c->vm),
-            "item", jnullable(c->item),
-            "before", jnullable(c->before),
-            "after", jnullable(c->after),
+            "vm", jwrite_str_or_null(c->vm),
+            "item", jwrite_str_or_null(c->item),
+            "before", jwrite_str_or_null(c->before),
+            "after", jwrite_str_or_null(c->after),
             "restart", c->restart));
     }
     return a;

@@ -95,6 +95,7 @@ memory = 2G
 nics = sriov:10, sriov:11
 sriov_pf = 0000:03:00.1
 INI
+cp vfs.ini home.ini     # as written, for the topology-file case below
 "$NFVHOST" plan --topology "$HOMELAB/topology.xml" --sysfs-root "$R2" --intent vfs.ini > /dev/null 2> vfs.err
 tap_is "$?" 3 "more VFs than the card makes: exit 3"
 tap_is "$(cat vfs.err)" "nfvhost: infeasible plan: PF 0000:03:00.1 makes 1 VF (sriov_totalvfs) but the plan needs 2 (VM a)" \
@@ -113,15 +114,6 @@ tap_is "$(cat novf.err)" "nfvhost: infeasible plan: VM a nic 0: PF 0000:03:00.2 
     "... naming it"
 # Without sysfs facts (a topology file alone) the count is unknown: planned
 # as before, with a warning.
-cat > home.ini <<'INI'
-[ovs]
-uplink = 0000:03:00.0
-[vm a]
-vcpus = 2
-memory = 2G
-nics = sriov:10, sriov:11
-sriov_pf = 0000:03:00.1
-INI
 plan_json home.json --topology "$HOMELAB/topology.xml" --intent home.ini
 tap_is "$?" 0 "VF count unknown (no sysfs facts): planned"
 grep -q "PF 0000:03:00.1: how many VFs it can make is unknown (no sysfs facts); the plan asks for 2" home.json.err
